@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Distillery needs, only those missing. Sourced by scripts/run
+# and scripts/test; usage: ensure_packages PKG...
+ensure_packages() {
+    local missing=()
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "Installing system packages: ${missing[*]}" >&2
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || { echo "Please install as root: apt-get install ${missing[*]}" >&2; return 1; }
+        sudo="sudo"
+    fi
+    $sudo apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+# Building: fontconfig headers for the font lookup of Slint's software renderer.
+BUILD_PACKAGES=(pkg-config libfontconfig1-dev)
+# Running a window: X11 and keyboard libraries that winit loads at run time.
+WINDOW_PACKAGES=(libfontconfig1 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0)
+# Testing: a virtual X server, input and screenshots for the end-to-end test.
+TEST_PACKAGES=(xvfb xdotool imagemagick)

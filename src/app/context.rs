@@ -1,0 +1,83 @@
+use crate::cli::{EngineChoice, GlobalOptions};
+use crate::db::{Database, DbError, media, open_database};
+use crate::library::LibraryRoot;
+use crate::settings::{self, UiState};
+use anyhow::Context as _;
+use std::path::PathBuf;
+
+/// What every part of the app shares: the database, the library folder and the engine choice.
+pub struct AppContext {
+    pub db: Database,
+    pub library: LibraryRoot,
+    pub engine: Option<EngineChoice>,
+    pub data_dir: PathBuf,
+}
+
+/// What the main window shows the moment it opens.
+#[derive(Debug, Clone)]
+pub struct StartupView {
+    pub ui_state: UiState,
+    pub total_count: i64,
+    pub library_root: PathBuf,
+}
+
+/// The platform's data folder for Distillery (`~/.local/share/distillery` on Linux).
+pub fn default_data_dir() -> anyhow::Result<PathBuf> {
+    directories::ProjectDirs::from("", "", "Distillery")
+        .map(|dirs| dirs.data_dir().to_owned())
+        .context("no home folder was found for the data folder; pass --data-dir DIR")
+}
+
+/// `--data-dir`, else the platform default.
+pub fn resolve_data_dir(global: &GlobalOptions) -> anyhow::Result<PathBuf> {
+    match &global.data_dir {
+        Some(dir) => Ok(std::path::absolute(dir).unwrap_or_else(|_| dir.clone())),
+        None => default_data_dir(),
+    }
+}
+
+impl AppContext {
+    /// Opens the database (checking and migrating it) and the library folder.
+    /// The library is `--library`, else the folder chosen in settings, else the default.
+    pub fn open(global: &GlobalOptions) -> anyhow::Result<Self> {
+        let data_dir = resolve_data_dir(global)?;
+        let opened = open_database(&data_dir.join("distillery.db"))?;
+        let report = &opened.report;
+        if report.created {
+            tracing::info!(path = %opened.db.path().display(), "created a new library database");
+        }
+        if !report.applied.is_empty() {
+            tracing::info!(migrations = ?report.applied, "updated the database schema");
+        }
+        let db = opened.db;
+
+        let root = match &global.library {
+            Some(path) => path.clone(),
+            None => match db.call_blocking(settings::library_root)? {
+                Some(saved) => saved,
+                None => LibraryRoot::default_path()?,
+            },
+        };
+        let library = LibraryRoot::open(&root)?;
+        tracing::info!(library = %library.path().display(), "library opened");
+        Ok(Self {
+            db,
+            library,
+            engine: global.engine.clone(),
+            data_dir,
+        })
+    }
+
+    /// Reads what the window needs at start. Runs before the event loop starts, so waiting
+    /// here blocks no UI.
+    pub fn load_startup_view(&self) -> Result<StartupView, DbError> {
+        let (ui_state, total_count) = self
+            .db
+            .call_blocking(|conn| Ok((settings::load_ui_state(conn)?, media::count_all(conn)?)))?;
+        Ok(StartupView {
+            ui_state,
+            total_count,
+            library_root: self.library.path().to_owned(),
+        })
+    }
+}

@@ -1,0 +1,73 @@
+//! `distillery snapshot`: renders the real main window with the software renderer, without a
+//! display, and writes a PNG. Used to look at the UI in CI and on headless machines.
+
+use super::AppContext;
+use crate::cli::{GlobalOptions, SnapshotArgs};
+use anyhow::Context as _;
+use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
+use slint::platform::{Platform, WindowAdapter};
+use slint::{ComponentHandle, PhysicalSize, Rgb8Pixel, SharedPixelBuffer};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+/// A Slint platform with one offscreen window and no event loop.
+struct HeadlessPlatform {
+    window: Rc<MinimalSoftwareWindow>,
+    started: Instant,
+}
+
+impl Platform for HeadlessPlatform {
+    fn create_window_adapter(&self) -> Result<Rc<dyn WindowAdapter>, slint::PlatformError> {
+        Ok(self.window.clone())
+    }
+
+    fn duration_since_start(&self) -> Duration {
+        self.started.elapsed()
+    }
+}
+
+pub fn run(global: &GlobalOptions, args: &SnapshotArgs) -> anyhow::Result<()> {
+    // The platform must be chosen before anything else touches Slint.
+    let offscreen = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
+    slint::platform::set_platform(Box::new(HeadlessPlatform {
+        window: offscreen.clone(),
+        started: Instant::now(),
+    }))
+    .map_err(|error| anyhow::anyhow!("cannot start the offscreen renderer: {error}"))?;
+
+    let ctx = AppContext::open(global)?;
+    let view = ctx.load_startup_view()?;
+    let window = crate::ui::build_main_window(&ctx.db, &view)?;
+    window.show()?;
+    offscreen.set_size(PhysicalSize::new(args.size.width, args.size.height));
+
+    let pixels = render(&offscreen, args.size.width, args.size.height);
+    window.hide()?;
+    let image = image::RgbImage::from_raw(
+        args.size.width,
+        args.size.height,
+        pixels.as_bytes().to_vec(),
+    )
+    .context("the rendered frame has the wrong size")?;
+    image
+        .save_with_format(&args.out, image::ImageFormat::Png)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    eprintln!(
+        "wrote {} ({}x{})",
+        args.out.display(),
+        args.size.width,
+        args.size.height
+    );
+    Ok(())
+}
+
+fn render(window: &MinimalSoftwareWindow, width: u32, height: u32) -> SharedPixelBuffer<Rgb8Pixel> {
+    let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(width, height);
+    // Let layout settle and any zero-length timers run before painting.
+    slint::platform::update_timers_and_animations();
+    window.request_redraw();
+    window.draw_if_needed(|renderer| {
+        renderer.render(buffer.make_mut_slice(), width as usize);
+    });
+    buffer
+}

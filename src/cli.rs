@@ -1,0 +1,162 @@
+//! The command line. A contract: scripts rely on these names, exit codes (0 ok, 1 failure,
+//! 2 usage) and on human progress going to stderr.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "distillery",
+    version,
+    about = "Local AI image generation and a fast library for the images it makes."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOptions,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every subcommand accepts, before or after its name.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalOptions {
+    /// Library folder (originals, thumbnails). Default: the one chosen in settings, else ~/Distillery/Library.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub library: Option<PathBuf>,
+
+    /// Where the database and logs live. Default: the platform's data folder for Distillery.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// The image engine: a cn-engine binary, or `demo` for the built-in simulated engine.
+    #[arg(long, global = true, value_name = "PATH|demo", value_parser = parse_engine)]
+    pub engine: Option<EngineChoice>,
+
+    /// Print the time to the first painted frame and the memory in use, then quit (benchmarks).
+    #[arg(long, global = true, hide = true)]
+    pub report_first_frame: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render the main window headlessly with the software renderer and write a PNG.
+    Snapshot(SnapshotArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SnapshotArgs {
+    /// The PNG file to write.
+    #[arg(long, value_name = "FILE.png")]
+    pub out: PathBuf,
+
+    /// Window size in logical pixels.
+    #[arg(long, value_name = "WxH", default_value = "1280x800", value_parser = parse_size)]
+    pub size: WindowSize,
+
+    /// Which view to show.
+    #[arg(long, value_enum, default_value_t = SnapshotView::Grid)]
+    pub view: SnapshotView,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SnapshotView {
+    /// The library grid (the default view).
+    Grid,
+}
+
+/// Which engine binary to drive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EngineChoice {
+    /// The simulated engine shipped with Distillery.
+    Demo,
+    /// A cn-engine binary at this path.
+    Binary(PathBuf),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WindowSize {
+    pub width: u32,
+    pub height: u32,
+}
+
+fn parse_engine(text: &str) -> Result<EngineChoice, String> {
+    match text {
+        "" => Err("give a path to a cn-engine binary, or `demo`".into()),
+        "demo" => Ok(EngineChoice::Demo),
+        path => Ok(EngineChoice::Binary(PathBuf::from(path))),
+    }
+}
+
+/// Parses `1280x800`. The window's minimum is 960x600, but smaller sizes are allowed for
+/// thumbnails of the UI; the upper bound keeps a typo from allocating gigabytes.
+pub fn parse_size(text: &str) -> Result<WindowSize, String> {
+    let (w, h) = text
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("{text:?} is not a size like 1280x800"))?;
+    let not_a_size = || format!("{text:?} is not a size like 1280x800");
+    let width: u32 = w.trim().parse().map_err(|_| not_a_size())?;
+    let height: u32 = h.trim().parse().map_err(|_| not_a_size())?;
+    for value in [width, height] {
+        if !(16..=8192).contains(&value) {
+            return Err(format!("{value} is outside 16..8192 pixels"));
+        }
+    }
+    Ok(WindowSize { width, height })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_and_bad_ones_are_refused() {
+        assert_eq!(
+            parse_size("1280x800"),
+            Ok(WindowSize {
+                width: 1280,
+                height: 800
+            })
+        );
+        assert_eq!(
+            parse_size("960X600"),
+            Ok(WindowSize {
+                width: 960,
+                height: 600
+            })
+        );
+        assert!(parse_size("1280").is_err());
+        assert!(parse_size("0x600").is_err());
+        assert!(parse_size("100000x600").is_err());
+        assert!(parse_size("axb").is_err());
+    }
+
+    #[test]
+    fn global_options_are_accepted_after_the_subcommand() {
+        let cli = Cli::try_parse_from([
+            "distillery",
+            "snapshot",
+            "--out",
+            "a.png",
+            "--library",
+            "/tmp/lib",
+            "--engine",
+            "demo",
+        ])
+        .unwrap();
+        assert_eq!(cli.global.library, Some(PathBuf::from("/tmp/lib")));
+        assert_eq!(cli.global.engine, Some(EngineChoice::Demo));
+        let cli = Cli::try_parse_from(["distillery", "--engine", "/opt/cn-engine"]).unwrap();
+        assert_eq!(
+            cli.global.engine,
+            Some(EngineChoice::Binary("/opt/cn-engine".into()))
+        );
+        assert!(cli.command.is_none());
+    }
+
+    #[test]
+    fn the_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

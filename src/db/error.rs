@@ -1,0 +1,73 @@
+use std::path::PathBuf;
+
+/// What can go wrong with the library database. Each message names the file and says
+/// what the user can do; the underlying cause is kept as the source.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error(
+        "{path} is not a Distillery database (it is not an SQLite file). It was left untouched; move it away or choose another data folder with --data-dir."
+    )]
+    NotSqlite { path: PathBuf },
+
+    #[error(
+        "{path} is an SQLite database of another program, not a Distillery library. It was left untouched; choose another data folder with --data-dir."
+    )]
+    ForeignDatabase { path: PathBuf },
+
+    #[error(
+        "{path} is damaged ({detail}). It was left untouched; restore it from a backup or move it away to start a new library database."
+    )]
+    Corrupt { path: PathBuf, detail: String },
+
+    #[error(
+        "{path} was written by a newer version of Distillery (schema {found}; this version knows up to {known}). It was left untouched; open it with a newer Distillery."
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: String,
+        known: String,
+    },
+
+    #[error("cannot open the database {path}: {source}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: diesel::ConnectionError,
+    },
+
+    #[error("cannot read or create the data folder {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("updating the database schema failed: {0}")]
+    Migration(String),
+
+    #[error("database query failed: {0}")]
+    Query(#[from] diesel::result::Error),
+
+    #[error("stored setting {key:?} is not valid: {source}")]
+    BadSetting {
+        key: String,
+        #[source]
+        source: serde_json::Error,
+    },
+
+    #[error("the database worker has stopped")]
+    WorkerGone,
+}
+
+impl DbError {
+    /// True when the error means the file itself is unusable (not just one query).
+    pub fn is_unusable_file(&self) -> bool {
+        matches!(
+            self,
+            DbError::NotSqlite { .. }
+                | DbError::ForeignDatabase { .. }
+                | DbError::Corrupt { .. }
+                | DbError::NewerSchema { .. }
+        )
+    }
+}

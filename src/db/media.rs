@@ -1,0 +1,158 @@
+//! `media`: one row per file in the library. Grid queries live in `media_query`.
+
+use super::DbError;
+use super::schema::media;
+use super::types::{CullStatus, GenerationId, MediaId, MediaType, Origin, Rating, Timestamp};
+use diesel::prelude::*;
+
+/// One item of the library.
+#[derive(Debug, Clone, PartialEq, Queryable, QueryableByName, Selectable)]
+#[diesel(table_name = media, check_for_backend(diesel::sqlite::Sqlite))]
+pub struct Media {
+    pub id: MediaId,
+    /// Relative to the library root, e.g. `originals/2026/11/<id>.png`.
+    pub file_path: String,
+    /// Relative to the library root.
+    pub thumb_path: Option<String>,
+    pub file_name: String,
+    pub media_type: MediaType,
+    pub origin: Origin,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub file_size: Option<i64>,
+    #[diesel(deserialize_as = i32)]
+    pub rating: Rating,
+    pub status: Option<CullStatus>,
+    pub generation_id: Option<GenerationId>,
+    #[diesel(deserialize_as = String)]
+    pub created_at: Timestamp,
+    #[diesel(deserialize_as = String)]
+    pub updated_at: Timestamp,
+}
+
+/// What is needed to add an item; rating and status start empty.
+#[derive(Debug, Clone)]
+pub struct NewMedia {
+    pub id: MediaId,
+    pub file_path: String,
+    pub thumb_path: Option<String>,
+    pub file_name: String,
+    pub media_type: MediaType,
+    pub origin: Origin,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub file_size: Option<i64>,
+    pub generation_id: Option<GenerationId>,
+    pub created_at: Timestamp,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = media)]
+struct MediaInsert<'a> {
+    id: &'a MediaId,
+    file_path: &'a str,
+    thumb_path: Option<&'a str>,
+    file_name: &'a str,
+    media_type: MediaType,
+    origin: Origin,
+    width: Option<i32>,
+    height: Option<i32>,
+    file_size: Option<i64>,
+    rating: i32,
+    status: Option<CullStatus>,
+    generation_id: Option<&'a GenerationId>,
+    created_at: &'a str,
+    updated_at: &'a str,
+}
+
+/// Adds an item and returns it as stored.
+pub fn insert(conn: &mut SqliteConnection, new: &NewMedia) -> Result<Media, DbError> {
+    let row = MediaInsert {
+        id: &new.id,
+        file_path: &new.file_path,
+        thumb_path: new.thumb_path.as_deref(),
+        file_name: &new.file_name,
+        media_type: new.media_type,
+        origin: new.origin,
+        width: new.width,
+        height: new.height,
+        file_size: new.file_size,
+        rating: 0,
+        status: None,
+        generation_id: new.generation_id.as_ref(),
+        created_at: new.created_at.as_str(),
+        updated_at: new.created_at.as_str(),
+    };
+    diesel::insert_into(media::table)
+        .values(&row)
+        .execute(conn)?;
+    get(conn, &new.id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))
+}
+
+/// The item with this id, if it exists.
+pub fn get(conn: &mut SqliteConnection, id: &MediaId) -> Result<Option<Media>, DbError> {
+    Ok(media::table
+        .find(id)
+        .select(Media::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Sets the rating of every listed item in one transaction; returns how many changed.
+pub fn set_rating(
+    conn: &mut SqliteConnection,
+    ids: &[MediaId],
+    rating: Rating,
+) -> Result<usize, DbError> {
+    let now = Timestamp::now();
+    conn.transaction(|conn| {
+        diesel::update(media::table.filter(media::id.eq_any(ids)))
+            .set((
+                media::rating.eq(i32::from(rating.stars())),
+                media::updated_at.eq(now.as_str()),
+            ))
+            .execute(conn)
+    })
+    .map_err(DbError::from)
+}
+
+/// Sets (or clears, with `None`) the culling status of every listed item; returns how many changed.
+pub fn set_status(
+    conn: &mut SqliteConnection,
+    ids: &[MediaId],
+    status: Option<CullStatus>,
+) -> Result<usize, DbError> {
+    let now = Timestamp::now();
+    conn.transaction(|conn| {
+        diesel::update(media::table.filter(media::id.eq_any(ids)))
+            .set((media::status.eq(status), media::updated_at.eq(now.as_str())))
+            .execute(conn)
+    })
+    .map_err(DbError::from)
+}
+
+/// Removes the rows of the listed items (their files are the library's business); returns how
+/// many were removed. References from `generation_inputs` become NULL.
+pub fn delete(conn: &mut SqliteConnection, ids: &[MediaId]) -> Result<usize, DbError> {
+    conn.transaction(|conn| {
+        diesel::delete(media::table.filter(media::id.eq_any(ids))).execute(conn)
+    })
+    .map_err(DbError::from)
+}
+
+/// The number of items in the library.
+pub fn count_all(conn: &mut SqliteConnection) -> Result<i64, DbError> {
+    Ok(media::table.count().get_result(conn)?)
+}
+
+/// The items a generation produced, oldest first.
+pub fn for_generation(
+    conn: &mut SqliteConnection,
+    generation: &GenerationId,
+) -> Result<Vec<Media>, DbError> {
+    Ok(media::table
+        .filter(media::generation_id.eq(generation))
+        .order((media::created_at.asc(), media::id.asc()))
+        .select(Media::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,27 @@
+//! The library database: SQLite through diesel, owned by one worker thread.
+//!
+//! The UI thread never touches SQLite. Callers hand a closure to [`Database`], which runs it
+//! on the database thread and answers through a future (or, outside the event loop, by
+//! blocking). One repository module per table holds the SQL.
+
+mod error;
+mod open;
+pub mod schema;
+pub mod types;
+mod worker;
+
+pub mod app_settings;
+pub mod base_models;
+pub mod generation_inputs;
+pub mod generations;
+pub mod media;
+pub mod media_query;
+pub mod queue;
+
+pub use error::DbError;
+pub use open::{OpenedDatabase, SchemaReport, open_database};
+pub use worker::Database;
+
+/// Every migration this build knows, embedded in the binary and applied at start.
+pub const MIGRATIONS: diesel_migrations::EmbeddedMigrations =
+    diesel_migrations::embed_migrations!("migrations");

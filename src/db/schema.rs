@@ -1,0 +1,98 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    app_settings (key) {
+        key -> Text,
+        value -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    base_models (id) {
+        id -> Text,
+        name -> Text,
+        family -> Text,
+        media_type -> Text,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    generation_inputs (id) {
+        id -> Text,
+        generation_id -> Text,
+        media_id -> Nullable<Text>,
+        position -> Integer,
+        thumb_path -> Text,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    generations (id) {
+        id -> Text,
+        base_model_id -> Nullable<Text>,
+        provider -> Text,
+        model_file -> Nullable<Text>,
+        prompt -> Nullable<Text>,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        seed -> Nullable<BigInt>,
+        steps -> Nullable<Integer>,
+        guidance -> Nullable<Double>,
+        sampling_method -> Nullable<Text>,
+        params_json -> Nullable<Text>,
+        status -> Text,
+        total_time_ms -> Nullable<BigInt>,
+        prompt_cache_hit -> Nullable<Bool>,
+        ref_latent_cache_hit -> Nullable<Bool>,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    media (id) {
+        id -> Text,
+        file_path -> Text,
+        thumb_path -> Nullable<Text>,
+        file_name -> Text,
+        media_type -> Text,
+        origin -> Text,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        file_size -> Nullable<BigInt>,
+        rating -> Integer,
+        status -> Nullable<Text>,
+        generation_id -> Nullable<Text>,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    queue (id) {
+        id -> Text,
+        generation_id -> Text,
+        status -> Text,
+        priority -> Integer,
+        error_message -> Nullable<Text>,
+        created_at -> Text,
+        started_at -> Nullable<Text>,
+        completed_at -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(generation_inputs -> generations (generation_id));
+diesel::joinable!(generation_inputs -> media (media_id));
+diesel::joinable!(generations -> base_models (base_model_id));
+diesel::joinable!(media -> generations (generation_id));
+diesel::joinable!(queue -> generations (generation_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    app_settings,
+    base_models,
+    generation_inputs,
+    generations,
+    media,
+    queue,
+);

@@ -1,0 +1,13 @@
+//! Distillery: local AI image generation and a fast library for culling what it makes.
+//!
+//! Layers, each depending only on those below it: `ui` (Slint adapters) -> `settings`,
+//! `library` -> `db` (SQLite). `app` wires them together; `cli` and `logging` serve `main`.
+#![deny(unsafe_code)]
+
+pub mod app;
+pub mod cli;
+pub mod db;
+pub mod library;
+pub mod logging;
+pub mod settings;
+pub mod ui;

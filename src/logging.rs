@@ -1,0 +1,60 @@
+//! Tracing to stderr (filtered by RUST_LOG) and to a log file in the data folder.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{Layer, fmt};
+
+/// A log file larger than this is moved to `distillery.log.1` at start.
+const ROTATE_AT_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Starts logging. Stderr shows warnings and Distillery's own progress unless RUST_LOG says
+/// otherwise; the file keeps Distillery's debug lines for bug reports. Returns the log file's
+/// path, or `None` (with a warning on stderr) if it could not be opened.
+pub fn init(log_dir: Option<&Path>) -> Option<PathBuf> {
+    let stderr_filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("warn,distillery=info"));
+    let stderr_layer = fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_filter(stderr_filter);
+
+    let (file_layer, file_path, file_error) = match log_dir.map(open_log_file) {
+        Some(Ok((file, path))) => {
+            let layer = fmt::layer()
+                .with_ansi(false)
+                .with_writer(Mutex::new(file))
+                .with_filter(EnvFilter::new("info,distillery=debug"));
+            (Some(layer), Some(path), None)
+        }
+        Some(Err(error)) => (None, None, Some(error)),
+        None => (None, None, None),
+    };
+
+    // A second init (tests) keeps the first subscriber.
+    let _ = tracing_subscriber::registry()
+        .with(stderr_layer)
+        .with(file_layer)
+        .try_init();
+    if let Some(error) = file_error {
+        tracing::warn!(%error, "logging to stderr only");
+    }
+    file_path
+}
+
+fn open_log_file(dir: &Path) -> Result<(std::fs::File, PathBuf), String> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create the log folder {}: {e}", dir.display()))?;
+    let path = dir.join("distillery.log");
+    if std::fs::metadata(&path).is_ok_and(|meta| meta.len() > ROTATE_AT_BYTES) {
+        let _ = std::fs::rename(&path, dir.join("distillery.log.1"));
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| format!("cannot open the log file {}: {e}", path.display()))?;
+    Ok((file, path))
+}

@@ -1,0 +1,31 @@
+use clap::Parser;
+use distillery::cli::{Cli, Command};
+use distillery::{app, logging};
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let started = Instant::now();
+    // Usage errors print clap's message and exit with code 2.
+    let cli = Cli::parse();
+    let data_dir = match app::resolve_data_dir(&cli.global) {
+        Ok(dir) => dir,
+        Err(error) => return fail(&error),
+    };
+    logging::init(Some(&data_dir.join("logs")));
+
+    let result = match &cli.command {
+        None => app::run(&cli.global, started),
+        Some(Command::Snapshot(args)) => app::snapshot::run(&cli.global, args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => fail(&error),
+    }
+}
+
+fn fail(error: &anyhow::Error) -> ExitCode {
+    tracing::error!("{error:#}");
+    eprintln!("distillery: {error}");
+    ExitCode::FAILURE
+}

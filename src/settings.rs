@@ -1,0 +1,203 @@
+//! Typed preferences and window state, stored as JSON in `app_settings`.
+
+use crate::db::{DbError, app_settings};
+use diesel::SqliteConnection;
+use serde::{Deserialize, Serialize};
+
+const GENERATION_PANEL_OPEN: &str = "ui.generation_panel_open";
+const INFO_PANEL_OPEN: &str = "ui.info_panel_open";
+const WINDOW_GEOMETRY: &str = "ui.window";
+const LIBRARY_ROOT: &str = "library_root";
+
+/// Which side panels are open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PanelState {
+    pub generation_open: bool,
+    pub info_open: bool,
+}
+
+impl Default for PanelState {
+    fn default() -> Self {
+        Self {
+            generation_open: true,
+            info_open: true,
+        }
+    }
+}
+
+/// The window's place and size in physical pixels, as last left by the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowGeometry {
+    pub x: i32,
+    pub y: i32,
+    pub width: u32,
+    pub height: u32,
+    pub maximized: bool,
+}
+
+/// A screen's usable area in physical pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScreenRect {
+    pub x: i32,
+    pub y: i32,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl ScreenRect {
+    fn overlap_area(&self, g: &WindowGeometry) -> i64 {
+        let left = self.x.max(g.x) as i64;
+        let right = (self.x as i64 + self.width as i64).min(g.x as i64 + g.width as i64);
+        let top = self.y.max(g.y) as i64;
+        let bottom = (self.y as i64 + self.height as i64).min(g.y as i64 + g.height as i64);
+        (right - left).max(0) * (bottom - top).max(0)
+    }
+}
+
+/// The window state restored at start.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UiState {
+    pub panels: PanelState,
+    pub window: Option<WindowGeometry>,
+}
+
+/// Reads the saved UI state; anything never saved (or unreadable) takes its default.
+pub fn load_ui_state(conn: &mut SqliteConnection) -> Result<UiState, DbError> {
+    let defaults = PanelState::default();
+    let panels = PanelState {
+        generation_open: read_or_default(conn, GENERATION_PANEL_OPEN, defaults.generation_open)?,
+        info_open: read_or_default(conn, INFO_PANEL_OPEN, defaults.info_open)?,
+    };
+    let window = match app_settings::get::<WindowGeometry>(conn, WINDOW_GEOMETRY) {
+        Ok(window) => window,
+        Err(DbError::BadSetting { key, source }) => {
+            tracing::warn!(%key, %source, "ignoring an unreadable saved window size");
+            None
+        }
+        Err(other) => return Err(other),
+    };
+    Ok(UiState { panels, window })
+}
+
+fn read_or_default(conn: &mut SqliteConnection, key: &str, default: bool) -> Result<bool, DbError> {
+    match app_settings::get::<bool>(conn, key) {
+        Ok(value) => Ok(value.unwrap_or(default)),
+        Err(DbError::BadSetting { key, source }) => {
+            tracing::warn!(%key, %source, "ignoring an unreadable saved setting");
+            Ok(default)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+pub fn save_panels(conn: &mut SqliteConnection, panels: PanelState) -> Result<(), DbError> {
+    app_settings::set(conn, GENERATION_PANEL_OPEN, &panels.generation_open)?;
+    app_settings::set(conn, INFO_PANEL_OPEN, &panels.info_open)
+}
+
+pub fn save_window(conn: &mut SqliteConnection, window: WindowGeometry) -> Result<(), DbError> {
+    app_settings::set(conn, WINDOW_GEOMETRY, &window)
+}
+
+/// The library folder chosen in settings, if any.
+pub fn library_root(conn: &mut SqliteConnection) -> Result<Option<std::path::PathBuf>, DbError> {
+    app_settings::get(conn, LIBRARY_ROOT)
+}
+
+pub fn set_library_root(
+    conn: &mut SqliteConnection,
+    root: &std::path::Path,
+) -> Result<(), DbError> {
+    app_settings::set(conn, LIBRARY_ROOT, root)
+}
+
+/// Moves and shrinks a saved window so that it lies wholly on one screen: the screen it
+/// overlaps most, or the first screen if it is on none (a monitor was unplugged).
+/// `min` is the window's minimum size; with no screens known the geometry is kept.
+pub fn clamp_to_screens(
+    saved: WindowGeometry,
+    screens: &[ScreenRect],
+    min: (u32, u32),
+) -> WindowGeometry {
+    let Some(screen) = screens
+        .iter()
+        .max_by_key(|screen| screen.overlap_area(&saved))
+        .filter(|screen| screen.overlap_area(&saved) > 0)
+        .or_else(|| screens.first())
+    else {
+        return saved;
+    };
+    let width = saved.width.clamp(min.0.min(screen.width), screen.width);
+    let height = saved.height.clamp(min.1.min(screen.height), screen.height);
+    let max_x = screen.x + (screen.width - width) as i32;
+    let max_y = screen.y + (screen.height - height) as i32;
+    WindowGeometry {
+        x: saved.x.clamp(screen.x, max_x),
+        y: saved.y.clamp(screen.y, max_y),
+        width,
+        height,
+        maximized: saved.maximized,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCREEN: ScreenRect = ScreenRect {
+        x: 0,
+        y: 0,
+        width: 1920,
+        height: 1080,
+    };
+    const RIGHT: ScreenRect = ScreenRect {
+        x: 1920,
+        y: 0,
+        width: 1280,
+        height: 1024,
+    };
+
+    fn geometry(x: i32, y: i32, width: u32, height: u32) -> WindowGeometry {
+        WindowGeometry {
+            x,
+            y,
+            width,
+            height,
+            maximized: false,
+        }
+    }
+
+    #[test]
+    fn a_window_on_screen_stays_where_it_was() {
+        let saved = geometry(100, 80, 1280, 800);
+        assert_eq!(clamp_to_screens(saved, &[SCREEN, RIGHT], (960, 600)), saved);
+    }
+
+    #[test]
+    fn a_window_on_an_unplugged_monitor_moves_to_the_first_screen() {
+        let saved = geometry(3500, 200, 1280, 800);
+        let restored = clamp_to_screens(saved, &[SCREEN], (960, 600));
+        assert_eq!(restored, geometry(640, 200, 1280, 800));
+    }
+
+    #[test]
+    fn a_window_hanging_off_an_edge_is_pulled_back_and_shrunk_to_fit() {
+        let restored = clamp_to_screens(geometry(-300, -50, 2400, 900), &[SCREEN], (960, 600));
+        assert_eq!(restored, geometry(0, 0, 1920, 900));
+        let on_right =
+            clamp_to_screens(geometry(2500, 600, 1280, 800), &[SCREEN, RIGHT], (960, 600));
+        assert_eq!(on_right, geometry(1920, 224, 1280, 800));
+    }
+
+    #[test]
+    fn a_tiny_saved_size_grows_to_the_minimum() {
+        let restored = clamp_to_screens(geometry(10, 10, 200, 100), &[SCREEN], (960, 600));
+        assert_eq!((restored.width, restored.height), (960, 600));
+    }
+
+    #[test]
+    fn without_screen_information_the_geometry_is_kept() {
+        let saved = geometry(-5000, 0, 1280, 800);
+        assert_eq!(clamp_to_screens(saved, &[], (960, 600)), saved);
+    }
+}

@@ -1,0 +1,65 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// Installs Slint's testing backend with the software renderer on this test thread, so
+/// windows can be created, clicked and snapshotted without a display.
+pub fn init_testing_backend() {
+    let backend = i_slint_backend_testing::TestingBackend::new(
+        i_slint_backend_testing::TestingBackendOptions {
+            mock_time: true,
+            threading: false,
+            renderer_name: Some("software".into()),
+        },
+    );
+    slint::platform::set_platform(Box::new(backend)).expect("one testing backend per test thread");
+}
+
+/// A fresh data folder and library folder under one temporary directory.
+pub struct TempApp {
+    pub dir: tempfile::TempDir,
+}
+
+impl TempApp {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("a temporary directory"),
+        }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn library_dir(&self) -> PathBuf {
+        self.dir.path().join("library")
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir().join("distillery.db")
+    }
+
+    pub fn options(&self) -> distillery::cli::GlobalOptions {
+        distillery::cli::GlobalOptions {
+            library: Some(self.library_dir()),
+            data_dir: Some(self.data_dir()),
+            ..Default::default()
+        }
+    }
+
+    /// Command-line arguments selecting this app's folders.
+    pub fn args(&self) -> Vec<String> {
+        vec![
+            "--data-dir".into(),
+            self.data_dir().display().to_string(),
+            "--library".into(),
+            self.library_dir().display().to_string(),
+        ]
+    }
+}
+
+/// The built `distillery` binary.
+pub fn distillery_bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_distillery"))
+}

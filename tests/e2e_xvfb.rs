@@ -1,0 +1,181 @@
+//! End to end on a real X server (Xvfb): start the binary, see its window, press Ctrl+G,
+//! see the panel go, close it with the title bar button, and find the state saved.
+//! Needs Xvfb, xdotool and ImageMagick (`scripts/test` installs them).
+
+mod common;
+
+use common::{TempApp, distillery_bin};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn require(tool: &str) {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .unwrap()
+        .status
+        .success();
+    assert!(
+        found,
+        "{tool} is missing: run the tests through scripts/test, which installs it"
+    );
+}
+
+fn start_xvfb() -> (KillOnDrop, String) {
+    let number = (90..190)
+        .find(|n| {
+            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+        })
+        .expect("a free display");
+    let display = format!(":{number}");
+    let server = Command::new("Xvfb")
+        .args([&display, "-screen", "0", "1600x1000x24", "-nolisten", "tcp"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb starts");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !Path::new(&format!("/tmp/.X11-unix/X{number}")).exists() {
+        assert!(Instant::now() < deadline, "Xvfb did not come up");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (KillOnDrop(server), display)
+}
+
+fn xdotool(display: &str, args: &[&str]) -> String {
+    let output = Command::new("xdotool")
+        .args(args)
+        .env("DISPLAY", display)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "xdotool {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+fn capture(display: &str, window: &str, path: &Path) -> image::RgbImage {
+    let status = Command::new("import")
+        .args(["-window", window, &format!("png:{}", path.display())])
+        .env("DISPLAY", display)
+        .status()
+        .unwrap();
+    assert!(status.success(), "import captured the window");
+    image::open(path).unwrap().to_rgb8()
+}
+
+/// Waits until the window shows what `ready` looks for, capturing every 100 ms.
+fn wait_for(
+    display: &str,
+    window: &str,
+    path: &Path,
+    what: &str,
+    ready: impl Fn(&image::RgbImage) -> bool,
+) -> image::RgbImage {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let image = capture(display, window, path);
+        if ready(&image) {
+            return image;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+const SURFACE: image::Rgb<u8> = image::Rgb([0x17, 0x17, 0x17]);
+const CANVAS: image::Rgb<u8> = image::Rgb([0x10, 0x10, 0x10]);
+
+#[test]
+fn the_real_window_opens_responds_to_keys_and_saves_its_state() {
+    for tool in ["Xvfb", "xdotool", "import"] {
+        require(tool);
+    }
+    let (_xvfb, display) = start_xvfb();
+    let app = TempApp::new();
+    let shot = app.dir.path().join("screen.png");
+
+    let child = Command::new(distillery_bin())
+        .args(app.args())
+        .env("DISPLAY", &display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("distillery starts");
+    let mut child = KillOnDrop(child);
+
+    let window = xdotool(&display, &["search", "--sync", "--name", "^Distillery$"]);
+    let window = window.lines().next().unwrap().to_owned();
+    // The panel area (left of the library) is painted in the panel colour once the first frame is up.
+    let panel_open = |image: &image::RgbImage| {
+        image.width() >= 960 && *image.get_pixel(44 + 100, 200) == SURFACE
+    };
+    let first = wait_for(&display, &window, &shot, "the first frame", panel_open);
+    assert_eq!(
+        first.dimensions(),
+        (1280, 800),
+        "the window opens at its preferred size"
+    );
+    assert_eq!(
+        *first.get_pixel(640, 5),
+        SURFACE,
+        "the custom title bar is drawn"
+    );
+
+    xdotool(&display, &["windowfocus", "--sync", &window]);
+    xdotool(&display, &["key", "ctrl+g"]);
+    wait_for(
+        &display,
+        &window,
+        &shot,
+        "Ctrl+G to hide the generation panel",
+        |image| *image.get_pixel(44 + 100, 200) == CANVAS,
+    );
+
+    // The close button sits at the right end of the title bar.
+    xdotool(
+        &display,
+        &["mousemove", "--window", &window, "1258", "20", "click", "1"],
+    );
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = child.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the close button did not end the app"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut log = String::new();
+    std::io::Read::read_to_string(child.0.stderr.as_mut().unwrap(), &mut log).unwrap();
+    assert!(status.success(), "clean exit: {log}");
+
+    let db = distillery::db::open_database(&app.db_path()).unwrap().db;
+    let state = db
+        .call_blocking(distillery::settings::load_ui_state)
+        .unwrap();
+    assert!(
+        !state.panels.generation_open,
+        "the hidden panel is remembered"
+    );
+    assert!(state.panels.info_open);
+    let window = state.window.expect("the window's size and place are saved");
+    assert_eq!((window.width, window.height), (1280, 800));
+}

@@ -1,0 +1,163 @@
+//! The app shell in Slint's testing backend: panels toggle by shortcut and by their rail
+//! buttons, and their state survives a restart.
+
+mod common;
+
+use common::TempApp;
+use distillery::app::AppContext;
+use distillery::ui::{AppWindow, ShellAdapter, build_main_window};
+use i_slint_backend_testing::ElementHandle;
+use slint::platform::{Key, WindowEvent};
+use slint::{ComponentHandle, SharedString};
+
+fn open_window(app: &TempApp) -> (AppContext, AppWindow) {
+    let ctx = AppContext::open(&app.options()).expect("the app opens");
+    let view = ctx.load_startup_view().unwrap();
+    let window = build_main_window(&ctx.db, &view).unwrap();
+    window.show().unwrap();
+    (ctx, window)
+}
+
+fn press_ctrl(window: &AppWindow, letter: char) {
+    let control: SharedString = Key::Control.into();
+    let letter: SharedString = letter.to_string().into();
+    let w = window.window();
+    w.dispatch_event(WindowEvent::KeyPressed {
+        text: control.clone(),
+    });
+    w.dispatch_event(WindowEvent::KeyPressed {
+        text: letter.clone(),
+    });
+    w.dispatch_event(WindowEvent::KeyReleased { text: letter });
+    w.dispatch_event(WindowEvent::KeyReleased { text: control });
+}
+
+fn panel_visible(window: &AppWindow, label: &str) -> bool {
+    ElementHandle::find_by_accessible_label(window, label)
+        .next()
+        .is_some()
+}
+
+#[test]
+fn shortcuts_toggle_the_panels_and_the_state_survives_a_restart() {
+    common::init_testing_backend();
+    let app = TempApp::new();
+
+    let (ctx, window) = open_window(&app);
+    assert!(
+        panel_visible(&window, "Generation"),
+        "generation panel open on first start"
+    );
+    assert!(
+        panel_visible(&window, "Media info"),
+        "info panel open on first start"
+    );
+
+    press_ctrl(&window, 'g');
+    assert!(!window.global::<ShellAdapter>().get_generation_panel_open());
+    assert!(
+        !panel_visible(&window, "Generation"),
+        "Ctrl+G hides the generation panel"
+    );
+    assert!(
+        panel_visible(&window, "Media info"),
+        "Ctrl+G leaves the info panel alone"
+    );
+
+    press_ctrl(&window, 'i');
+    assert!(
+        !panel_visible(&window, "Media info"),
+        "Ctrl+I hides the info panel"
+    );
+    press_ctrl(&window, 'i');
+    assert!(
+        panel_visible(&window, "Media info"),
+        "Ctrl+I shows it again"
+    );
+
+    window.hide().unwrap();
+    ctx.db.flush_blocking().unwrap();
+    drop(window);
+    drop(ctx);
+
+    let (_ctx, window) = open_window(&app);
+    assert!(
+        !panel_visible(&window, "Generation"),
+        "the closed generation panel stays closed after a restart"
+    );
+    assert!(
+        panel_visible(&window, "Media info"),
+        "the reopened info panel stays open after a restart"
+    );
+}
+
+#[test]
+fn rail_buttons_toggle_panels_and_report_their_state() {
+    common::init_testing_backend();
+    let app = TempApp::new();
+    let (_ctx, window) = open_window(&app);
+
+    let button = ElementHandle::find_by_accessible_label(&window, "Info panel")
+        .next()
+        .expect("the info rail button");
+    assert_eq!(button.accessible_checked(), Some(true));
+    button.invoke_accessible_default_action();
+    assert!(
+        !panel_visible(&window, "Media info"),
+        "the rail button closes the info panel"
+    );
+    assert_eq!(button.accessible_checked(), Some(false));
+
+    let button = ElementHandle::find_by_accessible_label(&window, "Generation panel")
+        .next()
+        .expect("the generation rail button");
+    button.invoke_accessible_default_action();
+    assert!(!panel_visible(&window, "Generation"));
+    button.invoke_accessible_default_action();
+    assert!(panel_visible(&window, "Generation"));
+}
+
+#[test]
+fn the_empty_library_says_so_and_shows_its_count_and_folder() {
+    common::init_testing_backend();
+    let app = TempApp::new();
+    let (_ctx, window) = open_window(&app);
+
+    assert!(
+        ElementHandle::find_by_accessible_label(&window, "Your library is empty")
+            .next()
+            .is_some()
+    );
+    assert!(
+        ElementHandle::find_by_accessible_label(&window, "0 images")
+            .next()
+            .is_some()
+    );
+    let folder = format!("Library folder: {}", app.library_dir().display());
+    assert!(
+        ElementHandle::find_by_accessible_label(&window, &folder)
+            .next()
+            .is_some(),
+        "the status bar names the library folder ({folder})"
+    );
+    assert!(
+        ElementHandle::find_by_accessible_label(&window, "Engine status: Engine not started")
+            .next()
+            .is_some()
+    );
+}
+
+#[test]
+fn the_window_renders_at_its_minimum_size() {
+    common::init_testing_backend();
+    let app = TempApp::new();
+    let (_ctx, window) = open_window(&app);
+    window
+        .window()
+        .set_size(slint::LogicalSize::new(960.0, 600.0));
+    let frame = window.window().take_snapshot().unwrap();
+    assert_eq!((frame.width(), frame.height()), (960, 600));
+    // The title bar is painted in the surface colour, not left blank.
+    let pixel = frame.as_slice()[(10 * 960 + 400) as usize];
+    assert_eq!((pixel.r, pixel.g, pixel.b), (0x17, 0x17, 0x17));
+}
