@@ -7,6 +7,7 @@
 pub mod app;
 pub mod cli;
 pub mod db;
+pub mod engine;
 pub mod library;
 pub mod logging;
 pub mod settings;

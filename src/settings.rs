@@ -8,6 +8,8 @@ const GENERATION_PANEL_OPEN: &str = "ui.generation_panel_open";
 const INFO_PANEL_OPEN: &str = "ui.info_panel_open";
 const WINDOW_GEOMETRY: &str = "ui.window";
 const LIBRARY_ROOT: &str = "library_root";
+const ENGINE_BINARY: &str = "engine.binary";
+const MODEL_FILES: &str = "engine.model_files";
 
 /// Which side panels are open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +111,51 @@ pub fn set_library_root(
     root: &std::path::Path,
 ) -> Result<(), DbError> {
     app_settings::set(conn, LIBRARY_ROOT, root)
+}
+
+/// The three files a FLUX.2 Klein model needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelFiles {
+    pub diffusion_model: std::path::PathBuf,
+    pub vae: std::path::PathBuf,
+    pub llm: std::path::PathBuf,
+}
+
+impl ModelFiles {
+    /// `CN_MODEL_DIFFUSION`, `CN_MODEL_VAE` and `CN_MODEL_LLM`, when all three are set.
+    pub fn from_env() -> Option<Self> {
+        let var = |name: &str| {
+            std::env::var_os(name)
+                .filter(|v| !v.is_empty())
+                .map(std::path::PathBuf::from)
+        };
+        Some(Self {
+            diffusion_model: var("CN_MODEL_DIFFUSION")?,
+            vae: var("CN_MODEL_VAE")?,
+            llm: var("CN_MODEL_LLM")?,
+        })
+    }
+}
+
+/// The cn-engine binary chosen in settings, if any.
+pub fn engine_binary(conn: &mut SqliteConnection) -> Result<Option<std::path::PathBuf>, DbError> {
+    app_settings::get(conn, ENGINE_BINARY)
+}
+
+pub fn set_engine_binary(
+    conn: &mut SqliteConnection,
+    binary: &std::path::Path,
+) -> Result<(), DbError> {
+    app_settings::set(conn, ENGINE_BINARY, binary)
+}
+
+/// The model files chosen in settings, if any.
+pub fn model_files(conn: &mut SqliteConnection) -> Result<Option<ModelFiles>, DbError> {
+    app_settings::get(conn, MODEL_FILES)
+}
+
+pub fn set_model_files(conn: &mut SqliteConnection, files: &ModelFiles) -> Result<(), DbError> {
+    app_settings::set(conn, MODEL_FILES, files)
 }
 
 /// Moves and shrinks a saved window so that it lies wholly on one screen: the screen it

@@ -1,5 +1,6 @@
 //! End to end on a real X server (Xvfb): start the binary, see its window, press Ctrl+G,
-//! see the panel go, close it with the title bar button, and find the state saved.
+//! see the demo engine become ready, see the panel go, close it with the title bar button,
+//! and find the state saved.
 //! Needs Xvfb, xdotool and ImageMagick (`scripts/test` installs them).
 
 mod common;
@@ -135,6 +136,18 @@ fn the_real_window_opens_responds_to_keys_and_saves_its_state() {
         *first.get_pixel(640, 5),
         SURFACE,
         "the custom title bar is drawn"
+    );
+
+    // The demo engine starts and loads its model: the status dot turns green.
+    wait_for(
+        &display,
+        &window,
+        &shot,
+        "the engine to be ready",
+        |image| {
+            let dot = image.get_pixel(16, 800 - 14);
+            dot[1] > 150 && dot[0] < 100
+        },
     );
 
     xdotool(&display, &["windowfocus", "--sync", &window]);

@@ -1,10 +1,12 @@
 //! Start-up and wiring: the only module that sees every other one.
 
 mod context;
+mod engine_setup;
 mod first_frame;
 pub mod snapshot;
 
 pub use context::{AppContext, StartupView, default_data_dir, resolve_data_dir};
+pub use engine_setup::{DEMO_MODEL, EnginePlan, plan as engine_plan};
 
 use crate::cli::GlobalOptions;
 use slint::ComponentHandle;
@@ -14,13 +16,37 @@ use std::time::Instant;
 pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
     let ctx = AppContext::open(global)?;
     let view = ctx.load_startup_view()?;
+    // Slint owns this thread; services run on a small tokio runtime of their own.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("distillery-worker")
+        .enable_all()
+        .build()?;
     let window = crate::ui::build_main_window(&ctx.db, &view)?;
     crate::ui::restore_window_geometry(&window, view.ui_state.window);
     if global.report_first_frame {
         first_frame::report_and_quit(&window, started);
     }
+
+    let plan = engine_setup::plan(&ctx)?;
+    tracing::info!(binary = %plan.config.binary.display(), demo = plan.is_demo, "starting the engine");
+    let engine = {
+        let _inside = runtime.enter();
+        crate::engine::EngineHandle::start(plan.config)
+    };
+    crate::ui::connect_engine_status(&window, engine.status(), runtime.handle());
+    if let Some(params) = plan.initial_load {
+        let loader = engine.clone();
+        runtime.spawn(async move {
+            if let Err(error) = loader.load(params).await {
+                tracing::warn!(%error, "the model could not be loaded");
+            }
+        });
+    }
+
     window.run()?;
-    // Settings saved by the last callbacks are on the database thread's queue; wait for them.
+    // Quit the engine (killed after 5 s if it does not), and let queued settings writes finish.
+    runtime.block_on(engine.shutdown());
     ctx.db.flush_blocking()?;
     Ok(())
 }

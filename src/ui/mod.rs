@@ -3,10 +3,12 @@
 
 slint::include_modules!();
 
+mod engine_adapter;
 mod library_adapter;
 mod shell_adapter;
 mod window_geometry;
 
+pub use engine_adapter::connect as connect_engine_status;
 pub use window_geometry::restore_window_geometry;
 
 use crate::app::StartupView;

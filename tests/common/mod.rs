@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod engine;
+
 /// Installs Slint's testing backend with the software renderer on this test thread, so
 /// windows can be created, clicked and snapshotted without a display.
 pub fn init_testing_backend() {

@@ -1,0 +1,48 @@
+//! `cn-engine-sim`: a drop-in stand-in for condenser.cpp's `cn-engine` that needs no GPU and
+//! no model weights. It speaks the same protocol byte for byte (sorted keys, message order,
+//! error codes and their check order, the loader's non-JSON noise on stdout), writes real
+//! images whose content comes from the prompt and seed, and can be told to misbehave in
+//! every way the real engine can (`CN_SIM_FAULT`). See ENGINE_PROTOCOL.md, section 4.
+
+mod commands;
+mod faults;
+mod picture;
+mod wire;
+
+use std::io::BufRead;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    if std::env::args().nth(1).as_deref() == Some("--version") {
+        println!("cn-engine {}-sim (sim)", env!("CARGO_PKG_VERSION"));
+        return ExitCode::SUCCESS;
+    }
+    let mut faults = faults::Faults::from_env();
+    if let Some(code) = faults.exit_on_start() {
+        wire::log("ERROR", "simulated fault: exit_on_start");
+        std::process::exit(code);
+    }
+    wire::log("INFO", "cn-engine-sim ready");
+    let mut engine = commands::SimEngine::new();
+    let stdin = std::io::stdin();
+    let mut reader = stdin.lock();
+    let mut raw = Vec::new();
+    loop {
+        raw.clear();
+        match reader.read_until(b'\n', &mut raw) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+        let line = String::from_utf8_lossy(&raw);
+        if line.trim().is_empty() {
+            continue;
+        }
+        faults.refresh();
+        if engine.handle_line(line.trim(), &faults) == commands::Next::Quit {
+            return ExitCode::SUCCESS;
+        }
+    }
+    // Like the real engine: stdin closed, finish and exit cleanly.
+    wire::log("INFO", "stdin closed, exiting");
+    ExitCode::SUCCESS
+}

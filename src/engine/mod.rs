@@ -1,0 +1,17 @@
+//! Driving `cn-engine` as a child process: protocol types, the line framing, the process
+//! and the manager actor that alone owns it. This module knows nothing of the database.
+
+mod actor;
+mod config;
+mod error;
+mod handle;
+pub mod lines;
+mod process;
+pub mod protocol;
+mod status;
+
+pub use config::{EngineConfig, Timeouts, demo_engine_path};
+pub use error::EngineError;
+pub use handle::{CancelMode, EngineHandle, GenerateRequest};
+pub use process::engine_version;
+pub use status::EngineStatus;

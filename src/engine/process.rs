@@ -1,0 +1,182 @@
+//! The engine child process and its pipes. Only the actor holds an `EngineProcess`.
+
+use super::EngineError;
+use super::lines::{EngineLine, EngineLineCodec};
+use super::protocol::Request;
+use futures_util::StreamExt;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, ChildStdin, Command};
+use tokio::sync::mpsc;
+use tokio_util::codec::FramedRead;
+
+/// Stderr lines kept for error messages.
+pub const STDERR_TAIL_LINES: usize = 200;
+/// Stderr lines buffered between the reader and the actor; beyond this, lines are dropped
+/// (counted) rather than stalling the engine.
+const STDERR_BUFFER: usize = 1024;
+
+/// A running engine: its stdin, and channels fed by the stdout and stderr reader tasks.
+pub struct EngineProcess {
+    pub child: Child,
+    stdin: ChildStdin,
+    pub lines: mpsc::Receiver<EngineLine>,
+    pub stderr: mpsc::Receiver<String>,
+}
+
+impl EngineProcess {
+    /// Starts the engine with piped stdio in `workdir`.
+    pub fn spawn(
+        binary: &Path,
+        workdir: &Path,
+        env: &[(String, String)],
+    ) -> Result<Self, EngineError> {
+        let spawn_error = |reason: String| EngineError::Spawn {
+            path: binary.to_owned(),
+            reason,
+        };
+        std::fs::create_dir_all(workdir)
+            .map_err(|e| spawn_error(format!("cannot create {}: {e}", workdir.display())))?;
+        let mut child = Command::new(binary)
+            .current_dir(workdir)
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| spawn_error(e.to_string()))?;
+        let (Some(stdin), Some(stdout), Some(stderr_pipe)) =
+            (child.stdin.take(), child.stdout.take(), child.stderr.take())
+        else {
+            return Err(spawn_error(
+                "its standard streams could not be connected".into(),
+            ));
+        };
+
+        let (line_tx, lines) = mpsc::channel(256);
+        tokio::spawn(async move {
+            let mut framed = FramedRead::new(stdout, EngineLineCodec::default());
+            while let Some(item) = framed.next().await {
+                match item {
+                    Ok(line) => {
+                        if line_tx.send(line).await.is_err() {
+                            break;
+                        }
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "reading the engine's output failed");
+                        break;
+                    }
+                }
+            }
+        });
+
+        let (err_tx, stderr) = mpsc::channel(STDERR_BUFFER);
+        tokio::spawn(async move {
+            let mut reader = BufReader::new(stderr_pipe);
+            let mut buf = Vec::new();
+            let mut dropped = 0u64;
+            loop {
+                buf.clear();
+                // Bounded like stdout: a line without newline stops growing at 64 KiB.
+                match read_bounded_line(&mut reader, &mut buf, 64 * 1024).await {
+                    Ok(0) => break,
+                    Ok(_) => {
+                        let line = String::from_utf8_lossy(&buf).trim_end().to_owned();
+                        tracing::debug!(target: "distillery::engine::stderr", "{line}");
+                        if err_tx.try_send(line).is_err() {
+                            dropped += 1;
+                        }
+                    }
+                    Err(_) => break,
+                }
+            }
+            if dropped > 0 {
+                tracing::debug!(dropped, "engine log lines dropped while the app was busy");
+            }
+        });
+
+        Ok(Self {
+            child,
+            stdin,
+            lines,
+            stderr,
+        })
+    }
+
+    /// Writes one request line.
+    pub async fn send(&mut self, request: &Request) -> std::io::Result<()> {
+        self.stdin.write_all(request.to_line().as_bytes()).await?;
+        self.stdin.flush().await
+    }
+
+    /// Kills the process and reaps it, so no zombie is left.
+    pub async fn kill(&mut self) {
+        if let Err(error) = self.child.kill().await {
+            tracing::debug!(%error, "killing the engine");
+        }
+    }
+}
+
+/// Reads up to a newline, keeping at most `max` bytes of the line (the rest is skipped).
+async fn read_bounded_line<R: AsyncBufReadExt + Unpin>(
+    reader: &mut R,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<usize> {
+    let mut total = 0;
+    loop {
+        let available = reader.fill_buf().await?;
+        if available.is_empty() {
+            return Ok(total);
+        }
+        let (chunk, found) = match available.iter().position(|b| *b == b'\n') {
+            Some(at) => (&available[..=at], true),
+            None => (available, false),
+        };
+        let keep = chunk.len().min(max.saturating_sub(buf.len()));
+        buf.extend_from_slice(&chunk[..keep]);
+        let used = chunk.len();
+        total += used;
+        reader.consume(used);
+        if found {
+            return Ok(total);
+        }
+    }
+}
+
+/// Runs `binary --version` and returns its first line (`cn-engine <version> (<commit>)`).
+pub async fn engine_version(binary: &Path, limit: Duration) -> Result<String, EngineError> {
+    let not_engine = |reason: String| EngineError::NotAnEngine {
+        path: binary.to_owned(),
+        reason,
+    };
+    let output = tokio::time::timeout(
+        limit,
+        Command::new(binary)
+            .arg("--version")
+            .stdin(Stdio::null())
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .map_err(|_| {
+        not_engine(format!(
+            "--version did not answer within {} s",
+            limit.as_secs()
+        ))
+    })?
+    .map_err(|e| EngineError::Spawn {
+        path: binary.to_owned(),
+        reason: e.to_string(),
+    })?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let first = text.lines().next().unwrap_or("").trim().to_owned();
+    if !output.status.success() || !first.starts_with("cn-engine ") {
+        return Err(not_engine(format!("--version printed {first:?}")));
+    }
+    Ok(first)
+}

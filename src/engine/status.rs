@@ -1,0 +1,37 @@
+/// The engine's state as the rest of the app sees it (published on a `watch` channel).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EngineStatus {
+    /// Not started, or shut down.
+    Stopped,
+    /// Starting, or restarting after a crash.
+    Starting,
+    /// Running with no model loaded.
+    Idle,
+    /// Loading a model.
+    Loading,
+    /// A model is loaded and the engine is waiting for work.
+    Ready { model: String },
+    /// Generating the given job.
+    Busy { job: String, model: String },
+    /// Failed and not recovering by itself.
+    Error { message: String },
+}
+
+impl EngineStatus {
+    /// The status bar's words for this state.
+    pub fn label(&self) -> String {
+        match self {
+            EngineStatus::Stopped => "Engine stopped".to_owned(),
+            EngineStatus::Starting => "Starting engine…".to_owned(),
+            EngineStatus::Idle => "Engine idle — no model loaded".to_owned(),
+            EngineStatus::Loading => "Loading model…".to_owned(),
+            EngineStatus::Ready { model } => format!("Model loaded: {model}"),
+            EngineStatus::Busy { model, .. } => format!("Generating with {model}"),
+            EngineStatus::Error { message } => format!("Engine error: {message}"),
+        }
+    }
+
+    pub fn is_ready(&self) -> bool {
+        matches!(self, EngineStatus::Ready { .. })
+    }
+}

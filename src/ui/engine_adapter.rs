@@ -1,0 +1,42 @@
+//! EngineAdapter: the status bar's engine dot and label follow the engine manager's status.
+
+use super::{AppWindow, EngineAdapter, EngineState};
+use crate::engine::EngineStatus;
+use slint::ComponentHandle;
+use tokio::sync::watch;
+
+/// Mirrors every status change into the window (on the UI thread).
+pub fn connect(
+    window: &AppWindow,
+    mut status: watch::Receiver<EngineStatus>,
+    runtime: &tokio::runtime::Handle,
+) {
+    show(window, &status.borrow());
+    let weak = window.as_weak();
+    runtime.spawn(async move {
+        while status.changed().await.is_ok() {
+            let current = status.borrow_and_update().clone();
+            let shown = weak.upgrade_in_event_loop(move |window| show(&window, &current));
+            if shown.is_err() {
+                break;
+            }
+        }
+    });
+}
+
+fn show(window: &AppWindow, status: &EngineStatus) {
+    let adapter = window.global::<EngineAdapter>();
+    adapter.set_state(state(status));
+    adapter.set_label(status.label().into());
+}
+
+fn state(status: &EngineStatus) -> EngineState {
+    match status {
+        EngineStatus::Stopped => EngineState::Stopped,
+        EngineStatus::Starting => EngineState::Starting,
+        EngineStatus::Idle => EngineState::Idle,
+        EngineStatus::Loading => EngineState::Loading,
+        EngineStatus::Ready { .. } | EngineStatus::Busy { .. } => EngineState::Ready,
+        EngineStatus::Error { .. } => EngineState::Error,
+    }
+}
