@@ -1,6 +1,7 @@
 //! The command line. A contract: scripts rely on these names, exit codes (0 ok, 1 failure,
 //! 2 usage) and on human progress going to stderr.
 
+use crate::generation::{Aspect, Resolution};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -42,6 +43,61 @@ pub struct GlobalOptions {
 pub enum Command {
     /// Render the main window headlessly with the software renderer and write a PNG.
     Snapshot(SnapshotArgs),
+    /// Generate images through the queue; prints "MEDIA_ID<TAB>PATH" per finished image.
+    Generate(GenerateArgs),
+    /// List the generation queue, or cancel a job.
+    Queue(QueueArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GenerateArgs {
+    /// What to see in the image.
+    #[arg(long)]
+    pub prompt: String,
+
+    /// Long edge in pixels.
+    #[arg(long, default_value = "1024", value_parser = parse_resolution)]
+    pub resolution: Resolution,
+
+    /// Aspect ratio: 1:1, 3:2, 2:3, 16:9, 9:16 or 4:5.
+    #[arg(long, default_value = "1:1", value_parser = parse_aspect)]
+    pub aspect: Aspect,
+
+    /// A reference image (image to image); repeat for several.
+    #[arg(long = "ref", value_name = "PATH")]
+    pub references: Vec<PathBuf>,
+
+    /// How many images to make.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub count: u32,
+
+    /// Seed of the first image (the others count up from it). Random when not given.
+    #[arg(long, value_parser = clap::value_parser!(i64).range(0..=0x7FFF_FFFF))]
+    pub seed: Option<i64>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct QueueArgs {
+    #[command(subcommand)]
+    pub action: Option<QueueAction>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum QueueAction {
+    /// Cancel a waiting or running job.
+    Cancel {
+        /// The job's id, as `distillery queue` lists it.
+        id: String,
+    },
+}
+
+fn parse_resolution(text: &str) -> Result<Resolution, String> {
+    Resolution::parse(text).ok_or_else(|| format!("{text:?} is not a resolution: use 512 or 1024"))
+}
+
+fn parse_aspect(text: &str) -> Result<Aspect, String> {
+    let known: Vec<String> = Aspect::ALL.iter().map(|a| a.label()).collect();
+    Aspect::parse(text).ok_or_else(|| format!("{text:?} is not an aspect ratio: use one of {}", known.join(", ")))
 }
 
 #[derive(Debug, Clone, Args)]
@@ -147,10 +203,7 @@ mod tests {
         assert_eq!(cli.global.library, Some(PathBuf::from("/tmp/lib")));
         assert_eq!(cli.global.engine, Some(EngineChoice::Demo));
         let cli = Cli::try_parse_from(["distillery", "--engine", "/opt/cn-engine"]).unwrap();
-        assert_eq!(
-            cli.global.engine,
-            Some(EngineChoice::Binary("/opt/cn-engine".into()))
-        );
+        assert_eq!(cli.global.engine, Some(EngineChoice::Binary("/opt/cn-engine".into())));
         assert!(cli.command.is_none());
     }
 

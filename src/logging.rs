@@ -14,8 +14,7 @@ const ROTATE_AT_BYTES: u64 = 10 * 1024 * 1024;
 /// otherwise; the file keeps Distillery's debug lines for bug reports. Returns the log file's
 /// path, or `None` (with a warning on stderr) if it could not be opened.
 pub fn init(log_dir: Option<&Path>) -> Option<PathBuf> {
-    let stderr_filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("warn,distillery=info"));
+    let stderr_filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn,distillery=info"));
     let stderr_layer = fmt::layer()
         .with_writer(std::io::stderr)
         .with_target(false)
@@ -45,8 +44,7 @@ pub fn init(log_dir: Option<&Path>) -> Option<PathBuf> {
 }
 
 fn open_log_file(dir: &Path) -> Result<(std::fs::File, PathBuf), String> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| format!("cannot create the log folder {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create the log folder {}: {e}", dir.display()))?;
     let path = dir.join("distillery.log");
     if std::fs::metadata(&path).is_ok_and(|meta| meta.len() > ROTATE_AT_BYTES) {
         let _ = std::fs::rename(&path, dir.join("distillery.log.1"));

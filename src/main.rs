@@ -17,6 +17,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         None => app::run(&cli.global, started),
         Some(Command::Snapshot(args)) => app::snapshot::run(&cli.global, args),
+        Some(Command::Generate(args)) => app::commands::generate(&cli.global, args),
+        Some(Command::Queue(args)) => app::commands::queue(&cli.global, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

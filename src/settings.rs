@@ -106,10 +106,7 @@ pub fn library_root(conn: &mut SqliteConnection) -> Result<Option<std::path::Pat
     app_settings::get(conn, LIBRARY_ROOT)
 }
 
-pub fn set_library_root(
-    conn: &mut SqliteConnection,
-    root: &std::path::Path,
-) -> Result<(), DbError> {
+pub fn set_library_root(conn: &mut SqliteConnection, root: &std::path::Path) -> Result<(), DbError> {
     app_settings::set(conn, LIBRARY_ROOT, root)
 }
 
@@ -142,10 +139,7 @@ pub fn engine_binary(conn: &mut SqliteConnection) -> Result<Option<std::path::Pa
     app_settings::get(conn, ENGINE_BINARY)
 }
 
-pub fn set_engine_binary(
-    conn: &mut SqliteConnection,
-    binary: &std::path::Path,
-) -> Result<(), DbError> {
+pub fn set_engine_binary(conn: &mut SqliteConnection, binary: &std::path::Path) -> Result<(), DbError> {
     app_settings::set(conn, ENGINE_BINARY, binary)
 }
 
@@ -161,11 +155,7 @@ pub fn set_model_files(conn: &mut SqliteConnection, files: &ModelFiles) -> Resul
 /// Moves and shrinks a saved window so that it lies wholly on one screen: the screen it
 /// overlaps most, or the first screen if it is on none (a monitor was unplugged).
 /// `min` is the window's minimum size; with no screens known the geometry is kept.
-pub fn clamp_to_screens(
-    saved: WindowGeometry,
-    screens: &[ScreenRect],
-    min: (u32, u32),
-) -> WindowGeometry {
+pub fn clamp_to_screens(saved: WindowGeometry, screens: &[ScreenRect], min: (u32, u32)) -> WindowGeometry {
     let Some(screen) = screens
         .iter()
         .max_by_key(|screen| screen.overlap_area(&saved))
@@ -231,8 +221,7 @@ mod tests {
     fn a_window_hanging_off_an_edge_is_pulled_back_and_shrunk_to_fit() {
         let restored = clamp_to_screens(geometry(-300, -50, 2400, 900), &[SCREEN], (960, 600));
         assert_eq!(restored, geometry(0, 0, 1920, 900));
-        let on_right =
-            clamp_to_screens(geometry(2500, 600, 1280, 800), &[SCREEN, RIGHT], (960, 600));
+        let on_right = clamp_to_screens(geometry(2500, 600, 1280, 800), &[SCREEN, RIGHT], (960, 600));
         assert_eq!(on_right, geometry(1920, 224, 1280, 800));
     }
 

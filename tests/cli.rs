@@ -27,10 +27,7 @@ fn help_and_version_work() {
     assert_eq!(help.status.code(), Some(0));
     let text = String::from_utf8_lossy(&help.stdout);
     for expected in ["snapshot", "--library", "--data-dir", "--engine"] {
-        assert!(
-            text.contains(expected),
-            "--help mentions {expected}: {text}"
-        );
+        assert!(text.contains(expected), "--help mentions {expected}: {text}");
     }
     let version = run(&strings(&["--version"]));
     assert_eq!(version.status.code(), Some(0));
@@ -50,12 +47,7 @@ fn usage_errors_exit_with_code_2() {
         vec!["frobnicate"],
     ] {
         let output = run(&strings(&args));
-        assert_eq!(
-            output.status.code(),
-            Some(2),
-            "{args:?}: {}",
-            stderr(&output)
-        );
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
         assert!(
             stderr(&output).starts_with("error:"),
             "{args:?} explains the error: {}",
@@ -70,12 +62,7 @@ fn snapshot(app: &TempApp, size: &str) -> image::RgbImage {
     args.extend(strings(&["snapshot", "--size", size, "--out"]));
     args.push(out.display().to_string());
     let output = run(&args);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "snapshot failed: {}",
-        stderr(&output)
-    );
+    assert_eq!(output.status.code(), Some(0), "snapshot failed: {}", stderr(&output));
     image::open(&out).expect("a PNG").to_rgb8()
 }
 
@@ -88,36 +75,17 @@ fn snapshot_renders_the_main_window_at_the_requested_sizes() {
         let surface = image::Rgb([0x17, 0x17, 0x17]);
         let canvas = image::Rgb([0x10, 0x10, 0x10]);
         // Title bar across the top, side panels open by default, the library canvas between.
-        assert_eq!(
-            *image.get_pixel(width / 2, 5),
-            surface,
-            "title bar at {size}"
-        );
-        assert_eq!(
-            *image.get_pixel(44 + 100, 120),
-            surface,
-            "generation panel at {size}"
-        );
-        assert_eq!(
-            *image.get_pixel(width - 44 - 100, 120),
-            surface,
-            "info panel at {size}"
-        );
+        assert_eq!(*image.get_pixel(width / 2, 5), surface, "title bar at {size}");
+        assert_eq!(*image.get_pixel(44 + 100, 120), surface, "generation panel at {size}");
+        assert_eq!(*image.get_pixel(width - 44 - 100, 120), surface, "info panel at {size}");
         let centre_x = 44 + 320 + (width - 44 * 2 - 320 - 300) / 2;
-        assert_eq!(
-            *image.get_pixel(centre_x, 100),
-            canvas,
-            "library canvas at {size}"
-        );
+        assert_eq!(*image.get_pixel(centre_x, 100), canvas, "library canvas at {size}");
         // Text was drawn: the title bar holds light pixels (the app name).
         let bright = (0..40)
             .flat_map(|y| (0..150).map(move |x| (x, y)))
             .filter(|&(x, y)| image.get_pixel(x, y)[0] > 180)
             .count();
-        assert!(
-            bright > 20,
-            "the app name is drawn at {size} ({bright} bright pixels)"
-        );
+        assert!(bright > 20, "the app name is drawn at {size} ({bright} bright pixels)");
     }
 }
 
@@ -132,19 +100,13 @@ fn a_library_path_that_is_a_file_is_refused() {
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
     assert!(message.contains("is a file, not a folder"), "{message}");
-    assert!(
-        message.contains(&app.library_dir().display().to_string()),
-        "{message}"
-    );
+    assert!(message.contains(&app.library_dir().display().to_string()), "{message}");
 }
 
 #[test]
 fn a_library_path_that_cannot_be_written_is_refused() {
     let app = TempApp::new();
-    let mut args = vec![
-        "--data-dir".to_owned(),
-        app.data_dir().display().to_string(),
-    ];
+    let mut args = vec!["--data-dir".to_owned(), app.data_dir().display().to_string()];
     // Not even root can create folders in /proc.
     args.extend(strings(&[
         "--library",
@@ -178,17 +140,13 @@ fn a_database_that_is_not_sqlite_is_refused_by_name_and_kept() {
         "names the file: {message}"
     );
     assert!(message.contains("not a Distillery database"), "{message}");
-    assert_eq!(
-        std::fs::read(app.db_path()).unwrap(),
-        b"not a database at all"
-    );
+    assert_eq!(std::fs::read(app.db_path()).unwrap(), b"not a database at all");
 }
 
 #[test]
 fn logs_go_to_a_file_in_the_data_folder() {
     let app = TempApp::new();
     snapshot(&app, "960x600");
-    let log =
-        std::fs::read_to_string(app.data_dir().join("logs/distillery.log")).expect("a log file");
+    let log = std::fs::read_to_string(app.data_dir().join("logs/distillery.log")).expect("a log file");
     assert!(log.contains("library opened"), "{log}");
 }

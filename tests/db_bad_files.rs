@@ -104,17 +104,12 @@ fn another_programs_database_is_refused_and_untouched() {
         use diesel::Connection;
         use diesel::connection::SimpleConnection;
         let mut conn = diesel::SqliteConnection::establish(path.to_str().unwrap()).unwrap();
-        conn.batch_execute(
-            "CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('bread');",
-        )
-        .unwrap();
+        conn.batch_execute("CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('bread');")
+            .unwrap();
     }
     let before = snapshot(&path);
     let error = open_database(&path).err().expect("refused");
-    assert!(
-        matches!(error, DbError::ForeignDatabase { .. }),
-        "{error:?}"
-    );
+    assert!(matches!(error, DbError::ForeignDatabase { .. }), "{error:?}");
     assert_eq!(snapshot(&path), before);
     assert!(sidecars_absent(&path));
 }
@@ -133,9 +128,7 @@ fn an_unusable_data_folder_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     let blocker = dir.path().join("not-a-folder");
     std::fs::write(&blocker, b"file").unwrap();
-    let error = open_database(&blocker.join("distillery.db"))
-        .err()
-        .expect("refused");
+    let error = open_database(&blocker.join("distillery.db")).err().expect("refused");
     assert!(matches!(error, DbError::DataDir { .. }), "{error:?}");
     assert!(error.to_string().contains("not-a-folder"));
 }

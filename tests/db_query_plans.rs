@@ -30,11 +30,7 @@ fn seeded(n: usize) -> (tempfile::TempDir, Database) {
                 let id = MediaId::new();
                 // Every third item shares its timestamp with the previous one, to exercise ties.
                 let second = i - i / 3;
-                let created = format!(
-                    "2026-01-01T00:{:02}:{:02}.000Z",
-                    (second / 60) % 60,
-                    second % 60
-                );
+                let created = format!("2026-01-01T00:{:02}:{:02}.000Z", (second / 60) % 60, second % 60);
                 let item = NewMedia {
                     file_path: format!("originals/2026/01/{id}.png"),
                     thumb_path: None,
@@ -49,11 +45,7 @@ fn seeded(n: usize) -> (tempfile::TempDir, Database) {
                     id: id.clone(),
                 };
                 media::insert(c, &item)?;
-                media::set_rating(
-                    c,
-                    std::slice::from_ref(&id),
-                    Rating::new((i * 7 % 6) as u8).unwrap(),
-                )?;
+                media::set_rating(c, std::slice::from_ref(&id), Rating::new((i * 7 % 6) as u8).unwrap())?;
                 let status = match i % 5 {
                     0 => Some(CullStatus::Selected),
                     1 => Some(CullStatus::Rejected),
@@ -80,9 +72,7 @@ fn every_filter_and_sort_is_served_by_an_index_without_a_temporary_sort() {
         for sort in MediaSort::ALL {
             for after in [None, Some(cursor.clone())] {
                 let plan = db
-                    .call_blocking(move |c| {
-                        media_query::page_plan(c, &filter, sort, after.as_ref())
-                    })
+                    .call_blocking(move |c| media_query::page_plan(c, &filter, sort, after.as_ref()))
                     .unwrap()
                     .join(" | ");
                 assert!(
@@ -94,12 +84,8 @@ fn every_filter_and_sort_is_served_by_an_index_without_a_temporary_sort() {
                     "{filter:?} {sort:?} scans the table: {plan}"
                 );
                 let expected_index = match (sort, filter.status) {
-                    (MediaSort::NewestFirst | MediaSort::OldestFirst, StatusFilter::All) => {
-                        "media_created_idx"
-                    }
-                    (MediaSort::NewestFirst | MediaSort::OldestFirst, _) => {
-                        "media_status_created_idx"
-                    }
+                    (MediaSort::NewestFirst | MediaSort::OldestFirst, StatusFilter::All) => "media_created_idx",
+                    (MediaSort::NewestFirst | MediaSort::OldestFirst, _) => "media_status_created_idx",
                     (_, StatusFilter::All) => "media_rating_created_idx",
                     (_, _) => "media_status_rating_created_idx",
                 };
@@ -145,20 +131,14 @@ fn keyset_pages_cover_each_filtered_view_exactly_once_in_order() {
             });
             let key = |m: &Media| (m.rating, m.created_at.clone(), m.id.clone());
             match sort {
-                MediaSort::NewestFirst => {
-                    expected.sort_by(|a, b| (&b.created_at, &b.id).cmp(&(&a.created_at, &a.id)))
-                }
-                MediaSort::OldestFirst => {
-                    expected.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)))
-                }
+                MediaSort::NewestFirst => expected.sort_by(|a, b| (&b.created_at, &b.id).cmp(&(&a.created_at, &a.id))),
+                MediaSort::OldestFirst => expected.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id))),
                 MediaSort::HighestRated => expected.sort_by_key(|m| std::cmp::Reverse(key(m))),
                 MediaSort::LowestRated => expected.sort_by_key(key),
             }
             let ids = |list: &[Media]| list.iter().map(|m| m.id.clone()).collect::<Vec<_>>();
             assert_eq!(ids(&walked), ids(&expected), "{filter:?} {sort:?}");
-            let count = db
-                .call_blocking(move |c| media_query::count(c, &filter))
-                .unwrap();
+            let count = db.call_blocking(move |c| media_query::count(c, &filter)).unwrap();
             assert_eq!(count as usize, expected.len(), "count for {filter:?}");
         }
     }

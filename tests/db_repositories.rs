@@ -50,7 +50,14 @@ fn migrations_apply_to_an_empty_file_and_reopening_changes_nothing() {
     let path = dir.path().join("data/distillery.db");
     let first = open_database(&path).unwrap();
     assert!(first.report.created);
-    assert_eq!(first.report.applied.len(), 1);
+    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+        .unwrap()
+        .count();
+    assert_eq!(
+        first.report.applied.len(),
+        migrations,
+        "every migration applied to a new file"
+    );
     let models = first.db.call_blocking(base_models::list).unwrap();
     assert_eq!(
         models.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
@@ -60,10 +67,7 @@ fn migrations_apply_to_an_empty_file_and_reopening_changes_nothing() {
 
     let second = open_database(&path).unwrap();
     assert!(!second.report.created);
-    assert!(
-        second.report.applied.is_empty(),
-        "nothing to migrate the second time"
-    );
+    assert!(second.report.applied.is_empty(), "nothing to migrate the second time");
     assert!(second.report.backup.is_none());
     let pragmas = second
         .db
@@ -129,28 +133,17 @@ fn media_rows_are_added_rated_culled_and_deleted() {
     assert!(b_now.updated_at >= b_now.created_at);
 
     let ids = vec![b_id.clone()];
-    db.call_blocking(move |c| media::set_status(c, &ids, None))
-        .unwrap();
+    db.call_blocking(move |c| media::set_status(c, &ids, None)).unwrap();
     let b = b_id.clone();
     assert_eq!(
-        db.call_blocking(move |c| media::get(c, &b))
-            .unwrap()
-            .unwrap()
-            .status,
+        db.call_blocking(move |c| media::get(c, &b)).unwrap().unwrap().status,
         None
     );
 
     let ids = vec![a_id.clone(), MediaId::new()];
-    assert_eq!(
-        db.call_blocking(move |c| media::delete(c, &ids)).unwrap(),
-        1
-    );
+    assert_eq!(db.call_blocking(move |c| media::delete(c, &ids)).unwrap(), 1);
     let a = a_id.clone();
-    assert!(
-        db.call_blocking(move |c| media::get(c, &a))
-            .unwrap()
-            .is_none()
-    );
+    assert!(db.call_blocking(move |c| media::get(c, &a)).unwrap().is_none());
     assert_eq!(db.call_blocking(media::count_all).unwrap(), 1);
 }
 
@@ -166,22 +159,16 @@ fn the_schema_refuses_out_of_range_ratings_and_duplicate_files() {
     };
     db.call_blocking(move |c| media::insert(c, &item)).unwrap();
     assert!(
-        db.call_blocking(move |c| media::insert(c, &duplicate))
-            .is_err(),
+        db.call_blocking(move |c| media::insert(c, &duplicate)).is_err(),
         "one row per file"
     );
     let bad = db.call_blocking(move |c| {
         use diesel::prelude::*;
-        Ok(
-            diesel::sql_query("UPDATE media SET rating = 6 WHERE id = ?")
-                .bind::<diesel::sql_types::Text, _>(id.as_str().to_owned())
-                .execute(c),
-        )
+        Ok(diesel::sql_query("UPDATE media SET rating = 6 WHERE id = ?")
+            .bind::<diesel::sql_types::Text, _>(id.as_str().to_owned())
+            .execute(c))
     });
-    assert!(
-        bad.unwrap().is_err(),
-        "rating 6 violates the CHECK constraint"
-    );
+    assert!(bad.unwrap().is_err(), "rating 6 violates the CHECK constraint");
 }
 
 #[test]
@@ -194,8 +181,7 @@ fn generations_record_their_inputs_and_outcome() {
         .expect("seeded");
     let model_id = model.id.clone();
     assert_eq!(
-        db.call_blocking(move |c| base_models::get(c, &model_id))
-            .unwrap(),
+        db.call_blocking(move |c| base_models::get(c, &model_id)).unwrap(),
         Some(model.clone())
     );
     assert!(
@@ -206,14 +192,11 @@ fn generations_record_their_inputs_and_outcome() {
 
     let source = new_media(Origin::Import, None);
     let source_id = source.id.clone();
-    db.call_blocking(move |c| media::insert(c, &source))
-        .unwrap();
+    db.call_blocking(move |c| media::insert(c, &source)).unwrap();
 
     let request = new_generation(&model.id);
     let generation_id = request.id.clone();
-    let stored = db
-        .call_blocking(move |c| generations::insert(c, &request))
-        .unwrap();
+    let stored = db.call_blocking(move |c| generations::insert(c, &request)).unwrap();
     assert_eq!(stored.status, GenerationStatus::Pending);
     assert_eq!(stored.guidance, Some(3.5));
 
@@ -231,10 +214,7 @@ fn generations_record_their_inputs_and_outcome() {
     let recorded = db
         .call_blocking(move |c| generation_inputs::insert_all(c, &g, &inputs))
         .unwrap();
-    assert_eq!(
-        recorded.iter().map(|i| i.position).collect::<Vec<_>>(),
-        [0, 1]
-    );
+    assert_eq!(recorded.iter().map(|i| i.position).collect::<Vec<_>>(), [0, 1]);
     assert_eq!(recorded[0].media_id.as_ref(), Some(&source_id));
 
     let outcome = GenerationOutcome {
@@ -249,10 +229,7 @@ fn generations_record_their_inputs_and_outcome() {
             .unwrap()
     );
     let g = generation_id.clone();
-    let done = db
-        .call_blocking(move |c| generations::get(c, &g))
-        .unwrap()
-        .unwrap();
+    let done = db.call_blocking(move |c| generations::get(c, &g)).unwrap().unwrap();
     assert_eq!(
         (done.status, done.seed, done.total_time_ms),
         (GenerationStatus::Completed, Some(1_234_567), Some(2_100))
@@ -264,21 +241,14 @@ fn generations_record_their_inputs_and_outcome() {
 
     let output = new_media(Origin::Generation, Some(generation_id.clone()));
     let output_id = output.id.clone();
-    db.call_blocking(move |c| media::insert(c, &output))
-        .unwrap();
+    db.call_blocking(move |c| media::insert(c, &output)).unwrap();
     let g = generation_id.clone();
-    let outputs = db
-        .call_blocking(move |c| media::for_generation(c, &g))
-        .unwrap();
-    assert_eq!(
-        outputs.iter().map(|m| &m.id).collect::<Vec<_>>(),
-        [&output_id]
-    );
+    let outputs = db.call_blocking(move |c| media::for_generation(c, &g)).unwrap();
+    assert_eq!(outputs.iter().map(|m| &m.id).collect::<Vec<_>>(), [&output_id]);
 
     let failed = new_generation(&model.id);
     let failed_id = failed.id.clone();
-    db.call_blocking(move |c| generations::insert(c, &failed))
-        .unwrap();
+    db.call_blocking(move |c| generations::insert(c, &failed)).unwrap();
     let f = failed_id.clone();
     assert!(
         db.call_blocking(move |c| generations::mark_failed(c, &f, Some(900)))
@@ -333,17 +303,13 @@ fn deleting_a_source_image_keeps_the_input_row_with_a_null_media_id() {
         .unwrap();
     assert_eq!(inputs.len(), 1, "the input row survives its source");
     assert_eq!(inputs[0].media_id, None, "and no longer points at it");
-    assert_eq!(
-        inputs[0].thumb_path, "ref_thumbnails/x.jpg",
-        "its thumbnail is kept"
-    );
+    assert_eq!(inputs[0].thumb_path, "ref_thumbnails/x.jpg", "its thumbnail is kept");
 
     // An output's link to a generation also survives: media.generation_id is cleared only
     // if the generation goes, and a generation cannot be pointed at by a missing model.
     let bad = new_generation(&BaseModelId::new());
     assert!(
-        db.call_blocking(move |c| generations::insert(c, &bad))
-            .is_err(),
+        db.call_blocking(move |c| generations::insert(c, &bad)).is_err(),
         "foreign keys are enforced"
     );
 }
@@ -373,14 +339,10 @@ fn queue_jobs_move_through_their_lifecycle_in_order() {
 
     let first = jobs[2].id.clone();
     let f = first.clone();
-    assert!(
-        db.call_blocking(move |c| queue::mark_processing(c, &f))
-            .unwrap()
-    );
+    assert!(db.call_blocking(move |c| queue::mark_processing(c, &f)).unwrap());
     let f = first.clone();
     assert!(
-        !db.call_blocking(move |c| queue::mark_processing(c, &f))
-            .unwrap(),
+        !db.call_blocking(move |c| queue::mark_processing(c, &f)).unwrap(),
         "only a pending job starts"
     );
     let active = db.call_blocking(queue::active).unwrap();
@@ -389,57 +351,36 @@ fn queue_jobs_move_through_their_lifecycle_in_order() {
         [&jobs[2].id, &jobs[0].id, &jobs[1].id]
     );
     let f = first.clone();
-    let running = db
-        .call_blocking(move |c| queue::get(c, &f))
-        .unwrap()
-        .unwrap();
+    let running = db.call_blocking(move |c| queue::get(c, &f)).unwrap().unwrap();
     assert_eq!(running.status, JobStatus::Processing);
     assert!(running.started_at.is_some());
 
     let f = first.clone();
-    assert!(
-        db.call_blocking(move |c| queue::finish(c, &f, None))
-            .unwrap()
-    );
+    assert!(db.call_blocking(move |c| queue::finish(c, &f, None)).unwrap());
     let f = first.clone();
     assert!(
-        !db.call_blocking(move |c| queue::cancel_pending(c, &f))
-            .unwrap(),
+        !db.call_blocking(move |c| queue::cancel_pending(c, &f)).unwrap(),
         "a finished job cannot be cancelled"
     );
 
     let second = jobs[0].id.clone();
     let s = second.clone();
-    assert!(
-        db.call_blocking(move |c| queue::cancel_pending(c, &s))
-            .unwrap()
-    );
+    assert!(db.call_blocking(move |c| queue::cancel_pending(c, &s)).unwrap());
     let third = jobs[1].id.clone();
     let t = third.clone();
-    db.call_blocking(move |c| queue::mark_processing(c, &t))
-        .unwrap();
+    db.call_blocking(move |c| queue::mark_processing(c, &t)).unwrap();
     let t = third.clone();
     assert!(
-        db.call_blocking(move |c| queue::finish(
-            c,
-            &t,
-            Some("Engine exited unexpectedly (code 134)")
-        ))
-        .unwrap()
+        db.call_blocking(move |c| queue::finish(c, &t, Some("Engine exited unexpectedly (code 134)")))
+            .unwrap()
     );
 
     let statuses = db
-        .call_blocking(move |c| {
-            Ok([&first, &second, &third].map(|id| queue::get(c, id).unwrap().unwrap()))
-        })
+        .call_blocking(move |c| Ok([&first, &second, &third].map(|id| queue::get(c, id).unwrap().unwrap())))
         .unwrap();
     assert_eq!(
         statuses.iter().map(|j| j.status).collect::<Vec<_>>(),
-        [
-            JobStatus::Completed,
-            JobStatus::Cancelled,
-            JobStatus::Failed
-        ]
+        [JobStatus::Completed, JobStatus::Cancelled, JobStatus::Failed]
     );
     assert_eq!(
         statuses[2].error_message.as_deref(),
@@ -453,8 +394,7 @@ fn settings_store_json_values_by_key() {
     let dir = tempfile::tempdir().unwrap();
     let db = open_database(&dir.path().join("d.db")).unwrap().db;
     assert_eq!(
-        db.call_blocking(|c| app_settings::get::<u32>(c, "thumb_size"))
-            .unwrap(),
+        db.call_blocking(|c| app_settings::get::<u32>(c, "thumb_size")).unwrap(),
         None
     );
     db.call_blocking(|c| app_settings::set(c, "thumb_size", &180u32))
@@ -462,32 +402,59 @@ fn settings_store_json_values_by_key() {
     db.call_blocking(|c| app_settings::set(c, "thumb_size", &220u32))
         .unwrap();
     assert_eq!(
-        db.call_blocking(|c| app_settings::get::<u32>(c, "thumb_size"))
-            .unwrap(),
+        db.call_blocking(|c| app_settings::get::<u32>(c, "thumb_size")).unwrap(),
         Some(220)
     );
     let wrong_type = db.call_blocking(|c| app_settings::get::<String>(c, "thumb_size"));
-    assert!(matches!(
-        wrong_type,
-        Err(distillery::db::DbError::BadSetting { .. })
-    ));
-    assert!(
-        db.call_blocking(|c| app_settings::remove(c, "thumb_size"))
-            .unwrap()
-    );
-    assert!(
-        !db.call_blocking(|c| app_settings::remove(c, "thumb_size"))
-            .unwrap()
-    );
+    assert!(matches!(wrong_type, Err(distillery::db::DbError::BadSetting { .. })));
+    assert!(db.call_blocking(|c| app_settings::remove(c, "thumb_size")).unwrap());
+    assert!(!db.call_blocking(|c| app_settings::remove(c, "thumb_size")).unwrap());
 }
 
 #[test]
 fn the_database_answers_async_callers_too() {
     let dir = tempfile::tempdir().unwrap();
     let db = open_database(&dir.path().join("d.db")).unwrap().db;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
     let count = runtime.block_on(db.call(media::count_all)).unwrap();
     assert_eq!(count, 0);
+}
+
+#[test]
+fn an_older_database_is_backed_up_before_it_is_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("distillery.db");
+    {
+        let opened = open_database(&path).unwrap();
+        // Turn it into a database of the previous version: the last migration undone.
+        opened
+            .db
+            .call_blocking(|c| {
+                use diesel::connection::SimpleConnection;
+                c.batch_execute(
+                    "ALTER TABLE queue DROP COLUMN attempts;
+                     DELETE FROM __diesel_schema_migrations WHERE version = '20261125130000';
+                     INSERT INTO app_settings (key, value) VALUES ('marker', '\"kept\"');",
+                )?;
+                Ok(())
+            })
+            .unwrap();
+    }
+    let reopened = open_database(&path).unwrap();
+    assert_eq!(reopened.report.applied, ["20261125130000"]);
+    let backup = reopened.report.backup.clone().expect("a backup was made");
+    assert!(
+        backup
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .contains("before-20261125130000")
+    );
+    drop(reopened);
+    let copy = open_database(&backup).unwrap();
+    let kept = copy
+        .db
+        .call_blocking(|c| app_settings::get::<String>(c, "marker"))
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("kept"), "the backup holds the data as it was");
 }

@@ -57,16 +57,9 @@ fn diesel_type(sql_type: &str, not_null: bool) -> String {
 #[test]
 fn schema_rs_matches_the_migrated_database() {
     let dir = tempfile::tempdir().unwrap();
-    let db = distillery::db::open_database(&dir.path().join("d.db"))
-        .unwrap()
-        .db;
+    let db = distillery::db::open_database(&dir.path().join("d.db")).unwrap().db;
     let declared = declared();
-    assert_eq!(
-        declared.len(),
-        6,
-        "six tables declared: {:?}",
-        declared.keys()
-    );
+    assert_eq!(declared.len(), 6, "six tables declared: {:?}", declared.keys());
 
     let actual = db
         .call_blocking(move |c| {

@@ -35,8 +35,7 @@ fn require(tool: &str) {
 fn start_xvfb() -> (KillOnDrop, String) {
     let number = (90..190)
         .find(|n| {
-            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-                && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
         })
         .expect("a free display");
     let display = format!(":{number}");
@@ -123,32 +122,20 @@ fn the_real_window_opens_responds_to_keys_and_saves_its_state() {
     let window = xdotool(&display, &["search", "--sync", "--name", "^Distillery$"]);
     let window = window.lines().next().unwrap().to_owned();
     // The panel area (left of the library) is painted in the panel colour once the first frame is up.
-    let panel_open = |image: &image::RgbImage| {
-        image.width() >= 960 && *image.get_pixel(44 + 100, 200) == SURFACE
-    };
+    let panel_open = |image: &image::RgbImage| image.width() >= 960 && *image.get_pixel(44 + 100, 200) == SURFACE;
     let first = wait_for(&display, &window, &shot, "the first frame", panel_open);
     assert_eq!(
         first.dimensions(),
         (1280, 800),
         "the window opens at its preferred size"
     );
-    assert_eq!(
-        *first.get_pixel(640, 5),
-        SURFACE,
-        "the custom title bar is drawn"
-    );
+    assert_eq!(*first.get_pixel(640, 5), SURFACE, "the custom title bar is drawn");
 
     // The demo engine starts and loads its model: the status dot turns green.
-    wait_for(
-        &display,
-        &window,
-        &shot,
-        "the engine to be ready",
-        |image| {
-            let dot = image.get_pixel(16, 800 - 14);
-            dot[1] > 150 && dot[0] < 100
-        },
-    );
+    wait_for(&display, &window, &shot, "the engine to be ready", |image| {
+        let dot = image.get_pixel(16, 800 - 14);
+        dot[1] > 150 && dot[0] < 100
+    });
 
     xdotool(&display, &["windowfocus", "--sync", &window]);
     xdotool(&display, &["key", "ctrl+g"]);
@@ -170,10 +157,7 @@ fn the_real_window_opens_responds_to_keys_and_saves_its_state() {
         if let Some(status) = child.0.try_wait().unwrap() {
             break status;
         }
-        assert!(
-            Instant::now() < deadline,
-            "the close button did not end the app"
-        );
+        assert!(Instant::now() < deadline, "the close button did not end the app");
         std::thread::sleep(Duration::from_millis(50));
     };
     let mut log = String::new();
@@ -181,13 +165,8 @@ fn the_real_window_opens_responds_to_keys_and_saves_its_state() {
     assert!(status.success(), "clean exit: {log}");
 
     let db = distillery::db::open_database(&app.db_path()).unwrap().db;
-    let state = db
-        .call_blocking(distillery::settings::load_ui_state)
-        .unwrap();
-    assert!(
-        !state.panels.generation_open,
-        "the hidden panel is remembered"
-    );
+    let state = db.call_blocking(distillery::settings::load_ui_state).unwrap();
+    assert!(!state.panels.generation_open, "the hidden panel is remembered");
     assert!(state.panels.info_open);
     let window = state.window.expect("the window's size and place are saved");
     assert_eq!((window.width, window.height), (1280, 800));

@@ -43,10 +43,7 @@ async fn full_lifecycle_and_twenty_generations_in_a_row() {
         let output = request.params.output.clone();
         let result = engine.generate(request).await.unwrap();
         assert_eq!(result.output, output);
-        assert_eq!(
-            result.seed, 1234,
-            "the seed the app chose is the seed reported"
-        );
+        assert_eq!(result.seed, 1234, "the seed the app chose is the seed reported");
         assert_eq!(
             result.prompt_cache_hit,
             i > 0,
@@ -96,13 +93,7 @@ async fn a_crash_mid_generation_fails_that_job_and_the_engine_comes_back_with_it
     let error = engine.generate(request).await.unwrap_err();
     std::fs::write(&faults, "").unwrap();
     assert!(
-        matches!(
-            error,
-            EngineError::Exited {
-                code: Some(134),
-                ..
-            }
-        ),
+        matches!(error, EngineError::Exited { code: Some(134), .. }),
         "{error:?}"
     );
     let message = error.to_string();
@@ -136,10 +127,7 @@ async fn a_hung_generation_times_out_and_the_engine_is_restarted() {
     let error = engine.generate(request).await.unwrap_err();
     std::fs::write(&faults, "").unwrap();
     assert!(matches!(error, EngineError::Timeout { .. }), "{error:?}");
-    assert!(
-        error.to_string().contains("did not answer the generation"),
-        "{error}"
-    );
+    assert!(error.to_string().contains("did not answer the generation"), "{error}");
     assert!(
         started.elapsed() < Duration::from_secs(10),
         "the silence watchdog fired, not the total budget"
@@ -158,11 +146,7 @@ async fn an_engine_error_fails_the_job_without_a_restart() {
         ("NO_OUTPUT", ErrorCode::NoOutput),
     ] {
         let fault = format!("error_gen:{code}");
-        let engine = loaded(
-            dir.path(),
-            &[("CN_SIM_FAULT", &fault), ("CN_SIM_FAULT_NTH", "1")],
-        )
-        .await;
+        let engine = loaded(dir.path(), &[("CN_SIM_FAULT", &fault), ("CN_SIM_FAULT_NTH", "1")]).await;
         let (request, _) = job(dir.path(), "fails");
         let error = engine.generate(request).await.unwrap_err();
         assert_eq!(error.code(), Some(&expected), "{error}");
@@ -184,10 +168,7 @@ async fn bad_lines_on_stdout_are_skipped() {
         let (request, _) = job(dir.path(), "noisy");
         let result = engine.generate(request).await;
         assert!(result.is_ok(), "{fault}: {result:?}");
-        assert!(
-            engine.ping().await.is_ok(),
-            "{fault}: the engine still answers"
-        );
+        assert!(engine.ping().await.is_ok(), "{fault}: the engine still answers");
         engine.shutdown().await;
     }
 }
@@ -199,14 +180,8 @@ async fn a_result_without_a_usable_file_is_an_error() {
         let engine = loaded(dir.path(), &[("CN_SIM_FAULT", fault)]).await;
         let (request, _) = job(dir.path(), fault);
         let error = engine.generate(request).await.unwrap_err();
-        assert!(
-            matches!(error, EngineError::BadOutput { .. }),
-            "{fault}: {error:?}"
-        );
-        assert!(
-            error.to_string().contains(fault),
-            "{fault}: names the file: {error}"
-        );
+        assert!(matches!(error, EngineError::BadOutput { .. }), "{fault}: {error:?}");
+        assert!(error.to_string().contains(fault), "{fault}: names the file: {error}");
         engine.shutdown().await;
     }
 }
@@ -237,39 +212,24 @@ async fn load_faults_end_in_the_documented_states() {
     wait_status(&engine, "idle", |s| *s == EngineStatus::Idle).await;
     let error = engine.load(model()).await.unwrap_err();
     assert!(matches!(error, EngineError::Timeout { .. }), "{error:?}");
-    wait_status(&engine, "idle again after the restart", |s| {
-        *s == EngineStatus::Idle
-    })
-    .await;
+    wait_status(&engine, "idle again after the restart", |s| *s == EngineStatus::Idle).await;
     engine.shutdown().await;
 
     let engine = started(dir.path(), &[("CN_SIM_FAULT", "exit_on_load:3")]).await;
     let error = engine.load(model()).await.unwrap_err();
-    assert!(
-        matches!(error, EngineError::Exited { code: Some(3), .. }),
-        "{error:?}"
-    );
-    wait_status(&engine, "idle again after the restart", |s| {
-        *s == EngineStatus::Idle
-    })
-    .await;
+    assert!(matches!(error, EngineError::Exited { code: Some(3), .. }), "{error:?}");
+    wait_status(&engine, "idle again after the restart", |s| *s == EngineStatus::Idle).await;
     engine.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_engine_that_never_starts_ends_in_the_error_state() {
     let dir = tempfile::tempdir().unwrap();
-    for (fault, words) in [
-        ("exit_on_start:7", "code 7"),
-        ("ping_silent", "health check"),
-    ] {
+    for (fault, words) in [("exit_on_start:7", "code 7"), ("ping_silent", "health check")] {
         let mut config = fast_config(dir.path(), &[("CN_SIM_FAULT", fault)]);
         config.timeouts.ping = Duration::from_millis(300);
         let engine = EngineHandle::start(config);
-        let status = wait_status(&engine, "the error state", |s| {
-            matches!(s, EngineStatus::Error { .. })
-        })
-        .await;
+        let status = wait_status(&engine, "the error state", |s| matches!(s, EngineStatus::Error { .. })).await;
         let EngineStatus::Error { message } = &status else {
             unreachable!()
         };
@@ -277,10 +237,7 @@ async fn an_engine_that_never_starts_ends_in_the_error_state() {
         assert!(status.label().starts_with("Engine error: "));
         let (request, _) = job(dir.path(), "nowhere");
         let error = engine.generate(request).await.unwrap_err();
-        assert!(
-            matches!(error, EngineError::Unavailable(_)),
-            "{fault}: {error:?}"
-        );
+        assert!(matches!(error, EngineError::Unavailable(_)), "{fault}: {error:?}");
         engine.shutdown().await;
     }
 }
@@ -291,10 +248,7 @@ async fn a_missing_binary_is_reported() {
     let mut config = fast_config(dir.path(), &[]);
     config.binary = dir.path().join("no-such-engine");
     let engine = EngineHandle::start(config);
-    let status = wait_status(&engine, "the error state", |s| {
-        matches!(s, EngineStatus::Error { .. })
-    })
-    .await;
+    let status = wait_status(&engine, "the error state", |s| matches!(s, EngineStatus::Error { .. })).await;
     assert!(status.label().contains("no-such-engine"), "{status:?}");
     engine.shutdown().await;
 }
@@ -357,10 +311,7 @@ async fn cancelling_soft_discards_the_result_and_hard_restarts_the_engine() {
     tokio::time::sleep(Duration::from_millis(50)).await;
     engine.cancel("second", CancelMode::Soft).await;
     assert!(matches!(second.await.unwrap(), Err(EngineError::Cancelled)));
-    first
-        .await
-        .unwrap()
-        .expect("the running job was not disturbed");
+    first.await.unwrap().expect("the running job was not disturbed");
 
     // Hard: the answer comes at once, and the engine comes back with its model.
     let (request, mut progress) = job(dir.path(), "hard");
@@ -393,9 +344,7 @@ async fn real_engine_conformance_when_configured() {
         );
         return;
     };
-    let var = |name: &str| {
-        std::env::var(name).unwrap_or_else(|_| panic!("{name} must be set with CN_ENGINE_BIN"))
-    };
+    let var = |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("{name} must be set with CN_ENGINE_BIN"));
     let dir = tempfile::tempdir().unwrap();
     let mut config = distillery::engine::EngineConfig::new(binary.into(), dir.path().join("cwd"));
     config.restart_backoff = Duration::from_secs(1);

@@ -35,11 +35,7 @@ impl Sim {
         let mut child = command.spawn().unwrap();
         let stdin = child.stdin.take().unwrap();
         let stdout = BufReader::new(child.stdout.take().unwrap());
-        Self {
-            child,
-            stdin,
-            stdout,
-        }
+        Self { child, stdin, stdout }
     }
 
     fn send(&mut self, line: &str) {
@@ -59,10 +55,7 @@ impl Sim {
         let mut lines = Vec::new();
         loop {
             let line = self.line();
-            assert!(
-                !line.is_empty() || !lines.is_empty(),
-                "the engine closed its output"
-            );
+            assert!(!line.is_empty() || !lines.is_empty(), "the engine closed its output");
             let terminal = line.ends_with("\"type\":\"ok\"}")
                 || line.ends_with("\"type\":\"result\"}")
                 || line.ends_with("\"type\":\"error\"}");
@@ -101,10 +94,7 @@ fn json_lines(lines: &[String]) -> Vec<serde_json::Value> {
 
 #[test]
 fn version_ping_and_the_exact_reply_format() {
-    let out = Command::new(sim_binary())
-        .arg("--version")
-        .output()
-        .unwrap();
+    let out = Command::new(sim_binary()).arg("--version").output().unwrap();
     assert!(out.status.success());
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
@@ -114,10 +104,7 @@ fn version_ping_and_the_exact_reply_format() {
     let dir = tempfile::tempdir().unwrap();
     let mut sim = Sim::start(&[], dir.path());
     sim.send(r#"{"cmd":"ping","id":"health-1"}"#);
-    assert_eq!(
-        sim.line(),
-        r#"{"data":{"status":"pong"},"id":"health-1","type":"ok"}"#
-    );
+    assert_eq!(sim.line(), r#"{"data":{"status":"pong"},"id":"health-1","type":"ok"}"#);
     sim.send("");
     sim.send(r#"{"cmd":"ping"}"#);
     assert_eq!(
@@ -149,10 +136,7 @@ fn version_ping_and_the_exact_reply_format() {
         "no code for a missing cmd"
     );
     sim.send(r#"{"cmd":"quit","id":"q"}"#);
-    assert_eq!(
-        sim.line(),
-        r#"{"data":{"status":"quitting"},"id":"q","type":"ok"}"#
-    );
+    assert_eq!(sim.line(), r#"{"data":{"status":"quitting"},"id":"q","type":"ok"}"#);
     assert_eq!(sim.exit_code(), Some(0));
 }
 
@@ -188,10 +172,7 @@ fn load_prints_non_json_noise_then_its_reply() {
         r#"{"data":{"message":"Missing 'params' object"},"id":"l3","type":"error"}"#
     );
 
-    let mut strict = Sim::start(
-        &[("CN_SIM_LOAD_NOISE", "0"), ("CN_SIM_CHECK_FILES", "1")],
-        dir.path(),
-    );
+    let mut strict = Sim::start(&[("CN_SIM_LOAD_NOISE", "0"), ("CN_SIM_CHECK_FILES", "1")], dir.path());
     strict.send(r#"{"cmd":"load","id":"l","params":{"diffusion_model":"/nowhere/model.gguf"}}"#);
     assert!(strict.line().contains("CTX_CREATION_FAILED"));
 }
@@ -206,10 +187,7 @@ fn generate_checks_in_cn_engines_order_and_streams_progress() {
     );
 
     sim.send(&generate);
-    assert!(
-        sim.line().contains(r#""code":"NO_MODEL""#),
-        "no model is checked first"
-    );
+    assert!(sim.line().contains(r#""code":"NO_MODEL""#), "no model is checked first");
     sim.send(r#"{"cmd":"generate","id":"g"}"#);
     assert!(
         sim.line().contains(r#""code":"NO_MODEL""#),
@@ -226,7 +204,10 @@ fn generate_checks_in_cn_engines_order_and_streams_progress() {
     assert!(sim.line().contains("NO_UPSCALER"));
     let bad_ref = dir.path().join("bad.png");
     std::fs::write(&bad_ref, b"not a png").unwrap();
-    sim.send(&format!(r#"{{"cmd":"generate","id":"g","params":{{"ref_images":["{}"],"output":"/proc/nope/x.png"}}}}"#, bad_ref.display()));
+    sim.send(&format!(
+        r#"{{"cmd":"generate","id":"g","params":{{"ref_images":["{}"],"output":"/proc/nope/x.png"}}}}"#,
+        bad_ref.display()
+    ));
     assert!(
         sim.line().contains("REF_IMAGE_LOAD_FAILED"),
         "refs are checked before the output folder"
@@ -304,13 +285,12 @@ fn generate_checks_in_cn_engines_order_and_streams_progress() {
         "the default size is 512"
     );
 
-    let mut echo = Sim::start(
-        &[("CN_SIM_LOAD_NOISE", "0"), ("CN_SIM_SEED_ECHO", "1")],
-        dir.path(),
-    );
+    let mut echo = Sim::start(&[("CN_SIM_LOAD_NOISE", "0"), ("CN_SIM_SEED_ECHO", "1")], dir.path());
     echo.send(r#"{"cmd":"load","id":"l","params":{"model":"/m/k.gguf"}}"#);
     echo.line();
-    echo.send(r#"{"cmd":"generate","id":"e","params":{"prompt":"x","seed":-1,"width":64,"height":64,"output":"e.png"}}"#);
+    echo.send(
+        r#"{"cmd":"generate","id":"e","params":{"prompt":"x","seed":-1,"width":64,"height":64,"output":"e.png"}}"#,
+    );
     let replies = json_lines(&echo.until_terminal());
     assert_eq!(
         replies.last().unwrap()["data"]["seed"],
@@ -371,11 +351,7 @@ fn wrong_types_abort_like_the_real_engine_and_eof_exits_cleanly() {
     sim.send("[1,2,3]");
     assert_eq!(sim.exit_code(), Some(134));
     let sim = Sim::start(&[], dir.path());
-    assert_eq!(
-        sim.exit_code(),
-        Some(0),
-        "stdin EOF ends the engine cleanly"
-    );
+    assert_eq!(sim.exit_code(), Some(0), "stdin EOF ends the engine cleanly");
 }
 
 #[test]
@@ -391,7 +367,10 @@ fn upscale_works_without_a_model() {
         input.display()
     ));
     assert!(sim.line().contains("NO_UPSCALER"));
-    sim.send(&format!(r#"{{"cmd":"upscale","id":"u","params":{{"input":"{}","upscale_model":"/m/x4.gguf","output":"big.png"}}}}"#, input.display()));
+    sim.send(&format!(
+        r#"{{"cmd":"upscale","id":"u","params":{{"input":"{}","upscale_model":"/m/x4.gguf","output":"big.png"}}}}"#,
+        input.display()
+    ));
     let replies = json_lines(&sim.until_terminal());
     let result = &replies.last().unwrap()["data"];
     assert_eq!(

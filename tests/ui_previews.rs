@@ -85,10 +85,7 @@ fn every_exported_component_previews_on_its_own() {
                     Ok(instance) => {
                         instance.show().unwrap();
                         let frame = instance.window().take_snapshot().expect("a rendered frame");
-                        assert!(
-                            frame.width() > 0 && frame.height() > 0,
-                            "{name} rendered nothing"
-                        );
+                        assert!(frame.width() > 0 && frame.height() > 0, "{name} rendered nothing");
                         instance.hide().unwrap();
                         previewed.push(name.to_owned());
                     }

@@ -22,20 +22,14 @@ fn press_ctrl(window: &AppWindow, letter: char) {
     let control: SharedString = Key::Control.into();
     let letter: SharedString = letter.to_string().into();
     let w = window.window();
-    w.dispatch_event(WindowEvent::KeyPressed {
-        text: control.clone(),
-    });
-    w.dispatch_event(WindowEvent::KeyPressed {
-        text: letter.clone(),
-    });
+    w.dispatch_event(WindowEvent::KeyPressed { text: control.clone() });
+    w.dispatch_event(WindowEvent::KeyPressed { text: letter.clone() });
     w.dispatch_event(WindowEvent::KeyReleased { text: letter });
     w.dispatch_event(WindowEvent::KeyReleased { text: control });
 }
 
 fn panel_visible(window: &AppWindow, label: &str) -> bool {
-    ElementHandle::find_by_accessible_label(window, label)
-        .next()
-        .is_some()
+    ElementHandle::find_by_accessible_label(window, label).next().is_some()
 }
 
 #[test]
@@ -48,10 +42,7 @@ fn shortcuts_toggle_the_panels_and_the_state_survives_a_restart() {
         panel_visible(&window, "Generation"),
         "generation panel open on first start"
     );
-    assert!(
-        panel_visible(&window, "Media info"),
-        "info panel open on first start"
-    );
+    assert!(panel_visible(&window, "Media info"), "info panel open on first start");
 
     press_ctrl(&window, 'g');
     assert!(!window.global::<ShellAdapter>().get_generation_panel_open());
@@ -65,15 +56,9 @@ fn shortcuts_toggle_the_panels_and_the_state_survives_a_restart() {
     );
 
     press_ctrl(&window, 'i');
-    assert!(
-        !panel_visible(&window, "Media info"),
-        "Ctrl+I hides the info panel"
-    );
+    assert!(!panel_visible(&window, "Media info"), "Ctrl+I hides the info panel");
     press_ctrl(&window, 'i');
-    assert!(
-        panel_visible(&window, "Media info"),
-        "Ctrl+I shows it again"
-    );
+    assert!(panel_visible(&window, "Media info"), "Ctrl+I shows it again");
 
     window.hide().unwrap();
     ctx.db.flush_blocking().unwrap();
@@ -152,9 +137,7 @@ fn the_window_renders_at_its_minimum_size() {
     common::init_testing_backend();
     let app = TempApp::new();
     let (_ctx, window) = open_window(&app);
-    window
-        .window()
-        .set_size(slint::LogicalSize::new(960.0, 600.0));
+    window.window().set_size(slint::LogicalSize::new(960.0, 600.0));
     let frame = window.window().take_snapshot().unwrap();
     assert_eq!((frame.width(), frame.height()), (960, 600));
     // The title bar is painted in the surface colour, not left blank.

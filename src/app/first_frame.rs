@@ -15,10 +15,7 @@ pub fn report_and_quit(window: &AppWindow, started: Instant) {
             // The timer fires after this redraw has been painted and presented.
             slint::Timer::single_shot(Duration::ZERO, move || {
                 let ms = started.elapsed().as_secs_f64() * 1000.0;
-                eprintln!(
-                    "first-frame-ms {ms:.1} rss-kb {}",
-                    resident_kb().unwrap_or(0)
-                );
+                eprintln!("first-frame-ms {ms:.1} rss-kb {}", resident_kb().unwrap_or(0));
                 let _ = slint::quit_event_loop();
             });
         }

@@ -1,5 +1,6 @@
 //! Start-up and wiring: the only module that sees every other one.
 
+pub mod commands;
 mod context;
 mod engine_setup;
 mod first_frame;
@@ -35,6 +36,7 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
         crate::engine::EngineHandle::start(plan.config)
     };
     crate::ui::connect_engine_status(&window, engine.status(), runtime.handle());
+    let model_label = plan.initial_load.as_ref().map(|p| p.model_label()).unwrap_or_default();
     if let Some(params) = plan.initial_load {
         let loader = engine.clone();
         runtime.spawn(async move {
@@ -43,8 +45,21 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
             }
         });
     }
+    // The queue recovers what an interrupted run left and carries on with waiting jobs. It
+    // runs until the window closes (the generation panel will submit to it).
+    let (stop_queue, queue_stopped) = tokio::sync::oneshot::channel::<()>();
+    let (db, library, queue_engine) = (ctx.db.clone(), ctx.library.clone(), engine.clone());
+    runtime.spawn(async move {
+        match crate::queue::QueueHandle::start(db, library, queue_engine, model_label).await {
+            Ok((_queue, _)) => {
+                let _ = queue_stopped.await;
+            }
+            Err(error) => tracing::error!(%error, "the generation queue could not start"),
+        }
+    });
 
     window.run()?;
+    drop(stop_queue);
     // Quit the engine (killed after 5 s if it does not), and let queued settings writes finish.
     runtime.block_on(engine.shutdown());
     ctx.db.flush_blocking()?;

@@ -43,12 +43,8 @@ pub fn run(global: &GlobalOptions, args: &SnapshotArgs) -> anyhow::Result<()> {
 
     let pixels = render(&offscreen, args.size.width, args.size.height);
     window.hide()?;
-    let image = image::RgbImage::from_raw(
-        args.size.width,
-        args.size.height,
-        pixels.as_bytes().to_vec(),
-    )
-    .context("the rendered frame has the wrong size")?;
+    let image = image::RgbImage::from_raw(args.size.width, args.size.height, pixels.as_bytes().to_vec())
+        .context("the rendered frame has the wrong size")?;
     image
         .save_with_format(&args.out, image::ImageFormat::Png)
         .with_context(|| format!("cannot write {}", args.out.display()))?;

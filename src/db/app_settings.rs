@@ -7,10 +7,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// Reads a setting; `None` when it was never saved.
-pub fn get<T: DeserializeOwned>(
-    conn: &mut SqliteConnection,
-    key: &str,
-) -> Result<Option<T>, DbError> {
+pub fn get<T: DeserializeOwned>(conn: &mut SqliteConnection, key: &str) -> Result<Option<T>, DbError> {
     let stored: Option<Option<String>> = app_settings::table
         .find(key)
         .select(app_settings::value)
@@ -28,11 +25,7 @@ pub fn get<T: DeserializeOwned>(
 }
 
 /// Saves a setting, replacing any earlier value.
-pub fn set<T: Serialize + ?Sized>(
-    conn: &mut SqliteConnection,
-    key: &str,
-    value: &T,
-) -> Result<(), DbError> {
+pub fn set<T: Serialize + ?Sized>(conn: &mut SqliteConnection, key: &str, value: &T) -> Result<(), DbError> {
     let json = serde_json::to_string(value).map_err(|source| DbError::BadSetting {
         key: key.to_owned(),
         source,

@@ -62,10 +62,6 @@ pub fn find_by_name(conn: &mut SqliteConnection, name: &str) -> Result<Option<Ba
 
 /// The model with this id, if known.
 pub fn get(conn: &mut SqliteConnection, id: &BaseModelId) -> Result<Option<BaseModel>, DbError> {
-    let row: Option<Row> = base_models::table
-        .select(COLUMNS)
-        .find(id)
-        .first(conn)
-        .optional()?;
+    let row: Option<Row> = base_models::table.select(COLUMNS).find(id).first(conn).optional()?;
     Ok(row.map(from_row))
 }

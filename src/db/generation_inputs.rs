@@ -67,10 +67,7 @@ pub fn insert_all(
 }
 
 /// The reference images of `generation`, by position.
-pub fn for_generation(
-    conn: &mut SqliteConnection,
-    generation: &GenerationId,
-) -> Result<Vec<GenerationInput>, DbError> {
+pub fn for_generation(conn: &mut SqliteConnection, generation: &GenerationId) -> Result<Vec<GenerationInput>, DbError> {
     Ok(generation_inputs::table
         .filter(generation_inputs::generation_id.eq(generation))
         .order(generation_inputs::position.asc())

@@ -60,9 +60,7 @@ pub struct GenerationOutcome {
 
 /// Stores a submitted generation (status pending) and returns it.
 pub fn insert(conn: &mut SqliteConnection, new: &NewGeneration) -> Result<Generation, DbError> {
-    diesel::insert_into(generations::table)
-        .values(new)
-        .execute(conn)?;
+    diesel::insert_into(generations::table).values(new).execute(conn)?;
     get(conn, &new.id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))
 }
 

@@ -83,9 +83,7 @@ pub fn insert(conn: &mut SqliteConnection, new: &NewMedia) -> Result<Media, DbEr
         created_at: new.created_at.as_str(),
         updated_at: new.created_at.as_str(),
     };
-    diesel::insert_into(media::table)
-        .values(&row)
-        .execute(conn)?;
+    diesel::insert_into(media::table).values(&row).execute(conn)?;
     get(conn, &new.id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))
 }
 
@@ -99,11 +97,7 @@ pub fn get(conn: &mut SqliteConnection, id: &MediaId) -> Result<Option<Media>, D
 }
 
 /// Sets the rating of every listed item in one transaction; returns how many changed.
-pub fn set_rating(
-    conn: &mut SqliteConnection,
-    ids: &[MediaId],
-    rating: Rating,
-) -> Result<usize, DbError> {
+pub fn set_rating(conn: &mut SqliteConnection, ids: &[MediaId], rating: Rating) -> Result<usize, DbError> {
     let now = Timestamp::now();
     conn.transaction(|conn| {
         diesel::update(media::table.filter(media::id.eq_any(ids)))
@@ -117,11 +111,7 @@ pub fn set_rating(
 }
 
 /// Sets (or clears, with `None`) the culling status of every listed item; returns how many changed.
-pub fn set_status(
-    conn: &mut SqliteConnection,
-    ids: &[MediaId],
-    status: Option<CullStatus>,
-) -> Result<usize, DbError> {
+pub fn set_status(conn: &mut SqliteConnection, ids: &[MediaId], status: Option<CullStatus>) -> Result<usize, DbError> {
     let now = Timestamp::now();
     conn.transaction(|conn| {
         diesel::update(media::table.filter(media::id.eq_any(ids)))
@@ -134,10 +124,8 @@ pub fn set_status(
 /// Removes the rows of the listed items (their files are the library's business); returns how
 /// many were removed. References from `generation_inputs` become NULL.
 pub fn delete(conn: &mut SqliteConnection, ids: &[MediaId]) -> Result<usize, DbError> {
-    conn.transaction(|conn| {
-        diesel::delete(media::table.filter(media::id.eq_any(ids))).execute(conn)
-    })
-    .map_err(DbError::from)
+    conn.transaction(|conn| diesel::delete(media::table.filter(media::id.eq_any(ids))).execute(conn))
+        .map_err(DbError::from)
 }
 
 /// The number of items in the library.
@@ -146,10 +134,7 @@ pub fn count_all(conn: &mut SqliteConnection) -> Result<i64, DbError> {
 }
 
 /// The items a generation produced, oldest first.
-pub fn for_generation(
-    conn: &mut SqliteConnection,
-    generation: &GenerationId,
-) -> Result<Vec<Media>, DbError> {
+pub fn for_generation(conn: &mut SqliteConnection, generation: &GenerationId) -> Result<Vec<Media>, DbError> {
     Ok(media::table
         .filter(media::generation_id.eq(generation))
         .order((media::created_at.asc(), media::id.asc()))

@@ -95,10 +95,7 @@ struct Sql {
 }
 
 impl Sql {
-    fn query(
-        self,
-    ) -> diesel::query_builder::BoxedSqlQuery<'static, Sqlite, diesel::query_builder::SqlQuery>
-    {
+    fn query(self) -> diesel::query_builder::BoxedSqlQuery<'static, Sqlite, diesel::query_builder::SqlQuery> {
         let mut query = diesel::sql_query(self.text).into_boxed::<Sqlite>();
         for bind in self.binds {
             query = match bind {
@@ -121,11 +118,7 @@ fn where_clause(filter: &MediaFilter, sort: MediaSort, binds: &mut Vec<Bind>) ->
         StatusFilter::Unmarked => terms.push("status IS NULL".to_owned()),
     }
     if filter.min_rating > Rating::UNRATED {
-        let column = if sort.by_rating() {
-            "rating"
-        } else {
-            "+rating"
-        };
+        let column = if sort.by_rating() { "rating" } else { "+rating" };
         terms.push(format!("{column} >= ?"));
         binds.push(Bind::Int(i32::from(filter.min_rating.stars())));
     }
@@ -135,11 +128,7 @@ fn where_clause(filter: &MediaFilter, sort: MediaSort, binds: &mut Vec<Bind>) ->
 fn page_sql(filter: &MediaFilter, sort: MediaSort, after: Option<&Cursor>, limit: u32) -> Sql {
     let mut binds = Vec::new();
     let mut terms = where_clause(filter, sort, &mut binds);
-    let (less_or_more, direction) = if sort.descending() {
-        ("<", "DESC")
-    } else {
-        (">", "ASC")
-    };
+    let (less_or_more, direction) = if sort.descending() { ("<", "DESC") } else { (">", "ASC") };
     if let Some(cursor) = after {
         if sort.by_rating() {
             terms.push(format!("(rating, created_at, id) {less_or_more} (?, ?, ?)"));
@@ -174,9 +163,7 @@ pub fn page(
     after: Option<&Cursor>,
     limit: u32,
 ) -> Result<Vec<Media>, DbError> {
-    Ok(page_sql(filter, sort, after, limit)
-        .query()
-        .load::<Media>(conn)?)
+    Ok(page_sql(filter, sort, after, limit).query().load::<Media>(conn)?)
 }
 
 #[derive(QueryableByName)]

@@ -14,6 +14,7 @@ pub mod app_settings;
 pub mod base_models;
 pub mod generation_inputs;
 pub mod generations;
+pub mod jobs;
 pub mod media;
 pub mod media_query;
 pub mod queue;
@@ -23,5 +24,4 @@ pub use open::{OpenedDatabase, SchemaReport, open_database};
 pub use worker::Database;
 
 /// Every migration this build knows, embedded in the binary and applied at start.
-pub const MIGRATIONS: diesel_migrations::EmbeddedMigrations =
-    diesel_migrations::embed_migrations!("migrations");
+pub const MIGRATIONS: diesel_migrations::EmbeddedMigrations = diesel_migrations::embed_migrations!("migrations");

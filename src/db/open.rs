@@ -60,10 +60,8 @@ pub fn open_database(path: &Path) -> Result<OpenedDatabase, DbError> {
         BTreeSet::new()
     };
 
-    conn.batch_execute(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-    )
-    .map_err(|error| corrupt_or_query(path, error))?;
+    conn.batch_execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+        .map_err(|error| corrupt_or_query(path, error))?;
 
     let mut report = SchemaReport {
         created: !existed,
@@ -113,9 +111,7 @@ fn check_header(path: &Path) -> Result<bool, DbError> {
     match header.len() {
         0 => Ok(false),
         _ if header.as_slice() == SQLITE_HEADER => Ok(true),
-        _ => Err(DbError::NotSqlite {
-            path: path.to_owned(),
-        }),
+        _ => Err(DbError::NotSqlite { path: path.to_owned() }),
     }
 }
 
@@ -160,33 +156,25 @@ fn check_existing(conn: &mut SqliteConnection, path: &Path) -> Result<BTreeSet<S
         });
     }
 
-    let tables: Vec<TableName> = diesel::sql_query(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-    )
-    .load(conn)
-    .map_err(|error| corrupt_or_query(path, error))?;
+    let tables: Vec<TableName> =
+        diesel::sql_query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            .load(conn)
+            .map_err(|error| corrupt_or_query(path, error))?;
     if tables.is_empty() {
         return Ok(BTreeSet::new());
     }
     if !tables.iter().any(|table| table.name == MIGRATIONS_TABLE) {
-        return Err(DbError::ForeignDatabase {
-            path: path.to_owned(),
-        });
+        return Err(DbError::ForeignDatabase { path: path.to_owned() });
     }
 
-    let applied: BTreeSet<String> =
-        diesel::sql_query(format!("SELECT version FROM {MIGRATIONS_TABLE}"))
-            .load::<AppliedVersion>(conn)
-            .map_err(|error| corrupt_or_query(path, error))?
-            .into_iter()
-            .map(|row| row.version)
-            .collect();
+    let applied: BTreeSet<String> = diesel::sql_query(format!("SELECT version FROM {MIGRATIONS_TABLE}"))
+        .load::<AppliedVersion>(conn)
+        .map_err(|error| corrupt_or_query(path, error))?
+        .into_iter()
+        .map(|row| row.version)
+        .collect();
     let known = known_versions()?;
-    if let Some(unknown) = applied
-        .iter()
-        .filter(|version| !known.contains(*version))
-        .max()
-    {
+    if let Some(unknown) = applied.iter().filter(|version| !known.contains(*version)).max() {
         return Err(DbError::NewerSchema {
             path: path.to_owned(),
             found: unknown.clone(),
@@ -200,9 +188,7 @@ fn check_existing(conn: &mut SqliteConnection, path: &Path) -> Result<BTreeSet<S
     .get_result(conn)
     .map_err(|error| corrupt_or_query(path, error))?;
     if !applied.is_empty() && ours.n < 2 {
-        return Err(DbError::ForeignDatabase {
-            path: path.to_owned(),
-        });
+        return Err(DbError::ForeignDatabase { path: path.to_owned() });
     }
     Ok(applied)
 }
@@ -211,19 +197,12 @@ fn known_versions() -> Result<BTreeSet<String>, DbError> {
     use diesel::migration::MigrationSource;
     let migrations = MigrationSource::<diesel::sqlite::Sqlite>::migrations(&MIGRATIONS)
         .map_err(|error| DbError::Migration(error.to_string()))?;
-    Ok(migrations
-        .iter()
-        .map(|m| m.name().version().to_string())
-        .collect())
+    Ok(migrations.iter().map(|m| m.name().version().to_string()).collect())
 }
 
 /// Copies the database next to itself before a migration changes it, so an upgrade can
 /// never lose a library.
-fn backup_before_migration(
-    conn: &mut SqliteConnection,
-    path: &Path,
-    version: &str,
-) -> Result<PathBuf, DbError> {
+fn backup_before_migration(conn: &mut SqliteConnection, path: &Path, version: &str) -> Result<PathBuf, DbError> {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(format!(".before-{version}.bak"));
     let backup = path.with_file_name(name);
@@ -240,12 +219,7 @@ fn backup_before_migration(
 /// SQLite reports a damaged file through a few error codes; name the file when it does.
 fn corrupt_or_query(path: &Path, error: diesel::result::Error) -> DbError {
     let text = error.to_string();
-    let damaged = [
-        "malformed",
-        "not a database",
-        "corrupt",
-        "file is encrypted",
-    ];
+    let damaged = ["malformed", "not a database", "corrupt", "file is encrypted"];
     if damaged.iter().any(|word| text.contains(word)) {
         DbError::Corrupt {
             path: path.to_owned(),

@@ -79,6 +79,7 @@ diesel::table! {
         created_at -> Text,
         started_at -> Nullable<Text>,
         completed_at -> Nullable<Text>,
+        attempts -> Integer,
     }
 }
 
@@ -88,11 +89,4 @@ diesel::joinable!(generations -> base_models (base_model_id));
 diesel::joinable!(media -> generations (generation_id));
 diesel::joinable!(queue -> generations (generation_id));
 
-diesel::allow_tables_to_appear_in_same_query!(
-    app_settings,
-    base_models,
-    generation_inputs,
-    generations,
-    media,
-    queue,
-);
+diesel::allow_tables_to_appear_in_same_query!(app_settings, base_models, generation_inputs, generations, media, queue,);

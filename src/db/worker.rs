@@ -53,9 +53,7 @@ impl Database {
         T: Send + 'static,
         F: FnOnce(&mut SqliteConnection) -> Result<T, DbError> + Send + 'static,
     {
-        self.send(work)?
-            .blocking_recv()
-            .map_err(|_| DbError::WorkerGone)?
+        self.send(work)?.blocking_recv().map_err(|_| DbError::WorkerGone)?
     }
 
     /// Runs `work` without waiting for it; a failure is logged. For writes whose outcome the

@@ -5,9 +5,7 @@
 use super::handle::{CancelMode, ManagerCommand};
 use super::lines::EngineLine;
 use super::process::{EngineProcess, STDERR_TAIL_LINES, engine_version};
-use super::protocol::{
-    CommandKind, GenerateResult, LoadParams, LoadReply, Progress, Request, Response, parse_line,
-};
+use super::protocol::{CommandKind, GenerateResult, LoadParams, LoadReply, Progress, Request, Response, parse_line};
 use super::{EngineConfig, EngineError, EngineStatus};
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -134,9 +132,7 @@ impl Actor {
             inbox,
             status,
             process: None,
-            life: Life::Backoff {
-                until: Instant::now(),
-            },
+            life: Life::Backoff { until: Instant::now() },
             version: None,
             model: None,
             last_load: None,
@@ -193,11 +189,7 @@ impl Actor {
 
     async fn on_command(&mut self, command: ManagerCommand) {
         match command {
-            ManagerCommand::Request {
-                kind,
-                params,
-                purpose,
-            } => {
+            ManagerCommand::Request { kind, params, purpose } => {
                 if let Life::Failed { message } = &self.life {
                     // A generation cannot wait for an engine that is not coming back; a ping
                     // or load is the user asking to try again.
@@ -206,24 +198,16 @@ impl Actor {
                         return;
                     }
                     self.failures = 0;
-                    self.life = Life::Backoff {
-                        until: Instant::now(),
-                    };
+                    self.life = Life::Backoff { until: Instant::now() };
                 }
-                self.waiting.push_back(Queued {
-                    kind,
-                    params,
-                    purpose,
-                });
+                self.waiting.push_back(Queued { kind, params, purpose });
             }
             ManagerCommand::Cancel { job_id, mode } => self.cancel(&job_id, mode).await,
             ManagerCommand::Restart => {
                 self.stop_process().await;
                 self.fail_in_flight(EngineError::Unavailable("the engine was restarted".into()));
                 self.failures = 0;
-                self.life = Life::Backoff {
-                    until: Instant::now(),
-                };
+                self.life = Life::Backoff { until: Instant::now() };
             }
             ManagerCommand::Shutdown { done } => {
                 self.shutdown().await;
@@ -240,24 +224,16 @@ impl Actor {
             }
             return;
         }
-        let running = self
-            .in_flight
-            .as_mut()
-            .filter(|flight| is_job(&flight.purpose));
+        let running = self.in_flight.as_mut().filter(|flight| is_job(&flight.purpose));
         let Some(flight) = running else { return };
         match mode {
             CancelMode::Soft => flight.cancelled = Some(CancelMode::Soft),
             CancelMode::Hard => {
-                tracing::info!(
-                    job = job_id,
-                    "stopping the engine to cancel the running job"
-                );
+                tracing::info!(job = job_id, "stopping the engine to cancel the running job");
                 self.stop_process().await;
                 self.fail_in_flight(EngineError::Cancelled);
                 // Not a crash: restart at once, without counting a failure.
-                self.life = Life::Backoff {
-                    until: Instant::now(),
-                };
+                self.life = Life::Backoff { until: Instant::now() };
             }
         }
     }
@@ -355,8 +331,7 @@ impl Actor {
         match response {
             Response::Progress(progress) => {
                 if let Purpose::Generate {
-                    progress: Some(sink),
-                    ..
+                    progress: Some(sink), ..
                 } = &flight.purpose
                 {
                     let _ = sink.send(progress);
@@ -388,10 +363,7 @@ impl Actor {
                     match self.last_load.clone() {
                         Some(params) => {
                             let json = serde_json::to_value(&params).ok();
-                            let purpose = Purpose::Load {
-                                params,
-                                reply: None,
-                            };
+                            let purpose = Purpose::Load { params, reply: None };
                             self.waiting.push_front(Queued {
                                 kind: CommandKind::Load,
                                 params: json,
@@ -415,18 +387,18 @@ impl Actor {
             }
             Purpose::Load { params, reply } => {
                 let result = match response {
-                    Response::Ok(data) => serde_json::from_value::<LoadReply>(data)
-                        .map_err(|e| EngineError::BadReply(e.to_string())),
+                    Response::Ok(data) => {
+                        serde_json::from_value::<LoadReply>(data).map_err(|e| EngineError::BadReply(e.to_string()))
+                    }
                     other => Err(engine_error(other)),
                 };
                 match &result {
                     Ok(loaded) => {
-                        let label =
-                            if loaded.model_info.is_empty() || loaded.model_info == "(unknown)" {
-                                params.model_label()
-                            } else {
-                                loaded.model_info.clone()
-                            };
+                        let label = if loaded.model_info.is_empty() || loaded.model_info == "(unknown)" {
+                            params.model_label()
+                        } else {
+                            loaded.model_info.clone()
+                        };
                         tracing::info!(model = %label, load_ms = loaded.load_time_ms, "model loaded");
                         self.model = Some(label);
                         self.last_load = Some(params);
@@ -444,14 +416,12 @@ impl Actor {
                 }
             }
             Purpose::Generate {
-                job_id,
-                output,
-                reply,
-                ..
+                job_id, output, reply, ..
             } => {
                 let result = match response {
-                    Response::Result(data) => serde_json::from_value::<GenerateResult>(data)
-                        .map_err(|e| EngineError::BadReply(e.to_string())),
+                    Response::Result(data) => {
+                        serde_json::from_value::<GenerateResult>(data).map_err(|e| EngineError::BadReply(e.to_string()))
+                    }
                     other => Err(engine_error(other)),
                 };
                 let result = match (result, flight.cancelled) {
@@ -494,9 +464,7 @@ impl Actor {
                 stderr.push(line);
             }
         }
-        stderr
-            .into_iter()
-            .for_each(|line| self.remember_stderr(line));
+        stderr.into_iter().for_each(|line| self.remember_stderr(line));
         lines.into_iter().for_each(|line| self.on_line(line));
         self.process = None;
         if matches!(self.life, Life::ShutDown) {
@@ -521,11 +489,7 @@ impl Actor {
             _ => "a command",
         };
         let after = Instant::now().duration_since(flight.sent_at);
-        tracing::warn!(
-            what,
-            secs = after.as_secs_f32(),
-            "the engine is stuck; killing it"
-        );
+        tracing::warn!(what, secs = after.as_secs_f32(), "the engine is stuck; killing it");
         self.stop_process().await;
         let tail = self.stderr_tail.iter().cloned().collect();
         self.crashed(EngineError::Timeout {
@@ -546,9 +510,7 @@ impl Actor {
         if self.failures > self.config.max_restarts {
             let message = message.lines().next().unwrap_or_default().to_owned();
             for queued in self.waiting.drain(..) {
-                queued
-                    .purpose
-                    .fail(EngineError::Unavailable(message.clone()));
+                queued.purpose.fail(EngineError::Unavailable(message.clone()));
             }
             self.life = Life::Failed { message };
         } else {
@@ -610,8 +572,7 @@ impl Actor {
         }
         if let Some(mut process) = self.process.take() {
             let _ = process.send(&Request::new(CommandKind::Quit, "quit")).await;
-            match tokio::time::timeout(self.config.timeouts.quit_grace, process.child.wait()).await
-            {
+            match tokio::time::timeout(self.config.timeouts.quit_grace, process.child.wait()).await {
                 Ok(_) => tracing::info!("engine quit"),
                 Err(_) => {
                     tracing::warn!("the engine did not quit in time; killing it");
@@ -663,9 +624,7 @@ impl Actor {
                     model: self.model.clone().unwrap_or_default(),
                 },
                 _ => match &self.model {
-                    Some(model) => EngineStatus::Ready {
-                        model: model.clone(),
-                    },
+                    Some(model) => EngineStatus::Ready { model: model.clone() },
                     None => EngineStatus::Idle,
                 },
             },

@@ -26,10 +26,7 @@ pub enum EngineError {
     },
 
     #[error("The engine reported {}: {message}", code.as_ref().map(ErrorCode::as_str).unwrap_or("an error"))]
-    Engine {
-        code: Option<ErrorCode>,
-        message: String,
-    },
+    Engine { code: Option<ErrorCode>, message: String },
 
     #[error("the engine's output {path} is unusable: {reason}")]
     BadOutput { path: PathBuf, reason: String },
@@ -68,13 +65,7 @@ fn tail_text(tail: &[String]) -> String {
     if tail.is_empty() {
         String::new()
     } else {
-        let last: Vec<&str> = tail
-            .iter()
-            .rev()
-            .take(5)
-            .rev()
-            .map(String::as_str)
-            .collect();
+        let last: Vec<&str> = tail.iter().rev().take(5).rev().map(String::as_str).collect();
         format!(". Last engine messages:\n{}", last.join("\n"))
     }
 }

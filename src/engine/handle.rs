@@ -2,9 +2,7 @@
 //! engine process. Requests go in over a channel; each answer comes back on a oneshot.
 
 use super::actor::{Actor, Purpose};
-use super::protocol::{
-    CommandKind, GenerateParams, GenerateResult, LoadParams, LoadReply, Progress, StatusReply,
-};
+use super::protocol::{CommandKind, GenerateParams, GenerateResult, LoadParams, LoadReply, Progress, StatusReply};
 use super::{EngineConfig, EngineError, EngineStatus};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -75,11 +73,7 @@ impl EngineHandle {
     }
 
     /// Waits until the status satisfies `wanted` or `limit` passes; returns the last status.
-    pub async fn wait_for(
-        &self,
-        limit: Duration,
-        wanted: impl Fn(&EngineStatus) -> bool,
-    ) -> EngineStatus {
+    pub async fn wait_for(&self, limit: Duration, wanted: impl Fn(&EngineStatus) -> bool) -> EngineStatus {
         let mut status = self.status.clone();
         let _ = tokio::time::timeout(limit, status.wait_for(|s| wanted(s))).await;
         status.borrow().clone()
@@ -88,8 +82,7 @@ impl EngineHandle {
     /// Round trip to the engine; returns how long it took.
     pub async fn ping(&self) -> Result<Duration, EngineError> {
         let (reply, answer) = oneshot::channel();
-        self.request(CommandKind::Ping, None, Purpose::Ping { reply })
-            .await?;
+        self.request(CommandKind::Ping, None, Purpose::Ping { reply }).await?;
         answer.await.map_err(|_| EngineError::ShutDown)?
     }
 
@@ -165,12 +158,7 @@ impl EngineHandle {
     /// waits until it is gone.
     pub async fn shutdown(&self) {
         let (done, finished) = oneshot::channel();
-        if self
-            .commands
-            .send(ManagerCommand::Shutdown { done })
-            .await
-            .is_ok()
-        {
+        if self.commands.send(ManagerCommand::Shutdown { done }).await.is_ok() {
             let _ = finished.await;
         }
     }
@@ -188,11 +176,7 @@ impl EngineHandle {
         purpose: Purpose,
     ) -> Result<(), EngineError> {
         self.commands
-            .send(ManagerCommand::Request {
-                kind,
-                params,
-                purpose,
-            })
+            .send(ManagerCommand::Request { kind, params, purpose })
             .await
             .map_err(|_| EngineError::ShutDown)
     }
@@ -200,8 +184,7 @@ impl EngineHandle {
 
 /// A result is only as good as its file: it must exist and decode completely.
 fn verify_output(path: &std::path::Path) -> Result<(), String> {
-    let mut reader =
-        image::ImageReader::open(path).map_err(|e| format!("it cannot be opened ({e})"))?;
+    let mut reader = image::ImageReader::open(path).map_err(|e| format!("it cannot be opened ({e})"))?;
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(512 * 1024 * 1024);
     reader.limits(limits);

@@ -48,9 +48,7 @@ impl EngineLineCodec {
     ) -> Result<Option<EngineLine>, std::io::Error> {
         match result {
             Ok(line) => Ok(line.map(EngineLine::Text)),
-            Err(LinesCodecError::MaxLineLengthExceeded) => {
-                Ok(Some(EngineLine::TooLong { preview }))
-            }
+            Err(LinesCodecError::MaxLineLengthExceeded) => Ok(Some(EngineLine::TooLong { preview })),
             Err(LinesCodecError::Io(error)) if error.kind() == std::io::ErrorKind::InvalidData => {
                 Ok(Some(EngineLine::NotUtf8))
             }
@@ -99,11 +97,7 @@ mod tests {
     use super::*;
 
     /// Feeds `input` in chunks of the given sizes and collects every item.
-    fn decode_all(
-        codec: &mut EngineLineCodec,
-        input: &[u8],
-        chunks: &[usize],
-    ) -> (Vec<EngineLine>, usize) {
+    fn decode_all(codec: &mut EngineLineCodec, input: &[u8], chunks: &[usize]) -> (Vec<EngineLine>, usize) {
         let mut buf = BytesMut::new();
         let mut out = Vec::new();
         let mut peak = 0;
@@ -149,9 +143,7 @@ mod tests {
         input.extend_from_slice(b"\nok\n");
         let (lines, peak) = decode_all(&mut codec, &input, &[512]);
         assert_eq!(lines.len(), 2, "{lines:?}");
-        assert!(
-            matches!(&lines[0], EngineLine::TooLong { preview } if preview.starts_with("xxxx"))
-        );
+        assert!(matches!(&lines[0], EngineLine::TooLong { preview } if preview.starts_with("xxxx")));
         assert_eq!(lines[1], EngineLine::Text("ok".into()));
         assert!(peak <= 100 + 512, "the buffer stays bounded (peak {peak})");
     }
@@ -160,10 +152,7 @@ mod tests {
     fn invalid_utf8_is_reported_and_decoding_goes_on() {
         let mut codec = EngineLineCodec::new(100);
         let (lines, _) = decode_all(&mut codec, b"\xff\xfe bad\nfine\n", &[4]);
-        assert_eq!(
-            lines,
-            [EngineLine::NotUtf8, EngineLine::Text("fine".into())]
-        );
+        assert_eq!(lines, [EngineLine::NotUtf8, EngineLine::Text("fine".into())]);
     }
 
     /// Random bytes, random chunking, random line lengths (some huge): never an error, never
@@ -195,9 +184,7 @@ mod tests {
                     }
                     _ => {
                         let len = (next() % max as u64) as usize;
-                        let line: String = (0..len)
-                            .map(|_| char::from(b'a' + (next() % 26) as u8))
-                            .collect();
+                        let line: String = (0..len).map(|_| char::from(b'a' + (next() % 26) as u8)).collect();
                         // Only count it if it starts a line (random bytes may precede it).
                         if input.last().is_none_or(|b| *b == b'\n') {
                             expected_good.push(line.clone());
@@ -215,20 +202,10 @@ mod tests {
             );
             let texts: Vec<&String> = lines
                 .iter()
-                .filter_map(|l| {
-                    if let EngineLine::Text(t) = l {
-                        Some(t)
-                    } else {
-                        None
-                    }
-                })
+                .filter_map(|l| if let EngineLine::Text(t) = l { Some(t) } else { None })
                 .collect();
             for good in &expected_good {
-                assert!(
-                    texts.contains(&good),
-                    "lost a valid line of {} bytes",
-                    good.len()
-                );
+                assert!(texts.contains(&good), "lost a valid line of {} bytes", good.len());
             }
         }
     }

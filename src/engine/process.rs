@@ -28,11 +28,7 @@ pub struct EngineProcess {
 
 impl EngineProcess {
     /// Starts the engine with piped stdio in `workdir`.
-    pub fn spawn(
-        binary: &Path,
-        workdir: &Path,
-        env: &[(String, String)],
-    ) -> Result<Self, EngineError> {
+    pub fn spawn(binary: &Path, workdir: &Path, env: &[(String, String)]) -> Result<Self, EngineError> {
         let spawn_error = |reason: String| EngineError::Spawn {
             path: binary.to_owned(),
             reason,
@@ -51,9 +47,7 @@ impl EngineProcess {
         let (Some(stdin), Some(stdout), Some(stderr_pipe)) =
             (child.stdin.take(), child.stdout.take(), child.stderr.take())
         else {
-            return Err(spawn_error(
-                "its standard streams could not be connected".into(),
-            ));
+            return Err(spawn_error("its standard streams could not be connected".into()));
         };
 
         let (line_tx, lines) = mpsc::channel(256);
@@ -163,12 +157,7 @@ pub async fn engine_version(binary: &Path, limit: Duration) -> Result<String, En
             .output(),
     )
     .await
-    .map_err(|_| {
-        not_engine(format!(
-            "--version did not answer within {} s",
-            limit.as_secs()
-        ))
-    })?
+    .map_err(|_| not_engine(format!("--version did not answer within {} s", limit.as_secs())))?
     .map_err(|e| EngineError::Spawn {
         path: binary.to_owned(),
         reason: e.to_string(),

@@ -188,10 +188,7 @@ pub enum Response {
 
 impl Response {
     pub fn is_terminal(&self) -> bool {
-        matches!(
-            self,
-            Response::Ok(_) | Response::Result(_) | Response::Error(_)
-        )
+        matches!(self, Response::Ok(_) | Response::Result(_) | Response::Error(_))
     }
 }
 
@@ -383,16 +380,11 @@ mod tests {
         assert_eq!(progress.phase, Phase::Conditioning);
         assert_eq!(progress.cache_hit, Some(false));
 
-        let (_, response) =
-            parse_line(r#"{"data":{"phase":"dreaming"},"id":"g1","type":"progress"}"#).unwrap();
-        assert!(
-            matches!(response, Response::Progress(Progress { phase: Phase::Other(ref p), .. }) if p == "dreaming")
-        );
+        let (_, response) = parse_line(r#"{"data":{"phase":"dreaming"},"id":"g1","type":"progress"}"#).unwrap();
+        assert!(matches!(response, Response::Progress(Progress { phase: Phase::Other(ref p), .. }) if p == "dreaming"));
 
-        let (id, response) = parse_line(
-            r#"{"data":{"code":"NO_MODEL","message":"No model loaded"},"id":"","type":"error"}"#,
-        )
-        .unwrap();
+        let (id, response) =
+            parse_line(r#"{"data":{"code":"NO_MODEL","message":"No model loaded"},"id":"","type":"error"}"#).unwrap();
         assert_eq!(id, "");
         assert_eq!(
             response,
@@ -403,16 +395,13 @@ mod tests {
         );
 
         let (_, response) =
-            parse_line(r#"{"data":{"code":"NEW_THING","message":"x"},"id":"a","type":"error"}"#)
-                .unwrap();
+            parse_line(r#"{"data":{"code":"NEW_THING","message":"x"},"id":"a","type":"error"}"#).unwrap();
         assert!(
             matches!(response, Response::Error(ErrorData { code: Some(ErrorCode::Other(ref c)), .. }) if c == "NEW_THING")
         );
 
         assert_eq!(
-            parse_line(r#"{"data":{},"id":"a","type":"telemetry"}"#)
-                .unwrap()
-                .1,
+            parse_line(r#"{"data":{},"id":"a","type":"telemetry"}"#).unwrap().1,
             Response::Unknown("telemetry".into())
         );
         assert!(parse_line("\r[=====>     ] 42/120 tensors").is_none());

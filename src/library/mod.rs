@@ -1,7 +1,13 @@
 //! The library on disk: where originals, thumbnails and working files live.
 
+pub mod decode;
 mod error;
+pub mod files;
 pub mod paths;
+pub mod png_text;
+pub mod references;
+pub mod store;
+pub mod thumbnails;
 
 pub use error::LibraryError;
 pub use paths::{LibraryFolder, LibraryRoot};

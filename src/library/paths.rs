@@ -104,15 +104,11 @@ impl LibraryRoot {
         let outside = || LibraryError::OutsideLibrary {
             path: absolute_path.display().to_string(),
         };
-        let inside = absolute_path
-            .strip_prefix(&self.root)
-            .map_err(|_| outside())?;
+        let inside = absolute_path.strip_prefix(&self.root).map_err(|_| outside())?;
         let mut parts = Vec::new();
         for part in inside.components() {
             match part {
-                Component::Normal(name) => {
-                    parts.push(name.to_str().ok_or_else(outside)?.to_owned())
-                }
+                Component::Normal(name) => parts.push(name.to_str().ok_or_else(outside)?.to_owned()),
                 Component::CurDir => {}
                 _ => return Err(outside()),
             }
@@ -148,10 +144,7 @@ mod tests {
     fn relative_paths_round_trip_and_stay_inside() {
         let dir = tempfile::tempdir().unwrap();
         let library = LibraryRoot::open(dir.path()).unwrap();
-        let original = library
-            .folder(LibraryFolder::Originals)
-            .unwrap()
-            .join("2026/11/a.png");
+        let original = library.folder(LibraryFolder::Originals).unwrap().join("2026/11/a.png");
         let stored = library.relative(&original).unwrap();
         assert_eq!(stored, "originals/2026/11/a.png");
         assert_eq!(library.resolve(&stored).unwrap(), original);

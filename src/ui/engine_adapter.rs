@@ -6,11 +6,7 @@ use slint::ComponentHandle;
 use tokio::sync::watch;
 
 /// Mirrors every status change into the window (on the UI thread).
-pub fn connect(
-    window: &AppWindow,
-    mut status: watch::Receiver<EngineStatus>,
-    runtime: &tokio::runtime::Handle,
-) {
+pub fn connect(window: &AppWindow, mut status: watch::Receiver<EngineStatus>, runtime: &tokio::runtime::Handle) {
     show(window, &status.borrow());
     let weak = window.as_weak();
     runtime.spawn(async move {

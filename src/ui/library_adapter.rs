@@ -13,10 +13,7 @@ pub fn connect(window: &AppWindow, view: &StartupView) {
 /// Shows paths under the home folder as `~/...`, which is shorter and what users recognise.
 fn display_path(path: &std::path::Path) -> String {
     let home = directories::UserDirs::new().map(|dirs| dirs.home_dir().to_owned());
-    match home
-        .as_deref()
-        .and_then(|home| path.strip_prefix(home).ok())
-    {
+    match home.as_deref().and_then(|home| path.strip_prefix(home).ok()) {
         Some(rest) if !rest.as_os_str().is_empty() => format!("~/{}", rest.display()),
         _ => path.display().to_string(),
     }

@@ -15,10 +15,7 @@ use crate::app::StartupView;
 use crate::db::Database;
 
 /// Builds the main window with every adapter connected to its service.
-pub fn build_main_window(
-    db: &Database,
-    view: &StartupView,
-) -> Result<AppWindow, slint::PlatformError> {
+pub fn build_main_window(db: &Database, view: &StartupView) -> Result<AppWindow, slint::PlatformError> {
     let window = AppWindow::new()?;
     shell_adapter::connect(&window, db.clone(), view);
     library_adapter::connect(&window, view);

@@ -64,23 +64,13 @@ pub fn params(dir: &Path, job: &str, prompt: &str) -> GenerateParams {
         guidance: Some(3.5),
         sampling_method: "euler".into(),
         ref_images: Vec::new(),
-        output: dir
-            .join("out")
-            .join(format!("gen-{job}.png"))
-            .display()
-            .to_string(),
+        output: dir.join("out").join(format!("gen-{job}.png")).display().to_string(),
         use_prompt_cache: true,
         use_ref_latent_cache: true,
     }
 }
 
-pub fn job(
-    dir: &Path,
-    job: &str,
-) -> (
-    GenerateRequest,
-    tokio::sync::mpsc::UnboundedReceiver<Progress>,
-) {
+pub fn job(dir: &Path, job: &str) -> (GenerateRequest, tokio::sync::mpsc::UnboundedReceiver<Progress>) {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let request = GenerateRequest {
         job_id: job.to_owned(),
@@ -90,11 +80,7 @@ pub fn job(
     (request, rx)
 }
 
-pub async fn wait_status(
-    engine: &EngineHandle,
-    what: &str,
-    wanted: impl Fn(&EngineStatus) -> bool,
-) -> EngineStatus {
+pub async fn wait_status(engine: &EngineHandle, what: &str, wanted: impl Fn(&EngineStatus) -> bool) -> EngineStatus {
     let status = engine.wait_for(Duration::from_secs(15), &wanted).await;
     assert!(wanted(&status), "waited for {what}, engine is {status:?}");
     status
@@ -119,11 +105,7 @@ pub fn engine_children() -> Vec<String> {
         let comm = &stat[stat.find('(').unwrap() + 1..close];
         let rest: Vec<&str> = stat[close + 2..].split_whitespace().collect();
         if comm.starts_with("cn-engine-sim") && rest.get(1) == Some(&me.as_str()) {
-            found.push(format!(
-                "{} state {}",
-                entry.file_name().to_string_lossy(),
-                rest[0]
-            ));
+            found.push(format!("{} state {}", entry.file_name().to_string_lossy(), rest[0]));
         }
     }
     found

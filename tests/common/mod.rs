@@ -4,17 +4,16 @@
 use std::path::{Path, PathBuf};
 
 pub mod engine;
+pub mod pipeline;
 
 /// Installs Slint's testing backend with the software renderer on this test thread, so
 /// windows can be created, clicked and snapshotted without a display.
 pub fn init_testing_backend() {
-    let backend = i_slint_backend_testing::TestingBackend::new(
-        i_slint_backend_testing::TestingBackendOptions {
-            mock_time: true,
-            threading: false,
-            renderer_name: Some("software".into()),
-        },
-    );
+    let backend = i_slint_backend_testing::TestingBackend::new(i_slint_backend_testing::TestingBackendOptions {
+        mock_time: true,
+        threading: false,
+        renderer_name: Some("software".into()),
+    });
     slint::platform::set_platform(Box::new(backend)).expect("one testing backend per test thread");
 }
 

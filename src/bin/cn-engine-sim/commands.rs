@@ -74,11 +74,7 @@ impl SimEngine {
         let request: Value = match serde_json::from_str(line) {
             Ok(value) => value,
             Err(error) => {
-                wire::error(
-                    "",
-                    Some("PARSE_ERROR"),
-                    &format!("JSON parse error: {error}"),
-                );
+                wire::error("", Some("PARSE_ERROR"), &format!("JSON parse error: {error}"));
                 return Next::Continue;
             }
         };
@@ -120,11 +116,7 @@ impl SimEngine {
                 wire::ok(&id, json!({"status": "quitting"}));
                 return Next::Quit;
             }
-            other => wire::error(
-                &id,
-                Some("UNKNOWN_CMD"),
-                &format!("Unknown command: {other}"),
-            ),
+            other => wire::error(&id, Some("UNKNOWN_CMD"), &format!("Unknown command: {other}")),
         }
         Next::Continue
     }
@@ -178,13 +170,7 @@ impl SimEngine {
             hang();
         }
         let extra = faults
-            .find(|f| {
-                if let Fault::SlowLoad(ms) = f {
-                    Some(*ms)
-                } else {
-                    None
-                }
-            })
+            .find(|f| if let Fault::SlowLoad(ms) = f { Some(*ms) } else { None })
             .unwrap_or(0);
         let main_model = if diffusion.is_empty() {
             model.clone()
@@ -206,10 +192,7 @@ impl SimEngine {
 
         let check_files = std::env::var("CN_SIM_CHECK_FILES").is_ok_and(|v| v == "1");
         let missing = files.iter().find(|f| check_files && !Path::new(f).exists());
-        if main_model.is_empty()
-            || missing.is_some()
-            || faults.has(|f| (*f == Fault::FailLoad).then_some(()))
-        {
+        if main_model.is_empty() || missing.is_some() || faults.has(|f| (*f == Fault::FailLoad).then_some(())) {
             let what = missing.map(|m| format!(": {m}")).unwrap_or_default();
             wire::log("ERROR", &format!("failed to create context{what}"));
             wire::error(
@@ -246,10 +229,7 @@ impl SimEngine {
             data.insert("model_info".into(), Value::String(model.model_info.clone()));
             data.insert("uptime_s".into(), json!(model.since.elapsed().as_secs()));
         }
-        data.insert(
-            "upscaler_loaded".into(),
-            Value::Bool(self.upscaler.is_some()),
-        );
+        data.insert("upscaler_loaded".into(), Value::Bool(self.upscaler.is_some()));
         data.insert(
             "upscaler_model".into(),
             Value::String(self.upscaler.clone().unwrap_or_default()),
@@ -330,16 +310,14 @@ impl SimEngine {
         } else {
             requested_seed
         };
-        let reported_seed =
-            if requested_seed < 0 && std::env::var("CN_SIM_SEED_ECHO").is_ok_and(|v| v == "1") {
-                requested_seed
-            } else {
-                seed
-            };
+        let reported_seed = if requested_seed < 0 && std::env::var("CN_SIM_SEED_ECHO").is_ok_and(|v| v == "1") {
+            requested_seed
+        } else {
+            seed
+        };
 
         // Conditioning.
-        let prompt_hit =
-            use_prompt_cache && !prompt.is_empty() && touch(&mut self.prompt_cache, &prompt, 16);
+        let prompt_hit = use_prompt_cache && !prompt.is_empty() && touch(&mut self.prompt_cache, &prompt, 16);
         let mut conditioning = json!({"message": if prompt_hit { "Prompt conditioning cache hit" } else { "Encoding prompt" }, "phase": "conditioning"});
         if use_prompt_cache && !prompt.is_empty() {
             conditioning["cache_hit"] = Value::Bool(prompt_hit);
@@ -379,6 +357,7 @@ impl SimEngine {
             }
         }
         let step_delay = delay_ms("STEP", 300);
+        let stamp = std::env::var("CN_SIM_STAMP").is_ok_and(|v| v == "1");
         let sampling_started = Instant::now();
         wire::reply(
             id,
@@ -388,11 +367,13 @@ impl SimEngine {
         for step in 1..=steps {
             sleep(step_delay);
             let mean = (sampling_started.elapsed().as_secs_f64() / step as f64) as f32;
-            wire::reply(
-                id,
-                "progress",
-                json!({"phase": "sampling", "step": step, "step_time_s": mean as f64, "total_steps": steps}),
-            );
+            let mut event =
+                json!({"phase": "sampling", "step": step, "step_time_s": mean as f64, "total_steps": steps});
+            if stamp {
+                // For the latency benchmark only: when this line was written.
+                event["message"] = Value::String(format!("sent_ns={}", unix_nanos()));
+            }
+            wire::reply(id, "progress", event);
             if faults.contains(&Fault::CrashGen(step)) {
                 wire::log("ERROR", "simulated fault: crash_gen");
                 std::process::exit(134);
@@ -420,17 +401,9 @@ impl SimEngine {
                 None
             }
         }) {
-            wire::reply(
-                id,
-                "progress",
-                json!({"message": "x".repeat(bytes), "phase": "saving"}),
-            );
+            wire::reply(id, "progress", json!({"message": "x".repeat(bytes), "phase": "saving"}));
         }
-        wire::reply(
-            id,
-            "progress",
-            json!({"message": "Saving image", "phase": "saving"}),
-        );
+        wire::reply(id, "progress", json!({"message": "Saving image", "phase": "saving"}));
         sleep(delay_ms("SAVE", 50));
 
         let image = picture::render(&prompt, seed, width, height, &ref_colours);
@@ -440,11 +413,7 @@ impl SimEngine {
             picture::save(&image, &output_path, has(&Fault::TruncatedPng))
         };
         if let Err(reason) = written {
-            wire::error(
-                id,
-                Some("NO_OUTPUT"),
-                &format!("Failed to write {output}: {reason}"),
-            );
+            wire::error(id, Some("NO_OUTPUT"), &format!("Failed to write {output}: {reason}"));
             return;
         }
         let mut upscaled = false;
@@ -539,11 +508,7 @@ impl SimEngine {
             );
         }
         if let Err(reason) = picture::save(&current, Path::new(&output), false) {
-            wire::error(
-                id,
-                Some("NO_OUTPUT"),
-                &format!("Failed to write {output}: {reason}"),
-            );
+            wire::error(id, Some("NO_OUTPUT"), &format!("Failed to write {output}: {reason}"));
             return;
         }
         wire::reply(
@@ -568,6 +533,13 @@ fn round16(value: i64) -> u32 {
     value.div_ceil(16) * 16
 }
 
+fn unix_nanos() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
+}
+
 fn latent_key(path: &str) -> String {
     let meta = std::fs::metadata(path).ok();
     let mtime = meta
@@ -586,8 +558,7 @@ fn random_seed() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    let mixed = (nanos as u64 ^ (std::process::id() as u64).rotate_left(32))
-        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mixed = (nanos as u64 ^ (std::process::id() as u64).rotate_left(32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     (mixed >> 33) as i64 & 0x7FFF_FFFF
 }
 

@@ -34,11 +34,7 @@ impl Fault {
             "fail_load" => Fault::FailLoad,
             "exit_on_load" => Fault::ExitOnLoad(number(1) as i32),
             "exit_on_start" => Fault::ExitOnStart(number(1) as i32),
-            "error_gen" => Fault::ErrorGen(
-                arg.filter(|a| !a.is_empty())
-                    .unwrap_or("GENERATION_FAILED")
-                    .to_owned(),
-            ),
+            "error_gen" => Fault::ErrorGen(arg.filter(|a| !a.is_empty()).unwrap_or("GENERATION_FAILED").to_owned()),
             "malformed_line" => Fault::MalformedLine,
             "oversized_line" => Fault::OversizedLine(number(8 * 1024 * 1024) as usize),
             "truncated_png" => Fault::TruncatedPng,
@@ -81,9 +77,7 @@ fn parse_list(text: &str) -> Vec<Fault> {
 impl Faults {
     pub fn from_env() -> Self {
         let from_env = parse_list(&std::env::var("CN_SIM_FAULT").unwrap_or_default());
-        let file = std::env::var("CN_SIM_FAULT_FILE")
-            .ok()
-            .filter(|f| !f.is_empty());
+        let file = std::env::var("CN_SIM_FAULT_FILE").ok().filter(|f| !f.is_empty());
         let nth = std::env::var("CN_SIM_FAULT_NTH")
             .ok()
             .and_then(|n| n.trim().parse().ok());
@@ -101,9 +95,7 @@ impl Faults {
     pub fn refresh(&mut self) {
         let mut active = self.from_env.clone();
         if let Some(file) = &self.file {
-            active.extend(parse_list(
-                &std::fs::read_to_string(file).unwrap_or_default(),
-            ));
+            active.extend(parse_list(&std::fs::read_to_string(file).unwrap_or_default()));
         }
         self.active = active;
     }
@@ -146,9 +138,7 @@ mod tests {
 
     #[test]
     fn fault_lists_parse_with_defaults_and_arguments() {
-        let faults = parse_list(
-            "crash_gen, hang_gen:3,error_gen:NO_OUTPUT,slow_load:250,bogus,exit_on_start",
-        );
+        let faults = parse_list("crash_gen, hang_gen:3,error_gen:NO_OUTPUT,slow_load:250,bogus,exit_on_start");
         assert_eq!(
             faults,
             [

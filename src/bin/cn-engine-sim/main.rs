@@ -3,6 +3,8 @@
 //! error codes and their check order, the loader's non-JSON noise on stdout), writes real
 //! images whose content comes from the prompt and seed, and can be told to misbehave in
 //! every way the real engine can (`CN_SIM_FAULT`). See ENGINE_PROTOCOL.md, section 4.
+//! One addition for benchmarks: with `CN_SIM_STAMP=1`, sampling progress events carry
+//! `message: "sent_ns=<unix time in ns>"` so the app's delivery latency can be measured.
 
 mod commands;
 mod faults;

@@ -74,10 +74,7 @@ pub fn get_str(params: &Map<String, Value>, key: &str, default: &str) -> String 
 pub fn get_i64(params: &Map<String, Value>, key: &str, default: i64) -> i64 {
     match params.get(key) {
         None => default,
-        Some(Value::Number(n)) => n
-            .as_i64()
-            .or_else(|| n.as_f64().map(|f| f as i64))
-            .unwrap_or(default),
+        Some(Value::Number(n)) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)).unwrap_or(default),
         Some(_) => abort_on_type_error("number"),
     }
 }
@@ -110,10 +107,7 @@ pub fn get_f64_list(params: &Map<String, Value>, key: &str) -> Option<Vec<f64>> 
         Some(Value::Array(items)) => Some(
             items
                 .iter()
-                .map(|item| {
-                    item.as_f64()
-                        .unwrap_or_else(|| abort_on_type_error("number"))
-                })
+                .map(|item| item.as_f64().unwrap_or_else(|| abort_on_type_error("number")))
                 .collect(),
         ),
         Some(_) => abort_on_type_error("array"),

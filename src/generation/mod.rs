@@ -1,0 +1,9 @@
+//! What a generation request is, before the queue and the engine see it: sizes, defaults,
+//! the parameters stored with it, and the metadata written into its image.
+
+pub mod dimensions;
+pub mod metadata;
+pub mod request;
+
+pub use dimensions::{Aspect, Resolution, dimensions};
+pub use request::{GenerationRequest, ReferenceSource, StoredParams};

@@ -1,0 +1,29 @@
+use crate::db::DbError;
+use crate::db::types::JobId;
+use crate::engine::EngineError;
+use crate::library::LibraryError;
+
+/// What can go wrong with the queue; messages are for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum QueueError {
+    #[error("{0}")]
+    InvalidRequest(String),
+
+    #[error("reference image {0}")]
+    Reference(#[source] LibraryError),
+
+    #[error(transparent)]
+    Library(#[from] LibraryError),
+
+    #[error(transparent)]
+    Db(#[from] DbError),
+
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+
+    #[error("there is no job {0}")]
+    UnknownJob(JobId),
+
+    #[error("the queue has stopped")]
+    Stopped,
+}

@@ -1,0 +1,106 @@
+//! A whole generation pipeline (database, library, simulated engine, queue) in a temp dir.
+#![allow(dead_code)]
+
+use super::TempApp;
+use super::engine::{fast_config, model};
+use distillery::app::AppContext;
+use distillery::db::types::{JobId, JobStatus};
+use distillery::engine::EngineHandle;
+use distillery::queue::{JobUpdate, QueueHandle};
+use std::collections::HashMap;
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+pub struct Pipeline {
+    pub app: TempApp,
+    pub ctx: AppContext,
+    pub engine: EngineHandle,
+    pub queue: QueueHandle,
+    pub updates: broadcast::Receiver<JobUpdate>,
+}
+
+impl Pipeline {
+    pub async fn start(env: &[(&str, &str)]) -> Self {
+        Self::start_in(TempApp::new(), env, |_| {}).await
+    }
+
+    pub async fn start_in(
+        app: TempApp,
+        env: &[(&str, &str)],
+        tune: impl FnOnce(&mut distillery::engine::EngineConfig),
+    ) -> Self {
+        let ctx = AppContext::open(&app.options()).expect("the app opens");
+        let mut config = fast_config(app.dir.path(), env);
+        tune(&mut config);
+        let engine = EngineHandle::start(config);
+        engine.load(model()).await.expect("the model loads");
+        let (queue, _) = QueueHandle::start(
+            ctx.db.clone(),
+            ctx.library.clone(),
+            engine.clone(),
+            "flux2-klein-Q5_K.gguf".into(),
+        )
+        .await
+        .expect("the queue starts");
+        let updates = queue.subscribe();
+        Self {
+            app,
+            ctx,
+            engine,
+            queue,
+            updates,
+        }
+    }
+
+    /// Waits until every job in `jobs` has ended; returns each one's final update.
+    pub async fn wait_all(&mut self, jobs: &[JobId]) -> HashMap<JobId, JobUpdate> {
+        let mut done = HashMap::new();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        while done.len() < jobs.len() {
+            let update = tokio::time::timeout_at(deadline, self.updates.recv())
+                .await
+                .expect("jobs finish in time")
+                .expect("the queue is alive");
+            if update.is_final() && jobs.contains(&update.job_id) {
+                done.insert(update.job_id.clone(), update);
+            }
+        }
+        done
+    }
+
+    /// Waits until `job` reports processing.
+    pub async fn wait_processing(&mut self, job: &JobId) {
+        loop {
+            let update = tokio::time::timeout(Duration::from_secs(20), self.updates.recv())
+                .await
+                .unwrap()
+                .unwrap();
+            if &update.job_id == job && update.status == JobStatus::Processing && update.phase.is_some() {
+                return;
+            }
+        }
+    }
+
+    pub async fn shutdown(self) -> TempApp {
+        self.engine.shutdown().await;
+        self.app
+    }
+}
+
+/// Every file under `dir`, relative, sorted.
+pub fn files_under(dir: &std::path::Path) -> Vec<String> {
+    fn walk(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                out.push(path.strip_prefix(root).unwrap().display().to_string());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
