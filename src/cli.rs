@@ -47,6 +47,15 @@ pub enum Command {
     Generate(GenerateArgs),
     /// List the generation queue, or cancel a job.
     Queue(QueueArgs),
+    /// Fill the library with N synthetic items (for trying the app and for benchmarks).
+    DemoLibrary(DemoLibraryArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DemoLibraryArgs {
+    /// How many items to add.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub count: u32,
 }
 
 #[derive(Debug, Clone, Args)]

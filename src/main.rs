@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Some(Command::Snapshot(args)) => app::snapshot::run(&cli.global, args),
         Some(Command::Generate(args)) => app::commands::generate(&cli.global, args),
         Some(Command::Queue(args)) => app::commands::queue(&cli.global, args),
+        Some(Command::DemoLibrary(args)) => app::demo_library::run(&cli.global, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,6 +2,7 @@
 
 pub mod commands;
 mod context;
+pub mod demo_library;
 mod engine_setup;
 mod first_frame;
 pub mod snapshot;

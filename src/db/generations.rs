@@ -64,6 +64,15 @@ pub fn insert(conn: &mut SqliteConnection, new: &NewGeneration) -> Result<Genera
     get(conn, &new.id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))
 }
 
+/// Stores many generations at once, in the caller's transaction (bulk loads).
+pub fn insert_many(conn: &mut SqliteConnection, rows: &[NewGeneration]) -> Result<usize, DbError> {
+    let mut added = 0;
+    for chunk in rows.chunks(1000) {
+        added += diesel::insert_into(generations::table).values(chunk).execute(conn)?;
+    }
+    Ok(added)
+}
+
 /// The generation with this id, if it exists.
 pub fn get(conn: &mut SqliteConnection, id: &GenerationId) -> Result<Option<Generation>, DbError> {
     Ok(generations::table

@@ -87,6 +87,39 @@ pub fn insert(conn: &mut SqliteConnection, new: &NewMedia) -> Result<Media, DbEr
     get(conn, &new.id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))
 }
 
+/// Adds many items with their rating and status, in the caller's transaction (bulk loads
+/// such as the demo library). Returns how many rows were added.
+pub fn insert_many(
+    conn: &mut SqliteConnection,
+    items: &[(NewMedia, Rating, Option<CullStatus>)],
+) -> Result<usize, DbError> {
+    let rows: Vec<MediaInsert<'_>> = items
+        .iter()
+        .map(|(new, rating, status)| MediaInsert {
+            id: &new.id,
+            file_path: &new.file_path,
+            thumb_path: new.thumb_path.as_deref(),
+            file_name: &new.file_name,
+            media_type: new.media_type,
+            origin: new.origin,
+            width: new.width,
+            height: new.height,
+            file_size: new.file_size,
+            rating: i32::from(rating.stars()),
+            status: *status,
+            generation_id: new.generation_id.as_ref(),
+            created_at: new.created_at.as_str(),
+            updated_at: new.created_at.as_str(),
+        })
+        .collect();
+    let mut added = 0;
+    // SQLite takes at most 32766 bound values per statement: 14 columns x 1000 rows fits.
+    for chunk in rows.chunks(1000) {
+        added += diesel::insert_into(media::table).values(chunk).execute(conn)?;
+    }
+    Ok(added)
+}
+
 /// The item with this id, if it exists.
 pub fn get(conn: &mut SqliteConnection, id: &MediaId) -> Result<Option<Media>, DbError> {
     Ok(media::table

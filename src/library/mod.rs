@@ -7,6 +7,7 @@ pub mod paths;
 pub mod png_text;
 pub mod references;
 pub mod store;
+pub mod synthetic;
 pub mod thumbnails;
 
 pub use error::LibraryError;

@@ -10,24 +10,42 @@ const JPEG_QUALITY: u8 = 85;
 
 /// The centre square of `image`, scaled to 400 × 400, as JPEG bytes.
 pub fn thumbnail_jpeg(image: &DynamicImage) -> Result<Vec<u8>, String> {
-    let side = image.width().min(image.height()).max(1);
-    let x = (image.width() - side) / 2;
-    let y = (image.height() - side) / 2;
-    let square = image.crop_imm(x, y, side, side);
-    let scaled = if side > THUMBNAIL_SIZE * 2 {
-        // Fast area reduction first, then a good filter for the last step.
-        square.thumbnail(THUMBNAIL_SIZE * 2, THUMBNAIL_SIZE * 2).resize_exact(
-            THUMBNAIL_SIZE,
-            THUMBNAIL_SIZE,
-            image::imageops::FilterType::Triangle,
-        )
-    } else {
-        square.resize_exact(THUMBNAIL_SIZE, THUMBNAIL_SIZE, image::imageops::FilterType::Triangle)
+    use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer, images};
+
+    // 8-bit RGB is what the resizer's SIMD paths and the JPEG encoder want; most images
+    // (every generated one) already are, so this is usually a borrow.
+    let converted;
+    let rgb = match image {
+        DynamicImage::ImageRgb8(rgb) => rgb,
+        other => {
+            converted = other.to_rgb8();
+            &converted
+        }
     };
-    let rgb = scaled.to_rgb8();
+    let (width, height) = rgb.dimensions();
+    let side = width.min(height).max(1);
+    let source = images::ImageRef::new(width, height, rgb.as_raw(), PixelType::U8x3).map_err(|e| e.to_string())?;
+    let mut target = images::Image::new(THUMBNAIL_SIZE, THUMBNAIL_SIZE, PixelType::U8x3);
+    let options = ResizeOptions::new()
+        .resize_alg(ResizeAlg::Convolution(FilterType::Bilinear))
+        .crop(
+            f64::from((width - side) / 2),
+            f64::from((height - side) / 2),
+            f64::from(side),
+            f64::from(side),
+        );
+    Resizer::new()
+        .resize(&source, &mut target, &options)
+        .map_err(|e| e.to_string())?;
+
     let mut bytes = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
-        .encode_image(&rgb)
+        .encode(
+            target.buffer(),
+            THUMBNAIL_SIZE,
+            THUMBNAIL_SIZE,
+            image::ExtendedColorType::Rgb8,
+        )
         .map_err(|e| e.to_string())?;
     Ok(bytes)
 }
@@ -39,4 +57,31 @@ pub fn write_thumbnail(image: &DynamicImage, dest: &Path) -> Result<(), LibraryE
         reason,
     })?;
     write_atomically(dest, &bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thumbnails_are_400_square_centre_crops() {
+        // A wide image: red on the left third, green in the middle, blue on the right.
+        let wide = image::RgbImage::from_fn(900, 300, |x, _| match x / 300 {
+            0 => image::Rgb([255, 0, 0]),
+            1 => image::Rgb([0, 255, 0]),
+            _ => image::Rgb([0, 0, 255]),
+        });
+        let jpeg = thumbnail_jpeg(&DynamicImage::ImageRgb8(wide)).unwrap();
+        let thumb = image::load_from_memory(&jpeg).unwrap().to_rgb8();
+        assert_eq!(thumb.dimensions(), (400, 400));
+        let centre = thumb.get_pixel(200, 200);
+        assert!(
+            centre[1] > 200 && centre[0] < 60 && centre[2] < 60,
+            "the middle third is kept: {centre:?}"
+        );
+
+        let tiny = DynamicImage::ImageLuma8(image::GrayImage::from_pixel(64, 48, image::Luma([128])));
+        let thumb = image::load_from_memory(&thumbnail_jpeg(&tiny).unwrap()).unwrap();
+        assert_eq!((thumb.width(), thumb.height()), (400, 400), "small and grey images too");
+    }
 }
