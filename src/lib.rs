@@ -5,6 +5,7 @@
 #![deny(unsafe_code)]
 
 pub mod app;
+pub mod browse;
 pub mod cli;
 pub mod db;
 pub mod engine;

@@ -13,9 +13,9 @@ use slint::{ComponentHandle, SharedString};
 fn open_window(app: &TempApp) -> (AppContext, AppWindow) {
     let ctx = AppContext::open(&app.options()).expect("the app opens");
     let view = ctx.load_startup_view().unwrap();
-    let window = build_main_window(&ctx.db, &view).unwrap();
-    window.show().unwrap();
-    (ctx, window)
+    let main = build_main_window(&ctx.db, &ctx.library, &view, distillery::ui::LoadMode::OnDemand).unwrap();
+    main.window.show().unwrap();
+    (ctx, main.window)
 }
 
 fn press_ctrl(window: &AppWindow, letter: char) {

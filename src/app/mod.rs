@@ -24,10 +24,16 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
         .thread_name("distillery-worker")
         .enable_all()
         .build()?;
-    let window = crate::ui::build_main_window(&ctx.db, &view)?;
-    crate::ui::restore_window_geometry(&window, view.ui_state.window);
+    let main = crate::ui::build_main_window(
+        &ctx.db,
+        &ctx.library,
+        &view,
+        crate::ui::LoadMode::Background(runtime.handle().clone()),
+    )?;
+    let window = &main.window;
+    crate::ui::restore_window_geometry(window, view.ui_state.window);
     if global.report_first_frame {
-        first_frame::report_and_quit(&window, started);
+        first_frame::report_and_quit(window, started);
     }
 
     let plan = engine_setup::plan(&ctx)?;
@@ -36,7 +42,7 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
         let _inside = runtime.enter();
         crate::engine::EngineHandle::start(plan.config)
     };
-    crate::ui::connect_engine_status(&window, engine.status(), runtime.handle());
+    crate::ui::connect_engine_status(window, engine.status(), runtime.handle());
     let model_label = plan.initial_load.as_ref().map(|p| p.model_label()).unwrap_or_default();
     if let Some(params) = plan.initial_load {
         let loader = engine.clone();

@@ -37,11 +37,20 @@ pub fn run(global: &GlobalOptions, args: &SnapshotArgs) -> anyhow::Result<()> {
 
     let ctx = AppContext::open(global)?;
     let view = ctx.load_startup_view()?;
-    let window = crate::ui::build_main_window(&ctx.db, &view)?;
+    let main = crate::ui::build_main_window(&ctx.db, &ctx.library, &view, crate::ui::LoadMode::OnDemand)?;
+    let window = &main.window;
     window.show()?;
     offscreen.set_size(PhysicalSize::new(args.size.width, args.size.height));
 
-    let pixels = render(&offscreen, args.size.width, args.size.height);
+    // Render, load what the frame asked for (pages, thumbnails), and render again until
+    // nothing is missing, so the snapshot shows the grid as a user sees it once loaded.
+    let mut pixels = render(&offscreen, args.size.width, args.size.height);
+    for _ in 0..4 {
+        if main.library.drain_blocking() == 0 {
+            break;
+        }
+        pixels = render(&offscreen, args.size.width, args.size.height);
+    }
     window.hide()?;
     let image = image::RgbImage::from_raw(args.size.width, args.size.height, pixels.as_bytes().to_vec())
         .context("the rendered frame has the wrong size")?;

@@ -155,6 +155,21 @@ fn page_sql(filter: &MediaFilter, sort: MediaSort, after: Option<&Cursor>, limit
     }
 }
 
+/// Up to `limit` items starting at position `offset` of the view. For jumps (a scrollbar
+/// drag to the middle), where no neighbouring page is known to continue from; paging on from
+/// a known item uses [`page`], which stays fast at any depth.
+pub fn page_at_offset(
+    conn: &mut SqliteConnection,
+    filter: &MediaFilter,
+    sort: MediaSort,
+    offset: u64,
+    limit: u32,
+) -> Result<Vec<Media>, DbError> {
+    let mut sql = page_sql(filter, sort, None, limit);
+    sql.text.push_str(&format!(" OFFSET {offset}"));
+    Ok(sql.query().load::<Media>(conn)?)
+}
+
 /// One page of the grid: up to `limit` items after `after` (or from the start).
 pub fn page(
     conn: &mut SqliteConnection,

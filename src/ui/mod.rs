@@ -4,20 +4,34 @@
 slint::include_modules!();
 
 mod engine_adapter;
+mod grid_model;
 mod library_adapter;
 mod shell_adapter;
+mod thumbnails;
 mod window_geometry;
 
 pub use engine_adapter::connect as connect_engine_status;
+pub use library_adapter::{LibraryController, LoadMode};
 pub use window_geometry::restore_window_geometry;
 
 use crate::app::StartupView;
 use crate::db::Database;
 
+/// The main window and the controllers that own its state.
+pub struct MainWindow {
+    pub window: AppWindow,
+    pub library: std::rc::Rc<LibraryController>,
+}
+
 /// Builds the main window with every adapter connected to its service.
-pub fn build_main_window(db: &Database, view: &StartupView) -> Result<AppWindow, slint::PlatformError> {
+pub fn build_main_window(
+    db: &Database,
+    library: &crate::library::LibraryRoot,
+    view: &StartupView,
+    mode: LoadMode,
+) -> Result<MainWindow, slint::PlatformError> {
     let window = AppWindow::new()?;
     shell_adapter::connect(&window, db.clone(), view);
-    library_adapter::connect(&window, view);
-    Ok(window)
+    let library = library_adapter::connect(&window, db.clone(), library.clone(), view, mode);
+    Ok(MainWindow { window, library })
 }

@@ -1,0 +1,160 @@
+//! The grid's row model: rows of `columns` cells over the page cache. Rows are built when
+//! Slint asks for them (only visible rows); missing pages and thumbnails are requested then,
+//! and the rows are refreshed when they arrive.
+
+use super::{GridCell, GridRow};
+use crate::browse::{PAGE_SIZE, PageCache};
+use crate::db::media::Media;
+use crate::db::types::{CullStatus, MediaId};
+use slint::{Model, ModelNotify, ModelRc, ModelTracker, VecModel};
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+/// What the model needs from its owner: loading pages and thumbnails in the background.
+pub trait GridLoader {
+    fn load_page(&self, request: crate::browse::PageRequest);
+    fn load_thumbnail(&self, item: &Media);
+    fn thumbnail(&self, id: &MediaId) -> Option<slint::Image>;
+}
+
+pub struct GridRowsModel {
+    pub cache: RefCell<PageCache>,
+    pub columns: Cell<usize>,
+    pub selected: RefCell<BTreeSet<usize>>,
+    loader: RefCell<Option<std::rc::Weak<dyn GridLoader>>>,
+    notify: ModelNotify,
+}
+
+impl GridRowsModel {
+    pub fn new(cache: PageCache) -> Rc<Self> {
+        Rc::new(Self {
+            cache: RefCell::new(cache),
+            columns: Cell::new(4),
+            selected: RefCell::new(BTreeSet::new()),
+            loader: RefCell::new(None),
+            notify: ModelNotify::default(),
+        })
+    }
+
+    pub fn set_loader(&self, loader: std::rc::Weak<dyn GridLoader>) {
+        *self.loader.borrow_mut() = Some(loader);
+    }
+
+    fn loader(&self) -> Option<Rc<dyn GridLoader>> {
+        self.loader.borrow().as_ref().and_then(|l| l.upgrade())
+    }
+
+    /// A new view (filter, sort or library change): everything is rebuilt.
+    pub fn replace_cache(&self, cache: PageCache) {
+        *self.cache.borrow_mut() = cache;
+        self.selected.borrow_mut().clear();
+        self.notify.reset();
+    }
+
+    pub fn set_columns(&self, columns: usize) {
+        if columns.max(1) != self.columns.get() {
+            self.columns.set(columns.max(1));
+            self.notify.reset();
+        }
+    }
+
+    pub fn row_of(&self, index: usize) -> usize {
+        index / self.columns.get()
+    }
+
+    /// Refreshes the rows that show `indexes`.
+    pub fn refresh_indexes(&self, indexes: impl IntoIterator<Item = usize>) {
+        let rows: BTreeSet<usize> = indexes.into_iter().map(|i| self.row_of(i)).collect();
+        for row in rows {
+            if row < self.row_count() {
+                self.notify.row_changed(row);
+            }
+        }
+    }
+
+    /// Refreshes the rows of a page that just arrived.
+    pub fn refresh_page(&self, page: usize) {
+        let first = page * PAGE_SIZE;
+        let last = (first + PAGE_SIZE).min(self.cache.borrow().len());
+        if first < last {
+            let columns = self.columns.get();
+            for row in first / columns..=(last - 1) / columns {
+                if row < self.row_count() {
+                    self.notify.row_changed(row);
+                }
+            }
+        }
+    }
+
+    /// Refreshes the row showing the item with this id, if it is loaded.
+    pub fn refresh_item(&self, id: &MediaId) {
+        let position = self.cache.borrow().position_of(id);
+        if let Some(position) = position {
+            self.refresh_indexes([position]);
+        }
+    }
+
+    fn cell(&self, index: usize, loader: Option<&Rc<dyn GridLoader>>) -> GridCell {
+        let selected = self.selected.borrow().contains(&index);
+        let mut cache = self.cache.borrow_mut();
+        let Some(item) = cache.get(index).cloned() else {
+            if let (Some(request), Some(loader)) = (cache.request_for(index), loader) {
+                drop(cache);
+                loader.load_page(request);
+            }
+            return GridCell {
+                index: index as i32,
+                selected,
+                ..GridCell::default()
+            };
+        };
+        drop(cache);
+        let thumbnail = loader.and_then(|l| l.thumbnail(&item.id));
+        if thumbnail.is_none()
+            && let Some(loader) = loader
+        {
+            loader.load_thumbnail(&item);
+        }
+        GridCell {
+            index: index as i32,
+            loaded: thumbnail.is_some(),
+            thumbnail: thumbnail.unwrap_or_default(),
+            rating: i32::from(item.rating.stars()),
+            status: match item.status {
+                None => 0,
+                Some(CullStatus::Selected) => 1,
+                Some(CullStatus::Rejected) => 2,
+            },
+            selected,
+        }
+    }
+}
+
+impl Model for GridRowsModel {
+    type Data = GridRow;
+
+    fn row_count(&self) -> usize {
+        self.cache.borrow().len().div_ceil(self.columns.get())
+    }
+
+    fn row_data(&self, row: usize) -> Option<GridRow> {
+        let total = self.cache.borrow().len();
+        let columns = self.columns.get();
+        let first = row * columns;
+        if first >= total {
+            return None;
+        }
+        let loader = self.loader();
+        let cells: Vec<GridCell> = (first..(first + columns).min(total))
+            .map(|i| self.cell(i, loader.as_ref()))
+            .collect();
+        Some(GridRow {
+            cells: ModelRc::new(VecModel::from(cells)),
+        })
+    }
+
+    fn model_tracker(&self) -> &dyn ModelTracker {
+        &self.notify
+    }
+}

@@ -1,0 +1,94 @@
+//! The grid's page cache against a real database: pages continue by keyset from their
+//! neighbour, jumps load by offset, the cache stays bounded, and the pages put together are
+//! exactly the view's rows in order.
+
+mod common;
+
+use common::{TempApp, distillery_bin};
+use distillery::browse::{PAGE_SIZE, PageCache, PageRequest};
+use distillery::db::media_query::{self, MediaFilter, MediaSort, StatusFilter};
+use distillery::db::types::Rating;
+use distillery::db::{Database, open_database};
+use std::process::Command;
+
+fn demo_library(count: u32) -> (TempApp, Database) {
+    let app = TempApp::new();
+    let output = Command::new(distillery_bin())
+        .args(app.args())
+        .args(["demo-library", "--count", &count.to_string()])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let db = open_database(&app.db_path()).unwrap().db;
+    (app, db)
+}
+
+fn load(db: &Database, cache: &PageCache, request: PageRequest) -> Vec<distillery::db::media::Media> {
+    let (filter, sort) = (cache.filter(), cache.sort());
+    db.call_blocking(move |c| request.load(c, &filter, sort)).unwrap()
+}
+
+#[test]
+fn pages_assemble_into_the_view_in_order_and_the_cache_stays_bounded() {
+    let (_app, db) = demo_library(2_500);
+    for (filter, sort) in [
+        (MediaFilter::default(), MediaSort::NewestFirst),
+        (
+            MediaFilter {
+                min_rating: Rating::new(2).unwrap(),
+                status: StatusFilter::All,
+            },
+            MediaSort::HighestRated,
+        ),
+        (
+            MediaFilter {
+                min_rating: Rating::UNRATED,
+                status: StatusFilter::Unmarked,
+            },
+            MediaSort::OldestFirst,
+        ),
+    ] {
+        let total = db.call_blocking(move |c| media_query::count(c, &filter)).unwrap() as usize;
+        let expected = db
+            .call_blocking(move |c| media_query::page(c, &filter, sort, None, 10_000))
+            .unwrap();
+        assert_eq!(expected.len(), total);
+        let mut cache = PageCache::new(filter, sort, total);
+
+        // Scrolling down page by page: the first page by offset, the rest by keyset.
+        for index in (0..total).step_by(PAGE_SIZE) {
+            let request = cache.request_for(index).expect("a missing page is requested");
+            assert!(
+                cache.request_for(index).is_none(),
+                "a page on its way is not asked for twice"
+            );
+            if index > 0 {
+                assert!(
+                    matches!(request, PageRequest::After { .. }),
+                    "page {} continues from its neighbour",
+                    request.page()
+                );
+            }
+            let items = load(&db, &cache, request.clone());
+            cache.insert(request.page(), items);
+        }
+        for (index, item) in expected.iter().enumerate() {
+            assert_eq!(
+                cache.peek(index).map(|m| &m.id),
+                Some(&item.id),
+                "{filter:?} {sort:?} at {index}"
+            );
+        }
+        assert!(cache.get(total).is_none());
+    }
+
+    // A jump loads by offset; the cache keeps at most 40 pages.
+    let total = 2_500;
+    let mut cache = PageCache::new(MediaFilter::default(), MediaSort::NewestFirst, total);
+    let jump = cache.request_for(1_700).unwrap();
+    assert!(matches!(jump, PageRequest::Offset { offset: 1_600, .. }), "{jump:?}");
+    for page in 0..60 {
+        cache.insert(page, Vec::new());
+    }
+    assert_eq!(cache.pages_held(), 40);
+}
