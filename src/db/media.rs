@@ -65,24 +65,30 @@ struct MediaInsert<'a> {
     updated_at: &'a str,
 }
 
+impl<'a> MediaInsert<'a> {
+    fn from_new(new: &'a NewMedia, rating: Rating, status: Option<CullStatus>) -> Self {
+        MediaInsert {
+            id: &new.id,
+            file_path: &new.file_path,
+            thumb_path: new.thumb_path.as_deref(),
+            file_name: &new.file_name,
+            media_type: new.media_type,
+            origin: new.origin,
+            width: new.width,
+            height: new.height,
+            file_size: new.file_size,
+            rating: i32::from(rating.stars()),
+            status,
+            generation_id: new.generation_id.as_ref(),
+            created_at: new.created_at.as_str(),
+            updated_at: new.created_at.as_str(),
+        }
+    }
+}
+
 /// Adds an item and returns it as stored.
 pub fn insert(conn: &mut SqliteConnection, new: &NewMedia) -> Result<Media, DbError> {
-    let row = MediaInsert {
-        id: &new.id,
-        file_path: &new.file_path,
-        thumb_path: new.thumb_path.as_deref(),
-        file_name: &new.file_name,
-        media_type: new.media_type,
-        origin: new.origin,
-        width: new.width,
-        height: new.height,
-        file_size: new.file_size,
-        rating: 0,
-        status: None,
-        generation_id: new.generation_id.as_ref(),
-        created_at: new.created_at.as_str(),
-        updated_at: new.created_at.as_str(),
-    };
+    let row = MediaInsert::from_new(new, Rating::UNRATED, None);
     diesel::insert_into(media::table).values(&row).execute(conn)?;
     get(conn, &new.id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))
 }
@@ -95,22 +101,7 @@ pub fn insert_many(
 ) -> Result<usize, DbError> {
     let rows: Vec<MediaInsert<'_>> = items
         .iter()
-        .map(|(new, rating, status)| MediaInsert {
-            id: &new.id,
-            file_path: &new.file_path,
-            thumb_path: new.thumb_path.as_deref(),
-            file_name: &new.file_name,
-            media_type: new.media_type,
-            origin: new.origin,
-            width: new.width,
-            height: new.height,
-            file_size: new.file_size,
-            rating: i32::from(rating.stars()),
-            status: *status,
-            generation_id: new.generation_id.as_ref(),
-            created_at: new.created_at.as_str(),
-            updated_at: new.created_at.as_str(),
-        })
+        .map(|(new, rating, status)| MediaInsert::from_new(new, *rating, *status))
         .collect();
     let mut added = 0;
     // SQLite takes at most 32766 bound values per statement: 14 columns x 1000 rows fits.

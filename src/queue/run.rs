@@ -55,6 +55,17 @@ pub struct ResultMarker {
     pub ref_latent_cache_hit: bool,
 }
 
+impl ResultMarker {
+    fn from_result(result: &GenerateResult) -> Self {
+        Self {
+            seed: result.seed,
+            total_time_ms: result.total_time_ms,
+            prompt_cache_hit: result.prompt_cache_hit,
+            ref_latent_cache_hit: result.ref_latent_cache_hit,
+        }
+    }
+}
+
 /// The files a finalisation is about to write.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FinalizingMarker {
@@ -88,12 +99,7 @@ pub async fn run_job(ctx: JobContext, job: QueueJob, generation: Generation) -> 
     let started = Instant::now();
     let outcome = match engine_step(&ctx, &job, &generation, started).await {
         Ok(result) => {
-            let marker = ResultMarker {
-                seed: result.seed,
-                total_time_ms: result.total_time_ms,
-                prompt_cache_hit: result.prompt_cache_hit,
-                ref_latent_cache_hit: result.ref_latent_cache_hit,
-            };
+            let marker = ResultMarker::from_result(&result);
             match finalize(&ctx, &job, &generation, &marker).await {
                 Ok(outcome) => outcome,
                 Err(message) => fail(&ctx, &job, &generation, message, started).await,
@@ -196,12 +202,7 @@ async fn engine_step(
     let result = ctx.engine.generate(request).await;
     let _ = forward.await;
     let result = result?;
-    let marker = ResultMarker {
-        seed: result.seed,
-        total_time_ms: result.total_time_ms,
-        prompt_cache_hit: result.prompt_cache_hit,
-        ref_latent_cache_hit: result.ref_latent_cache_hit,
-    };
+    let marker = ResultMarker::from_result(&result);
     let json = serde_json::to_vec(&marker).unwrap_or_default();
     write_atomically(&dir.join("result.json"), &json).map_err(io_error)?;
     Ok(result)
