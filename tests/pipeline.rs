@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::engine::model;
 use common::pipeline::{Pipeline, files_under};
 use distillery::db::types::{GenerationStatus, JobStatus};
 use distillery::db::{generation_inputs, generations, media, queue as queue_rows};
@@ -359,5 +360,24 @@ async fn pausing_holds_new_jobs_and_moving_changes_the_order() {
     finished.sort();
     let run_order: Vec<_> = finished.into_iter().map(|(_, job)| job).collect();
     assert_eq!(run_order, all, "media ids are time-ordered, so they show the run order");
+    pipeline.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jobs_wait_for_the_model_instead_of_failing_while_the_engine_loads() {
+    // After a crash or at start-up the queue may hold jobs before the model is in: they
+    // must wait for it, not be sent to an empty engine and fail with NO_MODEL.
+    let mut pipeline = Pipeline::start_without_model(&[("CN_SIM_LOAD_MS", "400")]).await;
+    let jobs = pipeline.queue.submit(GenerationRequest::new("early")).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let waiting = pipeline.ctx.db.call(queue_rows::active).await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].status, JobStatus::Pending, "no model yet: the job waits");
+
+    pipeline.engine.load(model()).await.expect("the model loads");
+    let done = pipeline.wait_all(&jobs).await;
+    let update = &done[&jobs[0]];
+    assert_eq!(update.status, JobStatus::Completed, "{:?}", update.error);
+    assert!(update.media.is_some());
     pipeline.shutdown().await;
 }

@@ -138,7 +138,7 @@ struct Actor {
     own: mpsc::WeakSender<Command>,
     paused: bool,
     running: Option<Running>,
-    /// Jobs wait while the engine is stopped or has given up, instead of all failing.
+    /// Jobs wait until the engine has a model loaded, instead of failing one by one.
     engine_status: watch::Receiver<EngineStatus>,
 }
 
@@ -254,11 +254,11 @@ impl Actor {
     }
 
     async fn start_next(&mut self) -> Result<(), QueueError> {
-        let engine_usable = !matches!(
-            *self.engine_status.borrow(),
-            EngineStatus::Stopped | EngineStatus::Error { .. }
-        );
-        if self.paused || self.running.is_some() || !engine_usable {
+        // A job starts only on an engine with a model loaded. One sent while the engine
+        // starts, restarts or loads would be answered NO_MODEL and fail for nothing; the
+        // status watch wakes this loop when the model is in.
+        let engine_ready = self.engine_status.borrow().is_ready();
+        if self.paused || self.running.is_some() || !engine_ready {
             return Ok(());
         }
         let next = self

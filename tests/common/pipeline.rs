@@ -29,11 +29,27 @@ impl Pipeline {
         env: &[(&str, &str)],
         tune: impl FnOnce(&mut distillery::engine::EngineConfig),
     ) -> Self {
+        Self::build(app, env, tune, true).await
+    }
+
+    /// A pipeline whose engine has started but has no model yet: load it with `engine.load`.
+    pub async fn start_without_model(env: &[(&str, &str)]) -> Self {
+        Self::build(TempApp::new(), env, |_| {}, false).await
+    }
+
+    async fn build(
+        app: TempApp,
+        env: &[(&str, &str)],
+        tune: impl FnOnce(&mut distillery::engine::EngineConfig),
+        load: bool,
+    ) -> Self {
         let ctx = AppContext::open(&app.options()).expect("the app opens");
         let mut config = fast_config(app.dir.path(), env);
         tune(&mut config);
         let engine = EngineHandle::start(config);
-        engine.load(model()).await.expect("the model loads");
+        if load {
+            engine.load(model()).await.expect("the model loads");
+        }
         let (queue, _) = QueueHandle::start(
             ctx.db.clone(),
             ctx.library.clone(),
