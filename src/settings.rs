@@ -1,5 +1,7 @@
 //! Typed preferences and window state, stored as JSON in `app_settings`.
 
+use crate::db::media_query::{MediaFilter, MediaSort, StatusFilter};
+use crate::db::types::Rating;
 use crate::db::{DbError, app_settings};
 use diesel::SqliteConnection;
 use serde::{Deserialize, Serialize};
@@ -7,6 +9,7 @@ use serde::{Deserialize, Serialize};
 const GENERATION_PANEL_OPEN: &str = "ui.generation_panel_open";
 const INFO_PANEL_OPEN: &str = "ui.info_panel_open";
 const WINDOW_GEOMETRY: &str = "ui.window";
+const GRID_VIEW: &str = "ui.grid";
 const LIBRARY_ROOT: &str = "library_root";
 const ENGINE_BINARY: &str = "engine.binary";
 const MODEL_FILES: &str = "engine.model_files";
@@ -56,11 +59,55 @@ impl ScreenRect {
     }
 }
 
+/// The grid's filter, sort and thumbnail size, as the filter bar's controls number them:
+/// `status` 0 all, 1 selected, 2 rejected, 3 unmarked; `sort` 0 newest, 1 oldest, 2 highest
+/// rated, 3 lowest rated; `thumbnail_size` in logical pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GridView {
+    pub min_rating: u8,
+    pub status: u8,
+    pub sort: u8,
+    pub thumbnail_size: u16,
+}
+
+impl Default for GridView {
+    fn default() -> Self {
+        Self {
+            min_rating: 0,
+            status: 0,
+            sort: 0,
+            thumbnail_size: 180,
+        }
+    }
+}
+
+impl GridView {
+    /// The database filter and sort these controls describe.
+    pub fn filter_and_sort(&self) -> (MediaFilter, MediaSort) {
+        let status = match self.status {
+            1 => StatusFilter::Selected,
+            2 => StatusFilter::Rejected,
+            3 => StatusFilter::Unmarked,
+            _ => StatusFilter::All,
+        };
+        let sort = match self.sort {
+            1 => MediaSort::OldestFirst,
+            2 => MediaSort::HighestRated,
+            3 => MediaSort::LowestRated,
+            _ => MediaSort::NewestFirst,
+        };
+        let min_rating = Rating::new(self.min_rating.min(5)).unwrap_or_default();
+        (MediaFilter { min_rating, status }, sort)
+    }
+}
+
 /// The window state restored at start.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UiState {
     pub panels: PanelState,
     pub window: Option<WindowGeometry>,
+    pub grid: GridView,
 }
 
 /// Reads the saved UI state; anything never saved (or unreadable) takes its default.
@@ -78,7 +125,19 @@ pub fn load_ui_state(conn: &mut SqliteConnection) -> Result<UiState, DbError> {
         }
         Err(other) => return Err(other),
     };
-    Ok(UiState { panels, window })
+    let grid = match app_settings::get::<GridView>(conn, GRID_VIEW) {
+        Ok(grid) => grid.unwrap_or_default(),
+        Err(DbError::BadSetting { key, source }) => {
+            tracing::warn!(%key, %source, "ignoring an unreadable saved grid view");
+            GridView::default()
+        }
+        Err(other) => return Err(other),
+    };
+    Ok(UiState { panels, window, grid })
+}
+
+pub fn save_grid_view(conn: &mut SqliteConnection, grid: &GridView) -> Result<(), DbError> {
+    app_settings::set(conn, GRID_VIEW, grid)
 }
 
 fn read_or_default(conn: &mut SqliteConnection, key: &str, default: bool) -> Result<bool, DbError> {

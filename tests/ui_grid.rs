@@ -6,8 +6,9 @@ mod common;
 
 use common::{TempApp, distillery_bin};
 use distillery::app::AppContext;
+use distillery::db::media::{self, NewMedia};
 use distillery::db::media_query::{self, MediaFilter, MediaSort, StatusFilter};
-use distillery::db::types::{CullStatus, Rating};
+use distillery::db::types::{CullStatus, MediaId, Rating, Timestamp};
 use distillery::ui::{LibraryAdapter, LoadMode, MainWindow, build_main_window};
 use i_slint_backend_testing::ElementHandle;
 use slint::platform::{Key, WindowEvent};
@@ -174,4 +175,145 @@ fn every_filter_and_sort_shows_exactly_the_rows_sql_returns() {
             assert!(found || empty, "count label {label:?} for {filter:?}");
         }
     }
+}
+
+/// Adds a copy of `like` as a new item created now (what a finished generation does).
+fn add_item_like(ctx: &AppContext, like: &distillery::db::media::Media) -> MediaId {
+    let id = MediaId::new();
+    let new = NewMedia {
+        file_path: format!("originals/{}.png", id.as_str()),
+        id,
+        thumb_path: like.thumb_path.clone(),
+        file_name: "fresh.png".into(),
+        media_type: like.media_type,
+        origin: like.origin,
+        width: like.width,
+        height: like.height,
+        file_size: like.file_size,
+        generation_id: None,
+        created_at: Timestamp::now(),
+    };
+    ctx.db.call_blocking(move |c| media::insert(c, &new)).unwrap().id
+}
+
+fn visible_labels(main: &MainWindow) -> usize {
+    ElementHandle::find_by_element_type_name(&main.window, "MediaCard").count()
+}
+
+#[test]
+fn a_new_image_appears_at_the_top_keeping_selection_and_scroll() {
+    common::init_testing_backend();
+    let app = demo(400);
+    let (ctx, main) = open(&app);
+    let adapter = main.window.global::<LibraryAdapter>();
+    let columns = adapter.get_columns();
+    assert!(visible_labels(&main) > 0);
+
+    // At the top: select item 2, a new image arrives, it is first and item 2 stays selected.
+    adapter.invoke_cell_pressed(2, false, false);
+    let chosen = main.library.selection();
+    let like = page(&ctx, MediaFilter::default(), MediaSort::NewestFirst)[0].clone();
+    let fresh = add_item_like(&ctx, &like);
+    main.library.refresh();
+    settle(&main);
+    assert_eq!(adapter.get_total_count(), 401);
+    assert_eq!(adapter.get_count_text(), "401 images");
+    assert_eq!(
+        main.library.model.cache.borrow().peek(0).map(|m| m.id.clone()),
+        Some(fresh)
+    );
+    assert_eq!(main.library.selection(), chosen, "the selection is kept");
+    assert_eq!(
+        main.library.model.selected.borrow().iter().copied().collect::<Vec<_>>(),
+        [3]
+    );
+    // The keyboard carries on from the selected item, now at 3.
+    key(&main, Key::RightArrow);
+    assert_eq!(
+        main.library.model.selected.borrow().iter().copied().collect::<Vec<_>>(),
+        [4]
+    );
+
+    // Scrolled far down: the selected item stays on screen after two more arrive.
+    for _ in 0..12 {
+        key(&main, Key::DownArrow);
+    }
+    settle(&main);
+    let selected_before = main.library.selection();
+    let position_before = *main.library.model.selected.borrow().iter().next().unwrap();
+    assert_eq!(position_before, 4 + 12 * columns as usize);
+    add_item_like(&ctx, &like);
+    add_item_like(&ctx, &like);
+    main.library.refresh();
+    settle(&main);
+    assert_eq!(main.library.selection(), selected_before);
+    let position_after = *main.library.model.selected.borrow().iter().next().unwrap();
+    assert_eq!(position_after, position_before + 2);
+    let shown = ElementHandle::find_by_element_type_name(&main.window, "MediaCard")
+        .any(|card| card.accessible_item_selected() == Some(true));
+    assert!(
+        shown,
+        "the view did not jump back to the top: the selected card is still on screen"
+    );
+}
+
+#[test]
+fn an_item_rated_out_of_the_filter_leaves_on_the_next_query_and_selection_moves_on() {
+    common::init_testing_backend();
+    let app = demo(300);
+    let (ctx, main) = open(&app);
+    let adapter = main.window.global::<LibraryAdapter>();
+    adapter.set_status_filter(1);
+    adapter.invoke_view_changed();
+    settle(&main);
+    let picked = adapter.get_filtered_count();
+    assert!(picked > 3);
+    adapter.invoke_cell_pressed(1, false, false);
+    let second = main.library.model.cache.borrow().peek(2).unwrap().id.clone();
+    key(&main, "u");
+    // Still shown until the next query.
+    assert_eq!(adapter.get_filtered_count(), picked);
+    ctx.db.flush_blocking().unwrap();
+    main.library.refresh();
+    settle(&main);
+    assert_eq!(adapter.get_filtered_count(), picked - 1);
+    assert_eq!(main.library.selection(), [second], "the next item takes its place");
+}
+
+#[test]
+fn filter_sort_and_size_survive_a_restart() {
+    common::init_testing_backend();
+    let app = demo(50);
+    {
+        let (ctx, main) = open(&app);
+        let adapter = main.window.global::<LibraryAdapter>();
+        adapter.set_min_rating(2);
+        adapter.set_status_filter(3);
+        adapter.set_sort(2);
+        adapter.invoke_view_changed();
+        adapter.set_thumbnail_size(240.0);
+        adapter.invoke_thumbnail_size_chosen();
+        ctx.db.flush_blocking().unwrap();
+    }
+    let (ctx, main) = open(&app);
+    let adapter = main.window.global::<LibraryAdapter>();
+    assert_eq!(
+        (
+            adapter.get_min_rating(),
+            adapter.get_status_filter(),
+            adapter.get_sort()
+        ),
+        (2, 3, 2)
+    );
+    assert_eq!(adapter.get_thumbnail_size(), 240.0);
+    let filter = MediaFilter {
+        min_rating: Rating::new(2).unwrap(),
+        status: StatusFilter::Unmarked,
+    };
+    let expected = page(&ctx, filter, MediaSort::HighestRated);
+    assert_eq!(adapter.get_filtered_count() as usize, expected.len());
+    assert_eq!(
+        main.library.model.cache.borrow().peek(0).map(|m| m.id.clone()),
+        expected.first().map(|m| m.id.clone())
+    );
 }

@@ -18,6 +18,8 @@ pub struct AppContext {
 pub struct StartupView {
     pub ui_state: UiState,
     pub total_count: i64,
+    /// Items matching the saved grid filter.
+    pub filtered_count: i64,
     pub library_root: PathBuf,
 }
 
@@ -71,12 +73,16 @@ impl AppContext {
     /// Reads what the window needs at start. Runs before the event loop starts, so waiting
     /// here blocks no UI.
     pub fn load_startup_view(&self) -> Result<StartupView, DbError> {
-        let (ui_state, total_count) = self
-            .db
-            .call_blocking(|conn| Ok((settings::load_ui_state(conn)?, media::count_all(conn)?)))?;
+        let (ui_state, total_count, filtered_count) = self.db.call_blocking(|conn| {
+            let ui_state = settings::load_ui_state(conn)?;
+            let (filter, _) = ui_state.grid.filter_and_sort();
+            let filtered = crate::db::media_query::count(conn, &filter)?;
+            Ok((ui_state, media::count_all(conn)?, filtered))
+        })?;
         Ok(StartupView {
             ui_state,
             total_count,
+            filtered_count,
             library_root: self.library.path().to_owned(),
         })
     }

@@ -53,13 +53,20 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
         });
     }
     // The queue recovers what an interrupted run left and carries on with waiting jobs. It
-    // runs until the window closes (the generation panel will submit to it).
+    // runs until the window closes (the generation panel will submit to it). Every finished
+    // image refreshes the grid.
     let (stop_queue, queue_stopped) = tokio::sync::oneshot::channel::<()>();
+    let (library_changed, library_changes) = tokio::sync::mpsc::unbounded_channel();
+    main.library.follow_changes(library_changes);
     let (db, library, queue_engine) = (ctx.db.clone(), ctx.library.clone(), engine.clone());
     runtime.spawn(async move {
         match crate::queue::QueueHandle::start(db, library, queue_engine, model_label).await {
-            Ok((_queue, _)) => {
-                let _ = queue_stopped.await;
+            Ok((queue, _)) => {
+                let forward = forward_new_media(queue.subscribe(), library_changed);
+                tokio::select! {
+                    _ = queue_stopped => {}
+                    () = forward => {}
+                }
             }
             Err(error) => tracing::error!(%error, "the generation queue could not start"),
         }
@@ -71,4 +78,27 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
     runtime.block_on(engine.shutdown());
     ctx.db.flush_blocking()?;
     Ok(())
+}
+
+/// Tells the grid about every image the queue adds to the library.
+async fn forward_new_media(
+    mut updates: tokio::sync::broadcast::Receiver<crate::queue::JobUpdate>,
+    changed: tokio::sync::mpsc::UnboundedSender<()>,
+) {
+    use tokio::sync::broadcast::error::RecvError;
+    loop {
+        match updates.recv().await {
+            Ok(update) if update.media.is_some() => {
+                if changed.send(()).is_err() {
+                    return;
+                }
+            }
+            Ok(_) => {}
+            // Missed some: refresh anyway, one of them may have been an image.
+            Err(RecvError::Lagged(_)) => {
+                let _ = changed.send(());
+            }
+            Err(RecvError::Closed) => return,
+        }
+    }
 }

@@ -157,6 +157,30 @@ impl PageCache {
         Some(position)
     }
 
+    /// Changes loaded items in place; `change` returns whether it changed the item. Returns
+    /// the positions changed. One pass over the loaded pages, whatever the number of ids.
+    pub fn update_loaded(&mut self, mut change: impl FnMut(&mut Media) -> bool) -> Vec<usize> {
+        let mut changed = Vec::new();
+        for (page, items) in self.pages.iter_mut() {
+            for (i, item) in items.iter_mut().enumerate() {
+                if change(item) {
+                    changed.push(page * PAGE_SIZE + i);
+                }
+            }
+        }
+        changed
+    }
+
+    /// The loaded pages, most recently used first.
+    pub fn loaded_pages(&self) -> Vec<usize> {
+        self.pages.iter().map(|(page, _)| *page).collect()
+    }
+
+    /// The items of a loaded page.
+    pub fn page_items(&self, page: usize) -> Option<&[Media]> {
+        self.pages.peek(&page).map(Vec::as_slice)
+    }
+
     /// Number of pages held (for tests and memory checks).
     pub fn pages_held(&self) -> usize {
         self.pages.len()

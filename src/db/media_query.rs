@@ -203,6 +203,51 @@ pub fn count(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, D
     Ok(sql.query().get_result::<CountRow>(conn)?.n)
 }
 
+impl MediaFilter {
+    /// Whether `item` belongs to the view (the same test as the SQL).
+    pub fn matches(&self, item: &Media) -> bool {
+        let status_ok = match self.status {
+            StatusFilter::All => true,
+            StatusFilter::Selected => item.status == Some(super::types::CullStatus::Selected),
+            StatusFilter::Rejected => item.status == Some(super::types::CullStatus::Rejected),
+            StatusFilter::Unmarked => item.status.is_none(),
+        };
+        status_ok && item.rating >= self.min_rating
+    }
+}
+
+/// Where the item `id` stands in the view now (how many items come before it), or `None`
+/// if it is not in the view. Counts along the index that serves the sort.
+pub fn position(
+    conn: &mut SqliteConnection,
+    filter: &MediaFilter,
+    sort: MediaSort,
+    id: &MediaId,
+) -> Result<Option<u64>, DbError> {
+    let Some(item) = super::media::get(conn, id)? else {
+        return Ok(None);
+    };
+    if !filter.matches(&item) {
+        return Ok(None);
+    }
+    let mut binds = Vec::new();
+    let mut terms = where_clause(filter, sort, &mut binds);
+    let before = if sort.descending() { ">" } else { "<" };
+    if sort.by_rating() {
+        terms.push(format!("(rating, created_at, id) {before} (?, ?, ?)"));
+        binds.push(Bind::Int(i32::from(item.rating.stars())));
+    } else {
+        terms.push(format!("(created_at, id) {before} (?, ?)"));
+    }
+    binds.push(Bind::Text(item.created_at.as_str().to_owned()));
+    binds.push(Bind::Text(item.id.as_str().to_owned()));
+    let sql = Sql {
+        text: format!("SELECT count(*) AS n FROM media WHERE {}", terms.join(" AND ")),
+        binds,
+    };
+    Ok(Some(sql.query().get_result::<CountRow>(conn)?.n as u64))
+}
+
 #[derive(QueryableByName)]
 struct PlanRow {
     #[diesel(sql_type = Text)]

@@ -4,14 +4,12 @@
 slint::include_modules!();
 
 mod engine_adapter;
-mod grid_model;
-mod library_adapter;
+mod library;
 mod shell_adapter;
-mod thumbnails;
 mod window_geometry;
 
 pub use engine_adapter::connect as connect_engine_status;
-pub use library_adapter::{LibraryController, LoadMode};
+pub use library::{LibraryController, LoadMode};
 pub use window_geometry::restore_window_geometry;
 
 use crate::app::StartupView;
@@ -32,6 +30,6 @@ pub fn build_main_window(
 ) -> Result<MainWindow, slint::PlatformError> {
     let window = AppWindow::new()?;
     shell_adapter::connect(&window, db.clone(), view);
-    let library = library_adapter::connect(&window, db.clone(), library.clone(), view, mode);
+    let library = library::connect(&window, db.clone(), library.clone(), view, mode);
     Ok(MainWindow { window, library })
 }

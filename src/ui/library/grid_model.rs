@@ -2,10 +2,10 @@
 //! Slint asks for them (only visible rows); missing pages and thumbnails are requested then,
 //! and the rows are refreshed when they arrive.
 
-use super::{GridCell, GridRow};
 use crate::browse::{PAGE_SIZE, PageCache};
 use crate::db::media::Media;
 use crate::db::types::{CullStatus, MediaId};
+use crate::ui::{GridCell, GridRow};
 use slint::{Model, ModelNotify, ModelRc, ModelTracker, VecModel};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;

@@ -1,0 +1,147 @@
+//! The load queue behind the grid: pages and thumbnails asked for by the row model, carried
+//! out in the background (or drained synchronously by the snapshot and tests).
+
+use super::LibraryController;
+use super::LoadMode;
+use super::grid_model::GridLoader;
+use super::thumbnails::decode;
+use crate::browse::PageRequest;
+use crate::db::media::Media;
+use crate::db::types::MediaId;
+use std::path::PathBuf;
+
+pub(super) enum Pending {
+    Page { request: PageRequest, serial: u64 },
+    Thumbnail { id: MediaId, path: PathBuf },
+}
+
+impl GridLoader for LibraryController {
+    fn load_page(&self, request: PageRequest) {
+        self.pending.borrow_mut().push_back(Pending::Page {
+            request,
+            serial: self.serial.get(),
+        });
+        self.kick();
+    }
+
+    fn load_thumbnail(&self, item: &Media) {
+        let Some(relative) = item.thumb_path.as_deref() else {
+            return;
+        };
+        let Ok(path) = self.library.resolve(relative) else {
+            return;
+        };
+        if self.thumbs.borrow_mut().should_load(&item.id) {
+            self.pending.borrow_mut().push_back(Pending::Thumbnail {
+                id: item.id.clone(),
+                path,
+            });
+            self.kick();
+        }
+    }
+
+    fn thumbnail(&self, id: &MediaId) -> Option<slint::Image> {
+        self.thumbs.borrow_mut().get(id)
+    }
+}
+
+impl LibraryController {
+    /// Starts the background pump if loads are waiting and none is running.
+    fn kick(&self) {
+        let LoadMode::Background(runtime) = &self.mode else {
+            return;
+        };
+        if self.pumping.replace(true) {
+            return;
+        }
+        let me = self.me.borrow().clone();
+        let runtime = runtime.clone();
+        let started = slint::spawn_local(async move {
+            loop {
+                let Some(this) = me.upgrade() else { return };
+                let next = this.pending.borrow_mut().pop_front();
+                let Some(next) = next else {
+                    this.pumping.set(false);
+                    return;
+                };
+                drop(this);
+                match next {
+                    Pending::Page { request, serial } => {
+                        let Some(this) = me.upgrade() else { return };
+                        let (filter, sort, db) = (
+                            this.model.cache.borrow().filter(),
+                            this.model.cache.borrow().sort(),
+                            this.db.clone(),
+                        );
+                        drop(this);
+                        let page = request.page();
+                        let loaded = db.call(move |c| request.load(c, &filter, sort)).await;
+                        if let Some(this) = me.upgrade() {
+                            this.page_arrived(serial, page, loaded);
+                        }
+                    }
+                    Pending::Thumbnail { id, path } => {
+                        let decoded = runtime.spawn_blocking(move || decode(&path)).await.ok().flatten();
+                        if let Some(this) = me.upgrade() {
+                            this.thumbnail_arrived(id, decoded);
+                        }
+                    }
+                }
+            }
+        });
+        if started.is_err() {
+            self.pumping.set(false);
+        }
+    }
+
+    /// Carries out every queued load now, blocking (headless snapshot and tests). Returns how
+    /// many loads ran.
+    pub fn drain_blocking(&self) -> usize {
+        let mut ran = 0;
+        loop {
+            let next = self.pending.borrow_mut().pop_front();
+            let Some(next) = next else { return ran };
+            ran += 1;
+            match next {
+                Pending::Page { request, serial } => {
+                    let (filter, sort) = (self.model.cache.borrow().filter(), self.model.cache.borrow().sort());
+                    let page = request.page();
+                    let loaded = self.db.call_blocking(move |c| request.load(c, &filter, sort));
+                    self.page_arrived(serial, page, loaded);
+                }
+                Pending::Thumbnail { id, path } => {
+                    let decoded = decode(&path);
+                    self.thumbnail_arrived(id, decoded);
+                }
+            }
+        }
+    }
+
+    fn page_arrived(&self, serial: u64, page: usize, loaded: Result<Vec<Media>, crate::db::DbError>) {
+        if serial != self.serial.get() {
+            return;
+        }
+        match loaded {
+            Ok(items) => {
+                self.model.cache.borrow_mut().insert(page, items);
+                self.select_loaded_page(page);
+                self.model.refresh_page(page);
+            }
+            Err(error) => {
+                // Forgotten, so the page is asked for again when its rows are next shown.
+                tracing::error!(%error, "loading part of the library failed");
+                self.model.cache.borrow_mut().forget_request(page);
+            }
+        }
+    }
+
+    fn thumbnail_arrived(&self, id: MediaId, decoded: Option<slint::SharedPixelBuffer<slint::Rgb8Pixel>>) {
+        match decoded {
+            Some(pixels) => {
+                self.thumbs.borrow_mut().insert(id.clone(), pixels);
+                self.model.refresh_item(&id);
+            }
+            None => self.thumbs.borrow_mut().failed(&id),
+        }
+    }
+}

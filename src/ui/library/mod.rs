@@ -1,0 +1,146 @@
+//! LibraryAdapter: the grid, its filter and sort, selection, culling keys and delete.
+//!
+//! Everything here runs on the UI thread and never waits on the database or the disk: pages
+//! and thumbnails are queued and loaded in the background (`spawn_local` awaiting the
+//! database thread and tokio's blocking pool), then the affected rows are refreshed. The
+//! headless snapshot and the tests drain the same queue synchronously instead.
+
+mod culling;
+mod grid_model;
+mod loads;
+mod selection;
+mod thumbnails;
+mod view;
+
+use super::{AppWindow, LibraryAdapter};
+use crate::app::StartupView;
+use crate::browse::PageCache;
+use crate::db::Database;
+use crate::db::types::MediaId;
+use crate::library::LibraryRoot;
+use grid_model::{GridLoader, GridRowsModel};
+use loads::Pending;
+use slint::{ComponentHandle, ModelRc};
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeSet, VecDeque};
+use std::rc::{Rc, Weak};
+use thumbnails::ThumbnailCache;
+
+/// How queued loads are carried out.
+#[derive(Clone)]
+pub enum LoadMode {
+    /// In the background: the interactive window.
+    Background(tokio::runtime::Handle),
+    /// When the owner calls `drain_blocking` (the headless snapshot, tests).
+    OnDemand,
+}
+
+pub struct LibraryController {
+    window: slint::Weak<AppWindow>,
+    db: Database,
+    library: LibraryRoot,
+    pub model: Rc<GridRowsModel>,
+    thumbs: RefCell<ThumbnailCache>,
+    pending: RefCell<VecDeque<Pending>>,
+    pumping: Cell<bool>,
+    mode: LoadMode,
+    /// Bumped on every view change, so late pages of an old view are dropped.
+    serial: Cell<u64>,
+    /// A live refresh is on its way; another change only asks for one more after it.
+    refreshing: Cell<bool>,
+    refresh_again: Cell<bool>,
+    selected: RefCell<BTreeSet<MediaId>>,
+    anchor: Cell<Option<usize>>,
+    /// The item the keyboard moves from, by position and by id (positions shift when new
+    /// items arrive; the id finds it again).
+    current: Cell<Option<usize>>,
+    current_id: RefCell<Option<MediaId>>,
+    me: RefCell<Weak<LibraryController>>,
+}
+
+fn display_path(path: &std::path::Path) -> String {
+    let home = directories::UserDirs::new().map(|dirs| dirs.home_dir().to_owned());
+    match home.as_deref().and_then(|home| path.strip_prefix(home).ok()) {
+        Some(rest) if !rest.as_os_str().is_empty() => format!("~/{}", rest.display()),
+        _ => path.display().to_string(),
+    }
+}
+
+/// Connects the library view; returns its controller (kept alive by the window's callbacks).
+pub fn connect(
+    window: &AppWindow,
+    db: Database,
+    library: LibraryRoot,
+    view: &StartupView,
+    mode: LoadMode,
+) -> Rc<LibraryController> {
+    let adapter = window.global::<LibraryAdapter>();
+    adapter.set_library_root(display_path(&view.library_root).into());
+    let grid_view = view.ui_state.grid;
+    view::show_grid_view(&adapter, &grid_view);
+    view::show_counts(&adapter, view.total_count, view.filtered_count);
+    let (filter, sort) = grid_view.filter_and_sort();
+    let filtered = usize::try_from(view.filtered_count).unwrap_or(0);
+    let model = GridRowsModel::new(PageCache::new(filter, sort, filtered));
+    adapter.set_rows(ModelRc::from(
+        model.clone() as Rc<dyn slint::Model<Data = super::GridRow>>
+    ));
+
+    let controller = Rc::new(LibraryController {
+        window: window.as_weak(),
+        db,
+        library,
+        model: model.clone(),
+        thumbs: RefCell::new(ThumbnailCache::new()),
+        pending: RefCell::new(VecDeque::new()),
+        pumping: Cell::new(false),
+        mode,
+        serial: Cell::new(0),
+        refreshing: Cell::new(false),
+        refresh_again: Cell::new(false),
+        selected: RefCell::new(BTreeSet::new()),
+        anchor: Cell::new(None),
+        current: Cell::new(None),
+        current_id: RefCell::new(None),
+        me: RefCell::new(Weak::new()),
+    });
+    *controller.me.borrow_mut() = Rc::downgrade(&controller);
+    let loader: Rc<dyn GridLoader> = controller.clone();
+    model.set_loader(Rc::downgrade(&loader));
+
+    let c = controller.clone();
+    adapter.on_columns_changed(move |columns| c.model.set_columns(columns.max(1) as usize));
+    let c = controller.clone();
+    adapter.on_view_changed(move || c.reload_view());
+    let c = controller.clone();
+    adapter.on_thumbnail_size_chosen(move || {
+        c.save_grid_view();
+    });
+    let c = controller.clone();
+    adapter.on_cell_pressed(move |index, ctrl, shift| c.press(index.max(0) as usize, ctrl, shift));
+    let c = controller.clone();
+    adapter.on_selection_moved(move |delta| c.move_selection(delta));
+    let c = controller.clone();
+    adapter.on_rating_requested(move |stars| c.rate(stars));
+    let c = controller.clone();
+    adapter.on_status_requested(move |status| c.set_status(status));
+    adapter.on_cell_activated(|_| {});
+    controller
+}
+
+impl LibraryController {
+    /// Pending loads (tests and the snapshot check this is zero before rendering).
+    pub fn pending_loads(&self) -> usize {
+        self.pending.borrow().len()
+    }
+
+    pub fn thumbnail_bytes(&self) -> usize {
+        self.thumbs.borrow().bytes()
+    }
+
+    fn adapter_do(&self, f: impl FnOnce(&LibraryAdapter)) {
+        if let Some(window) = self.window.upgrade() {
+            f(&window.global::<LibraryAdapter>());
+        }
+    }
+}

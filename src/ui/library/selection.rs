@@ -1,0 +1,142 @@
+//! Selection: kept by media id (positions shift when items arrive or leave), shown by
+//! position in the row model, moved by clicks and arrow keys.
+
+use super::{LibraryAdapter, LibraryController};
+use crate::browse::PAGE_SIZE;
+use crate::db::types::MediaId;
+use std::collections::BTreeSet;
+
+impl LibraryController {
+    /// Recomputes which loaded positions show as selected.
+    pub(super) fn sync_selection(&self) {
+        let selected = self.selected.borrow();
+        let cache = self.model.cache.borrow();
+        let indexes: BTreeSet<usize> = if selected.is_empty() {
+            BTreeSet::new()
+        } else {
+            cache
+                .loaded_pages()
+                .into_iter()
+                .flat_map(|page| {
+                    let items = cache.page_items(page).unwrap_or_default();
+                    items
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, m)| selected.contains(&m.id))
+                        .map(move |(i, _)| page * PAGE_SIZE + i)
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        };
+        drop((cache, selected));
+        let before = std::mem::replace(&mut *self.model.selected.borrow_mut(), indexes.clone());
+        self.model
+            .refresh_indexes(before.symmetric_difference(&indexes).copied().collect::<Vec<_>>());
+    }
+
+    /// Marks the selected items of a page that just arrived (before its rows are refreshed).
+    pub(super) fn select_loaded_page(&self, page: usize) {
+        let selected = self.selected.borrow();
+        if selected.is_empty() {
+            return;
+        }
+        let cache = self.model.cache.borrow();
+        let Some(items) = cache.page_items(page) else { return };
+        let mut shown = self.model.selected.borrow_mut();
+        for (i, item) in items.iter().enumerate() {
+            let position = page * PAGE_SIZE + i;
+            if selected.contains(&item.id) {
+                shown.insert(position);
+            } else {
+                shown.remove(&position);
+            }
+        }
+        drop(shown);
+        if let Some(current) = self.current_id.borrow().as_ref()
+            && let Some(i) = items.iter().position(|m| &m.id == current)
+        {
+            self.current.set(Some(page * PAGE_SIZE + i));
+        }
+    }
+
+    pub(super) fn id_at(&self, index: usize) -> Option<MediaId> {
+        self.model.cache.borrow().peek(index).map(|m| m.id.clone())
+    }
+
+    pub(super) fn selected_ids(&self) -> Vec<MediaId> {
+        self.selected.borrow().iter().cloned().collect()
+    }
+
+    /// The selected items (for tests and the info panel).
+    pub fn selection(&self) -> Vec<MediaId> {
+        self.selected_ids()
+    }
+
+    /// Click: select one; Ctrl: toggle; Shift: extend from the anchor.
+    pub fn press(&self, index: usize, ctrl: bool, shift: bool) {
+        let Some(id) = self.id_at(index) else { return };
+        {
+            let mut selected = self.selected.borrow_mut();
+            match (ctrl, shift, self.anchor.get()) {
+                (_, true, Some(anchor)) => {
+                    selected.clear();
+                    for i in anchor.min(index)..=anchor.max(index) {
+                        if let Some(id) = self.model.cache.borrow().peek(i) {
+                            selected.insert(id.id.clone());
+                        }
+                    }
+                }
+                (true, _, _) => {
+                    if !selected.remove(&id) {
+                        selected.insert(id.clone());
+                    }
+                    self.anchor.set(Some(index));
+                }
+                _ => {
+                    selected.clear();
+                    selected.insert(id.clone());
+                    self.anchor.set(Some(index));
+                }
+            }
+        }
+        self.current.set(Some(index));
+        *self.current_id.borrow_mut() = Some(id);
+        self.sync_selection();
+    }
+
+    /// Arrow keys: ±1 for left/right, ±columns for up/down (the adapter passes the delta).
+    pub fn move_selection(&self, delta: i32) {
+        let total = self.model.cache.borrow().len();
+        if total == 0 {
+            return;
+        }
+        let next = match self.current.get() {
+            None => 0,
+            Some(current) => (current as i64 + i64::from(delta)).clamp(0, total as i64 - 1) as usize,
+        };
+        self.select_single_at(next);
+    }
+
+    /// Selects only the item at `index` and brings it into view.
+    pub(super) fn select_single_at(&self, index: usize) {
+        self.press(index, false, false);
+        if self.id_at(index).is_none() {
+            // Not loaded yet: ask for it, and select it when it arrives on the next key.
+            let request = self.model.cache.borrow_mut().request_for(index);
+            if let Some(request) = request {
+                use super::grid_model::GridLoader;
+                self.load_page(request);
+            }
+            self.current.set(Some(index));
+        }
+        self.reveal(index);
+    }
+
+    pub(super) fn reveal(&self, index: usize) {
+        let row = self.model.row_of(index) as i32;
+        self.adapter_do(|adapter: &LibraryAdapter| {
+            adapter.set_reveal_row(row);
+            adapter.set_reveal_serial(adapter.get_reveal_serial() + 1);
+        });
+    }
+}

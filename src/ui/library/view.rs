@@ -1,0 +1,274 @@
+//! What the grid shows: a new view when the filter or sort changes, and a live refresh when
+//! the library changes underneath (a generated or imported image), which keeps the scroll
+//! position and the selection.
+
+use super::loads::Pending;
+use super::{LibraryAdapter, LibraryController, LoadMode};
+use crate::browse::{PAGE_SIZE, PageCache};
+use crate::db::media::Media;
+use crate::db::media_query::{self, MediaFilter, MediaSort};
+use crate::db::{DbError, media};
+use crate::settings::GridView;
+use slint::ComponentHandle;
+
+/// Pages reloaded by a live refresh: the ones most recently on screen.
+const PAGES_REFRESHED: usize = 3;
+
+/// The filter and sort the adapter's controls describe.
+pub(super) fn grid_view_of(adapter: &LibraryAdapter) -> GridView {
+    GridView {
+        min_rating: adapter.get_min_rating().clamp(0, 5) as u8,
+        status: adapter.get_status_filter().clamp(0, 3) as u8,
+        sort: adapter.get_sort().clamp(0, 3) as u8,
+        thumbnail_size: adapter.get_thumbnail_size().clamp(96.0, 360.0) as u16,
+    }
+}
+
+/// Shows a saved view in the adapter's controls.
+pub(super) fn show_grid_view(adapter: &LibraryAdapter, view: &GridView) {
+    adapter.set_min_rating(i32::from(view.min_rating));
+    adapter.set_status_filter(i32::from(view.status));
+    adapter.set_sort(i32::from(view.sort));
+    adapter.set_thumbnail_size(f32::from(view.thumbnail_size));
+}
+
+/// Sets the counts and the count bar's words ("342 of 10,000 images").
+pub(super) fn show_counts(adapter: &LibraryAdapter, total: i64, filtered: i64) {
+    adapter.set_total_count(total.clamp(0, i64::from(i32::MAX)) as i32);
+    adapter.set_filtered_count(filtered.clamp(0, i64::from(i32::MAX)) as i32);
+    let text = if filtered == total {
+        format!("{} {}", grouped(total), if total == 1 { "image" } else { "images" })
+    } else {
+        format!("{} of {} images", grouped(filtered), grouped(total))
+    };
+    adapter.set_count_text(text.into());
+}
+
+/// 10000 → "10,000".
+pub fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+struct Refreshed {
+    total: i64,
+    filtered: i64,
+    pages: Vec<(usize, Vec<Media>)>,
+    /// Where the current item stands now; `None` if it left the view.
+    current: Option<u64>,
+}
+
+impl LibraryController {
+    /// Remembers the filter, sort and thumbnail size for the next start.
+    pub(super) fn save_grid_view(&self) -> Option<GridView> {
+        let window = self.window.upgrade()?;
+        let grid_view = grid_view_of(&window.global::<LibraryAdapter>());
+        self.db.spawn("saving the grid's filter and sort", move |conn| {
+            crate::settings::save_grid_view(conn, &grid_view)
+        });
+        Some(grid_view)
+    }
+
+    /// The filter or sort changed: save it, re-count and start a new view at the top.
+    pub fn reload_view(&self) {
+        let Some(grid_view) = self.save_grid_view() else { return };
+        let (filter, sort) = grid_view.filter_and_sort();
+        self.serial.set(self.serial.get() + 1);
+        let serial = self.serial.get();
+        self.run_query(
+            move |c| Ok((media::count_all(c)?, media_query::count(c, &filter)?)),
+            move |this, counted| this.apply_view(serial, filter, sort, counted),
+        );
+    }
+
+    /// Runs `query` on the database thread and hands its answer to `then` on the UI thread
+    /// (at once, blocking, in the on-demand mode of the snapshot and tests).
+    fn run_query<T: Send + 'static>(
+        &self,
+        query: impl FnOnce(&mut diesel::SqliteConnection) -> Result<T, DbError> + Send + 'static,
+        then: impl FnOnce(&LibraryController, Result<T, DbError>) + 'static,
+    ) {
+        match &self.mode {
+            LoadMode::OnDemand => then(self, self.db.call_blocking(query)),
+            LoadMode::Background(_) => {
+                let me = self.me.borrow().clone();
+                let db = self.db.clone();
+                let _ = slint::spawn_local(async move {
+                    let result = db.call(query).await;
+                    if let Some(this) = me.upgrade() {
+                        then(&this, result);
+                    }
+                });
+            }
+        }
+    }
+
+    fn apply_view(&self, serial: u64, filter: MediaFilter, sort: MediaSort, counted: Result<(i64, i64), DbError>) {
+        if serial != self.serial.get() {
+            return;
+        }
+        let (total, filtered) = match counted {
+            Ok(counts) => counts,
+            Err(error) => {
+                tracing::error!(%error, "counting the library failed");
+                return;
+            }
+        };
+        self.forget_page_loads();
+        self.model
+            .replace_cache(PageCache::new(filter, sort, filtered as usize));
+        self.anchor.set(None);
+        self.current.set(None);
+        *self.current_id.borrow_mut() = None;
+        self.selected.borrow_mut().clear();
+        self.adapter_do(|adapter| show_counts(adapter, total, filtered));
+        self.reveal(0);
+    }
+
+    fn forget_page_loads(&self) {
+        self.pending
+            .borrow_mut()
+            .retain(|p| matches!(p, Pending::Thumbnail { .. }));
+    }
+
+    /// Refreshes the grid whenever `changes` says the library changed (new images from the
+    /// queue or an import). Bursts arriving together make one refresh.
+    pub fn follow_changes(&self, mut changes: tokio::sync::mpsc::UnboundedReceiver<()>) {
+        let me = self.me.borrow().clone();
+        let _ = slint::spawn_local(async move {
+            while changes.recv().await.is_some() {
+                while changes.try_recv().is_ok() {}
+                match me.upgrade() {
+                    Some(this) => this.refresh(),
+                    None => return,
+                }
+            }
+        });
+    }
+
+    /// The library changed underneath (an image was generated, imported or deleted): re-count
+    /// and reload the pages on screen in one step, keeping the scroll position and the
+    /// selection. Calls while one is on its way are folded into one more afterwards.
+    pub fn refresh(&self) {
+        if self.refreshing.replace(true) {
+            self.refresh_again.set(true);
+            return;
+        }
+        let (filter, sort, pages) = {
+            let cache = self.model.cache.borrow();
+            let mut pages = cache.loaded_pages();
+            pages.truncate(PAGES_REFRESHED);
+            if pages.is_empty() {
+                pages.push(0);
+            }
+            (cache.filter(), cache.sort(), pages)
+        };
+        let current_id = self.current_id.borrow().clone();
+        self.serial.set(self.serial.get() + 1);
+        let serial = self.serial.get();
+        self.run_query(
+            move |c| {
+                let current = match &current_id {
+                    Some(id) => media_query::position(c, &filter, sort, id)?,
+                    None => None,
+                };
+                let total = media::count_all(c)?;
+                let filtered = media_query::count(c, &filter)?;
+                let mut loaded = Vec::with_capacity(pages.len());
+                for page in pages {
+                    let offset = (page * PAGE_SIZE) as u64;
+                    loaded.push((
+                        page,
+                        media_query::page_at_offset(c, &filter, sort, offset, PAGE_SIZE as u32)?,
+                    ));
+                }
+                Ok(Refreshed {
+                    total,
+                    filtered,
+                    pages: loaded,
+                    current,
+                })
+            },
+            move |this, refreshed| this.apply_refresh(serial, filter, sort, refreshed),
+        );
+    }
+
+    fn apply_refresh(&self, serial: u64, filter: MediaFilter, sort: MediaSort, refreshed: Result<Refreshed, DbError>) {
+        self.refreshing.set(false);
+        if serial == self.serial.get() {
+            match refreshed {
+                Ok(refreshed) => self.show_refreshed(filter, sort, refreshed),
+                Err(error) => tracing::error!(%error, "refreshing the library failed"),
+            }
+        }
+        if self.refresh_again.replace(false) {
+            self.refresh();
+        }
+    }
+
+    fn show_refreshed(&self, filter: MediaFilter, sort: MediaSort, refreshed: Refreshed) {
+        let mut cache = PageCache::new(filter, sort, refreshed.filtered.max(0) as usize);
+        for (page, items) in refreshed.pages {
+            cache.insert(page, items);
+        }
+        self.forget_page_loads();
+        self.model.replace_cache(cache);
+        self.adapter_do(|adapter| show_counts(adapter, refreshed.total, refreshed.filtered));
+        let had_current = self.current_id.borrow().is_some();
+        match (had_current, refreshed.current) {
+            (false, _) => {}
+            (true, Some(position)) => {
+                let before = self.current.get().map(|p| self.model.row_of(p));
+                self.current.set(Some(position as usize));
+                if let Some(before) = before {
+                    let moved = self.model.row_of(position as usize) as i64 - before as i64;
+                    if moved != 0 {
+                        self.adapter_do(|adapter| {
+                            adapter.set_shift_rows(moved as i32);
+                            adapter.set_shift_serial(adapter.get_shift_serial() + 1);
+                        });
+                    }
+                }
+            }
+            (true, None) => {
+                // The current item left the view (rated out of the filter, or deleted): the
+                // item that took its place becomes current, as in a list after a delete.
+                let len = self.model.cache.borrow().len();
+                let position = self.current.get().unwrap_or(0).min(len.saturating_sub(1));
+                self.selected.borrow_mut().clear();
+                *self.current_id.borrow_mut() = None;
+                self.current.set(None);
+                if len > 0 {
+                    self.select_single_at(position);
+                }
+            }
+        }
+        self.anchor.set(self.current.get());
+        self.sync_selection();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grouped;
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(342), "342");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(10_000), "10,000");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        assert_eq!(grouped(-4200), "-4,200");
+    }
+}
