@@ -9,7 +9,9 @@ use distillery::db::types::{GenerationStatus, JobStatus};
 use distillery::db::{generation_inputs, generations, media, queue as queue_rows};
 use distillery::generation::metadata::{DISTILLERY_KEYWORD, ImageMetadata, PARAMETERS_KEYWORD};
 use distillery::generation::{Aspect, GenerationRequest, ReferenceSource, Resolution};
+use distillery::library::delete::delete_media;
 use distillery::library::png_text::read_text_chunks;
+use distillery::library::trash::TrashPolicy;
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -379,5 +381,83 @@ async fn jobs_wait_for_the_model_instead_of_failing_while_the_engine_loads() {
     let update = &done[&jobs[0]];
     assert_eq!(update.status, JobStatus::Completed, "{:?}", update.error);
     assert!(update.media.is_some());
+    pipeline.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_a_reference_keeps_its_thumbnail_on_the_generation_that_used_it() {
+    let mut pipeline = Pipeline::start(&[]).await;
+    let first = pipeline
+        .queue
+        .submit(GenerationRequest::new("the source"))
+        .await
+        .unwrap();
+    let source = pipeline.wait_all(&first).await[&first[0]].media.clone().unwrap().0;
+    let request = GenerationRequest {
+        references: vec![ReferenceSource::Media(source.clone())],
+        ..GenerationRequest::new("made from the source")
+    };
+    let second = pipeline.queue.submit(request).await.unwrap();
+    let made = pipeline.wait_all(&second).await[&second[0]].media.clone().unwrap().0;
+
+    let root = pipeline.ctx.library.path().to_owned();
+    let source_item = pipeline.ctx.db.call({
+        let id = source.clone();
+        move |c| media::get(c, &id)
+    });
+    let source_item = source_item.await.unwrap().unwrap();
+    let (db, library) = (pipeline.ctx.db.clone(), pipeline.ctx.library.clone());
+    let ids = vec![source.clone()];
+    let report = tokio::task::spawn_blocking(move || delete_media(&db, &library, ids, TrashPolicy::LibraryOnly))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(report.deleted, std::slice::from_ref(&source));
+    assert!(
+        !root.join(&source_item.file_path).exists(),
+        "the original left the library"
+    );
+    assert!(
+        root.join(".trash").join(&source_item.file_path).exists(),
+        "and is in the library's trash"
+    );
+    assert!(
+        root.join(".trash")
+            .join(source_item.thumb_path.as_deref().unwrap())
+            .exists(),
+        "so is its thumbnail"
+    );
+
+    let generation = pipeline
+        .ctx
+        .db
+        .call(move |c| media::get(c, &made))
+        .await
+        .unwrap()
+        .unwrap()
+        .generation_id
+        .unwrap();
+    let inputs = pipeline
+        .ctx
+        .db
+        .call(move |c| generation_inputs::for_generation(c, &generation))
+        .await
+        .unwrap();
+    assert_eq!(inputs.len(), 1);
+    assert_eq!(inputs[0].media_id, None, "the link is cleared");
+    assert!(
+        root.join(&inputs[0].thumb_path).exists(),
+        "the reference thumbnail remains"
+    );
+    assert!(
+        pipeline
+            .ctx
+            .db
+            .call(move |c| media::get(c, &source))
+            .await
+            .unwrap()
+            .is_none(),
+        "the row is gone"
+    );
     pipeline.shutdown().await;
 }

@@ -9,6 +9,7 @@ use distillery::app::AppContext;
 use distillery::db::media::{self, NewMedia};
 use distillery::db::media_query::{self, MediaFilter, MediaSort, StatusFilter};
 use distillery::db::types::{CullStatus, MediaId, Rating, Timestamp};
+use distillery::library::trash::TrashPolicy;
 use distillery::ui::{LibraryAdapter, LoadMode, MainWindow, build_main_window};
 use i_slint_backend_testing::ElementHandle;
 use slint::platform::{Key, WindowEvent};
@@ -316,4 +317,93 @@ fn filter_sort_and_size_survive_a_restart() {
         main.library.model.cache.borrow().peek(0).map(|m| m.id.clone()),
         expected.first().map(|m| m.id.clone())
     );
+}
+
+fn find_label(main: &MainWindow, label: &str) -> bool {
+    ElementHandle::find_by_accessible_label(&main.window, label)
+        .next()
+        .is_some()
+}
+
+#[test]
+fn delete_asks_first_then_moves_files_to_the_trash_and_removes_rows() {
+    common::init_testing_backend();
+    let app = demo(120);
+    let (ctx, main) = open(&app);
+    main.library.set_trash_policy(TrashPolicy::LibraryOnly);
+    let adapter = main.window.global::<LibraryAdapter>();
+    let before = page(&ctx, MediaFilter::default(), MediaSort::NewestFirst);
+    let root = ctx.library.path().to_owned();
+
+    // Escape cancels: nothing changes.
+    adapter.invoke_cell_pressed(1, false, false);
+    adapter.invoke_cell_pressed(3, false, true);
+    key(&main, Key::Delete);
+    assert!(adapter.get_delete_confirming());
+    assert!(find_label(&main, "Move 3 images to the trash?"), "the dialog asks");
+    key(&main, "3");
+    assert_eq!(
+        main.library.model.cache.borrow().peek(1).unwrap().rating,
+        before[1].rating,
+        "keys go to the dialog"
+    );
+    key(&main, Key::Escape);
+    assert!(!adapter.get_delete_confirming());
+    assert_eq!(ctx.db.call_blocking(media::count_all).unwrap(), 120);
+
+    // Enter confirms.
+    key(&main, Key::Delete);
+    key(&main, Key::Return);
+    settle(&main);
+    assert!(!adapter.get_delete_confirming());
+    assert_eq!(ctx.db.call_blocking(media::count_all).unwrap(), 117);
+    assert_eq!(adapter.get_count_text(), "117 images");
+    for item in &before[1..=3] {
+        assert!(
+            !root.join(&item.file_path).exists(),
+            "{} left the library",
+            item.file_path
+        );
+        assert!(
+            root.join(".trash").join(&item.file_path).exists(),
+            "{} is in the trash",
+            item.file_path
+        );
+    }
+    assert!(root.join(&before[0].file_path).exists() && root.join(&before[4].file_path).exists());
+    assert_eq!(
+        main.library.selection(),
+        [before[4].id.clone()],
+        "the next item is current"
+    );
+    assert_eq!(
+        adapter.get_notice(),
+        "Moved 3 images to the trash. (3 into the library's .trash folder.)"
+    );
+    assert!(find_label(
+        &main,
+        "Moved 3 images to the trash. (3 into the library's .trash folder.)"
+    ));
+}
+
+#[test]
+fn delete_with_the_desktop_trash_leaves_nothing_in_the_library() {
+    common::init_testing_backend();
+    let app = demo(20);
+    let (ctx, main) = open(&app);
+    let adapter = main.window.global::<LibraryAdapter>();
+    let before = page(&ctx, MediaFilter::default(), MediaSort::NewestFirst);
+    let root = ctx.library.path().to_owned();
+    adapter.invoke_context_requested(0);
+    assert_eq!(main.library.selection(), [before[0].id.clone()], "right-click selects");
+    adapter.invoke_delete_requested();
+    assert!(find_label(
+        &main,
+        &format!("Move “{}” to the trash?", before[0].file_name)
+    ));
+    adapter.invoke_delete_confirmed();
+    settle(&main);
+    assert_eq!(ctx.db.call_blocking(media::count_all).unwrap(), 19);
+    assert!(!root.join(&before[0].file_path).exists());
+    assert!(adapter.get_notice().starts_with("Moved 1 image to the trash."));
 }

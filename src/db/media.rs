@@ -111,6 +111,10 @@ pub fn insert_many(
     Ok(added)
 }
 
+/// Ids bound in one statement: well under SQLite's limit of 32,766 variables, so selecting a
+/// whole 100k library and rating it works.
+const IDS_PER_STATEMENT: usize = 10_000;
+
 /// The item with this id, if it exists.
 pub fn get(conn: &mut SqliteConnection, id: &MediaId) -> Result<Option<Media>, DbError> {
     Ok(media::table
@@ -124,12 +128,16 @@ pub fn get(conn: &mut SqliteConnection, id: &MediaId) -> Result<Option<Media>, D
 pub fn set_rating(conn: &mut SqliteConnection, ids: &[MediaId], rating: Rating) -> Result<usize, DbError> {
     let now = Timestamp::now();
     conn.transaction(|conn| {
-        diesel::update(media::table.filter(media::id.eq_any(ids)))
-            .set((
-                media::rating.eq(i32::from(rating.stars())),
-                media::updated_at.eq(now.as_str()),
-            ))
-            .execute(conn)
+        let mut changed = 0;
+        for ids in ids.chunks(IDS_PER_STATEMENT) {
+            changed += diesel::update(media::table.filter(media::id.eq_any(ids)))
+                .set((
+                    media::rating.eq(i32::from(rating.stars())),
+                    media::updated_at.eq(now.as_str()),
+                ))
+                .execute(conn)?;
+        }
+        Ok::<_, diesel::result::Error>(changed)
     })
     .map_err(DbError::from)
 }
@@ -138,9 +146,13 @@ pub fn set_rating(conn: &mut SqliteConnection, ids: &[MediaId], rating: Rating) 
 pub fn set_status(conn: &mut SqliteConnection, ids: &[MediaId], status: Option<CullStatus>) -> Result<usize, DbError> {
     let now = Timestamp::now();
     conn.transaction(|conn| {
-        diesel::update(media::table.filter(media::id.eq_any(ids)))
-            .set((media::status.eq(status), media::updated_at.eq(now.as_str())))
-            .execute(conn)
+        let mut changed = 0;
+        for ids in ids.chunks(IDS_PER_STATEMENT) {
+            changed += diesel::update(media::table.filter(media::id.eq_any(ids)))
+                .set((media::status.eq(status), media::updated_at.eq(now.as_str())))
+                .execute(conn)?;
+        }
+        Ok::<_, diesel::result::Error>(changed)
     })
     .map_err(DbError::from)
 }
@@ -148,8 +160,28 @@ pub fn set_status(conn: &mut SqliteConnection, ids: &[MediaId], status: Option<C
 /// Removes the rows of the listed items (their files are the library's business); returns how
 /// many were removed. References from `generation_inputs` become NULL.
 pub fn delete(conn: &mut SqliteConnection, ids: &[MediaId]) -> Result<usize, DbError> {
-    conn.transaction(|conn| diesel::delete(media::table.filter(media::id.eq_any(ids))).execute(conn))
-        .map_err(DbError::from)
+    conn.transaction(|conn| {
+        let mut removed = 0;
+        for ids in ids.chunks(IDS_PER_STATEMENT) {
+            removed += diesel::delete(media::table.filter(media::id.eq_any(ids))).execute(conn)?;
+        }
+        Ok::<_, diesel::result::Error>(removed)
+    })
+    .map_err(DbError::from)
+}
+
+/// The listed items that exist, in no particular order.
+pub fn get_many(conn: &mut SqliteConnection, ids: &[MediaId]) -> Result<Vec<Media>, DbError> {
+    let mut found = Vec::with_capacity(ids.len());
+    for ids in ids.chunks(IDS_PER_STATEMENT) {
+        found.extend(
+            media::table
+                .filter(media::id.eq_any(ids))
+                .select(Media::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(found)
 }
 
 /// The number of items in the library.

@@ -1,6 +1,7 @@
 //! The library on disk: where originals, thumbnails and working files live.
 
 pub mod decode;
+pub mod delete;
 mod error;
 pub mod files;
 pub mod paths;
@@ -9,6 +10,7 @@ pub mod references;
 pub mod store;
 pub mod synthetic;
 pub mod thumbnails;
+pub mod trash;
 
 pub use error::LibraryError;
 pub use paths::{LibraryFolder, LibraryRoot};

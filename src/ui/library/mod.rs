@@ -6,6 +6,7 @@
 //! headless snapshot and the tests drain the same queue synchronously instead.
 
 mod culling;
+mod delete;
 mod grid_model;
 mod loads;
 mod selection;
@@ -55,6 +56,8 @@ pub struct LibraryController {
     /// items arrive; the id finds it again).
     current: Cell<Option<usize>>,
     current_id: RefCell<Option<MediaId>>,
+    trash_policy: Cell<crate::library::trash::TrashPolicy>,
+    notice_timer: slint::Timer,
     me: RefCell<Weak<LibraryController>>,
 }
 
@@ -102,6 +105,8 @@ pub fn connect(
         anchor: Cell::new(None),
         current: Cell::new(None),
         current_id: RefCell::new(None),
+        trash_policy: Cell::new(crate::library::trash::TrashPolicy::Desktop),
+        notice_timer: slint::Timer::default(),
         me: RefCell::new(Weak::new()),
     });
     *controller.me.borrow_mut() = Rc::downgrade(&controller);
@@ -125,6 +130,16 @@ pub fn connect(
     let c = controller.clone();
     adapter.on_status_requested(move |status| c.set_status(status));
     adapter.on_cell_activated(|_| {});
+    let c = controller.clone();
+    adapter.on_context_requested(move |index| c.context_requested(index.max(0) as usize));
+    let c = controller.clone();
+    adapter.on_delete_requested(move || c.request_delete());
+    let c = controller.clone();
+    adapter.on_delete_confirmed(move || c.confirm_delete());
+    let c = controller.clone();
+    adapter.on_delete_cancelled(move || c.cancel_delete());
+    let c = controller.clone();
+    adapter.on_show_in_folder_requested(move || c.show_in_folder());
     controller
 }
 

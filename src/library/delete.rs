@@ -1,0 +1,84 @@
+//! Deleting media: files to the trash, then their rows in one transaction. An item whose
+//! file cannot be moved keeps its row, so nothing shows in the library that is not on disk
+//! and nothing on disk is lost without the user seeing why.
+
+use super::LibraryRoot;
+use super::trash::{LIBRARY_TRASH, TrashPolicy, Trashed, move_to_trash};
+use crate::db::types::MediaId;
+use crate::db::{Database, DbError, media};
+
+/// What a delete did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct DeleteReport {
+    pub deleted: Vec<MediaId>,
+    /// Originals that went to the library's own `.trash/` (no desktop trash for that disk).
+    pub into_library_trash: usize,
+    /// File name and the reason, for each item left in place.
+    pub failed: Vec<(String, String)>,
+}
+
+impl DeleteReport {
+    /// One line for the user: "Moved 3 images to the trash." plus what failed.
+    pub fn summary(&self) -> String {
+        let n = self.deleted.len();
+        let mut text = match n {
+            0 => String::new(),
+            1 => "Moved 1 image to the trash.".to_owned(),
+            n => format!("Moved {n} images to the trash."),
+        };
+        if self.into_library_trash > 0 {
+            text.push_str(&format!(
+                " ({} into the library's {LIBRARY_TRASH} folder.)",
+                self.into_library_trash
+            ));
+        }
+        if let Some((name, reason)) = self.failed.first() {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(&format!("Could not delete {name}: {reason}"));
+            if self.failed.len() > 1 {
+                text.push_str(&format!(" (and {} more)", self.failed.len() - 1));
+            }
+        }
+        text
+    }
+}
+
+/// Moves the items' files to the trash and removes their rows. Blocking: call it from a
+/// blocking thread. Thumbnails go to the library's `.trash/` (they are not the user's files
+/// and would only clutter the desktop trash), originals to the desktop trash per `policy`.
+pub fn delete_media(
+    db: &Database,
+    library: &LibraryRoot,
+    ids: Vec<MediaId>,
+    policy: TrashPolicy,
+) -> Result<DeleteReport, DbError> {
+    let items = db.call_blocking(move |c| media::get_many(c, &ids))?;
+    let mut report = DeleteReport::default();
+    for item in items {
+        match move_to_trash(library, &item.file_path, policy) {
+            Ok(where_to) => {
+                if matches!(where_to, Trashed::LibraryTrash(_)) {
+                    report.into_library_trash += 1;
+                }
+            }
+            Err(error) => {
+                tracing::warn!(file = %item.file_path, %error, "could not move a file to the trash");
+                report.failed.push((item.file_name.clone(), error.to_string()));
+                continue;
+            }
+        }
+        if let Some(thumb) = item.thumb_path.as_deref()
+            && let Err(error) = move_to_trash(library, thumb, TrashPolicy::LibraryOnly)
+        {
+            tracing::warn!(file = %thumb, %error, "could not move a thumbnail to the trash");
+        }
+        report.deleted.push(item.id);
+    }
+    let ids = report.deleted.clone();
+    if !ids.is_empty() {
+        db.call_blocking(move |c| media::delete(c, &ids))?;
+    }
+    Ok(report)
+}

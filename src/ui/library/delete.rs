@@ -1,0 +1,170 @@
+//! Delete from the grid: the question, the move to the trash off the UI thread, and what the
+//! user is told afterwards. Also the other context-menu actions on the selection.
+
+use super::{LibraryAdapter, LibraryController, LoadMode};
+use crate::library::delete::{DeleteReport, delete_media};
+use crate::library::trash::TrashPolicy;
+use std::time::Duration;
+
+/// How long a notice stays up.
+const NOTICE_FOR: Duration = Duration::from_secs(5);
+
+impl LibraryController {
+    /// Delete key or the context menu: ask first.
+    pub fn request_delete(&self) {
+        let ids = self.selected_ids();
+        if ids.is_empty() {
+            return;
+        }
+        let question = match ids.len() {
+            1 => {
+                let cache = self.model.cache.borrow();
+                let name = cache
+                    .position_of(&ids[0])
+                    .and_then(|p| cache.peek(p))
+                    .map(|m| m.file_name.clone());
+                match name {
+                    Some(name) => format!("Move “{name}” to the trash?"),
+                    None => "Move 1 image to the trash?".to_owned(),
+                }
+            }
+            n => format!("Move {} images to the trash?", super::view::grouped(n as i64)),
+        };
+        self.adapter_do(|adapter| {
+            adapter.set_delete_question(question.into());
+            adapter.set_delete_confirming(true);
+        });
+    }
+
+    pub fn cancel_delete(&self) {
+        self.adapter_do(|adapter| adapter.set_delete_confirming(false));
+    }
+
+    /// The user said yes: files to the trash and rows removed, off the UI thread; then the
+    /// grid refreshes and the item after the deleted one becomes current.
+    pub fn confirm_delete(&self) {
+        self.adapter_do(|adapter| adapter.set_delete_confirming(false));
+        let ids = self.selected_ids();
+        if ids.is_empty() {
+            return;
+        }
+        let (db, library, policy) = (self.db.clone(), self.library.clone(), self.trash_policy.get());
+        let work = move || delete_media(&db, &library, ids, policy);
+        match &self.mode {
+            LoadMode::OnDemand => self.deleted(work()),
+            LoadMode::Background(runtime) => {
+                let runtime = runtime.clone();
+                let me = self.me.borrow().clone();
+                let _ = slint::spawn_local(async move {
+                    let result = match runtime.spawn_blocking(work).await {
+                        Ok(result) => result,
+                        Err(error) => {
+                            tracing::error!(%error, "the delete task failed");
+                            return;
+                        }
+                    };
+                    if let Some(this) = me.upgrade() {
+                        this.deleted(result);
+                    }
+                });
+            }
+        }
+    }
+
+    fn deleted(&self, result: Result<DeleteReport, crate::db::DbError>) {
+        match result {
+            Ok(report) => {
+                {
+                    let mut selected = self.selected.borrow_mut();
+                    for id in &report.deleted {
+                        selected.remove(id);
+                    }
+                }
+                // The item after the first deleted one takes over, as in a list after a delete:
+                // the refresh finds the current item gone and selects what is now in its place.
+                let first = self.model.selected.borrow().iter().next().copied();
+                if first.is_some()
+                    && self
+                        .current_id
+                        .borrow()
+                        .as_ref()
+                        .is_some_and(|id| report.deleted.contains(id))
+                {
+                    self.current.set(first);
+                }
+                self.show_notice(report.summary());
+            }
+            Err(error) => self.show_notice(format!(
+                "Deleting failed: {error}. Nothing was removed from the library."
+            )),
+        }
+        self.refresh();
+    }
+
+    /// Where deleted files go (tests use the library's own trash to find them again).
+    pub fn set_trash_policy(&self, policy: TrashPolicy) {
+        self.trash_policy.set(policy);
+    }
+
+    /// Shows a short message above the count bar for a few seconds.
+    pub fn show_notice(&self, text: String) {
+        self.adapter_do(|adapter| adapter.set_notice(text.into()));
+        let window = self.window.clone();
+        self.notice_timer
+            .start(slint::TimerMode::SingleShot, NOTICE_FOR, move || {
+                if let Some(window) = window.upgrade() {
+                    use slint::ComponentHandle;
+                    window.global::<LibraryAdapter>().set_notice("".into());
+                }
+            });
+    }
+
+    /// Right-click: a cell outside the selection becomes the selection, as in a file manager.
+    pub fn context_requested(&self, index: usize) {
+        let inside = self.model.selected.borrow().contains(&index);
+        if !inside {
+            self.press(index, false, false);
+        }
+    }
+
+    /// Opens the folder of the current item in the desktop's file manager.
+    pub fn show_in_folder(&self) {
+        let Some(id) = self.current_id.borrow().clone() else {
+            return;
+        };
+        let cache = self.model.cache.borrow();
+        let Some(item) = cache.position_of(&id).and_then(|p| cache.peek(p)).cloned() else {
+            return;
+        };
+        drop(cache);
+        let Ok(path) = self.library.resolve(&item.file_path) else {
+            return;
+        };
+        if let Err(error) = reveal_in_file_manager(&path) {
+            self.show_notice(format!("Could not open the file manager: {error}"));
+        }
+    }
+}
+
+/// Asks the desktop to show `path` in its file manager (selected where the platform can).
+fn reveal_in_file_manager(path: &std::path::Path) -> std::io::Result<()> {
+    let mut command = if cfg!(target_os = "macos") {
+        let mut c = std::process::Command::new("open");
+        c.arg("-R").arg(path);
+        c
+    } else if cfg!(target_os = "windows") {
+        let mut c = std::process::Command::new("explorer");
+        c.arg(format!("/select,{}", path.display()));
+        c
+    } else {
+        let mut c = std::process::Command::new("xdg-open");
+        c.arg(path.parent().unwrap_or(path));
+        c
+    };
+    command
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|_| ())
+}
