@@ -9,6 +9,7 @@ pub mod browse;
 pub mod cli;
 pub mod db;
 pub mod engine;
+pub mod format;
 pub mod generation;
 pub mod library;
 pub mod logging;

@@ -4,6 +4,7 @@
 slint::include_modules!();
 
 mod engine_adapter;
+mod info_panel;
 mod library;
 mod shell_adapter;
 mod window_geometry;
@@ -19,6 +20,7 @@ use crate::db::Database;
 pub struct MainWindow {
     pub window: AppWindow,
     pub library: std::rc::Rc<LibraryController>,
+    pub info: std::rc::Rc<info_panel::InfoPanel>,
 }
 
 /// Builds the main window with every adapter connected to its service.
@@ -30,6 +32,11 @@ pub fn build_main_window(
 ) -> Result<MainWindow, slint::PlatformError> {
     let window = AppWindow::new()?;
     shell_adapter::connect(&window, db.clone(), view);
-    let library = library::connect(&window, db.clone(), library.clone(), view, mode);
-    Ok(MainWindow { window, library })
+    let grid = library::connect(&window, db.clone(), library.clone(), view, mode.clone());
+    let info = info_panel::connect(&window, db.clone(), library.clone(), mode, &grid);
+    Ok(MainWindow {
+        window,
+        library: grid,
+        info,
+    })
 }

@@ -49,5 +49,6 @@ impl LibraryController {
             hit
         });
         self.model.refresh_indexes(changed);
+        self.notify_current();
     }
 }

@@ -27,6 +27,11 @@ use std::collections::{BTreeSet, VecDeque};
 use std::rc::{Rc, Weak};
 use thumbnails::ThumbnailCache;
 
+pub(crate) use thumbnails::decode as decode_thumbnail;
+
+/// Called with the current item (if loaded) and the number of selected items.
+pub type CurrentListener = Box<dyn Fn(Option<&crate::db::media::Media>, usize)>;
+
 /// How queued loads are carried out.
 #[derive(Clone)]
 pub enum LoadMode {
@@ -57,6 +62,9 @@ pub struct LibraryController {
     current: Cell<Option<usize>>,
     current_id: RefCell<Option<MediaId>>,
     trash_policy: Cell<crate::library::trash::TrashPolicy>,
+    /// Told the current item and the selection size whenever either may have changed (the
+    /// info panel).
+    current_listener: RefCell<Option<CurrentListener>>,
     notice_timer: slint::Timer,
     me: RefCell<Weak<LibraryController>>,
 }
@@ -106,6 +114,7 @@ pub fn connect(
         current: Cell::new(None),
         current_id: RefCell::new(None),
         trash_policy: Cell::new(crate::library::trash::TrashPolicy::Desktop),
+        current_listener: RefCell::new(None),
         notice_timer: slint::Timer::default(),
         me: RefCell::new(Weak::new()),
     });
@@ -151,6 +160,28 @@ impl LibraryController {
 
     pub fn thumbnail_bytes(&self) -> usize {
         self.thumbs.borrow().bytes()
+    }
+
+    pub fn set_current_listener(&self, listener: CurrentListener) {
+        *self.current_listener.borrow_mut() = Some(listener);
+        self.notify_current();
+    }
+
+    /// Tells the listener about the current item as loaded now.
+    fn notify_current(&self) {
+        let item = {
+            let cache = self.model.cache.borrow();
+            let current_id = self.current_id.borrow();
+            self.current
+                .get()
+                .and_then(|p| cache.peek(p))
+                .filter(|m| Some(&m.id) == current_id.as_ref())
+                .cloned()
+        };
+        let count = self.selected.borrow().len();
+        if let Some(listener) = self.current_listener.borrow().as_ref() {
+            listener(item.as_ref(), count);
+        }
     }
 
     fn adapter_do(&self, f: impl FnOnce(&LibraryAdapter)) {

@@ -32,6 +32,7 @@ impl LibraryController {
         let before = std::mem::replace(&mut *self.model.selected.borrow_mut(), indexes.clone());
         self.model
             .refresh_indexes(before.symmetric_difference(&indexes).copied().collect::<Vec<_>>());
+        self.notify_current();
     }
 
     /// Marks the selected items of a page that just arrived (before its rows are refreshed).
@@ -52,10 +53,15 @@ impl LibraryController {
             }
         }
         drop(shown);
-        if let Some(current) = self.current_id.borrow().as_ref()
-            && let Some(i) = items.iter().position(|m| &m.id == current)
-        {
+        let current_here = self
+            .current_id
+            .borrow()
+            .as_ref()
+            .and_then(|current| items.iter().position(|m| &m.id == current));
+        drop(cache);
+        if let Some(i) = current_here {
             self.current.set(Some(page * PAGE_SIZE + i));
+            self.notify_current();
         }
     }
 
@@ -115,6 +121,37 @@ impl LibraryController {
             Some(current) => (current as i64 + i64::from(delta)).clamp(0, total as i64 - 1) as usize,
         };
         self.select_single_at(next);
+    }
+
+    /// Shows the item `id` wherever it is in the view (a reference's source), or says why not.
+    pub fn go_to(&self, id: MediaId) {
+        let cache = self.model.cache.borrow();
+        let (filter, sort) = (cache.filter(), cache.sort());
+        drop(cache);
+        let wanted = id.clone();
+        self.run_query(
+            move |c| crate::db::media_query::position(c, &filter, sort, &wanted),
+            move |this, found| match found {
+                Ok(Some(position)) => {
+                    let position = position as usize;
+                    *this.selected.borrow_mut() = BTreeSet::from([id.clone()]);
+                    *this.current_id.borrow_mut() = Some(id);
+                    this.current.set(Some(position));
+                    this.anchor.set(Some(position));
+                    let request = this.model.cache.borrow_mut().request_for(position);
+                    if let Some(request) = request {
+                        use super::grid_model::GridLoader;
+                        this.load_page(request);
+                    }
+                    this.sync_selection();
+                    this.reveal(position);
+                }
+                Ok(None) => {
+                    this.show_notice("That image is hidden by the current filters, or no longer in the library.".into())
+                }
+                Err(error) => tracing::warn!(%error, "finding an image in the view failed"),
+            },
+        );
     }
 
     /// Selects only the item at `index` and brings it into view.

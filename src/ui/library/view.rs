@@ -93,7 +93,7 @@ impl LibraryController {
 
     /// Runs `query` on the database thread and hands its answer to `then` on the UI thread
     /// (at once, blocking, in the on-demand mode of the snapshot and tests).
-    fn run_query<T: Send + 'static>(
+    pub(super) fn run_query<T: Send + 'static>(
         &self,
         query: impl FnOnce(&mut diesel::SqliteConnection) -> Result<T, DbError> + Send + 'static,
         then: impl FnOnce(&LibraryController, Result<T, DbError>) + 'static,
@@ -133,6 +133,7 @@ impl LibraryController {
         self.selected.borrow_mut().clear();
         self.adapter_do(|adapter| show_counts(adapter, total, filtered));
         self.reveal(0);
+        self.notify_current();
     }
 
     fn forget_page_loads(&self) {

@@ -1,0 +1,222 @@
+//! InfoAdapter: the right panel follows the current image of the grid. File details come
+//! from the row already in the page cache; the generation's parameters and reference
+//! thumbnails are read off the UI thread and shown when they arrive (if the user has not
+//! moved on by then).
+
+use super::library::LibraryController;
+use super::{AppWindow, InfoAdapter, InfoReference, LoadMode};
+use crate::db::media::Media;
+use crate::db::types::{CullStatus, MediaId, Origin};
+use crate::db::{Database, DbError, generation_inputs, generations};
+use crate::format;
+use crate::library::LibraryRoot;
+use slint::{ComponentHandle, ModelRc, VecModel};
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+pub struct InfoPanel {
+    window: slint::Weak<AppWindow>,
+    db: Database,
+    library: LibraryRoot,
+    mode: LoadMode,
+    grid: Weak<LibraryController>,
+    /// The item shown, so a refresh of the same item does not re-read its generation.
+    shown: RefCell<Option<MediaId>>,
+    /// Bumped per item, so a late answer for an earlier item is dropped.
+    serial: Cell<u64>,
+    /// The library item behind each reference thumbnail (`None`: deleted since).
+    references: RefCell<Vec<Option<MediaId>>>,
+    me: RefCell<Weak<InfoPanel>>,
+}
+
+/// A generation's parameters and references, as read on the database thread.
+struct GenerationDetails {
+    generation: generations::Generation,
+    references: Vec<(Option<MediaId>, Option<slint::SharedPixelBuffer<slint::Rgb8Pixel>>)>,
+}
+
+pub fn connect(
+    window: &AppWindow,
+    db: Database,
+    library: LibraryRoot,
+    mode: LoadMode,
+    grid: &Rc<LibraryController>,
+) -> Rc<InfoPanel> {
+    let panel = Rc::new(InfoPanel {
+        window: window.as_weak(),
+        db,
+        library,
+        mode,
+        grid: Rc::downgrade(grid),
+        shown: RefCell::new(None),
+        serial: Cell::new(0),
+        references: RefCell::new(Vec::new()),
+        me: RefCell::new(Weak::new()),
+    });
+    *panel.me.borrow_mut() = Rc::downgrade(&panel);
+    let adapter = window.global::<InfoAdapter>();
+    adapter.set_has_item(false);
+    let g = Rc::downgrade(grid);
+    adapter.on_rating_chosen(move |stars| {
+        if let Some(grid) = g.upgrade() {
+            grid.rate(stars);
+        }
+    });
+    let g = Rc::downgrade(grid);
+    adapter.on_status_chosen(move |status| {
+        if let Some(grid) = g.upgrade() {
+            grid.set_status(status);
+        }
+    });
+    let p = Rc::downgrade(&panel);
+    adapter.on_reference_clicked(move |index| {
+        if let Some(panel) = p.upgrade() {
+            panel.open_reference(index.max(0) as usize);
+        }
+    });
+    let p = Rc::downgrade(&panel);
+    grid.set_current_listener(Box::new(move |item, count| {
+        if let Some(panel) = p.upgrade() {
+            panel.show(item, count);
+        }
+    }));
+    panel
+}
+
+impl InfoPanel {
+    fn adapter_do(&self, f: impl FnOnce(&InfoAdapter)) {
+        if let Some(window) = self.window.upgrade() {
+            f(&window.global::<InfoAdapter>());
+        }
+    }
+
+    /// Shows `item` (the grid's current image) with `count` images selected.
+    pub fn show(&self, item: Option<&Media>, count: usize) {
+        let Some(item) = item else {
+            *self.shown.borrow_mut() = None;
+            self.adapter_do(|adapter| adapter.set_has_item(false));
+            return;
+        };
+        self.adapter_do(|adapter| {
+            adapter.set_has_item(true);
+            adapter.set_selected_count(count as i32);
+            adapter.set_file_name(item.file_name.as_str().into());
+            adapter.set_dimensions(format::dimensions(item.width, item.height).into());
+            adapter.set_file_size(item.file_size.map(format::file_size).unwrap_or_default().into());
+            adapter.set_created(format::local_time(&item.created_at).into());
+            adapter.set_origin(if item.origin == Origin::Generation { 0 } else { 1 });
+            adapter.set_rating(i32::from(item.rating.stars()));
+            adapter.set_status(match item.status {
+                None => 0,
+                Some(CullStatus::Selected) => 1,
+                Some(CullStatus::Rejected) => 2,
+            });
+        });
+        if self.shown.borrow().as_ref() == Some(&item.id) {
+            return;
+        }
+        *self.shown.borrow_mut() = Some(item.id.clone());
+        self.serial.set(self.serial.get() + 1);
+        let serial = self.serial.get();
+        self.adapter_do(|adapter| {
+            adapter.set_generated(false);
+            adapter.set_references(ModelRc::default());
+        });
+        self.references.borrow_mut().clear();
+        let Some(generation_id) = item.generation_id.clone() else {
+            return;
+        };
+        let (db, library) = (self.db.clone(), self.library.clone());
+        let read = move || read_generation(&db, &library, generation_id);
+        match &self.mode {
+            LoadMode::OnDemand => self.generation_arrived(serial, read()),
+            LoadMode::Background(runtime) => {
+                let runtime = runtime.clone();
+                let me = self.me.borrow().clone();
+                let _ = slint::spawn_local(async move {
+                    let Ok(result) = runtime.spawn_blocking(read).await else {
+                        return;
+                    };
+                    if let Some(panel) = me.upgrade() {
+                        panel.generation_arrived(serial, result);
+                    }
+                });
+            }
+        }
+    }
+
+    fn generation_arrived(&self, serial: u64, result: Result<Option<GenerationDetails>, DbError>) {
+        if serial != self.serial.get() {
+            return;
+        }
+        let details = match result {
+            Ok(Some(details)) => details,
+            Ok(None) => return,
+            Err(error) => {
+                tracing::warn!(%error, "reading the generation of an image failed");
+                return;
+            }
+        };
+        let g = &details.generation;
+        let text = |value: Option<String>| value.unwrap_or_else(|| "—".to_owned());
+        let references: Vec<InfoReference> = details
+            .references
+            .iter()
+            .map(|(media, pixels)| InfoReference {
+                thumbnail: pixels.clone().map(slint::Image::from_rgb8).unwrap_or_default(),
+                available: media.is_some(),
+            })
+            .collect();
+        *self.references.borrow_mut() = details.references.into_iter().map(|(media, _)| media).collect();
+        self.adapter_do(|adapter| {
+            adapter.set_generated(true);
+            adapter.set_prompt(g.prompt.clone().unwrap_or_default().into());
+            adapter.set_model(text(g.model_file.clone()).into());
+            adapter.set_resolution(format::dimensions(g.width, g.height).into());
+            adapter.set_seed(text(g.seed.map(|s| s.to_string())).into());
+            adapter.set_steps(text(g.steps.map(|s| s.to_string())).into());
+            adapter.set_guidance(text(g.guidance.map(|v| format!("{v:.1}"))).into());
+            adapter.set_sampler(text(g.sampling_method.clone()).into());
+            adapter.set_generation_time(text(g.total_time_ms.map(format::duration_ms)).into());
+            adapter.set_references(ModelRc::new(VecModel::from(references)));
+        });
+    }
+
+    /// A reference thumbnail was clicked: show its source in the grid, or say it is gone.
+    fn open_reference(&self, index: usize) {
+        let Some(grid) = self.grid.upgrade() else { return };
+        let source = self.references.borrow().get(index).cloned().flatten();
+        match source {
+            Some(id) => grid.go_to(id),
+            None => grid.show_notice("That reference was deleted from the library; its thumbnail is kept here.".into()),
+        }
+    }
+}
+
+fn read_generation(
+    db: &Database,
+    library: &LibraryRoot,
+    id: crate::db::types::GenerationId,
+) -> Result<Option<GenerationDetails>, DbError> {
+    let found = db.call_blocking(move |c| {
+        let Some(generation) = generations::get(c, &id)? else {
+            return Ok(None);
+        };
+        let inputs = generation_inputs::for_generation(c, &id)?;
+        Ok(Some((generation, inputs)))
+    })?;
+    let Some((generation, inputs)) = found else {
+        return Ok(None);
+    };
+    let references = inputs
+        .into_iter()
+        .map(|input| {
+            let pixels = library
+                .resolve(&input.thumb_path)
+                .ok()
+                .and_then(|path| super::library::decode_thumbnail(&path));
+            (input.media_id, pixels)
+        })
+        .collect();
+    Ok(Some(GenerationDetails { generation, references }))
+}
