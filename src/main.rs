@@ -18,7 +18,7 @@ fn main() -> ExitCode {
 
     let result = match &cli.command {
         None => app::run(&cli.global, started),
-        Some(Command::Snapshot(args)) => app::snapshot::run(&cli.global, args),
+        Some(Command::Snapshot(args)) => app::snapshot::run(&cli.global, args, started),
         Some(Command::Generate(args)) => app::commands::generate(&cli.global, args),
         Some(Command::Queue(args)) => app::commands::queue(&cli.global, args),
         Some(Command::DemoLibrary(args)) => app::demo_library::run(&cli.global, args),

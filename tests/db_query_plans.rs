@@ -143,3 +143,45 @@ fn keyset_pages_cover_each_filtered_view_exactly_once_in_order() {
         }
     }
 }
+
+#[test]
+fn kept_counts_match_a_scan_through_inserts_culling_and_deletes() {
+    let (_dir, db) = seeded(400);
+    let check = |db: &Database, when: &str| {
+        for filter in filters() {
+            let (kept, scanned) = db
+                .call_blocking(move |c| Ok((media_query::count(c, &filter)?, media_query::count_by_scan(c, &filter)?)))
+                .unwrap();
+            assert_eq!(kept, scanned, "{when}: {filter:?}");
+        }
+        let total = db.call_blocking(media::count_all).unwrap();
+        let scanned = db
+            .call_blocking(|c| media_query::count_by_scan(c, &MediaFilter::default()))
+            .unwrap();
+        assert_eq!(total, scanned, "{when}: total");
+    };
+    check(&db, "after inserts");
+
+    let ids: Vec<MediaId> = db
+        .call_blocking(|c| media_query::page(c, &MediaFilter::default(), MediaSort::NewestFirst, None, 400))
+        .unwrap()
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    let some = ids[..150].to_vec();
+    db.call_blocking(move |c| {
+        media::set_rating(c, &some, Rating::new(5).unwrap())?;
+        media::set_status(c, &some[..70], Some(CullStatus::Rejected))?;
+        media::set_status(c, &some[70..], None)?;
+        // Setting the same values again must not count twice.
+        media::set_rating(c, &some[..10], Rating::new(5).unwrap())?;
+        Ok(())
+    })
+    .unwrap();
+    check(&db, "after culling");
+
+    let gone = ids[100..260].to_vec();
+    db.call_blocking(move |c| media::delete(c, &gone)).unwrap();
+    check(&db, "after deletes");
+    assert_eq!(db.call_blocking(media::count_all).unwrap(), 240);
+}

@@ -59,12 +59,20 @@ fn schema_rs_matches_the_migrated_database() {
     let dir = tempfile::tempdir().unwrap();
     let db = distillery::db::open_database(&dir.path().join("d.db")).unwrap().db;
     let declared = declared();
-    assert_eq!(declared.len(), 6, "six tables declared: {:?}", declared.keys());
+    assert_eq!(declared.len(), 7, "seven tables declared: {:?}", declared.keys());
 
     let actual = db
         .call_blocking(move |c| {
             let mut tables = BTreeMap::new();
-            for table in ["app_settings", "base_models", "generation_inputs", "generations", "media", "queue"] {
+            for table in [
+                "app_settings",
+                "base_models",
+                "generation_inputs",
+                "generations",
+                "media",
+                "media_counts",
+                "queue",
+            ] {
                 let columns: Vec<ColumnInfo> = diesel::sql_query(format!(
                     "SELECT name, type AS sql_type, \"notnull\" AS not_null FROM pragma_table_info('{table}') ORDER BY cid"
                 )).load(c)?;

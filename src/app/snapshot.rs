@@ -26,7 +26,8 @@ impl Platform for HeadlessPlatform {
     }
 }
 
-pub fn run(global: &GlobalOptions, args: &SnapshotArgs) -> anyhow::Result<()> {
+/// `started` is when the process started: the time to the painted grid is reported from it.
+pub fn run(global: &GlobalOptions, args: &SnapshotArgs, started: Instant) -> anyhow::Result<()> {
     // The platform must be chosen before anything else touches Slint.
     let offscreen = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
     slint::platform::set_platform(Box::new(HeadlessPlatform {
@@ -51,6 +52,7 @@ pub fn run(global: &GlobalOptions, args: &SnapshotArgs) -> anyhow::Result<()> {
         }
         pixels = render(&offscreen, args.size.width, args.size.height);
     }
+    let painted = started.elapsed();
     window.hide()?;
     let image = image::RgbImage::from_raw(args.size.width, args.size.height, pixels.as_bytes().to_vec())
         .context("the rendered frame has the wrong size")?;
@@ -58,10 +60,11 @@ pub fn run(global: &GlobalOptions, args: &SnapshotArgs) -> anyhow::Result<()> {
         .save_with_format(&args.out, image::ImageFormat::Png)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     eprintln!(
-        "wrote {} ({}x{})",
+        "wrote {} ({}x{}); painted with thumbnails {:.1} ms after start",
         args.out.display(),
         args.size.width,
-        args.size.height
+        args.size.height,
+        painted.as_secs_f64() * 1000.0
     );
     Ok(())
 }

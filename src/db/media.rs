@@ -185,8 +185,14 @@ pub fn get_many(conn: &mut SqliteConnection, ids: &[MediaId]) -> Result<Vec<Medi
 }
 
 /// The number of items in the library.
+/// Read from the counts the triggers keep (`media_counts`), not by scanning the library.
 pub fn count_all(conn: &mut SqliteConnection) -> Result<i64, DbError> {
-    Ok(media::table.count().get_result(conn)?)
+    use diesel::sql_types::BigInt;
+    let total = diesel::select(diesel::dsl::sql::<BigInt>(
+        "(SELECT coalesce(sum(n), 0) FROM media_counts)",
+    ))
+    .get_result::<i64>(conn)?;
+    Ok(total)
 }
 
 /// The items a generation produced, oldest first.

@@ -84,7 +84,9 @@ impl Cursor {
     }
 }
 
-enum Bind {
+/// A value bound to a statement's `?`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bind {
     Text(String),
     Int(i32),
 }
@@ -155,6 +157,17 @@ fn page_sql(filter: &MediaFilter, sort: MediaSort, after: Option<&Cursor>, limit
     }
 }
 
+/// The SQL text and bound values [`page`] runs, for comparing drivers in benchmarks.
+pub fn page_statement(
+    filter: &MediaFilter,
+    sort: MediaSort,
+    after: Option<&Cursor>,
+    limit: u32,
+) -> (String, Vec<Bind>) {
+    let sql = page_sql(filter, sort, after, limit);
+    (sql.text, sql.binds)
+}
+
 /// Up to `limit` items starting at position `offset` of the view. For jumps (a scrollbar
 /// drag to the middle), where no neighbouring page is known to continue from; paging on from
 /// a known item uses [`page`], which stays fast at any depth.
@@ -187,10 +200,26 @@ struct CountRow {
     n: i64,
 }
 
-/// How many items match `filter` (the "342 images" of the count bar).
+/// How many items match `filter` (the "342 images" of the count bar): a sum over the
+/// per-rating-and-status counts the triggers keep, at most 18 rows whatever the library size.
 pub fn count(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, DbError> {
+    let status = match filter.status {
+        StatusFilter::All => "",
+        StatusFilter::Selected => " AND status = 'selected'",
+        StatusFilter::Rejected => " AND status = 'rejected'",
+        StatusFilter::Unmarked => " AND status = ''",
+    };
+    let sql = Sql {
+        text: format!("SELECT coalesce(sum(n), 0) AS n FROM media_counts WHERE rating >= ?{status}"),
+        binds: vec![Bind::Int(i32::from(filter.min_rating.stars()))],
+    };
+    Ok(sql.query().get_result::<CountRow>(conn)?.n)
+}
+
+/// The same count by scanning `media` (to check the kept counts against).
+pub fn count_by_scan(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, DbError> {
     let mut binds = Vec::new();
-    let terms = where_clause(filter, MediaSort::NewestFirst, &mut binds);
+    let terms = where_clause(filter, MediaSort::HighestRated, &mut binds);
     let filter_sql = if terms.is_empty() {
         String::new()
     } else {

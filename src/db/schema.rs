@@ -70,6 +70,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    media_counts (rating, status) {
+        rating -> Integer,
+        status -> Text,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     queue (id) {
         id -> Text,
         generation_id -> Text,
@@ -89,4 +97,12 @@ diesel::joinable!(generations -> base_models (base_model_id));
 diesel::joinable!(media -> generations (generation_id));
 diesel::joinable!(queue -> generations (generation_id));
 
-diesel::allow_tables_to_appear_in_same_query!(app_settings, base_models, generation_inputs, generations, media, queue,);
+diesel::allow_tables_to_appear_in_same_query!(
+    app_settings,
+    base_models,
+    generation_inputs,
+    generations,
+    media,
+    media_counts,
+    queue,
+);
