@@ -4,48 +4,16 @@
 
 mod common;
 
-use common::{TempApp, distillery_bin};
+use common::ui::{demo, open, settle};
 use distillery::app::AppContext;
 use distillery::db::media::{self, NewMedia};
 use distillery::db::media_query::{self, MediaFilter, MediaSort, StatusFilter};
 use distillery::db::types::{CullStatus, MediaId, Rating, Timestamp};
 use distillery::library::trash::TrashPolicy;
-use distillery::ui::{LibraryAdapter, LoadMode, MainWindow, build_main_window};
+use distillery::ui::{LibraryAdapter, MainWindow};
 use i_slint_backend_testing::ElementHandle;
 use slint::platform::{Key, WindowEvent};
 use slint::{ComponentHandle, Model, SharedString};
-use std::process::Command;
-
-fn demo(count: u32) -> TempApp {
-    let app = TempApp::new();
-    let status = Command::new(distillery_bin())
-        .args(app.args())
-        .args(["demo-library", "--count", &count.to_string()])
-        .output()
-        .unwrap();
-    assert!(status.status.success());
-    app
-}
-
-fn open(app: &TempApp) -> (AppContext, MainWindow) {
-    let ctx = AppContext::open(&app.options()).unwrap();
-    let view = ctx.load_startup_view().unwrap();
-    let main = build_main_window(&ctx.db, &ctx.library, &view, LoadMode::OnDemand).unwrap();
-    main.window.show().unwrap();
-    main.window.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
-    settle(&main);
-    (ctx, main)
-}
-
-/// Renders, loads what the frame asked for, and repeats until nothing is missing.
-fn settle(main: &MainWindow) {
-    for _ in 0..6 {
-        main.window.window().take_snapshot().unwrap();
-        if main.library.drain_blocking() == 0 {
-            return;
-        }
-    }
-}
 
 fn key(main: &MainWindow, text: impl Into<SharedString>) {
     let text = text.into();

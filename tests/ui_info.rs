@@ -4,7 +4,8 @@
 
 mod common;
 
-use common::{TempApp, distillery_bin};
+use common::TempApp;
+use common::ui::{demo, open, settle};
 use distillery::app::AppContext;
 use distillery::db::generation_inputs::{self, NewGenerationInput};
 use distillery::db::media_query::{self, MediaFilter, MediaSort};
@@ -12,34 +13,13 @@ use distillery::db::types::{CullStatus, Rating};
 use distillery::db::{generations, media};
 use distillery::library::delete::delete_media;
 use distillery::library::trash::TrashPolicy;
-use distillery::ui::{InfoAdapter, LibraryAdapter, LoadMode, MainWindow, build_main_window};
+use distillery::ui::{InfoAdapter, LibraryAdapter, MainWindow};
 use slint::{ComponentHandle, Model};
-use std::process::Command;
 
 fn open_demo(count: u32) -> (TempApp, AppContext, MainWindow) {
-    let app = TempApp::new();
-    let made = Command::new(distillery_bin())
-        .args(app.args())
-        .args(["demo-library", "--count", &count.to_string()])
-        .output()
-        .unwrap();
-    assert!(made.status.success());
-    let ctx = AppContext::open(&app.options()).unwrap();
-    let view = ctx.load_startup_view().unwrap();
-    let main = build_main_window(&ctx.db, &ctx.library, &view, LoadMode::OnDemand).unwrap();
-    main.window.show().unwrap();
-    main.window.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
-    settle(&main);
+    let app = demo(count);
+    let (ctx, main) = open(&app);
     (app, ctx, main)
-}
-
-fn settle(main: &MainWindow) {
-    for _ in 0..6 {
-        main.window.window().take_snapshot().unwrap();
-        if main.library.drain_blocking() == 0 {
-            return;
-        }
-    }
 }
 
 fn newest(ctx: &AppContext) -> Vec<media::Media> {

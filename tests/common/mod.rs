@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 pub mod engine;
 pub mod pipeline;
+pub mod ui;
 
 /// Installs Slint's testing backend with the software renderer on this test thread, so
 /// windows can be created, clicked and snapshotted without a display.

@@ -1,0 +1,41 @@
+//! A main window over a demo library in the testing backend, loading on demand.
+#![allow(dead_code)]
+
+use super::{TempApp, distillery_bin};
+use distillery::app::AppContext;
+use distillery::ui::{LoadMode, MainWindow, build_main_window};
+use slint::ComponentHandle;
+use std::process::Command;
+
+/// A library of `count` synthetic items made by `distillery demo-library`.
+pub fn demo(count: u32) -> TempApp {
+    let app = TempApp::new();
+    let made = Command::new(distillery_bin())
+        .args(app.args())
+        .args(["demo-library", "--count", &count.to_string()])
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    app
+}
+
+/// Opens the main window at 1280×800 over `app`, with everything visible loaded.
+pub fn open(app: &TempApp) -> (AppContext, MainWindow) {
+    let ctx = AppContext::open(&app.options()).unwrap();
+    let view = ctx.load_startup_view().unwrap();
+    let main = build_main_window(&ctx.db, &ctx.library, &view, LoadMode::OnDemand).unwrap();
+    main.window.show().unwrap();
+    main.window.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
+    settle(&main);
+    (ctx, main)
+}
+
+/// Renders, loads what the frame asked for, and repeats until nothing is missing.
+pub fn settle(main: &MainWindow) {
+    for _ in 0..6 {
+        main.window.window().take_snapshot().unwrap();
+        if main.library.drain_blocking() == 0 {
+            return;
+        }
+    }
+}
