@@ -4,21 +4,14 @@
 
 mod common;
 
-use common::{TempApp, distillery_bin};
+use common::TempApp;
 use distillery::browse::{PAGE_SIZE, PageCache, PageRequest};
 use distillery::db::media_query::{self, MediaFilter, MediaSort, StatusFilter};
 use distillery::db::types::Rating;
 use distillery::db::{Database, open_database};
-use std::process::Command;
 
 fn demo_library(count: u32) -> (TempApp, Database) {
-    let app = TempApp::new();
-    let output = Command::new(distillery_bin())
-        .args(app.args())
-        .args(["demo-library", "--count", &count.to_string()])
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let app = common::ui::demo(count);
     let db = open_database(&app.db_path()).unwrap().db;
     (app, db)
 }

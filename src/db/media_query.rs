@@ -127,6 +127,15 @@ fn where_clause(filter: &MediaFilter, sort: MediaSort, binds: &mut Vec<Bind>) ->
     terms
 }
 
+/// " WHERE a AND b", or nothing when there are no terms.
+fn where_sql(terms: &[String]) -> String {
+    if terms.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", terms.join(" AND "))
+    }
+}
+
 fn page_sql(filter: &MediaFilter, sort: MediaSort, after: Option<&Cursor>, limit: u32) -> Sql {
     let mut binds = Vec::new();
     let mut terms = where_clause(filter, sort, &mut binds);
@@ -146,11 +155,7 @@ fn page_sql(filter: &MediaFilter, sort: MediaSort, after: Option<&Cursor>, limit
     } else {
         format!("created_at {direction}, id {direction}")
     };
-    let filter_sql = if terms.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", terms.join(" AND "))
-    };
+    let filter_sql = where_sql(&terms);
     Sql {
         text: format!("SELECT * FROM media{filter_sql} ORDER BY {order} LIMIT {limit}"),
         binds,
@@ -220,11 +225,7 @@ pub fn count(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, D
 pub fn count_by_scan(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, DbError> {
     let mut binds = Vec::new();
     let terms = where_clause(filter, MediaSort::HighestRated, &mut binds);
-    let filter_sql = if terms.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", terms.join(" AND "))
-    };
+    let filter_sql = where_sql(&terms);
     let sql = Sql {
         text: format!("SELECT count(*) AS n FROM media{filter_sql}"),
         binds,
