@@ -187,7 +187,45 @@ fn main() {
         "< 5 ms".into(),
     ));
 
+    // Where the frame time goes: the same window without the side panels, and with no cells.
+    let frame = |main: &MainWindow| {
+        settle(main);
+        let samples: Vec<Duration> = (0..30)
+            .map(|_| {
+                let t = Instant::now();
+                main.window.window().take_snapshot().unwrap();
+                t.elapsed()
+            })
+            .collect();
+        median(samples)
+    };
+    let shell = main.window.global::<distillery::ui::ShellAdapter>();
+    shell.set_generation_panel_open(false);
+    shell.set_info_panel_open(false);
+    rows.push((
+        "… the same frame with both side panels closed (more cells)".into(),
+        ms(frame(&main)),
+        "".into(),
+    ));
+    shell.set_generation_panel_open(true);
+    shell.set_info_panel_open(true);
     let adapter = main.window.global::<LibraryAdapter>();
+    adapter.set_min_rating(5);
+    adapter.set_status_filter(3);
+    adapter.set_status_filter(2);
+    adapter.invoke_view_changed();
+    let few = adapter.get_filtered_count();
+    adapter.set_thumbnail_size(360.0);
+    rows.push((
+        format!("… the same frame over a {few}-item view at 360 px thumbnails (fewer, larger cells)"),
+        ms(frame(&main)),
+        "".into(),
+    ));
+    adapter.set_thumbnail_size(180.0);
+    adapter.set_min_rating(0);
+    adapter.set_status_filter(0);
+    adapter.invoke_view_changed();
+    settle(&main);
     let columns = adapter.get_columns().max(1) as usize;
     let grid_rows = (count as usize).div_ceil(columns);
     let reveal = |row: usize| {
