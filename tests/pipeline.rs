@@ -6,7 +6,7 @@ mod common;
 use common::engine::model;
 use common::pipeline::{Pipeline, files_under};
 use distillery::db::types::{GenerationStatus, JobStatus};
-use distillery::db::{generation_inputs, generations, media, queue as queue_rows};
+use distillery::db::{generations, media, queue as queue_rows};
 use distillery::generation::metadata::{DISTILLERY_KEYWORD, ImageMetadata, PARAMETERS_KEYWORD};
 use distillery::generation::{Aspect, GenerationRequest, ReferenceSource, Resolution};
 use distillery::library::delete::delete_media;
@@ -126,20 +126,7 @@ async fn references_are_downscaled_cached_and_recorded_with_their_thumbnails() {
     assert!(big.exists(), "the original is untouched");
 
     let (media_id, _) = done[&jobs[0]].media.clone().unwrap();
-    let item = pipeline
-        .ctx
-        .db
-        .call(move |c| media::get(c, &media_id))
-        .await
-        .unwrap()
-        .unwrap();
-    let generation = item.generation_id.unwrap();
-    let inputs = pipeline
-        .ctx
-        .db
-        .call(move |c| generation_inputs::for_generation(c, &generation))
-        .await
-        .unwrap();
+    let inputs = pipeline.inputs_of(&media_id).await;
     assert_eq!(inputs.len(), 2);
     for input in inputs {
         let thumb = image::open(root.join(&input.thumb_path)).unwrap();
@@ -428,21 +415,7 @@ async fn deleting_a_reference_keeps_its_thumbnail_on_the_generation_that_used_it
         "so is its thumbnail"
     );
 
-    let generation = pipeline
-        .ctx
-        .db
-        .call(move |c| media::get(c, &made))
-        .await
-        .unwrap()
-        .unwrap()
-        .generation_id
-        .unwrap();
-    let inputs = pipeline
-        .ctx
-        .db
-        .call(move |c| generation_inputs::for_generation(c, &generation))
-        .await
-        .unwrap();
+    let inputs = pipeline.inputs_of(&made).await;
     assert_eq!(inputs.len(), 1);
     assert_eq!(inputs[0].media_id, None, "the link is cleared");
     assert!(

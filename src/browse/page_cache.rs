@@ -144,6 +144,11 @@ impl PageCache {
             .find_map(|(page, items)| items.iter().position(|m| &m.id == id).map(|i| page * PAGE_SIZE + i))
     }
 
+    /// The loaded item with this id.
+    pub fn find(&self, id: &crate::db::types::MediaId) -> Option<&Media> {
+        self.position_of(id).and_then(|position| self.peek(position))
+    }
+
     /// Replaces a loaded item (after a rating or status change).
     pub fn update(&mut self, item: Media) -> Option<usize> {
         let position = self.position_of(&item.id)?;

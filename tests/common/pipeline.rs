@@ -4,6 +4,8 @@
 use super::TempApp;
 use super::engine::{fast_config, model};
 use distillery::app::AppContext;
+use distillery::db::generation_inputs::{self, GenerationInput};
+use distillery::db::media;
 use distillery::db::types::{JobId, JobStatus};
 use distillery::engine::EngineHandle;
 use distillery::queue::{JobUpdate, QueueHandle};
@@ -66,6 +68,18 @@ impl Pipeline {
             queue,
             updates,
         }
+    }
+
+    /// The reference inputs recorded for the generation that made `media_id`.
+    pub async fn inputs_of(&self, media_id: &distillery::db::types::MediaId) -> Vec<GenerationInput> {
+        let id = media_id.clone();
+        let item = self.ctx.db.call(move |c| media::get(c, &id)).await.unwrap().unwrap();
+        let generation = item.generation_id.expect("a generated item");
+        self.ctx
+            .db
+            .call(move |c| generation_inputs::for_generation(c, &generation))
+            .await
+            .unwrap()
     }
 
     /// Waits until every job in `jobs` has ended; returns each one's final update.

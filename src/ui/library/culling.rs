@@ -12,14 +12,11 @@ impl LibraryController {
         let Some(rating) = Rating::new(stars.clamp(0, 5) as u8) else {
             return;
         };
-        let ids = self.selected_ids();
-        if ids.is_empty() {
-            return;
-        }
-        self.update_loaded(&ids, |item| item.rating = rating);
-        self.db.spawn("saving ratings", move |conn| {
-            media::set_rating(conn, &ids, rating).map(|_| ())
-        });
+        self.cull_selection(
+            |item| item.rating = rating,
+            "saving ratings",
+            move |conn, ids| media::set_rating(conn, ids, rating),
+        );
     }
 
     /// 1 selected (P), 2 rejected (X), 0 clears (U).
@@ -29,14 +26,27 @@ impl LibraryController {
             2 => Some(CullStatus::Rejected),
             _ => None,
         };
+        self.cull_selection(
+            |item| item.status = status,
+            "saving culling statuses",
+            move |conn, ids| media::set_status(conn, ids, status),
+        );
+    }
+
+    /// Applies `change` to every selected item on screen at once, and `save` to their rows
+    /// on the database thread.
+    fn cull_selection(
+        &self,
+        change: impl Fn(&mut Media),
+        what: &'static str,
+        save: impl FnOnce(&mut diesel::SqliteConnection, &[MediaId]) -> Result<usize, crate::db::DbError> + Send + 'static,
+    ) {
         let ids = self.selected_ids();
         if ids.is_empty() {
             return;
         }
-        self.update_loaded(&ids, |item| item.status = status);
-        self.db.spawn("saving culling statuses", move |conn| {
-            media::set_status(conn, &ids, status).map(|_| ())
-        });
+        self.update_loaded(&ids, change);
+        self.db.spawn(what, move |conn| save(conn, &ids).map(|_| ()));
     }
 
     fn update_loaded(&self, ids: &[MediaId], change: impl Fn(&mut Media)) {

@@ -18,11 +18,7 @@ impl LibraryController {
         }
         let question = match ids.len() {
             1 => {
-                let cache = self.model.cache.borrow();
-                let name = cache
-                    .position_of(&ids[0])
-                    .and_then(|p| cache.peek(p))
-                    .map(|m| m.file_name.clone());
+                let name = self.model.cache.borrow().find(&ids[0]).map(|m| m.file_name.clone());
                 match name {
                     Some(name) => format!("Move “{name}” to the trash?"),
                     None => "Move 1 image to the trash?".to_owned(),
@@ -132,11 +128,9 @@ impl LibraryController {
         let Some(id) = self.current_id.borrow().clone() else {
             return;
         };
-        let cache = self.model.cache.borrow();
-        let Some(item) = cache.position_of(&id).and_then(|p| cache.peek(p)).cloned() else {
+        let Some(item) = self.model.cache.borrow().find(&id).cloned() else {
             return;
         };
-        drop(cache);
         let Ok(path) = self.library.resolve(&item.file_path) else {
             return;
         };
