@@ -1,4 +1,5 @@
-//! How numbers, sizes and times read in the UI: "1.4 MB", "1024 × 688", "25 Nov 2026, 14:03".
+//! How numbers, sizes and times read in the UI: "10,000", "1.4 MB", "1024 × 688",
+//! "25 Nov 2026, 14:03".
 
 use std::sync::OnceLock;
 
@@ -11,6 +12,22 @@ pub fn remember_local_offset() {
     if let Ok(offset) = time::UtcOffset::current_local_offset() {
         let _ = LOCAL_OFFSET.set(offset);
     }
+}
+
+/// 10000 → "10,000".
+pub fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 /// "1.4 MB", "820 KB", "312 bytes" (decimal units, as file managers show them).
@@ -74,6 +91,12 @@ mod tests {
 
     #[test]
     fn sizes_dimensions_durations_and_times_read_naturally() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(342), "342");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(10_000), "10,000");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        assert_eq!(grouped(-4200), "-4,200");
         assert_eq!(file_size(312), "312 bytes");
         assert_eq!(file_size(820_400), "820 KB");
         assert_eq!(file_size(1_432_000), "1.4 MB");

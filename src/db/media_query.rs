@@ -136,19 +136,26 @@ fn where_sql(terms: &[String]) -> String {
     }
 }
 
+/// "(sort key) <op> (the cursor's key)", binding the cursor: the keyset test that pages
+/// continue from, and that counts what comes before an item.
+fn sort_key_compared(sort: MediaSort, op: &str, cursor: &Cursor, binds: &mut Vec<Bind>) -> String {
+    let term = if sort.by_rating() {
+        binds.push(Bind::Int(i32::from(cursor.rating.stars())));
+        format!("(rating, created_at, id) {op} (?, ?, ?)")
+    } else {
+        format!("(created_at, id) {op} (?, ?)")
+    };
+    binds.push(Bind::Text(cursor.created_at.as_str().to_owned()));
+    binds.push(Bind::Text(cursor.id.as_str().to_owned()));
+    term
+}
+
 fn page_sql(filter: &MediaFilter, sort: MediaSort, after: Option<&Cursor>, limit: u32) -> Sql {
     let mut binds = Vec::new();
     let mut terms = where_clause(filter, sort, &mut binds);
     let (less_or_more, direction) = if sort.descending() { ("<", "DESC") } else { (">", "ASC") };
     if let Some(cursor) = after {
-        if sort.by_rating() {
-            terms.push(format!("(rating, created_at, id) {less_or_more} (?, ?, ?)"));
-            binds.push(Bind::Int(i32::from(cursor.rating.stars())));
-        } else {
-            terms.push(format!("(created_at, id) {less_or_more} (?, ?)"));
-        }
-        binds.push(Bind::Text(cursor.created_at.as_str().to_owned()));
-        binds.push(Bind::Text(cursor.id.as_str().to_owned()));
+        terms.push(sort_key_compared(sort, less_or_more, cursor, &mut binds));
     }
     let order = if sort.by_rating() {
         format!("rating {direction}, created_at {direction}, id {direction}")
@@ -263,14 +270,7 @@ pub fn position(
     let mut binds = Vec::new();
     let mut terms = where_clause(filter, sort, &mut binds);
     let before = if sort.descending() { ">" } else { "<" };
-    if sort.by_rating() {
-        terms.push(format!("(rating, created_at, id) {before} (?, ?, ?)"));
-        binds.push(Bind::Int(i32::from(item.rating.stars())));
-    } else {
-        terms.push(format!("(created_at, id) {before} (?, ?)"));
-    }
-    binds.push(Bind::Text(item.created_at.as_str().to_owned()));
-    binds.push(Bind::Text(item.id.as_str().to_owned()));
+    terms.push(sort_key_compared(sort, before, &Cursor::after(&item), &mut binds));
     let sql = Sql {
         text: format!("SELECT count(*) AS n FROM media WHERE {}", terms.join(" AND ")),
         binds,

@@ -24,7 +24,7 @@ impl LibraryController {
                     None => "Move 1 image to the trash?".to_owned(),
                 }
             }
-            n => format!("Move {} images to the trash?", super::view::grouped(n as i64)),
+            n => format!("Move {} images to the trash?", crate::format::grouped(n as i64)),
         };
         self.adapter_do(|adapter| {
             adapter.set_delete_question(question.into());

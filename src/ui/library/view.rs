@@ -8,6 +8,7 @@ use crate::browse::{PAGE_SIZE, PageCache};
 use crate::db::media::Media;
 use crate::db::media_query::{self, MediaFilter, MediaSort};
 use crate::db::{DbError, media};
+use crate::format::grouped;
 use crate::settings::GridView;
 use slint::ComponentHandle;
 
@@ -42,22 +43,6 @@ pub(super) fn show_counts(adapter: &LibraryAdapter, total: i64, filtered: i64) {
         format!("{} of {} images", grouped(filtered), grouped(total))
     };
     adapter.set_count_text(text.into());
-}
-
-/// 10000 → "10,000".
-pub fn grouped(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }
 
 struct Refreshed {
@@ -256,20 +241,5 @@ impl LibraryController {
         }
         self.anchor.set(self.current.get());
         self.sync_selection();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::grouped;
-
-    #[test]
-    fn counts_are_grouped_by_thousands() {
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(342), "342");
-        assert_eq!(grouped(1000), "1,000");
-        assert_eq!(grouped(10_000), "10,000");
-        assert_eq!(grouped(1_234_567), "1,234,567");
-        assert_eq!(grouped(-4200), "-4,200");
     }
 }
