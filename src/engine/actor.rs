@@ -214,6 +214,8 @@ impl Actor {
             }
             ManagerCommand::Shutdown { done } => {
                 self.shutdown().await;
+                // Published before answering: whoever awaited the shutdown sees Stopped.
+                self.publish();
                 let _ = done.send(());
             }
         }
