@@ -1,7 +1,7 @@
 //! The Slint side: generated components and one adapter per global of `ui/adapters/`.
 //! Only this module uses slint types; callbacks send work to services and never block.
 
-slint::include_modules!();
+pub use distillery_ui::*;
 
 mod engine_adapter;
 mod info_panel;
