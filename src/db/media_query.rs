@@ -6,10 +6,13 @@
 
 use super::DbError;
 use super::media::Media;
+use super::schema::media;
 use super::types::{MediaId, Rating, Timestamp};
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Integer, Text};
 use diesel::sqlite::Sqlite;
+use std::marker::PhantomData;
 
 /// Which culling status the grid shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -89,25 +92,64 @@ impl Cursor {
 pub enum Bind {
     Text(String),
     Int(i32),
+    BigInt(i64),
 }
 
+/// SQL text with one `?` per bound value. Values are always bound, never formatted in, so
+/// the grid has a few dozen distinct texts and each stays prepared.
 struct Sql {
     text: String,
     binds: Vec<Bind>,
 }
 
 impl Sql {
-    fn query(self) -> diesel::query_builder::BoxedSqlQuery<'static, Sqlite, diesel::query_builder::SqlQuery> {
-        let mut query = diesel::sql_query(self.text).into_boxed::<Sqlite>();
-        for bind in self.binds {
-            query = match bind {
-                Bind::Text(text) => query.bind::<Text, _>(text),
-                Bind::Int(int) => query.bind::<Integer, _>(int),
-            };
+    /// As a diesel query whose rows have the SQL types `ST`, read by position.
+    fn rows<ST>(self) -> Prepared<ST> {
+        debug_assert_eq!(self.text.matches('?').count(), self.binds.len(), "{}", self.text);
+        Prepared {
+            sql: self,
+            row: PhantomData,
         }
-        query
     }
 }
+
+/// Hand-written SQL run as a diesel query. Unlike `sql_query` it is kept in the connection's
+/// prepared-statement cache (keyed by its text), and its rows are read by position
+/// (`Queryable`) instead of by column name: together about a third of a page query's time.
+struct Prepared<ST> {
+    sql: Sql,
+    row: PhantomData<fn() -> ST>,
+}
+
+impl<ST> QueryId for Prepared<ST> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<ST: 'static> Query for Prepared<ST> {
+    type SqlType = ST;
+}
+
+impl<ST> QueryFragment<Sqlite> for Prepared<ST> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        let mut pieces = self.sql.text.split('?');
+        out.push_sql(pieces.next().unwrap_or_default());
+        for (bind, piece) in self.sql.binds.iter().zip(pieces) {
+            match bind {
+                Bind::Text(text) => out.push_bind_param::<Text, _>(text)?,
+                Bind::Int(int) => out.push_bind_param::<Integer, _>(int)?,
+                Bind::BigInt(int) => out.push_bind_param::<BigInt, _>(int)?,
+            }
+            out.push_sql(piece);
+        }
+        Ok(())
+    }
+}
+
+impl<ST, Conn> RunQueryDsl<Conn> for Prepared<ST> {}
+
+/// The SQL types of a whole `media` row, in column order (what `SELECT *` returns).
+type MediaRow = <media::table as diesel::query_builder::AsQuery>::SqlType;
 
 /// Builds the WHERE clause. For date sorts the rating test is written `+rating` so that
 /// SQLite does not pick a rating index and then sort; the date index serves the order instead.
@@ -119,7 +161,12 @@ fn where_clause(filter: &MediaFilter, sort: MediaSort, binds: &mut Vec<Bind>) ->
         StatusFilter::Rejected => terms.push("status = 'rejected'".to_owned()),
         StatusFilter::Unmarked => terms.push("status IS NULL".to_owned()),
     }
-    if filter.min_rating > Rating::UNRATED {
+    if filter.min_rating == Rating::MAX {
+        // "5 stars and up" is "exactly 5": an equality lets the (status,) rating, created_at
+        // index serve both the filter and the date order, reading only matching rows.
+        terms.push("rating = ?".to_owned());
+        binds.push(Bind::Int(i32::from(filter.min_rating.stars())));
+    } else if filter.min_rating > Rating::UNRATED {
         let column = if sort.by_rating() { "rating" } else { "+rating" };
         terms.push(format!("{column} >= ?"));
         binds.push(Bind::Int(i32::from(filter.min_rating.stars())));
@@ -164,8 +211,8 @@ fn page_sql(filter: &MediaFilter, sort: MediaSort, after: Option<&Cursor>, limit
     };
     let filter_sql = where_sql(&terms);
     Sql {
-        text: format!("SELECT * FROM media{filter_sql} ORDER BY {order} LIMIT {limit}"),
-        binds,
+        text: format!("SELECT * FROM media{filter_sql} ORDER BY {order} LIMIT ?"),
+        binds: [binds, vec![Bind::Int(limit as i32)]].concat(),
     }
 }
 
@@ -191,8 +238,9 @@ pub fn page_at_offset(
     limit: u32,
 ) -> Result<Vec<Media>, DbError> {
     let mut sql = page_sql(filter, sort, None, limit);
-    sql.text.push_str(&format!(" OFFSET {offset}"));
-    Ok(sql.query().load::<Media>(conn)?)
+    sql.text.push_str(" OFFSET ?");
+    sql.binds.push(Bind::BigInt(i64::try_from(offset).unwrap_or(i64::MAX)));
+    Ok(sql.rows::<MediaRow>().load::<Media>(conn)?)
 }
 
 /// One page of the grid: up to `limit` items after `after` (or from the start).
@@ -203,13 +251,9 @@ pub fn page(
     after: Option<&Cursor>,
     limit: u32,
 ) -> Result<Vec<Media>, DbError> {
-    Ok(page_sql(filter, sort, after, limit).query().load::<Media>(conn)?)
-}
-
-#[derive(QueryableByName)]
-struct CountRow {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
+    Ok(page_sql(filter, sort, after, limit)
+        .rows::<MediaRow>()
+        .load::<Media>(conn)?)
 }
 
 /// How many items match `filter` (the "342 images" of the count bar): a sum over the
@@ -222,10 +266,10 @@ pub fn count(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, D
         StatusFilter::Unmarked => " AND status = ''",
     };
     let sql = Sql {
-        text: format!("SELECT coalesce(sum(n), 0) AS n FROM media_counts WHERE rating >= ?{status}"),
+        text: format!("SELECT coalesce(sum(n), 0) FROM media_counts WHERE rating >= ?{status}"),
         binds: vec![Bind::Int(i32::from(filter.min_rating.stars()))],
     };
-    Ok(sql.query().get_result::<CountRow>(conn)?.n)
+    Ok(sql.rows::<BigInt>().get_result::<i64>(conn)?)
 }
 
 /// The same count by scanning `media` (to check the kept counts against).
@@ -234,10 +278,10 @@ pub fn count_by_scan(conn: &mut SqliteConnection, filter: &MediaFilter) -> Resul
     let terms = where_clause(filter, MediaSort::HighestRated, &mut binds);
     let filter_sql = where_sql(&terms);
     let sql = Sql {
-        text: format!("SELECT count(*) AS n FROM media{filter_sql}"),
+        text: format!("SELECT count(*) FROM media{filter_sql}"),
         binds,
     };
-    Ok(sql.query().get_result::<CountRow>(conn)?.n)
+    Ok(sql.rows::<BigInt>().get_result::<i64>(conn)?)
 }
 
 impl MediaFilter {
@@ -272,16 +316,10 @@ pub fn position(
     let before = if sort.descending() { ">" } else { "<" };
     terms.push(sort_key_compared(sort, before, &Cursor::after(&item), &mut binds));
     let sql = Sql {
-        text: format!("SELECT count(*) AS n FROM media WHERE {}", terms.join(" AND ")),
+        text: format!("SELECT count(*) FROM media WHERE {}", terms.join(" AND ")),
         binds,
     };
-    Ok(Some(sql.query().get_result::<CountRow>(conn)?.n as u64))
-}
-
-#[derive(QueryableByName)]
-struct PlanRow {
-    #[diesel(sql_type = Text)]
-    detail: String,
+    Ok(Some(sql.rows::<BigInt>().get_result::<i64>(conn)? as u64))
 }
 
 /// SQLite's plan for [`page`], one line per step, for tests and diagnostics.
@@ -293,10 +331,9 @@ pub fn page_plan(
 ) -> Result<Vec<String>, DbError> {
     let mut sql = page_sql(filter, sort, after, 200);
     sql.text = format!("EXPLAIN QUERY PLAN {}", sql.text);
-    Ok(sql
-        .query()
-        .load::<PlanRow>(conn)?
-        .into_iter()
-        .map(|row| row.detail)
-        .collect())
+    // Rows of (id, parent, unused, detail).
+    let steps = sql
+        .rows::<(Integer, Integer, Integer, Text)>()
+        .load::<(i32, i32, i32, String)>(conn)?;
+    Ok(steps.into_iter().map(|(_, _, _, detail)| detail).collect())
 }

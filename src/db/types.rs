@@ -156,6 +156,7 @@ pub struct Rating(u8);
 
 impl Rating {
     pub const UNRATED: Rating = Rating(0);
+    pub const MAX: Rating = Rating(5);
 
     /// Returns `None` for values above 5.
     pub fn new(stars: u8) -> Option<Self> {
