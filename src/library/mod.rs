@@ -2,6 +2,7 @@
 
 pub mod decode;
 pub mod delete;
+pub mod display;
 mod error;
 pub mod files;
 pub mod paths;
