@@ -10,6 +10,7 @@ const GENERATION_PANEL_OPEN: &str = "ui.generation_panel_open";
 const INFO_PANEL_OPEN: &str = "ui.info_panel_open";
 const WINDOW_GEOMETRY: &str = "ui.window";
 const GRID_VIEW: &str = "ui.grid";
+const LOUPE_AUTO_ADVANCE: &str = "ui.loupe.auto_advance";
 const LIBRARY_ROOT: &str = "library_root";
 const ENGINE_BINARY: &str = "engine.binary";
 const MODEL_FILES: &str = "engine.model_files";
@@ -108,6 +109,8 @@ pub struct UiState {
     pub panels: PanelState,
     pub window: Option<WindowGeometry>,
     pub grid: GridView,
+    /// The loupe moves to the next image after each culling key.
+    pub auto_advance: bool,
 }
 
 /// Reads the saved UI state; anything never saved (or unreadable) takes its default.
@@ -133,7 +136,13 @@ pub fn load_ui_state(conn: &mut SqliteConnection) -> Result<UiState, DbError> {
         }
         Err(other) => return Err(other),
     };
-    Ok(UiState { panels, window, grid })
+    let auto_advance = read_or_default(conn, LOUPE_AUTO_ADVANCE, false)?;
+    Ok(UiState {
+        panels,
+        window,
+        grid,
+        auto_advance,
+    })
 }
 
 pub fn save_grid_view(conn: &mut SqliteConnection, grid: &GridView) -> Result<(), DbError> {
@@ -149,6 +158,10 @@ fn read_or_default(conn: &mut SqliteConnection, key: &str, default: bool) -> Res
         }
         Err(other) => Err(other),
     }
+}
+
+pub fn save_auto_advance(conn: &mut SqliteConnection, on: bool) -> Result<(), DbError> {
+    app_settings::set(conn, LOUPE_AUTO_ADVANCE, &on)
 }
 
 pub fn save_panels(conn: &mut SqliteConnection, panels: PanelState) -> Result<(), DbError> {

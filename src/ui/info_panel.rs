@@ -75,7 +75,7 @@ pub fn connect(
         }
     });
     let p = Rc::downgrade(&panel);
-    grid.set_current_listener(Box::new(move |item, count| {
+    grid.add_current_listener(Box::new(move |item, count| {
         if let Some(panel) = p.upgrade() {
             panel.show(item, count);
         }

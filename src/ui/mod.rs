@@ -6,11 +6,13 @@ pub use distillery_ui::*;
 mod engine_adapter;
 mod info_panel;
 mod library;
+mod loupe;
 mod shell_adapter;
 mod window_geometry;
 
 pub use engine_adapter::connect as connect_engine_status;
 pub use library::{LibraryController, LoadMode};
+pub use loupe::{LoupeController, MAX_DECODED};
 pub use window_geometry::restore_window_geometry;
 
 use crate::app::StartupView;
@@ -21,6 +23,7 @@ pub struct MainWindow {
     pub window: AppWindow,
     pub library: std::rc::Rc<LibraryController>,
     pub info: std::rc::Rc<info_panel::InfoPanel>,
+    pub loupe: std::rc::Rc<LoupeController>,
 }
 
 /// Builds the main window with every adapter connected to its service.
@@ -33,10 +36,12 @@ pub fn build_main_window(
     let window = AppWindow::new()?;
     shell_adapter::connect(&window, db.clone(), view);
     let grid = library::connect(&window, db.clone(), library.clone(), view, mode.clone());
-    let info = info_panel::connect(&window, db.clone(), library.clone(), mode, &grid);
+    let info = info_panel::connect(&window, db.clone(), library.clone(), mode.clone(), &grid);
+    let loupe = loupe::connect(&window, db.clone(), mode, &grid, view.ui_state.auto_advance);
     Ok(MainWindow {
         window,
         library: grid,
         info,
+        loupe,
     })
 }

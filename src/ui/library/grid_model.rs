@@ -5,7 +5,7 @@
 use crate::browse::{PAGE_SIZE, PageCache};
 use crate::db::media::Media;
 use crate::db::types::{CullStatus, MediaId};
-use crate::ui::{GridCell, GridRow};
+use crate::ui::{GridCell, GridRow, StripCell};
 use slint::{Model, ModelNotify, ModelRc, ModelTracker, VecModel};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
@@ -24,6 +24,10 @@ pub struct GridRowsModel {
     pub selected: RefCell<BTreeSet<usize>>,
     loader: RefCell<Option<std::rc::Weak<dyn GridLoader>>>,
     notify: ModelNotify,
+    /// The loupe's film strip: the same items, one per cell, only those in `strip_range`
+    /// (first, end) exist.
+    strip_range: Cell<(usize, usize)>,
+    strip_notify: ModelNotify,
 }
 
 impl GridRowsModel {
@@ -34,6 +38,8 @@ impl GridRowsModel {
             selected: RefCell::new(BTreeSet::new()),
             loader: RefCell::new(None),
             notify: ModelNotify::default(),
+            strip_range: Cell::new((0, 0)),
+            strip_notify: ModelNotify::default(),
         })
     }
 
@@ -50,6 +56,7 @@ impl GridRowsModel {
         *self.cache.borrow_mut() = cache;
         self.selected.borrow_mut().clear();
         self.notify.reset();
+        self.strip_notify.reset();
     }
 
     pub fn set_columns(&self, columns: usize) {
@@ -65,6 +72,13 @@ impl GridRowsModel {
 
     /// Refreshes the rows that show `indexes`.
     pub fn refresh_indexes(&self, indexes: impl IntoIterator<Item = usize>) {
+        let indexes: Vec<usize> = indexes.into_iter().collect();
+        let (first, end) = self.strip_range.get();
+        for &index in &indexes {
+            if (first..end).contains(&index) {
+                self.strip_notify.row_changed(index - first);
+            }
+        }
         let rows: BTreeSet<usize> = indexes.into_iter().map(|i| self.row_of(i)).collect();
         for row in rows {
             if row < self.row_count() {
@@ -83,6 +97,10 @@ impl GridRowsModel {
                 if row < self.row_count() {
                     self.notify.row_changed(row);
                 }
+            }
+            let (strip_first, strip_end) = self.strip_range.get();
+            for index in first.max(strip_first)..last.min(strip_end) {
+                self.strip_notify.row_changed(index - strip_first);
             }
         }
     }
@@ -156,5 +174,49 @@ impl Model for GridRowsModel {
 
     fn model_tracker(&self) -> &dyn ModelTracker {
         &self.notify
+    }
+}
+
+impl GridRowsModel {
+    /// Shows the items `first..=last` (and a few either side) in the film strip.
+    pub fn set_strip_range(&self, first: usize, last: usize) {
+        const BUFFER: usize = 8;
+        let len = self.cache.borrow().len();
+        let range = (first.saturating_sub(BUFFER).min(len), (last + 1 + BUFFER).min(len));
+        if range != self.strip_range.get() {
+            self.strip_range.set(range);
+            self.strip_notify.reset();
+        }
+    }
+}
+
+/// The film strip's view of the grid model: one cell per item of the visible range.
+pub struct StripView(pub Rc<GridRowsModel>);
+
+impl Model for StripView {
+    type Data = StripCell;
+
+    fn row_count(&self) -> usize {
+        let (first, end) = self.0.strip_range.get();
+        end.min(self.0.cache.borrow().len()).saturating_sub(first)
+    }
+
+    fn row_data(&self, row: usize) -> Option<StripCell> {
+        if row >= self.row_count() {
+            return None;
+        }
+        let index = self.0.strip_range.get().0 + row;
+        let cell = self.0.cell(index, self.0.loader().as_ref());
+        Some(StripCell {
+            index: cell.index,
+            thumbnail: cell.thumbnail,
+            loaded: cell.loaded,
+            rating: cell.rating,
+            status: cell.status,
+        })
+    }
+
+    fn model_tracker(&self) -> &dyn ModelTracker {
+        &self.0.strip_notify
     }
 }

@@ -19,6 +19,7 @@ use crate::browse::PageCache;
 use crate::db::Database;
 use crate::db::types::MediaId;
 use crate::library::LibraryRoot;
+pub use grid_model::StripView;
 use grid_model::{GridLoader, GridRowsModel};
 use loads::Pending;
 use slint::{ComponentHandle, ModelRc};
@@ -31,6 +32,17 @@ pub(crate) use thumbnails::decode as decode_thumbnail;
 
 /// Called with the current item (if loaded) and the number of selected items.
 pub type CurrentListener = Box<dyn Fn(Option<&crate::db::media::Media>, usize)>;
+
+/// A culling key was applied to the selection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Culled {
+    /// 0 clears.
+    Rating(i32),
+    /// 0 cleared, 1 selected, 2 rejected.
+    Status(i32),
+}
+
+pub type CullListener = Box<dyn Fn(Culled)>;
 
 /// How queued loads are carried out.
 #[derive(Clone)]
@@ -64,7 +76,8 @@ pub struct LibraryController {
     trash_policy: Cell<crate::library::trash::TrashPolicy>,
     /// Told the current item and the selection size whenever either may have changed (the
     /// info panel).
-    current_listener: RefCell<Option<CurrentListener>>,
+    current_listeners: RefCell<Vec<CurrentListener>>,
+    cull_listeners: RefCell<Vec<CullListener>>,
     notice_timer: slint::Timer,
     me: RefCell<Weak<LibraryController>>,
 }
@@ -114,7 +127,8 @@ pub fn connect(
         current: Cell::new(None),
         current_id: RefCell::new(None),
         trash_policy: Cell::new(crate::library::trash::TrashPolicy::Desktop),
-        current_listener: RefCell::new(None),
+        current_listeners: RefCell::new(Vec::new()),
+        cull_listeners: RefCell::new(Vec::new()),
         notice_timer: slint::Timer::default(),
         me: RefCell::new(Weak::new()),
     });
@@ -135,9 +149,15 @@ pub fn connect(
     let c = controller.clone();
     adapter.on_selection_moved(move |delta| c.move_selection(delta));
     let c = controller.clone();
-    adapter.on_rating_requested(move |stars| c.rate(stars));
+    adapter.on_rating_requested(move |stars| {
+        c.rate(stars);
+        c.notify_culled(Culled::Rating(stars));
+    });
     let c = controller.clone();
-    adapter.on_status_requested(move |status| c.set_status(status));
+    adapter.on_status_requested(move |status| {
+        c.set_status(status);
+        c.notify_culled(Culled::Status(status));
+    });
     adapter.on_cell_activated(|_| {});
     let c = controller.clone();
     adapter.on_context_requested(move |index| c.context_requested(index.max(0) as usize));
@@ -162,9 +182,50 @@ impl LibraryController {
         self.thumbs.borrow().bytes()
     }
 
-    pub fn set_current_listener(&self, listener: CurrentListener) {
-        *self.current_listener.borrow_mut() = Some(listener);
+    /// `listener` is told the current item now and whenever it or the selection changes.
+    pub fn add_current_listener(&self, listener: CurrentListener) {
+        self.current_listeners.borrow_mut().push(listener);
         self.notify_current();
+    }
+
+    /// `listener` is told each culling key applied (after the change is shown).
+    pub fn add_cull_listener(&self, listener: CullListener) {
+        self.cull_listeners.borrow_mut().push(listener);
+    }
+
+    fn notify_culled(&self, culled: Culled) {
+        for listener in self.cull_listeners.borrow().iter() {
+            listener(culled);
+        }
+    }
+
+    /// Where the current item is in the view, if there is one.
+    pub fn current_position(&self) -> Option<usize> {
+        self.current.get()
+    }
+
+    /// How many items the view holds.
+    pub fn view_len(&self) -> usize {
+        self.model.cache.borrow().len()
+    }
+
+    /// The item at `index` if its page is loaded; otherwise asks for the page (listeners
+    /// hear about it when it arrives) and returns `None`.
+    pub fn item_at(&self, index: usize) -> Option<crate::db::media::Media> {
+        if let Some(item) = self.model.cache.borrow().peek(index) {
+            return Some(item.clone());
+        }
+        let request = self.model.cache.borrow_mut().request_for(index);
+        if let Some(request) = request {
+            use grid_model::GridLoader;
+            self.load_page(request);
+        }
+        None
+    }
+
+    /// The path of an item's file inside the library.
+    pub fn file_path(&self, item: &crate::db::media::Media) -> Option<std::path::PathBuf> {
+        self.library.resolve(&item.file_path).ok()
     }
 
     /// Tells the listener about the current item as loaded now.
@@ -179,7 +240,7 @@ impl LibraryController {
                 .cloned()
         };
         let count = self.selected.borrow().len();
-        if let Some(listener) = self.current_listener.borrow().as_ref() {
+        for listener in self.current_listeners.borrow().iter() {
             listener(item.as_ref(), count);
         }
     }

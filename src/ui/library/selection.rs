@@ -155,7 +155,7 @@ impl LibraryController {
     }
 
     /// Selects only the item at `index` and brings it into view.
-    pub(super) fn select_single_at(&self, index: usize) {
+    pub fn select_single_at(&self, index: usize) {
         self.press(index, false, false);
         if self.id_at(index).is_none() {
             // Not loaded yet: ask for it, and select it when it arrives on the next key.
@@ -169,7 +169,7 @@ impl LibraryController {
         self.reveal(index);
     }
 
-    pub(super) fn reveal(&self, index: usize) {
+    pub fn reveal(&self, index: usize) {
         let row = self.model.row_of(index) as i32;
         self.adapter_do(|adapter: &LibraryAdapter| {
             adapter.set_reveal_row(row);

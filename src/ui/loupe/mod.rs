@@ -1,0 +1,439 @@
+//! LoupeAdapter: one image at a time, fit or zoomed, with a film strip, culling keys and
+//! prefetch. The loupe's current image is the grid's current item (navigating selects it),
+//! so culling, the info panel and "back to the grid on the same item" need nothing extra.
+//!
+//! Decoding runs off the UI thread, one image at a time: the current image first, then the
+//! next and previous in the direction of travel. At most three decoded images are held.
+
+mod images;
+
+use super::library::{Culled, LibraryController};
+use super::{AppWindow, LoadMode, LoupeAdapter};
+use crate::db::media::Media;
+use crate::db::types::{CullStatus, MediaId};
+use crate::library::display::decode_for_display;
+use images::{DecodedImages, Outcome, Prepared};
+use slint::{ComponentHandle, ModelRc};
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::rc::{Rc, Weak};
+use std::time::Duration;
+
+pub use images::MAX_DECODED;
+
+/// How long the rating/status confirmation stays over the image.
+const FLASH: Duration = Duration::from_millis(700);
+
+/// One decode waiting for the worker.
+struct Wanted {
+    id: MediaId,
+    path: PathBuf,
+    /// `None`: full size.
+    bound: Option<(u32, u32)>,
+}
+
+pub struct LoupeController {
+    window: slint::Weak<AppWindow>,
+    grid: Weak<LibraryController>,
+    db: crate::db::Database,
+    mode: LoadMode,
+    images: RefCell<DecodedImages>,
+    queue: RefCell<VecDeque<Wanted>>,
+    decoding: Cell<bool>,
+    /// The item shown and where it was, to know the direction of travel.
+    shown: RefCell<Option<MediaId>>,
+    last_position: Cell<Option<usize>>,
+    direction: Cell<i64>,
+    /// Screen-sized decodes fit in this many pixels (the window's size, physical).
+    bound: Cell<(u32, u32)>,
+    flash_timer: slint::Timer,
+    me: RefCell<Weak<LoupeController>>,
+}
+
+pub fn connect(
+    window: &AppWindow,
+    db: crate::db::Database,
+    mode: LoadMode,
+    grid: &Rc<LibraryController>,
+    auto_advance: bool,
+) -> Rc<LoupeController> {
+    let loupe = Rc::new(LoupeController {
+        window: window.as_weak(),
+        grid: Rc::downgrade(grid),
+        db,
+        mode,
+        images: RefCell::new(DecodedImages::default()),
+        queue: RefCell::new(VecDeque::new()),
+        decoding: Cell::new(false),
+        shown: RefCell::new(None),
+        last_position: Cell::new(None),
+        direction: Cell::new(1),
+        bound: Cell::new((1920, 1200)),
+        flash_timer: slint::Timer::default(),
+        me: RefCell::new(Weak::new()),
+    });
+    *loupe.me.borrow_mut() = Rc::downgrade(&loupe);
+    let adapter = window.global::<LoupeAdapter>();
+    adapter.set_open(false);
+    adapter.set_auto_advance(auto_advance);
+    adapter.set_strip(ModelRc::new(super::library::StripView(grid.model.clone())));
+
+    let l = Rc::downgrade(&loupe);
+    let with = move |f: &dyn Fn(&LoupeController)| {
+        if let Some(loupe) = l.upgrade() {
+            f(&loupe);
+        }
+    };
+    let w = with.clone();
+    adapter.on_open_requested(move || w(&|l| l.open()));
+    let w = with.clone();
+    adapter.on_close_requested(move || w(&|l| l.close()));
+    let w = with.clone();
+    adapter.on_navigate(move |delta| w(&|l| l.navigate(delta)));
+    let w = with.clone();
+    adapter.on_go_to(move |index| w(&|l| l.go_to(index)));
+    let w = with.clone();
+    adapter.on_strip_scrolled(move |first, last| w(&|l| l.strip_scrolled(first, last)));
+    let w = with.clone();
+    adapter.on_zoom_changed(move |scale| w(&|l| l.zoom_changed(scale)));
+    let w = with.clone();
+    adapter.on_auto_advance_toggled(move |on| w(&|l| l.set_auto_advance(on)));
+    let l = Rc::downgrade(&loupe);
+    window
+        .global::<super::LibraryAdapter>()
+        .on_cell_activated(move |index| {
+            if let Some(loupe) = l.upgrade() {
+                if let Some(grid) = loupe.grid.upgrade() {
+                    grid.select_single_at(index.max(0) as usize);
+                }
+                loupe.open();
+            }
+        });
+    let w = with.clone();
+    grid.add_current_listener(Box::new(move |_, _| w(&|l| l.current_changed())));
+    let w = with;
+    grid.add_cull_listener(Box::new(move |culled| w(&|l| l.culled(culled))));
+    loupe
+}
+
+impl LoupeController {
+    fn adapter_do(&self, f: impl FnOnce(&LoupeAdapter)) {
+        if let Some(window) = self.window.upgrade() {
+            f(&window.global::<LoupeAdapter>());
+        }
+    }
+
+    fn is_open(&self) -> bool {
+        self.window
+            .upgrade()
+            .is_some_and(|w| w.global::<LoupeAdapter>().get_open())
+    }
+
+    /// How many decoded images are held now, and the most ever held at once.
+    pub fn decoded_images(&self) -> (usize, usize) {
+        let images = self.images.borrow();
+        (images.len(), images.peak())
+    }
+
+    /// Opens the loupe on the grid's current item (the first item if none).
+    pub fn open(&self) {
+        let Some(grid) = self.grid.upgrade() else { return };
+        if grid.view_len() == 0 {
+            return;
+        }
+        if grid.current_position().is_none() {
+            grid.select_single_at(0);
+        }
+        if let Some(window) = self.window.upgrade() {
+            let size = window.window().size();
+            self.bound.set((size.width.max(640), size.height.max(480)));
+        }
+        self.adapter_do(|a| a.set_open(true));
+        *self.shown.borrow_mut() = None;
+        self.current_changed();
+    }
+
+    /// Back to the grid, on the same item, scrolled into view. The decoded images go.
+    pub fn close(&self) {
+        if !self.is_open() {
+            return;
+        }
+        self.adapter_do(|a| {
+            a.set_open(false);
+            a.set_has_image(false);
+            a.set_image(slint::Image::default());
+        });
+        self.images.borrow_mut().retain(&[]);
+        self.queue.borrow_mut().clear();
+        *self.shown.borrow_mut() = None;
+        if let Some(grid) = self.grid.upgrade()
+            && let Some(position) = grid.current_position()
+        {
+            grid.reveal(position);
+        }
+    }
+
+    fn navigate(&self, delta: i32) {
+        if let Some(grid) = self.grid.upgrade() {
+            grid.move_selection(delta);
+        }
+    }
+
+    fn go_to(&self, index: i32) {
+        if let Some(grid) = self.grid.upgrade() {
+            grid.select_single_at(index.max(0) as usize);
+        }
+    }
+
+    fn strip_scrolled(&self, first: i32, last: i32) {
+        if let Some(grid) = self.grid.upgrade() {
+            grid.model
+                .set_strip_range(first.max(0) as usize, last.max(first).max(0) as usize);
+        }
+    }
+
+    fn set_auto_advance(&self, on: bool) {
+        self.adapter_do(|a| a.set_auto_advance(on));
+        self.db.spawn("saving the auto-advance setting", move |conn| {
+            crate::settings::save_auto_advance(conn, on)
+        });
+    }
+
+    /// A culling key: confirm it over the image and, with auto-advance, move on.
+    fn culled(&self, culled: Culled) {
+        if !self.is_open() {
+            return;
+        }
+        let (kind, value) = match culled {
+            Culled::Rating(stars) => (1, stars),
+            Culled::Status(status) => (2, status),
+        };
+        self.adapter_do(|a| {
+            a.set_flash_kind(kind);
+            a.set_flash_value(value);
+            a.set_flash_visible(true);
+        });
+        let window = self.window.clone();
+        self.flash_timer.start(slint::TimerMode::SingleShot, FLASH, move || {
+            if let Some(window) = window.upgrade() {
+                window.global::<LoupeAdapter>().set_flash_visible(false);
+            }
+        });
+        let advance = self
+            .window
+            .upgrade()
+            .is_some_and(|w| w.global::<LoupeAdapter>().get_auto_advance());
+        if advance {
+            self.navigate(1);
+        }
+    }
+
+    /// The grid's current item or selection changed (or a page arrived).
+    fn current_changed(&self) {
+        if !self.is_open() {
+            return;
+        }
+        let Some(grid) = self.grid.upgrade() else { return };
+        let count = grid.view_len();
+        let Some(position) = grid.current_position().filter(|p| *p < count) else {
+            if count == 0 {
+                self.close();
+            }
+            return;
+        };
+        self.adapter_do(|a| {
+            a.set_position(position as i32);
+            a.set_count(count as i32);
+        });
+        let Some(item) = grid.item_at(position) else {
+            // Its page is on the way; the listener runs again when it arrives.
+            return;
+        };
+        self.adapter_do(|a| {
+            a.set_file_name(item.file_name.as_str().into());
+            a.set_rating(i32::from(item.rating.stars()));
+            a.set_status(match item.status {
+                None => 0,
+                Some(CullStatus::Selected) => 1,
+                Some(CullStatus::Rejected) => 2,
+            });
+        });
+        if self.shown.borrow().as_ref() == Some(&item.id) {
+            return;
+        }
+        if let Some(last) = self.last_position.get()
+            && last != position
+        {
+            self.direction.set(if position > last { 1 } else { -1 });
+        }
+        self.last_position.set(Some(position));
+        *self.shown.borrow_mut() = Some(item.id.clone());
+        self.adapter_do(|a| {
+            a.set_fit(true);
+            a.set_zoom(1.0);
+            a.set_pan_x(0.0);
+            a.set_pan_y(0.0);
+            a.set_image_width(item.width.unwrap_or(1024));
+            a.set_image_height(item.height.unwrap_or(1024));
+        });
+        self.show_decoded(&item);
+        self.plan_decodes(&grid, position, &item);
+    }
+
+    /// Puts the decoded image of `item` on screen, or a blank canvas until it arrives.
+    fn show_decoded(&self, item: &Media) {
+        let outcome = self.images.borrow().get(&item.id);
+        self.adapter_do(|a| match outcome.as_deref() {
+            Some(Ok(decoded)) => {
+                a.set_image(decoded.image.clone());
+                a.set_image_width(decoded.full_width as i32);
+                a.set_image_height(decoded.full_height as i32);
+                a.set_error("".into());
+                a.set_has_image(true);
+            }
+            Some(Err(problem)) => {
+                a.set_error(problem.as_str().into());
+                a.set_has_image(false);
+            }
+            None => {
+                a.set_error("".into());
+                a.set_has_image(false);
+            }
+        });
+    }
+
+    /// The items to hold decoded around `position`: current, then the next and previous in
+    /// the direction of travel.
+    fn window_items(&self, grid: &LibraryController, position: usize, current: &Media) -> Vec<Media> {
+        let ahead = position as i64 + self.direction.get();
+        let behind = position as i64 - self.direction.get();
+        let mut items = vec![current.clone()];
+        for neighbour in [ahead, behind] {
+            if neighbour >= 0
+                && let Some(item) = grid.item_at(neighbour as usize)
+            {
+                items.push(item);
+            }
+        }
+        items
+    }
+
+    /// Drops images outside the window and queues the ones it lacks, current first.
+    fn plan_decodes(&self, grid: &LibraryController, position: usize, current: &Media) {
+        let items = self.window_items(grid, position, current);
+        let keep: Vec<&MediaId> = items.iter().map(|m| &m.id).collect();
+        self.images.borrow_mut().retain(&keep);
+        let mut queue = self.queue.borrow_mut();
+        queue.clear();
+        for item in &items {
+            if self.images.borrow().get(&item.id).is_some() {
+                continue;
+            }
+            let Some(path) = grid.file_path(item) else { continue };
+            queue.push_back(Wanted {
+                id: item.id.clone(),
+                path,
+                bound: Some(self.bound.get()),
+            });
+        }
+        drop(queue);
+        self.pump();
+    }
+
+    /// The shown scale changed: past what the screen-sized image holds, load it in full.
+    fn zoom_changed(&self, scale: f32) {
+        let Some(id) = self.shown.borrow().clone() else { return };
+        let Some(outcome) = self.images.borrow().get(&id) else {
+            return;
+        };
+        let Ok(decoded) = outcome.as_ref() else { return };
+        let shown_width = decoded.full_width as f32 * scale;
+        if decoded.full_size || shown_width <= decoded.image.size().width as f32 * 1.01 {
+            return;
+        }
+        let Some(grid) = self.grid.upgrade() else { return };
+        let Some(item) = grid.current_position().and_then(|p| grid.item_at(p)) else {
+            return;
+        };
+        let Some(path) = grid.file_path(&item) else { return };
+        self.queue.borrow_mut().push_front(Wanted { id, path, bound: None });
+        self.pump();
+    }
+
+    /// Runs queued decodes one at a time: in the background, or right away (tests).
+    fn pump(&self) {
+        match &self.mode {
+            LoadMode::OnDemand => {
+                if self.decoding.replace(true) {
+                    return;
+                }
+                loop {
+                    let next = self.queue.borrow_mut().pop_front();
+                    let Some(wanted) = next else { break };
+                    let prepared = decode(&wanted.path, wanted.bound);
+                    self.arrived(wanted.id, prepared);
+                }
+                self.decoding.set(false);
+            }
+            LoadMode::Background(runtime) => {
+                if self.decoding.replace(true) {
+                    return;
+                }
+                let me = self.me.borrow().clone();
+                let runtime = runtime.clone();
+                let started = slint::spawn_local(async move {
+                    loop {
+                        let Some(this) = me.upgrade() else { return };
+                        let next = this.queue.borrow_mut().pop_front();
+                        let Some(wanted) = next else {
+                            this.decoding.set(false);
+                            return;
+                        };
+                        drop(this);
+                        let (path, bound) = (wanted.path.clone(), wanted.bound);
+                        let prepared = runtime
+                            .spawn_blocking(move || decode(&path, bound))
+                            .await
+                            .unwrap_or_else(|_| Err("decoding stopped unexpectedly".into()));
+                        if let Some(this) = me.upgrade() {
+                            this.arrived(wanted.id, prepared);
+                        }
+                    }
+                });
+                if started.is_err() {
+                    self.decoding.set(false);
+                }
+            }
+        }
+    }
+
+    fn arrived(&self, id: MediaId, prepared: Result<Prepared, String>) {
+        let Some(grid) = self.grid.upgrade() else { return };
+        let Some(position) = grid.current_position() else {
+            return;
+        };
+        let Some(current) = grid.item_at(position) else { return };
+        let items = self.window_items(&grid, position, &current);
+        let keep: Vec<&MediaId> = items.iter().map(|m| &m.id).collect();
+        let outcome: Outcome = prepared.map(Prepared::into_decoded);
+        if let Err(problem) = &outcome {
+            tracing::warn!(%problem, "an image cannot be shown in the loupe");
+        }
+        let stored = self.images.borrow_mut().insert(id.clone(), outcome, &keep);
+        if stored && current.id == id {
+            self.show_decoded(&current);
+        }
+    }
+}
+
+/// Worker thread: decode for the screen (or in full) and make the pixel buffer.
+fn decode(path: &std::path::Path, bound: Option<(u32, u32)>) -> Result<Prepared, String> {
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    decode_for_display(path, bound)
+        .map(Prepared::from_pixels)
+        .map_err(|problem| format!("{file_name} {problem}."))
+}

@@ -1,0 +1,188 @@
+//! The loupe in Slint's testing backend over a real demo library: it walks the grid's filter
+//! and sort order, culls with the grid's keys (and confirms, and auto-advances), holds at
+//! most three decoded images, shows a damaged file's problem and moves on, and returns to
+//! the grid on the same item.
+
+mod common;
+
+use common::ui::{demo, open, settle};
+use distillery::app::AppContext;
+use distillery::db::media::{self, Media};
+use distillery::db::media_query::{self, MediaFilter, MediaSort};
+use distillery::db::types::{CullStatus, Rating};
+use distillery::ui::{LibraryAdapter, LoupeAdapter, MAX_DECODED, MainWindow};
+use i_slint_backend_testing::ElementHandle;
+use slint::platform::{Key, WindowEvent};
+use slint::{ComponentHandle, SharedString};
+
+fn key(main: &MainWindow, text: impl Into<SharedString>) {
+    let text = text.into();
+    main.window
+        .window()
+        .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+    main.window.window().dispatch_event(WindowEvent::KeyReleased { text });
+    settle(main);
+}
+
+fn view(ctx: &AppContext, filter: MediaFilter, sort: MediaSort) -> Vec<Media> {
+    ctx.db
+        .call_blocking(move |c| media_query::page(c, &filter, sort, None, 10_000))
+        .unwrap()
+}
+
+fn stored(ctx: &AppContext, item: &Media) -> Media {
+    let id = item.id.clone();
+    ctx.db.flush_blocking().unwrap();
+    ctx.db.call_blocking(move |c| media::get(c, &id)).unwrap().unwrap()
+}
+
+#[test]
+fn the_loupe_walks_the_filtered_view_in_order_and_returns_to_the_same_item() {
+    common::init_testing_backend();
+    let app = demo(80);
+    let (ctx, main) = open(&app);
+    let library = main.window.global::<LibraryAdapter>();
+    let loupe = main.window.global::<LoupeAdapter>();
+    // Two stars and up, oldest first: the loupe follows exactly this order.
+    library.set_min_rating(2);
+    library.set_sort(1);
+    library.invoke_view_changed();
+    settle(&main);
+    let filter = MediaFilter {
+        min_rating: Rating::new(2).unwrap(),
+        ..MediaFilter::default()
+    };
+    let expected = view(&ctx, filter, MediaSort::OldestFirst);
+    assert!(expected.len() > 8, "the demo library has rated items");
+
+    library.invoke_cell_pressed(0, false, false);
+    key(&main, Key::Return);
+    assert!(loupe.get_open());
+    assert_eq!(loupe.get_count() as usize, expected.len());
+    for (step, item) in expected.iter().enumerate().take(6) {
+        assert_eq!(loupe.get_position() as usize, step);
+        assert_eq!(loupe.get_file_name(), item.file_name.as_str());
+        assert!(loupe.get_has_image(), "image {step} is decoded and shown");
+        assert_eq!(loupe.get_error(), "");
+        key(&main, Key::RightArrow);
+    }
+    key(&main, Key::LeftArrow);
+    assert_eq!(loupe.get_position(), 5);
+    // Up and down do nothing in the loupe.
+    key(&main, Key::DownArrow);
+    assert_eq!(loupe.get_position(), 5);
+
+    key(&main, Key::Escape);
+    assert!(!loupe.get_open());
+    assert_eq!(main.library.selection(), vec![expected[5].id.clone()]);
+    assert_eq!(main.library.current_position(), Some(5));
+
+    // Ctrl+2 opens it again on the same item; the toolbar's button closes it.
+    main.window.window().dispatch_event(WindowEvent::KeyPressed {
+        text: Key::Control.into(),
+    });
+    key(&main, "2");
+    main.window.window().dispatch_event(WindowEvent::KeyReleased {
+        text: Key::Control.into(),
+    });
+    assert!(loupe.get_open());
+    assert_eq!(loupe.get_file_name(), expected[5].file_name.as_str());
+    let back = ElementHandle::find_by_accessible_label(&main.window, "Back to grid")
+        .next()
+        .expect("the toolbar has a back button");
+    back.invoke_accessible_default_action();
+    settle(&main);
+    assert!(!loupe.get_open());
+
+    // Double-clicking a cell (its default action) opens that item.
+    library.invoke_cell_activated(3);
+    settle(&main);
+    assert!(loupe.get_open());
+    assert_eq!(loupe.get_file_name(), expected[3].file_name.as_str());
+}
+
+#[test]
+fn culling_in_the_loupe_is_saved_confirmed_and_can_advance() {
+    common::init_testing_backend();
+    let app = demo(30);
+    let (ctx, main) = open(&app);
+    let loupe = main.window.global::<LoupeAdapter>();
+    let expected = view(&ctx, MediaFilter::default(), MediaSort::NewestFirst);
+    key(&main, Key::Return);
+    assert!(loupe.get_open(), "Enter opens the first item when none is selected");
+    assert_eq!(loupe.get_position(), 0);
+
+    key(&main, "4");
+    assert_eq!(loupe.get_rating(), 4);
+    assert!(loupe.get_flash_visible());
+    assert_eq!((loupe.get_flash_kind(), loupe.get_flash_value()), (1, 4));
+    assert_eq!(stored(&ctx, &expected[0]).rating, Rating::new(4).unwrap());
+    assert_eq!(loupe.get_position(), 0, "no auto-advance by default");
+
+    // The toolbar's checkbox turns auto-advance on, and it is remembered.
+    let toggle = ElementHandle::find_by_accessible_label(&main.window, "Auto-advance")
+        .next()
+        .expect("the toolbar has the auto-advance toggle");
+    toggle.invoke_accessible_default_action();
+    assert!(loupe.get_auto_advance());
+    key(&main, "x");
+    assert_eq!(stored(&ctx, &expected[0]).status, Some(CullStatus::Rejected));
+    assert_eq!((loupe.get_flash_kind(), loupe.get_flash_value()), (2, 2));
+    assert_eq!(loupe.get_position(), 1, "moved on after the culling key");
+    key(&main, "p");
+    assert_eq!(stored(&ctx, &expected[1]).status, Some(CullStatus::Selected));
+    assert_eq!(loupe.get_position(), 2);
+    ctx.db.flush_blocking().unwrap();
+    let state = ctx.db.call_blocking(distillery::settings::load_ui_state).unwrap();
+    assert!(state.auto_advance);
+}
+
+#[test]
+fn walking_two_hundred_images_never_holds_more_than_three_decoded() {
+    common::init_testing_backend();
+    let app = demo(210);
+    let (_ctx, main) = open(&app);
+    let loupe = main.window.global::<LoupeAdapter>();
+    key(&main, Key::Return);
+    for _ in 0..200 {
+        key(&main, Key::RightArrow);
+        assert!(loupe.get_has_image());
+    }
+    assert_eq!(loupe.get_position(), 200);
+    let (now, peak) = main.loupe.decoded_images();
+    assert!(now <= MAX_DECODED && peak <= MAX_DECODED, "held {now}, at most {peak}");
+    assert_eq!(peak, MAX_DECODED, "current, next and previous were all decoded");
+    for _ in 0..3 {
+        key(&main, Key::LeftArrow);
+        assert!(loupe.get_has_image());
+    }
+    assert!(main.loupe.decoded_images().1 <= MAX_DECODED);
+}
+
+#[test]
+fn a_damaged_file_shows_its_problem_and_the_next_key_moves_on() {
+    common::init_testing_backend();
+    let app = demo(6);
+    let (ctx, main) = open(&app);
+    let loupe = main.window.global::<LoupeAdapter>();
+    let expected = view(&ctx, MediaFilter::default(), MediaSort::NewestFirst);
+    let damaged = app.library_dir().join(&expected[2].file_path);
+    std::fs::write(&damaged, b"\x89PNG\r\n\x1a\nthis is not the rest of a PNG").unwrap();
+
+    key(&main, Key::Return);
+    key(&main, Key::RightArrow);
+    key(&main, Key::RightArrow);
+    assert_eq!(loupe.get_position(), 2);
+    assert!(!loupe.get_has_image());
+    let error = loupe.get_error().to_string();
+    assert!(
+        error.contains(&expected[2].file_name) || error.contains(".png"),
+        "{error}"
+    );
+    assert!(error.contains("damaged") || error.contains("not"), "{error}");
+
+    key(&main, Key::RightArrow);
+    assert_eq!(loupe.get_position(), 3);
+    assert_eq!(loupe.get_error(), "");
+    assert!(loupe.get_has_image());
+}
