@@ -186,6 +186,17 @@ fn main() {
             .collect();
         median(samples)
     };
+    // GRID_BENCH_PROFILE_FRAMES=N: only render N frames and stop, for `perf record`.
+    if let Some(n) = std::env::var("GRID_BENCH_PROFILE_FRAMES")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        settle(&main);
+        for _ in 0..n {
+            main.window.window().take_snapshot().unwrap();
+        }
+        return;
+    }
     rows.push((
         "software-rendered frame of the grid, 1280×800 (full repaint)".into(),
         ms(frame(&main)),
