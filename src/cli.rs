@@ -128,6 +128,8 @@ pub struct SnapshotArgs {
 pub enum SnapshotView {
     /// The library grid (the default view).
     Grid,
+    /// The loupe on the selected image (the first one if none is), at fit.
+    Loupe,
 }
 
 /// Which engine binary to drive.

@@ -57,9 +57,13 @@ fn usage_errors_exit_with_code_2() {
 }
 
 fn snapshot(app: &TempApp, size: &str) -> image::RgbImage {
-    let out = app.dir.path().join(format!("snapshot-{size}.png"));
+    snapshot_of(app, size, "grid")
+}
+
+fn snapshot_of(app: &TempApp, size: &str, view: &str) -> image::RgbImage {
+    let out = app.dir.path().join(format!("snapshot-{view}-{size}.png"));
     let mut args = app.args();
-    args.extend(strings(&["snapshot", "--size", size, "--out"]));
+    args.extend(strings(&["snapshot", "--view", view, "--size", size, "--out"]));
     args.push(out.display().to_string());
     let output = run(&args);
     assert_eq!(output.status.code(), Some(0), "snapshot failed: {}", stderr(&output));
@@ -86,6 +90,38 @@ fn snapshot_renders_the_main_window_at_the_requested_sizes() {
             .filter(|&(x, y)| image.get_pixel(x, y)[0] > 180)
             .count();
         assert!(bright > 20, "the app name is drawn at {size} ({bright} bright pixels)");
+    }
+}
+
+#[test]
+fn snapshot_of_the_loupe_shows_the_image_at_fit_and_the_film_strip() {
+    let app = TempApp::new();
+    let made = run(&[app.args(), strings(&["demo-library", "--count", "12"])].concat());
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    for (size, width, height) in [("1280x800", 1280u32, 800u32), ("960x600", 960, 600)] {
+        let image = snapshot_of(&app, size, "loupe");
+        assert_eq!(image.dimensions(), (width, height));
+        let canvas = image::Rgb([0x10, 0x10, 0x10]);
+        let surface = image::Rgb([0x17, 0x17, 0x17]);
+        let centre_x = 44 + 320 + (width - 44 * 2 - 320 - 300) / 2;
+        // The image fills the middle of the canvas (synthetic images are colourful).
+        let middle = *image.get_pixel(centre_x, height / 2);
+        assert!(
+            middle != canvas && middle != surface,
+            "an image at the centre at {size}: {middle:?}"
+        );
+        // The film strip along the bottom, above the status bar, shows thumbnails.
+        let strip_y = height - 28 - 36;
+        let coloured = (44 + 320..width - 44 - 300)
+            .filter(|&x| {
+                let p = image.get_pixel(x, strip_y);
+                p.0.iter().max().unwrap() - p.0.iter().min().unwrap() > 24
+            })
+            .count();
+        assert!(
+            coloured > 40,
+            "thumbnails in the film strip at {size} ({coloured} coloured pixels)"
+        );
     }
 }
 

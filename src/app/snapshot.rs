@@ -52,6 +52,16 @@ pub fn run(global: &GlobalOptions, args: &SnapshotArgs, started: Instant) -> any
         }
         pixels = render(&offscreen, args.size.width, args.size.height);
     }
+    if args.view == crate::cli::SnapshotView::Loupe {
+        // Decodes on demand (synchronously) here, so the image is there for the next frame.
+        main.loupe.open();
+        for _ in 0..4 {
+            pixels = render(&offscreen, args.size.width, args.size.height);
+            if main.library.drain_blocking() == 0 {
+                break;
+            }
+        }
+    }
     let painted = started.elapsed();
     window.hide()?;
     let image = image::RgbImage::from_raw(args.size.width, args.size.height, pixels.as_bytes().to_vec())
