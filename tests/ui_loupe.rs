@@ -186,3 +186,37 @@ fn a_damaged_file_shows_its_problem_and_the_next_key_moves_on() {
     assert_eq!(loupe.get_error(), "");
     assert!(loupe.get_has_image());
 }
+
+#[test]
+fn zooming_past_the_screen_sized_image_loads_it_in_full() {
+    common::init_testing_backend();
+    let app = demo(4);
+    let (ctx, main) = open(&app);
+    let loupe = main.window.global::<LoupeAdapter>();
+    let expected = view(&ctx, MediaFilter::default(), MediaSort::NewestFirst);
+    let tallest = expected
+        .iter()
+        .position(|m| m.height.unwrap_or(0) > 800)
+        .expect("a demo image taller than the 800 px window");
+    main.library.select_single_at(tallest);
+    key(&main, Key::Return);
+    let (full_width, full_height) = (
+        expected[tallest].width.unwrap() as u32,
+        expected[tallest].height.unwrap() as u32,
+    );
+    assert_eq!(
+        (loupe.get_image_width() as u32, loupe.get_image_height() as u32),
+        (full_width, full_height)
+    );
+    let first = loupe.get_image().size();
+    assert!(first.height <= 800, "screen-sized first: {first:?}");
+
+    // 100 %, as a double-click or the wheel would set it.
+    loupe.set_fit(false);
+    loupe.set_zoom(1.0);
+    loupe.invoke_zoom_changed(1.0);
+    settle(&main);
+    let zoomed = loupe.get_image().size();
+    assert_eq!((zoomed.width, zoomed.height), (full_width, full_height));
+    assert!(main.loupe.decoded_images().1 <= MAX_DECODED);
+}

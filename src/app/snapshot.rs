@@ -53,11 +53,12 @@ pub fn run(global: &GlobalOptions, args: &SnapshotArgs, started: Instant) -> any
         pixels = render(&offscreen, args.size.width, args.size.height);
     }
     if args.view == crate::cli::SnapshotView::Loupe {
-        // Decodes on demand (synchronously) here, so the image is there for the next frame.
+        // Decodes on demand here: drained before each frame until nothing is left.
         main.loupe.open();
         for _ in 0..4 {
+            let loaded = main.library.drain_blocking() + main.loupe.drain_blocking();
             pixels = render(&offscreen, args.size.width, args.size.height);
-            if main.library.drain_blocking() == 0 {
+            if loaded == 0 {
                 break;
             }
         }

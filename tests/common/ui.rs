@@ -34,7 +34,7 @@ pub fn open(app: &TempApp) -> (AppContext, MainWindow) {
 pub fn settle(main: &MainWindow) {
     for _ in 0..6 {
         main.window.window().take_snapshot().unwrap();
-        if main.library.drain_blocking() == 0 {
+        if main.library.drain_blocking() + main.loupe.drain_blocking() == 0 {
             return;
         }
     }

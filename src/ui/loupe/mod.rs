@@ -361,21 +361,11 @@ impl LoupeController {
         self.pump();
     }
 
-    /// Runs queued decodes one at a time: in the background, or right away (tests).
+    /// Runs queued decodes one at a time in the background; on demand (tests, the
+    /// snapshot) they wait for [`LoupeController::drain_blocking`].
     fn pump(&self) {
         match &self.mode {
-            LoadMode::OnDemand => {
-                if self.decoding.replace(true) {
-                    return;
-                }
-                loop {
-                    let next = self.queue.borrow_mut().pop_front();
-                    let Some(wanted) = next else { break };
-                    let prepared = decode(&wanted.path, wanted.bound);
-                    self.arrived(wanted.id, prepared);
-                }
-                self.decoding.set(false);
-            }
+            LoadMode::OnDemand => {}
             LoadMode::Background(runtime) => {
                 if self.decoding.replace(true) {
                     return;
@@ -406,6 +396,25 @@ impl LoupeController {
                 }
             }
         }
+    }
+
+    /// Carries out every queued decode now, blocking. Returns how many ran.
+    pub fn drain_blocking(&self) -> usize {
+        let mut ran = 0;
+        while self.decode_next_blocking() {
+            ran += 1;
+        }
+        ran
+    }
+
+    /// Carries out the next queued decode (the current image's comes first), blocking.
+    /// Returns whether there was one.
+    pub fn decode_next_blocking(&self) -> bool {
+        let next = self.queue.borrow_mut().pop_front();
+        let Some(wanted) = next else { return false };
+        let prepared = decode(&wanted.path, wanted.bound);
+        self.arrived(wanted.id, prepared);
+        true
     }
 
     fn arrived(&self, id: MediaId, prepared: Result<Prepared, String>) {

@@ -1,0 +1,228 @@
+//! The loupe's numbers, printed as a table: `cargo bench --bench loupe`.
+//!
+//! The real window component in Slint's testing backend with the software renderer, decoding
+//! on demand (`LoadMode::OnDemand`), so each number includes the decode and the frame it
+//! waits for. Libraries are built under target/bench-loupe-* and reused.
+
+use distillery::app::AppContext;
+use distillery::db::media::{self, NewMedia};
+use distillery::db::types::{MediaId, MediaType, Origin, Timestamp};
+use distillery::ui::{LoadMode, LoupeAdapter, MainWindow, build_main_window};
+use slint::ComponentHandle;
+use slint::platform::{Key, WindowEvent};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn options(dir: &Path) -> distillery::cli::GlobalOptions {
+    distillery::cli::GlobalOptions {
+        library: Some(dir.join("library")),
+        data_dir: Some(dir.join("data")),
+        ..Default::default()
+    }
+}
+
+/// A demo library of `count` items under target/, made once.
+fn library(count: u32) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-loupe-{count}"));
+    if !dir.join("data").exists() {
+        std::fs::create_dir_all(&dir).unwrap();
+        let made = Command::new(env!("CARGO_BIN_EXE_distillery"))
+            .arg("--data-dir")
+            .arg(dir.join("data"))
+            .arg("--library")
+            .arg(dir.join("library"))
+            .args(["demo-library", "--count", &count.to_string()])
+            .status()
+            .unwrap();
+        assert!(made.success());
+    }
+    dir
+}
+
+/// Adds a 6000 × 4000 JPEG (a camera photo's size) as the newest item, once.
+fn add_large_jpeg(ctx: &AppContext, dir: &Path) -> PathBuf {
+    let relative = "originals/bench/large-6000x4000.jpg";
+    let path = dir.join("library").join(relative);
+    if path.exists() {
+        return path;
+    }
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let image = image::RgbImage::from_fn(6000, 4000, |x, y| {
+        image::Rgb([(x / 24 % 256) as u8, (y / 16 % 256) as u8, ((x ^ y) % 256) as u8])
+    });
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 90)
+        .encode_image(&image)
+        .unwrap();
+    std::fs::write(&path, &bytes).unwrap();
+    let item = NewMedia {
+        id: MediaId::new(),
+        file_path: relative.into(),
+        thumb_path: None,
+        file_name: "large-6000x4000.jpg".into(),
+        media_type: MediaType::Image,
+        origin: Origin::Import,
+        width: Some(6000),
+        height: Some(4000),
+        file_size: Some(bytes.len() as i64),
+        generation_id: None,
+        created_at: Timestamp::parse("2099-01-01T00:00:00.000Z").unwrap(),
+    };
+    ctx.db.call_blocking(move |c| media::insert(c, &item)).unwrap();
+    path
+}
+
+fn open(dir: &Path) -> (AppContext, MainWindow) {
+    let ctx = AppContext::open(&options(dir)).unwrap();
+    let view = ctx.load_startup_view().unwrap();
+    let main = build_main_window(&ctx.db, &ctx.library, &view, LoadMode::OnDemand).unwrap();
+    main.window.show().unwrap();
+    main.window.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
+    settle(&main);
+    (ctx, main)
+}
+
+fn settle(main: &MainWindow) {
+    for _ in 0..8 {
+        main.window.window().take_snapshot().unwrap();
+        if main.library.drain_blocking() + main.loupe.drain_blocking() == 0 {
+            return;
+        }
+    }
+}
+
+fn key(main: &MainWindow, key: Key) {
+    let text: slint::SharedString = key.into();
+    main.window
+        .window()
+        .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+    main.window.window().dispatch_event(WindowEvent::KeyReleased { text });
+}
+
+fn paint(main: &MainWindow) {
+    main.window.window().take_snapshot().unwrap();
+}
+
+fn main() {
+    let platform = i_slint_backend_testing::TestingBackend::new(i_slint_backend_testing::TestingBackendOptions {
+        mock_time: true,
+        threading: false,
+        renderer_name: Some("software".into()),
+    });
+    slint::platform::set_platform(Box::new(platform)).unwrap();
+    let mut rows: Vec<(String, String, String)> = Vec::new();
+
+    let dir = library(1000);
+    let (ctx, main) = open(&dir);
+    let jpeg = add_large_jpeg(&ctx, &dir);
+    drop(main);
+    let (_ctx, main) = open(&dir);
+    let loupe = main.window.global::<LoupeAdapter>();
+
+    // Right arrow with the next image already decoded: the key, the switch and the frame.
+    main.loupe.open();
+    loupe.invoke_go_to(1);
+    settle(&main);
+    let mut steps = Vec::new();
+    for _ in 0..40 {
+        let t = Instant::now();
+        key(&main, Key::RightArrow);
+        paint(&main);
+        steps.push(t.elapsed());
+        assert!(loupe.get_has_image(), "the next image was prefetched");
+        settle(&main);
+    }
+    rows.push((
+        "Right arrow → next image painted (prefetched, 1024 px long edge PNG), median of 40".into(),
+        ms(median(steps)),
+        "< 16 ms".into(),
+    ));
+
+    // Jumps far away: nothing decoded there yet.
+    let mut cold = Vec::new();
+    for k in 0..15 {
+        let t = Instant::now();
+        loupe.invoke_go_to(300 + k * 37);
+        main.library.drain_blocking();
+        main.loupe.decode_next_blocking();
+        paint(&main);
+        cold.push(t.elapsed());
+        assert!(loupe.get_has_image());
+        settle(&main);
+    }
+    rows.push((
+        "cold open of a 1024 px PNG (not prefetched), median of 15".into(),
+        ms(median(cold)),
+        "< 40 ms".into(),
+    ));
+
+    // The 6000 × 4000 JPEG is the newest item (position 0).
+    let mut large = Vec::new();
+    for _ in 0..5 {
+        loupe.invoke_go_to(500);
+        settle(&main);
+        let t = Instant::now();
+        loupe.invoke_go_to(0);
+        main.loupe.decode_next_blocking();
+        paint(&main);
+        large.push(t.elapsed());
+        assert_eq!(loupe.get_file_name(), "large-6000x4000.jpg");
+        assert!(loupe.get_has_image());
+    }
+    let mut full = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        distillery::library::decode::decode_file(&jpeg).unwrap();
+        full.push(t.elapsed());
+    }
+    rows.push((
+        "cold open of a 6000×4000 JPEG → screen-sized first paint, median of 5".into(),
+        ms(median(large)),
+        "< 200 ms".into(),
+    ));
+    rows.push((
+        "… for comparison: a full decode of it with the image crate".into(),
+        ms(median(full)),
+        "".into(),
+    ));
+
+    // Walking 1,000 images: memory stays flat.
+    loupe.invoke_go_to(0);
+    settle(&main);
+    let start = rss_mb();
+    for _ in 0..999 {
+        key(&main, Key::RightArrow);
+        settle(&main);
+    }
+    let (held, peak) = main.loupe.decoded_images();
+    rows.push((
+        "RSS walking 1,000 images: start → end (decoded images held / most at once)".into(),
+        format!("{start:.0} MB → {:.0} MB ({held} / {peak})", rss_mb()),
+        "flat".into(),
+    ));
+
+    println!("\nLoupe (1280×800, software renderer)\n");
+    println!("| metric | measured | goal |\n|---|---|---|");
+    for (metric, value, goal) in rows {
+        println!("| {metric} | {value} | {goal} |");
+    }
+}
