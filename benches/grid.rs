@@ -7,6 +7,9 @@
 //! software renderer, loading synchronously (`LoadMode::OnDemand`), so each includes the
 //! database and thumbnail work it waits for.
 
+mod common;
+
+use common::{median, ms, options, rss_mb};
 use distillery::app::AppContext;
 use distillery::browse::PAGE_SIZE;
 use distillery::db::media_query::{self, Bind, Cursor, MediaFilter, MediaSort, StatusFilter};
@@ -16,32 +19,6 @@ use slint::ComponentHandle;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-fn options(dir: &Path) -> distillery::cli::GlobalOptions {
-    distillery::cli::GlobalOptions {
-        library: Some(dir.join("library")),
-        data_dir: Some(dir.join("data")),
-        ..Default::default()
-    }
-}
 
 fn args(dir: &Path) -> Vec<String> {
     vec![

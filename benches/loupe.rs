@@ -4,6 +4,9 @@
 //! on demand (`LoadMode::OnDemand`), so each number includes the decode and the frame it
 //! waits for. Libraries are built under target/bench-loupe-* and reused.
 
+mod common;
+
+use common::{median, ms, options, rss_mb};
 use distillery::app::AppContext;
 use distillery::db::media::{self, NewMedia};
 use distillery::db::types::{MediaId, MediaType, Origin, Timestamp};
@@ -12,33 +15,7 @@ use slint::ComponentHandle;
 use slint::platform::{Key, WindowEvent};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-fn options(dir: &Path) -> distillery::cli::GlobalOptions {
-    distillery::cli::GlobalOptions {
-        library: Some(dir.join("library")),
-        data_dir: Some(dir.join("data")),
-        ..Default::default()
-    }
-}
+use std::time::Instant;
 
 /// A demo library of `count` items under target/, made once.
 fn library(count: u32) -> PathBuf {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::ui::{demo, open, settle};
+use common::ui::{demo, key, open, settle};
 use distillery::app::AppContext;
 use distillery::db::media::{self, NewMedia};
 use distillery::db::media_query::{self, MediaFilter, MediaSort, StatusFilter};
@@ -12,16 +12,8 @@ use distillery::db::types::{CullStatus, MediaId, Rating, Timestamp};
 use distillery::library::trash::TrashPolicy;
 use distillery::ui::{LibraryAdapter, MainWindow};
 use i_slint_backend_testing::ElementHandle;
-use slint::platform::{Key, WindowEvent};
-use slint::{ComponentHandle, Model, SharedString};
-
-fn key(main: &MainWindow, text: impl Into<SharedString>) {
-    let text = text.into();
-    main.window
-        .window()
-        .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
-    main.window.window().dispatch_event(WindowEvent::KeyReleased { text });
-}
+use slint::platform::Key;
+use slint::{ComponentHandle, Model};
 
 fn page(ctx: &AppContext, filter: MediaFilter, sort: MediaSort) -> Vec<distillery::db::media::Media> {
     ctx.db

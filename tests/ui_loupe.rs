@@ -15,12 +15,9 @@ use i_slint_backend_testing::ElementHandle;
 use slint::platform::{Key, WindowEvent};
 use slint::{ComponentHandle, SharedString};
 
+/// A key press, then everything it asked for loaded and decoded.
 fn key(main: &MainWindow, text: impl Into<SharedString>) {
-    let text = text.into();
-    main.window
-        .window()
-        .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
-    main.window.window().dispatch_event(WindowEvent::KeyReleased { text });
+    common::ui::key(main, text);
     settle(main);
 }
 

@@ -39,3 +39,13 @@ pub fn settle(main: &MainWindow) {
         }
     }
 }
+
+/// Presses and releases a key (a character, or a `slint::platform::Key`).
+pub fn key(main: &MainWindow, text: impl Into<slint::SharedString>) {
+    use slint::platform::WindowEvent;
+    let text = text.into();
+    main.window
+        .window()
+        .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+    main.window.window().dispatch_event(WindowEvent::KeyReleased { text });
+}
