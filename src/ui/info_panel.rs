@@ -6,7 +6,7 @@
 use super::library::LibraryController;
 use super::{AppWindow, InfoAdapter, InfoReference, LoadMode};
 use crate::db::media::Media;
-use crate::db::types::{CullStatus, MediaId, Origin};
+use crate::db::types::{MediaId, Origin};
 use crate::db::{Database, DbError, generation_inputs, generations};
 use crate::format;
 use crate::library::LibraryRoot;
@@ -106,11 +106,7 @@ impl InfoPanel {
             adapter.set_created(format::local_time(&item.created_at).into());
             adapter.set_origin(if item.origin == Origin::Generation { 0 } else { 1 });
             adapter.set_rating(i32::from(item.rating.stars()));
-            adapter.set_status(match item.status {
-                None => 0,
-                Some(CullStatus::Selected) => 1,
-                Some(CullStatus::Rejected) => 2,
-            });
+            adapter.set_status(crate::ui::status_code(item.status));
         });
         if self.shown.borrow().as_ref() == Some(&item.id) {
             return;

@@ -18,6 +18,15 @@ pub use window_geometry::restore_window_geometry;
 use crate::app::StartupView;
 use crate::db::Database;
 
+/// A culling status as the .slint files number it: 0 none, 1 selected, 2 rejected.
+pub(crate) fn status_code(status: Option<crate::db::types::CullStatus>) -> i32 {
+    match status {
+        None => 0,
+        Some(crate::db::types::CullStatus::Selected) => 1,
+        Some(crate::db::types::CullStatus::Rejected) => 2,
+    }
+}
+
 /// The main window and the controllers that own its state.
 pub struct MainWindow {
     pub window: AppWindow,

@@ -4,7 +4,7 @@
 
 use crate::browse::{PAGE_SIZE, PageCache};
 use crate::db::media::Media;
-use crate::db::types::{CullStatus, MediaId};
+use crate::db::types::MediaId;
 use crate::ui::{GridCell, GridRow, StripCell};
 use slint::{Model, ModelNotify, ModelRc, ModelTracker, VecModel};
 use std::cell::{Cell, RefCell};
@@ -139,11 +139,7 @@ impl GridRowsModel {
             loaded: thumbnail.is_some(),
             thumbnail: thumbnail.unwrap_or_default(),
             rating: i32::from(item.rating.stars()),
-            status: match item.status {
-                None => 0,
-                Some(CullStatus::Selected) => 1,
-                Some(CullStatus::Rejected) => 2,
-            },
+            status: crate::ui::status_code(item.status),
             selected,
         }
     }

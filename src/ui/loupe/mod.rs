@@ -10,7 +10,7 @@ mod images;
 use super::library::{Culled, LibraryController};
 use super::{AppWindow, LoadMode, LoupeAdapter};
 use crate::db::media::Media;
-use crate::db::types::{CullStatus, MediaId};
+use crate::db::types::MediaId;
 use crate::library::display::decode_for_display;
 use images::{DecodedImages, Outcome, Prepared};
 use slint::{ComponentHandle, ModelRc};
@@ -253,11 +253,7 @@ impl LoupeController {
         self.adapter_do(|a| {
             a.set_file_name(item.file_name.as_str().into());
             a.set_rating(i32::from(item.rating.stars()));
-            a.set_status(match item.status {
-                None => 0,
-                Some(CullStatus::Selected) => 1,
-                Some(CullStatus::Rejected) => 2,
-            });
+            a.set_status(crate::ui::status_code(item.status));
         });
         if self.shown.borrow().as_ref() == Some(&item.id) {
             return;
