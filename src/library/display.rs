@@ -39,13 +39,6 @@ impl DisplayPixels {
     pub fn is_full_size(&self) -> bool {
         self.width() >= self.full_width && self.height() >= self.full_height
     }
-
-    pub fn bytes(&self) -> usize {
-        match &self.pixels {
-            Pixels::Rgb(image) => image.as_raw().len(),
-            Pixels::Rgba(image) => image.as_raw().len(),
-        }
-    }
 }
 
 /// Decodes `path` to fit within `bound` (width, height in pixels), or at full size when
