@@ -1,11 +1,12 @@
 //! The loupe's numbers, printed as a table: `cargo bench --bench loupe`.
 //!
-//! The real window component in Slint's testing backend with the software renderer, decoding
-//! on demand (`LoadMode::OnDemand`), so each number includes the decode and the frame it
-//! waits for. Libraries are built under target/bench-loupe-* and reused.
+//! The real window component and Slint's software renderer painting into a window-sized
+//! 32-bit buffer as the desktop window does (benches/common/window.rs), decoding on demand
+//! (`LoadMode::OnDemand`), so each number includes the decode and the frame it waits for. Libraries are built under target/bench-loupe-* and reused.
 
 mod common;
 
+use common::window::BenchWindow;
 use common::{median, ms, options, rss_mb};
 use distillery::app::AppContext;
 use distillery::db::media::{self, NewMedia};
@@ -68,19 +69,19 @@ fn add_large_jpeg(ctx: &AppContext, dir: &Path) -> PathBuf {
     path
 }
 
-fn open(dir: &Path) -> (AppContext, MainWindow) {
+fn open(screen: &BenchWindow, dir: &Path) -> (AppContext, MainWindow) {
     let ctx = AppContext::open(&options(dir)).unwrap();
     let view = ctx.load_startup_view().unwrap();
     let main = build_main_window(&ctx.db, &ctx.library, &view, LoadMode::OnDemand).unwrap();
     main.window.show().unwrap();
     main.window.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
-    settle(&main);
+    settle(screen, &main);
     (ctx, main)
 }
 
-fn settle(main: &MainWindow) {
+fn settle(screen: &BenchWindow, main: &MainWindow) {
     for _ in 0..8 {
-        main.window.window().take_snapshot().unwrap();
+        screen.paint();
         if main.library.drain_blocking() + main.loupe.drain_blocking() == 0 {
             return;
         }
@@ -95,38 +96,29 @@ fn key(main: &MainWindow, key: Key) {
     main.window.window().dispatch_event(WindowEvent::KeyReleased { text });
 }
 
-fn paint(main: &MainWindow) {
-    main.window.window().take_snapshot().unwrap();
-}
-
 fn main() {
-    let platform = i_slint_backend_testing::TestingBackend::new(i_slint_backend_testing::TestingBackendOptions {
-        mock_time: true,
-        threading: false,
-        renderer_name: Some("software".into()),
-    });
-    slint::platform::set_platform(Box::new(platform)).unwrap();
+    let screen = BenchWindow::install();
     let mut rows: Vec<(String, String, String)> = Vec::new();
 
     let dir = library(1000);
-    let (ctx, main) = open(&dir);
+    let (ctx, main) = open(&screen, &dir);
     let jpeg = add_large_jpeg(&ctx, &dir);
     drop(main);
-    let (_ctx, main) = open(&dir);
+    let (_ctx, main) = open(&screen, &dir);
     let loupe = main.window.global::<LoupeAdapter>();
 
     // Right arrow with the next image already decoded: the key, the switch and the frame.
     main.loupe.open();
     loupe.invoke_go_to(1);
-    settle(&main);
+    settle(&screen, &main);
     let mut steps = Vec::new();
     for _ in 0..40 {
         let t = Instant::now();
         key(&main, Key::RightArrow);
-        paint(&main);
+        screen.paint();
         steps.push(t.elapsed());
         assert!(loupe.get_has_image(), "the next image was prefetched");
-        settle(&main);
+        settle(&screen, &main);
     }
     rows.push((
         "Right arrow → next image painted (prefetched, 1024 px long edge PNG), median of 40".into(),
@@ -141,10 +133,10 @@ fn main() {
         loupe.invoke_go_to(300 + k * 37);
         main.library.drain_blocking();
         main.loupe.decode_next_blocking();
-        paint(&main);
+        screen.paint();
         cold.push(t.elapsed());
         assert!(loupe.get_has_image());
-        settle(&main);
+        settle(&screen, &main);
     }
     rows.push((
         "cold open of a 1024 px PNG (not prefetched), median of 15".into(),
@@ -156,11 +148,11 @@ fn main() {
     let mut large = Vec::new();
     for _ in 0..5 {
         loupe.invoke_go_to(500);
-        settle(&main);
+        settle(&screen, &main);
         let t = Instant::now();
         loupe.invoke_go_to(0);
         main.loupe.decode_next_blocking();
-        paint(&main);
+        screen.paint();
         large.push(t.elapsed());
         assert_eq!(loupe.get_file_name(), "large-6000x4000.jpg");
         assert!(loupe.get_has_image());
@@ -184,11 +176,11 @@ fn main() {
 
     // Walking 1,000 images: memory stays flat.
     loupe.invoke_go_to(0);
-    settle(&main);
+    settle(&screen, &main);
     let start = rss_mb();
     for _ in 0..999 {
         key(&main, Key::RightArrow);
-        settle(&main);
+        settle(&screen, &main);
     }
     let (held, peak) = main.loupe.decoded_images();
     rows.push((

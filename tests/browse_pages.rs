@@ -16,7 +16,7 @@ fn demo_library(count: u32) -> (TempApp, Database) {
     (app, db)
 }
 
-fn load(db: &Database, cache: &PageCache, request: PageRequest) -> Vec<distillery::db::media::Media> {
+fn load(db: &Database, cache: &PageCache, request: PageRequest) -> Vec<distillery::db::media_query::ViewItem> {
     let (filter, sort) = (cache.filter(), cache.sort());
     db.call_blocking(move |c| request.load(c, &filter, sort)).unwrap()
 }

@@ -26,9 +26,7 @@ fn fills_the_library_with_varied_linked_items() {
 
     let db = open_database(&app.db_path()).unwrap().db;
     assert_eq!(db.call_blocking(media::count_all).unwrap(), 400);
-    let newest = db
-        .call_blocking(|c| media_query::page(c, &MediaFilter::default(), MediaSort::NewestFirst, None, 400))
-        .unwrap();
+    let newest = common::rows_in_view(&db, MediaFilter::default(), MediaSort::NewestFirst);
     let root = app.library_dir();
     let mut linked = 0;
     for item in &newest {

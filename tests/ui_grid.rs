@@ -7,7 +7,7 @@ mod common;
 use common::ui::{demo, key, open, settle};
 use distillery::app::AppContext;
 use distillery::db::media::{self, NewMedia};
-use distillery::db::media_query::{self, MediaFilter, MediaSort, StatusFilter};
+use distillery::db::media_query::{MediaFilter, MediaSort, StatusFilter};
 use distillery::db::types::{CullStatus, MediaId, Rating, Timestamp};
 use distillery::library::trash::TrashPolicy;
 use distillery::ui::{LibraryAdapter, MainWindow};
@@ -16,9 +16,7 @@ use slint::platform::Key;
 use slint::{ComponentHandle, Model};
 
 fn page(ctx: &AppContext, filter: MediaFilter, sort: MediaSort) -> Vec<distillery::db::media::Media> {
-    ctx.db
-        .call_blocking(move |c| media_query::page(c, &filter, sort, None, 10_000))
-        .unwrap()
+    common::rows_in_view(&ctx.db, filter, sort)
 }
 
 #[test]

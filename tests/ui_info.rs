@@ -8,7 +8,7 @@ use common::TempApp;
 use common::ui::{demo, open, settle};
 use distillery::app::AppContext;
 use distillery::db::generation_inputs::{self, NewGenerationInput};
-use distillery::db::media_query::{self, MediaFilter, MediaSort};
+use distillery::db::media_query::{MediaFilter, MediaSort};
 use distillery::db::types::{CullStatus, Rating};
 use distillery::db::{generations, media};
 use distillery::library::delete::delete_media;
@@ -23,9 +23,7 @@ fn open_demo(count: u32) -> (TempApp, AppContext, MainWindow) {
 }
 
 fn newest(ctx: &AppContext) -> Vec<media::Media> {
-    ctx.db
-        .call_blocking(|c| media_query::page(c, &MediaFilter::default(), MediaSort::NewestFirst, None, 10_000))
-        .unwrap()
+    common::rows_in_view(&ctx.db, MediaFilter::default(), MediaSort::NewestFirst)
 }
 
 #[test]

@@ -8,7 +8,7 @@ mod common;
 use common::ui::{demo, open, settle};
 use distillery::app::AppContext;
 use distillery::db::media::{self, Media};
-use distillery::db::media_query::{self, MediaFilter, MediaSort};
+use distillery::db::media_query::{MediaFilter, MediaSort};
 use distillery::db::types::{CullStatus, Rating};
 use distillery::ui::{LibraryAdapter, LoupeAdapter, MAX_DECODED, MainWindow};
 use i_slint_backend_testing::ElementHandle;
@@ -22,9 +22,7 @@ fn key(main: &MainWindow, text: impl Into<SharedString>) {
 }
 
 fn view(ctx: &AppContext, filter: MediaFilter, sort: MediaSort) -> Vec<Media> {
-    ctx.db
-        .call_blocking(move |c| media_query::page(c, &filter, sort, None, 10_000))
-        .unwrap()
+    common::rows_in_view(&ctx.db, filter, sort)
 }
 
 fn stored(ctx: &AppContext, item: &Media) -> Media {

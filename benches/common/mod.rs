@@ -31,3 +31,5 @@ pub fn options(dir: &Path) -> distillery::cli::GlobalOptions {
         ..Default::default()
     }
 }
+
+pub mod window;

@@ -3,8 +3,7 @@
 //! library. Positions map to pages; a page is loaded by keyset from its neighbour's last item
 //! when that is cached (fast at any depth) and by offset otherwise (a jump).
 
-use crate::db::media::Media;
-use crate::db::media_query::{self, Cursor, MediaFilter, MediaSort};
+use crate::db::media_query::{self, Cursor, MediaFilter, MediaSort, ViewItem};
 use lru::LruCache;
 use std::collections::HashSet;
 use std::num::NonZeroUsize;
@@ -35,7 +34,7 @@ impl PageRequest {
         conn: &mut diesel::SqliteConnection,
         filter: &MediaFilter,
         sort: MediaSort,
-    ) -> Result<Vec<Media>, crate::db::DbError> {
+    ) -> Result<Vec<ViewItem>, crate::db::DbError> {
         match self {
             PageRequest::After { cursor, .. } => media_query::page(conn, filter, sort, Some(cursor), PAGE_SIZE as u32),
             PageRequest::Offset { offset, .. } => {
@@ -50,7 +49,7 @@ pub struct PageCache {
     filter: MediaFilter,
     sort: MediaSort,
     total: usize,
-    pages: LruCache<usize, Vec<Media>>,
+    pages: LruCache<usize, Vec<ViewItem>>,
     /// Pages asked for and not yet arrived, so each is requested once.
     loading: HashSet<usize>,
 }
@@ -84,7 +83,7 @@ impl PageCache {
     }
 
     /// The item at `index`, if its page is loaded (marks the page recently used).
-    pub fn get(&mut self, index: usize) -> Option<&Media> {
+    pub fn get(&mut self, index: usize) -> Option<&ViewItem> {
         if index >= self.total {
             return None;
         }
@@ -94,7 +93,7 @@ impl PageCache {
     }
 
     /// Like `get`, without touching the LRU order.
-    pub fn peek(&self, index: usize) -> Option<&Media> {
+    pub fn peek(&self, index: usize) -> Option<&ViewItem> {
         self.pages
             .peek(&(index / PAGE_SIZE))
             .and_then(|page| page.get(index % PAGE_SIZE))
@@ -127,7 +126,7 @@ impl PageCache {
     }
 
     /// Stores a loaded page.
-    pub fn insert(&mut self, page: usize, items: Vec<Media>) {
+    pub fn insert(&mut self, page: usize, items: Vec<ViewItem>) {
         self.loading.remove(&page);
         self.pages.put(page, items);
     }
@@ -145,12 +144,12 @@ impl PageCache {
     }
 
     /// The loaded item with this id.
-    pub fn find(&self, id: &crate::db::types::MediaId) -> Option<&Media> {
+    pub fn find(&self, id: &crate::db::types::MediaId) -> Option<&ViewItem> {
         self.position_of(id).and_then(|position| self.peek(position))
     }
 
     /// Replaces a loaded item (after a rating or status change).
-    pub fn update(&mut self, item: Media) -> Option<usize> {
+    pub fn update(&mut self, item: ViewItem) -> Option<usize> {
         let position = self.position_of(&item.id)?;
         if let Some(slot) = self
             .pages
@@ -164,7 +163,7 @@ impl PageCache {
 
     /// Changes loaded items in place; `change` returns whether it changed the item. Returns
     /// the positions changed. One pass over the loaded pages, whatever the number of ids.
-    pub fn update_loaded(&mut self, mut change: impl FnMut(&mut Media) -> bool) -> Vec<usize> {
+    pub fn update_loaded(&mut self, mut change: impl FnMut(&mut ViewItem) -> bool) -> Vec<usize> {
         let mut changed = Vec::new();
         for (page, items) in self.pages.iter_mut() {
             for (i, item) in items.iter_mut().enumerate() {
@@ -182,7 +181,7 @@ impl PageCache {
     }
 
     /// The items of a loaded page.
-    pub fn page_items(&self, page: usize) -> Option<&[Media]> {
+    pub fn page_items(&self, page: usize) -> Option<&[ViewItem]> {
         self.pages.peek(&page).map(Vec::as_slice)
     }
 
@@ -192,6 +191,6 @@ impl PageCache {
     }
 }
 
-fn last_is_full(page: Option<&Vec<Media>>) -> bool {
+fn last_is_full(page: Option<&Vec<ViewItem>>) -> bool {
     page.is_some_and(|items| items.len() == PAGE_SIZE)
 }

@@ -6,7 +6,6 @@
 
 use super::DbError;
 use super::media::Media;
-use super::schema::media;
 use super::types::{MediaId, Rating, Timestamp};
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
@@ -68,6 +67,37 @@ impl MediaSort {
     }
 }
 
+/// One item as a grid view holds it: what the grid draws and pages by. Pages read exactly
+/// these columns, which every grid index holds, so SQLite never visits the table for them.
+/// The rest of a row ([`Media`]) is read by id when something needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+pub struct ViewItem {
+    pub id: MediaId,
+    #[diesel(deserialize_as = i32)]
+    pub rating: Rating,
+    pub status: Option<super::types::CullStatus>,
+    #[diesel(deserialize_as = String)]
+    pub created_at: Timestamp,
+}
+
+impl From<&Media> for ViewItem {
+    fn from(item: &Media) -> Self {
+        Self {
+            id: item.id.clone(),
+            rating: item.rating,
+            status: item.status,
+            created_at: item.created_at.clone(),
+        }
+    }
+}
+
+/// The columns of a [`ViewItem`], in its field order.
+const VIEW_COLUMNS: &str = "id, rating, status, created_at";
+
+/// The SQL types of a [`ViewItem`] row.
+type ViewRow = (Text, Integer, diesel::sql_types::Nullable<Text>, Text);
+
 /// Where the next page starts: the sort key of the last item already shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {
@@ -78,7 +108,7 @@ pub struct Cursor {
 
 impl Cursor {
     /// The cursor just after `item`.
-    pub fn after(item: &Media) -> Self {
+    pub fn after(item: &ViewItem) -> Self {
         Self {
             rating: item.rating,
             created_at: item.created_at.clone(),
@@ -148,9 +178,6 @@ impl<ST> QueryFragment<Sqlite> for Prepared<ST> {
 
 impl<ST, Conn> RunQueryDsl<Conn> for Prepared<ST> {}
 
-/// The SQL types of a whole `media` row, in column order (what `SELECT *` returns).
-type MediaRow = <media::table as diesel::query_builder::AsQuery>::SqlType;
-
 /// Builds the WHERE clause. For date sorts the rating test is written `+rating` so that
 /// SQLite does not pick a rating index and then sort; the date index serves the order instead.
 fn where_clause(filter: &MediaFilter, sort: MediaSort, binds: &mut Vec<Bind>) -> Vec<String> {
@@ -211,7 +238,7 @@ fn page_sql(filter: &MediaFilter, sort: MediaSort, after: Option<&Cursor>, limit
     };
     let filter_sql = where_sql(&terms);
     Sql {
-        text: format!("SELECT * FROM media{filter_sql} ORDER BY {order} LIMIT ?"),
+        text: format!("SELECT {VIEW_COLUMNS} FROM media{filter_sql} ORDER BY {order} LIMIT ?"),
         binds: [binds, vec![Bind::Int(limit as i32)]].concat(),
     }
 }
@@ -236,11 +263,11 @@ pub fn page_at_offset(
     sort: MediaSort,
     offset: u64,
     limit: u32,
-) -> Result<Vec<Media>, DbError> {
+) -> Result<Vec<ViewItem>, DbError> {
     let mut sql = page_sql(filter, sort, None, limit);
     sql.text.push_str(" OFFSET ?");
     sql.binds.push(Bind::BigInt(i64::try_from(offset).unwrap_or(i64::MAX)));
-    Ok(sql.rows::<MediaRow>().load::<Media>(conn)?)
+    Ok(sql.rows::<ViewRow>().load::<ViewItem>(conn)?)
 }
 
 /// One page of the grid: up to `limit` items after `after` (or from the start).
@@ -250,10 +277,10 @@ pub fn page(
     sort: MediaSort,
     after: Option<&Cursor>,
     limit: u32,
-) -> Result<Vec<Media>, DbError> {
+) -> Result<Vec<ViewItem>, DbError> {
     Ok(page_sql(filter, sort, after, limit)
-        .rows::<MediaRow>()
-        .load::<Media>(conn)?)
+        .rows::<ViewRow>()
+        .load::<ViewItem>(conn)?)
 }
 
 /// How many items match `filter` (the "342 images" of the count bar): a sum over the
@@ -286,7 +313,7 @@ pub fn count_by_scan(conn: &mut SqliteConnection, filter: &MediaFilter) -> Resul
 
 impl MediaFilter {
     /// Whether `item` belongs to the view (the same test as the SQL).
-    pub fn matches(&self, item: &Media) -> bool {
+    pub fn matches(&self, item: &ViewItem) -> bool {
         let status_ok = match self.status {
             StatusFilter::All => true,
             StatusFilter::Selected => item.status == Some(super::types::CullStatus::Selected),
@@ -308,6 +335,7 @@ pub fn position(
     let Some(item) = super::media::get(conn, id)? else {
         return Ok(None);
     };
+    let item = ViewItem::from(&item);
     if !filter.matches(&item) {
         return Ok(None);
     }

@@ -42,10 +42,14 @@ pub struct StoreTimings {
 /// The relative paths an image with this id and date will have.
 pub fn planned_paths(media_id: &MediaId, created: time::OffsetDateTime) -> (String, String) {
     let month = format!("{:04}/{:02}", created.year(), u8::from(created.month()));
-    (
-        format!("originals/{month}/{media_id}.png"),
-        format!("thumbnails/{media_id}_thumb.jpg"),
-    )
+    (format!("originals/{month}/{media_id}.png"), thumbnail_path(media_id))
+}
+
+/// Where the thumbnail of `media_id` is, relative to the library root: always here, for
+/// every way an item enters the library. The grid relies on it: it pages through ids alone
+/// (read from the indexes, without a lookup into the table) and finds thumbnails by id.
+pub fn thumbnail_path(media_id: &MediaId) -> String {
+    format!("thumbnails/{media_id}_thumb.jpg")
 }
 
 /// Stores the engine's `output` as the original of `media_id`, with `text_chunks` embedded

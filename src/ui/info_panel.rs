@@ -1,11 +1,12 @@
-//! InfoAdapter: the right panel follows the current image of the grid. File details come
-//! from the row already in the page cache; the generation's parameters and reference
-//! thumbnails are read off the UI thread and shown when they arrive (if the user has not
-//! moved on by then).
+//! InfoAdapter: the right panel follows the current image of the grid. Rating and status
+//! come from the grid's item at once (they change there first); the file details, the
+//! generation's parameters and reference thumbnails are read off the UI thread and shown
+//! when they arrive (if the user has not moved on by then).
 
 use super::library::LibraryController;
 use super::{AppWindow, InfoAdapter, InfoReference, LoadMode};
-use crate::db::media::Media;
+use crate::db::media::{self, Media};
+use crate::db::media_query::ViewItem;
 use crate::db::types::{MediaId, Origin};
 use crate::db::{Database, DbError, generation_inputs, generations};
 use crate::format;
@@ -27,6 +28,12 @@ pub struct InfoPanel {
     /// The library item behind each reference thumbnail (`None`: deleted since).
     references: RefCell<Vec<Option<MediaId>>>,
     me: RefCell<Weak<InfoPanel>>,
+}
+
+/// An item's row and, for a generated image, its generation.
+struct Details {
+    item: Media,
+    generation: Option<GenerationDetails>,
 }
 
 /// A generation's parameters and references, as read on the database thread.
@@ -91,20 +98,14 @@ impl InfoPanel {
     }
 
     /// Shows `item` (the grid's current image) with `count` images selected.
-    pub fn show(&self, item: Option<&Media>, count: usize) {
+    pub fn show(&self, item: Option<&ViewItem>, count: usize) {
         let Some(item) = item else {
             *self.shown.borrow_mut() = None;
             self.adapter_do(|adapter| adapter.set_has_item(false));
             return;
         };
         self.adapter_do(|adapter| {
-            adapter.set_has_item(true);
             adapter.set_selected_count(count as i32);
-            adapter.set_file_name(item.file_name.as_str().into());
-            adapter.set_dimensions(format::dimensions(item.width, item.height).into());
-            adapter.set_file_size(item.file_size.map(format::file_size).unwrap_or_default().into());
-            adapter.set_created(format::local_time(&item.created_at).into());
-            adapter.set_origin(if item.origin == Origin::Generation { 0 } else { 1 });
             adapter.set_rating(i32::from(item.rating.stars()));
             adapter.set_status(crate::ui::status_code(item.status));
         });
@@ -114,18 +115,11 @@ impl InfoPanel {
         *self.shown.borrow_mut() = Some(item.id.clone());
         self.serial.set(self.serial.get() + 1);
         let serial = self.serial.get();
-        self.adapter_do(|adapter| {
-            adapter.set_generated(false);
-            adapter.set_references(ModelRc::default());
-        });
         self.references.borrow_mut().clear();
-        let Some(generation_id) = item.generation_id.clone() else {
-            return;
-        };
-        let (db, library) = (self.db.clone(), self.library.clone());
-        let read = move || read_generation(&db, &library, generation_id);
+        let (db, library, id) = (self.db.clone(), self.library.clone(), item.id.clone());
+        let read = move || read_details(&db, &library, id);
         match &self.mode {
-            LoadMode::OnDemand => self.generation_arrived(serial, read()),
+            LoadMode::OnDemand => self.details_arrived(serial, read()),
             LoadMode::Background(runtime) => {
                 let runtime = runtime.clone();
                 let me = self.me.borrow().clone();
@@ -134,14 +128,17 @@ impl InfoPanel {
                         return;
                     };
                     if let Some(panel) = me.upgrade() {
-                        panel.generation_arrived(serial, result);
+                        panel.details_arrived(serial, result);
                     }
                 });
             }
         }
     }
 
-    fn generation_arrived(&self, serial: u64, result: Result<Option<GenerationDetails>, DbError>) {
+    /// The row (and generation) of the shown item arrived: the file details, then the
+    /// generation's. Until then the panel keeps the previous item's details rather than
+    /// flashing empty, as the read takes well under a frame.
+    fn details_arrived(&self, serial: u64, result: Result<Option<Details>, DbError>) {
         if serial != self.serial.get() {
             return;
         }
@@ -149,10 +146,26 @@ impl InfoPanel {
             Ok(Some(details)) => details,
             Ok(None) => return,
             Err(error) => {
-                tracing::warn!(%error, "reading the generation of an image failed");
+                tracing::warn!(%error, "reading the details of an image failed");
                 return;
             }
         };
+        let item = &details.item;
+        self.adapter_do(|adapter| {
+            adapter.set_has_item(true);
+            adapter.set_file_name(item.file_name.as_str().into());
+            adapter.set_dimensions(format::dimensions(item.width, item.height).into());
+            adapter.set_file_size(item.file_size.map(format::file_size).unwrap_or_default().into());
+            adapter.set_created(format::local_time(&item.created_at).into());
+            adapter.set_origin(if item.origin == Origin::Generation { 0 } else { 1 });
+            adapter.set_generated(false);
+            adapter.set_references(ModelRc::default());
+        });
+        self.generation_arrived(details.generation);
+    }
+
+    fn generation_arrived(&self, details: Option<GenerationDetails>) {
+        let Some(details) = details else { return };
         let g = &details.generation;
         let text = |value: Option<String>| value.unwrap_or_else(|| "—".to_owned());
         let references: Vec<InfoReference> = details
@@ -189,21 +202,40 @@ impl InfoPanel {
     }
 }
 
-fn read_generation(
-    db: &Database,
-    library: &LibraryRoot,
-    id: crate::db::types::GenerationId,
-) -> Result<Option<GenerationDetails>, DbError> {
+/// Worker thread: the row of `id` and its generation with reference thumbnails. `None` if
+/// the item is gone.
+fn read_details(db: &Database, library: &LibraryRoot, id: MediaId) -> Result<Option<Details>, DbError> {
     let found = db.call_blocking(move |c| {
-        let Some(generation) = generations::get(c, &id)? else {
+        let Some(item) = media::get(c, &id)? else {
             return Ok(None);
         };
-        let inputs = generation_inputs::for_generation(c, &id)?;
-        Ok(Some((generation, inputs)))
+        let generation = match item.generation_id.clone() {
+            Some(generation_id) => match generations::get(c, &generation_id)? {
+                Some(generation) => {
+                    let inputs = generation_inputs::for_generation(c, &generation_id)?;
+                    Some((generation, inputs))
+                }
+                None => None,
+            },
+            None => None,
+        };
+        Ok(Some((item, generation)))
     })?;
-    let Some((generation, inputs)) = found else {
+    let Some((item, generation)) = found else {
         return Ok(None);
     };
+    Ok(Some(Details {
+        item,
+        generation: generation.map(|(generation, inputs)| read_references(library, generation, inputs)),
+    }))
+}
+
+/// Worker thread: decodes the reference thumbnails of a generation.
+fn read_references(
+    library: &LibraryRoot,
+    generation: generations::Generation,
+    inputs: Vec<generation_inputs::GenerationInput>,
+) -> GenerationDetails {
     let references = inputs
         .into_iter()
         .map(|input| {
@@ -214,5 +246,5 @@ fn read_generation(
             (input.media_id, pixels)
         })
         .collect();
-    Ok(Some(GenerationDetails { generation, references }))
+    GenerationDetails { generation, references }
 }

@@ -46,7 +46,14 @@ pub fn build_main_window(
     shell_adapter::connect(&window, db.clone(), view);
     let grid = library::connect(&window, db.clone(), library.clone(), view, mode.clone());
     let info = info_panel::connect(&window, db.clone(), library.clone(), mode.clone(), &grid);
-    let loupe = loupe::connect(&window, db.clone(), mode, &grid, view.ui_state.auto_advance);
+    let loupe = loupe::connect(
+        &window,
+        db.clone(),
+        library.clone(),
+        mode,
+        &grid,
+        view.ui_state.auto_advance,
+    );
     Ok(MainWindow {
         window,
         library: grid,

@@ -65,3 +65,20 @@ impl TempApp {
 pub fn distillery_bin() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_distillery"))
 }
+
+/// The whole rows of a grid view, in the view's order (grid pages hold only what the grid
+/// draws; tests compare file names and paths too).
+pub fn rows_in_view(
+    db: &distillery::db::Database,
+    filter: distillery::db::media_query::MediaFilter,
+    sort: distillery::db::media_query::MediaSort,
+) -> Vec<distillery::db::media::Media> {
+    use distillery::db::{media, media_query};
+    db.call_blocking(move |c| {
+        media_query::page(c, &filter, sort, None, 1_000_000)?
+            .into_iter()
+            .map(|item| Ok(media::get(c, &item.id)?.expect("a listed item has a row")))
+            .collect()
+    })
+    .unwrap()
+}

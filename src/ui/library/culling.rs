@@ -3,7 +3,7 @@
 
 use super::LibraryController;
 use crate::db::media;
-use crate::db::media::Media;
+use crate::db::media_query::ViewItem;
 use crate::db::types::{CullStatus, MediaId, Rating};
 
 impl LibraryController {
@@ -37,7 +37,7 @@ impl LibraryController {
     /// on the database thread.
     fn cull_selection(
         &self,
-        change: impl Fn(&mut Media),
+        change: impl Fn(&mut ViewItem),
         what: &'static str,
         save: impl FnOnce(&mut diesel::SqliteConnection, &[MediaId]) -> Result<usize, crate::db::DbError> + Send + 'static,
     ) {
@@ -49,7 +49,7 @@ impl LibraryController {
         self.db.spawn(what, move |conn| save(conn, &ids).map(|_| ()));
     }
 
-    fn update_loaded(&self, ids: &[MediaId], change: impl Fn(&mut Media)) {
+    fn update_loaded(&self, ids: &[MediaId], change: impl Fn(&mut ViewItem)) {
         let ids: std::collections::HashSet<&MediaId> = ids.iter().collect();
         let changed = self.model.cache.borrow_mut().update_loaded(|item| {
             let hit = ids.contains(&item.id);

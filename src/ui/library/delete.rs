@@ -10,26 +10,37 @@ use std::time::Duration;
 const NOTICE_FOR: Duration = Duration::from_secs(5);
 
 impl LibraryController {
-    /// Delete key or the context menu: ask first.
+    /// Delete key or the context menu: ask first (naming the file when there is one, which
+    /// is read off the UI thread).
     pub fn request_delete(&self) {
         let ids = self.selected_ids();
         if ids.is_empty() {
             return;
         }
-        let question = match ids.len() {
-            1 => {
-                let name = self.model.cache.borrow().find(&ids[0]).map(|m| m.file_name.clone());
-                match name {
-                    Some(name) => format!("Move “{name}” to the trash?"),
-                    None => "Move 1 image to the trash?".to_owned(),
-                }
-            }
-            n => format!("Move {} images to the trash?", crate::format::grouped(n as i64)),
+        let ask = |this: &LibraryController, question: String| {
+            this.adapter_do(|adapter| {
+                adapter.set_delete_question(question.into());
+                adapter.set_delete_confirming(true);
+            });
         };
-        self.adapter_do(|adapter| {
-            adapter.set_delete_question(question.into());
-            adapter.set_delete_confirming(true);
-        });
+        if ids.len() > 1 {
+            ask(
+                self,
+                format!("Move {} images to the trash?", crate::format::grouped(ids.len() as i64)),
+            );
+            return;
+        }
+        let id = ids[0].clone();
+        self.run_query(
+            move |c| crate::db::media::get(c, &id),
+            move |this, found| {
+                let question = match found {
+                    Ok(Some(item)) => format!("Move “{}” to the trash?", item.file_name),
+                    _ => "Move 1 image to the trash?".to_owned(),
+                };
+                ask(this, question);
+            },
+        );
     }
 
     pub fn cancel_delete(&self) {
@@ -128,15 +139,18 @@ impl LibraryController {
         let Some(id) = self.current_id.borrow().clone() else {
             return;
         };
-        let Some(item) = self.model.cache.borrow().find(&id).cloned() else {
-            return;
-        };
-        let Ok(path) = self.library.resolve(&item.file_path) else {
-            return;
-        };
-        if let Err(error) = reveal_in_file_manager(&path) {
-            self.show_notice(format!("Could not open the file manager: {error}"));
-        }
+        self.run_query(
+            move |c| crate::db::media::get(c, &id),
+            |this, found| {
+                let Ok(Some(item)) = found else { return };
+                let Ok(path) = this.library.resolve(&item.file_path) else {
+                    return;
+                };
+                if let Err(error) = reveal_in_file_manager(&path) {
+                    this.show_notice(format!("Could not open the file manager: {error}"));
+                }
+            },
+        );
     }
 }
 

@@ -3,7 +3,7 @@
 //! and the rows are refreshed when they arrive.
 
 use crate::browse::{PAGE_SIZE, PageCache};
-use crate::db::media::Media;
+use crate::db::media_query::ViewItem;
 use crate::db::types::MediaId;
 use crate::ui::{GridCell, GridRow, StripCell};
 use slint::{Model, ModelNotify, ModelRc, ModelTracker, VecModel};
@@ -14,7 +14,7 @@ use std::rc::Rc;
 /// What the model needs from its owner: loading pages and thumbnails in the background.
 pub trait GridLoader {
     fn load_page(&self, request: crate::browse::PageRequest);
-    fn load_thumbnail(&self, item: &Media);
+    fn load_thumbnail(&self, item: &ViewItem);
     fn thumbnail(&self, id: &MediaId) -> Option<slint::Image>;
 }
 

@@ -6,7 +6,7 @@ use super::LoadMode;
 use super::grid_model::GridLoader;
 use super::thumbnails::decode;
 use crate::browse::PageRequest;
-use crate::db::media::Media;
+use crate::db::media_query::ViewItem;
 use crate::db::types::MediaId;
 use std::path::PathBuf;
 
@@ -24,11 +24,9 @@ impl GridLoader for LibraryController {
         self.kick();
     }
 
-    fn load_thumbnail(&self, item: &Media) {
-        let Some(relative) = item.thumb_path.as_deref() else {
-            return;
-        };
-        let Ok(path) = self.library.resolve(relative) else {
+    fn load_thumbnail(&self, item: &ViewItem) {
+        let relative = crate::library::store::thumbnail_path(&item.id);
+        let Ok(path) = self.library.resolve(&relative) else {
             return;
         };
         if self.thumbs.borrow_mut().should_load(&item.id) {
@@ -117,7 +115,7 @@ impl LibraryController {
         }
     }
 
-    fn page_arrived(&self, serial: u64, page: usize, loaded: Result<Vec<Media>, crate::db::DbError>) {
+    fn page_arrived(&self, serial: u64, page: usize, loaded: Result<Vec<ViewItem>, crate::db::DbError>) {
         if serial != self.serial.get() {
             return;
         }

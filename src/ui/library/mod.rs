@@ -17,6 +17,7 @@ use super::{AppWindow, LibraryAdapter};
 use crate::app::StartupView;
 use crate::browse::PageCache;
 use crate::db::Database;
+use crate::db::media_query::ViewItem;
 use crate::db::types::MediaId;
 use crate::library::LibraryRoot;
 pub use grid_model::StripView;
@@ -31,7 +32,7 @@ use thumbnails::ThumbnailCache;
 pub(crate) use thumbnails::decode as decode_thumbnail;
 
 /// Called with the current item (if loaded) and the number of selected items.
-pub type CurrentListener = Box<dyn Fn(Option<&crate::db::media::Media>, usize)>;
+pub type CurrentListener = Box<dyn Fn(Option<&ViewItem>, usize)>;
 
 /// A culling key was applied to the selection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,7 +212,7 @@ impl LibraryController {
 
     /// The item at `index` if its page is loaded; otherwise asks for the page (listeners
     /// hear about it when it arrives) and returns `None`.
-    pub fn item_at(&self, index: usize) -> Option<crate::db::media::Media> {
+    pub fn item_at(&self, index: usize) -> Option<ViewItem> {
         if let Some(item) = self.model.cache.borrow().peek(index) {
             return Some(item.clone());
         }
@@ -221,11 +222,6 @@ impl LibraryController {
             self.load_page(request);
         }
         None
-    }
-
-    /// The path of an item's file inside the library.
-    pub fn file_path(&self, item: &crate::db::media::Media) -> Option<std::path::PathBuf> {
-        self.library.resolve(&item.file_path).ok()
     }
 
     /// Tells the listener about the current item as loaded now.

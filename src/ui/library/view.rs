@@ -5,7 +5,7 @@
 use super::loads::Pending;
 use super::{LibraryAdapter, LibraryController, LoadMode};
 use crate::browse::{PAGE_SIZE, PageCache};
-use crate::db::media::Media;
+use crate::db::media_query::ViewItem;
 use crate::db::media_query::{self, MediaFilter, MediaSort};
 use crate::db::{DbError, media};
 use crate::format::grouped;
@@ -48,7 +48,7 @@ pub(super) fn show_counts(adapter: &LibraryAdapter, total: i64, filtered: i64) {
 struct Refreshed {
     total: i64,
     filtered: i64,
-    pages: Vec<(usize, Vec<Media>)>,
+    pages: Vec<(usize, Vec<ViewItem>)>,
     /// Where the current item stands now; `None` if it left the view.
     current: Option<u64>,
 }

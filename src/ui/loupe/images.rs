@@ -18,6 +18,13 @@ pub struct Decoded {
 /// A decode result: pixels for the screen, or why the image cannot be shown.
 pub type Outcome = Result<Decoded, String>;
 
+/// One image as the loupe holds it: its file name (read with it, off the UI thread) and
+/// its pixels or problem.
+pub struct Entry {
+    pub file_name: String,
+    pub outcome: Outcome,
+}
+
 /// Pixels ready to become a slint::Image (made on the worker thread, where copying is cheap
 /// for the UI).
 pub enum Buffer {
@@ -75,13 +82,13 @@ impl Prepared {
 /// The decoded images by item, never more than [`MAX_DECODED`].
 #[derive(Default)]
 pub struct DecodedImages {
-    entries: Vec<(MediaId, std::rc::Rc<Outcome>)>,
+    entries: Vec<(MediaId, std::rc::Rc<Entry>)>,
     /// The most held at once since start (tests check it never passes MAX_DECODED).
     peak: usize,
 }
 
 impl DecodedImages {
-    pub fn get(&self, id: &MediaId) -> Option<std::rc::Rc<Outcome>> {
+    pub fn get(&self, id: &MediaId) -> Option<std::rc::Rc<Entry>> {
         self.entries.iter().find(|(i, _)| i == id).map(|(_, o)| o.clone())
     }
 
@@ -90,15 +97,15 @@ impl DecodedImages {
         self.entries.retain(|(id, _)| keep.contains(&id));
     }
 
-    /// Stores `outcome` for `id` if `id` is one of `keep` (the window may have moved on while
+    /// Stores `entry` for `id` if `id` is one of `keep` (the window may have moved on while
     /// it was decoding), replacing an earlier one.
-    pub fn insert(&mut self, id: MediaId, outcome: Outcome, keep: &[&MediaId]) -> bool {
+    pub fn insert(&mut self, id: MediaId, entry: Entry, keep: &[&MediaId]) -> bool {
         self.retain(keep);
         if !keep.contains(&&id) {
             return false;
         }
         self.entries.retain(|(i, _)| *i != id);
-        self.entries.push((id, std::rc::Rc::new(outcome)));
+        self.entries.push((id, std::rc::Rc::new(entry)));
         debug_assert!(self.entries.len() <= MAX_DECODED);
         self.peak = self.peak.max(self.entries.len());
         true

@@ -9,14 +9,15 @@ mod images;
 
 use super::library::{Culled, LibraryController};
 use super::{AppWindow, LoadMode, LoupeAdapter};
-use crate::db::media::Media;
+use crate::db::media;
+use crate::db::media_query::ViewItem;
 use crate::db::types::MediaId;
+use crate::library::LibraryRoot;
 use crate::library::display::decode_for_display;
-use images::{DecodedImages, Outcome, Prepared};
+use images::{DecodedImages, Entry, Outcome, Prepared};
 use slint::{ComponentHandle, ModelRc};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
-use std::path::PathBuf;
 use std::rc::{Rc, Weak};
 use std::time::Duration;
 
@@ -28,7 +29,6 @@ const FLASH: Duration = Duration::from_millis(700);
 /// One decode waiting for the worker.
 struct Wanted {
     id: MediaId,
-    path: PathBuf,
     /// `None`: full size.
     bound: Option<(u32, u32)>,
 }
@@ -37,6 +37,7 @@ pub struct LoupeController {
     window: slint::Weak<AppWindow>,
     grid: Weak<LibraryController>,
     db: crate::db::Database,
+    library: LibraryRoot,
     mode: LoadMode,
     images: RefCell<DecodedImages>,
     queue: RefCell<VecDeque<Wanted>>,
@@ -54,6 +55,7 @@ pub struct LoupeController {
 pub fn connect(
     window: &AppWindow,
     db: crate::db::Database,
+    library: LibraryRoot,
     mode: LoadMode,
     grid: &Rc<LibraryController>,
     auto_advance: bool,
@@ -62,6 +64,7 @@ pub fn connect(
         window: window.as_weak(),
         grid: Rc::downgrade(grid),
         db,
+        library,
         mode,
         images: RefCell::new(DecodedImages::default()),
         queue: RefCell::new(VecDeque::new()),
@@ -251,7 +254,6 @@ impl LoupeController {
             return;
         };
         self.adapter_do(|a| {
-            a.set_file_name(item.file_name.as_str().into());
             a.set_rating(i32::from(item.rating.stars()));
             a.set_status(crate::ui::status_code(item.status));
         });
@@ -270,38 +272,42 @@ impl LoupeController {
             a.set_zoom(1.0);
             a.set_pan_x(0.0);
             a.set_pan_y(0.0);
-            a.set_image_width(item.width.unwrap_or(1024));
-            a.set_image_height(item.height.unwrap_or(1024));
         });
-        self.show_decoded(&item);
+        self.show_decoded(&item.id);
         self.plan_decodes(&grid, position, &item);
     }
 
-    /// Puts the decoded image of `item` on screen, or a blank canvas until it arrives.
-    fn show_decoded(&self, item: &Media) {
-        let outcome = self.images.borrow().get(&item.id);
-        self.adapter_do(|a| match outcome.as_deref() {
-            Some(Ok(decoded)) => {
-                a.set_image(decoded.image.clone());
-                a.set_image_width(decoded.full_width as i32);
-                a.set_image_height(decoded.full_height as i32);
-                a.set_error("".into());
-                a.set_has_image(true);
-            }
-            Some(Err(problem)) => {
-                a.set_error(problem.as_str().into());
-                a.set_has_image(false);
-            }
-            None => {
+    /// Puts the decoded image of `id` on screen with its name, or a blank canvas until it
+    /// arrives.
+    fn show_decoded(&self, id: &MediaId) {
+        let entry = self.images.borrow().get(id);
+        self.adapter_do(|a| {
+            let Some(entry) = entry.as_deref() else {
+                a.set_file_name("".into());
                 a.set_error("".into());
                 a.set_has_image(false);
+                return;
+            };
+            a.set_file_name(entry.file_name.as_str().into());
+            match &entry.outcome {
+                Ok(decoded) => {
+                    a.set_image(decoded.image.clone());
+                    a.set_image_width(decoded.full_width as i32);
+                    a.set_image_height(decoded.full_height as i32);
+                    a.set_error("".into());
+                    a.set_has_image(true);
+                }
+                Err(problem) => {
+                    a.set_error(problem.as_str().into());
+                    a.set_has_image(false);
+                }
             }
         });
     }
 
     /// The items to hold decoded around `position`: current, then the next and previous in
     /// the direction of travel.
-    fn window_items(&self, grid: &LibraryController, position: usize, current: &Media) -> Vec<Media> {
+    fn window_items(&self, grid: &LibraryController, position: usize, current: &ViewItem) -> Vec<ViewItem> {
         let ahead = position as i64 + self.direction.get();
         let behind = position as i64 - self.direction.get();
         let mut items = vec![current.clone()];
@@ -316,7 +322,7 @@ impl LoupeController {
     }
 
     /// Drops images outside the window and queues the ones it lacks, current first.
-    fn plan_decodes(&self, grid: &LibraryController, position: usize, current: &Media) {
+    fn plan_decodes(&self, grid: &LibraryController, position: usize, current: &ViewItem) {
         let items = self.window_items(grid, position, current);
         let keep: Vec<&MediaId> = items.iter().map(|m| &m.id).collect();
         self.images.borrow_mut().retain(&keep);
@@ -326,10 +332,8 @@ impl LoupeController {
             if self.images.borrow().get(&item.id).is_some() {
                 continue;
             }
-            let Some(path) = grid.file_path(item) else { continue };
             queue.push_back(Wanted {
                 id: item.id.clone(),
-                path,
                 bound: Some(self.bound.get()),
             });
         }
@@ -340,20 +344,15 @@ impl LoupeController {
     /// The shown scale changed: past what the screen-sized image holds, load it in full.
     fn zoom_changed(&self, scale: f32) {
         let Some(id) = self.shown.borrow().clone() else { return };
-        let Some(outcome) = self.images.borrow().get(&id) else {
+        let Some(entry) = self.images.borrow().get(&id) else {
             return;
         };
-        let Ok(decoded) = outcome.as_ref() else { return };
+        let Ok(decoded) = &entry.outcome else { return };
         let shown_width = decoded.full_width as f32 * scale;
         if decoded.full_size || shown_width <= decoded.image.size().width as f32 * 1.01 {
             return;
         }
-        let Some(grid) = self.grid.upgrade() else { return };
-        let Some(item) = grid.current_position().and_then(|p| grid.item_at(p)) else {
-            return;
-        };
-        let Some(path) = grid.file_path(&item) else { return };
-        self.queue.borrow_mut().push_front(Wanted { id, path, bound: None });
+        self.queue.borrow_mut().push_front(Wanted { id, bound: None });
         self.pump();
     }
 
@@ -376,14 +375,15 @@ impl LoupeController {
                             this.decoding.set(false);
                             return;
                         };
+                        let (db, library) = (this.db.clone(), this.library.clone());
                         drop(this);
-                        let (path, bound) = (wanted.path.clone(), wanted.bound);
-                        let prepared = runtime
-                            .spawn_blocking(move || decode(&path, bound))
+                        let (id, bound) = (wanted.id.clone(), wanted.bound);
+                        let (file_name, prepared) = runtime
+                            .spawn_blocking(move || decode(&db, &library, &id, bound))
                             .await
-                            .unwrap_or_else(|_| Err("decoding stopped unexpectedly".into()));
+                            .unwrap_or_else(|_| (String::new(), Err("Decoding stopped unexpectedly.".into())));
                         if let Some(this) = me.upgrade() {
-                            this.arrived(wanted.id, prepared);
+                            this.arrived(wanted.id, file_name, prepared);
                         }
                     }
                 });
@@ -408,12 +408,12 @@ impl LoupeController {
     pub fn decode_next_blocking(&self) -> bool {
         let next = self.queue.borrow_mut().pop_front();
         let Some(wanted) = next else { return false };
-        let prepared = decode(&wanted.path, wanted.bound);
-        self.arrived(wanted.id, prepared);
+        let (file_name, prepared) = decode(&self.db, &self.library, &wanted.id, wanted.bound);
+        self.arrived(wanted.id, file_name, prepared);
         true
     }
 
-    fn arrived(&self, id: MediaId, prepared: Result<Prepared, String>) {
+    fn arrived(&self, id: MediaId, file_name: String, prepared: Result<Prepared, String>) {
         let Some(grid) = self.grid.upgrade() else { return };
         let Some(position) = grid.current_position() else {
             return;
@@ -425,20 +425,40 @@ impl LoupeController {
         if let Err(problem) = &outcome {
             tracing::warn!(%problem, "an image cannot be shown in the loupe");
         }
-        let stored = self.images.borrow_mut().insert(id.clone(), outcome, &keep);
+        let stored = self
+            .images
+            .borrow_mut()
+            .insert(id.clone(), Entry { file_name, outcome }, &keep);
         if stored && current.id == id {
-            self.show_decoded(&current);
+            self.show_decoded(&id);
         }
     }
 }
 
-/// Worker thread: decode for the screen (or in full) and make the pixel buffer.
-fn decode(path: &std::path::Path, bound: Option<(u32, u32)>) -> Result<Prepared, String> {
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    decode_for_display(path, bound)
+/// Worker thread: reads the item's row (its file and name), decodes the file for the screen
+/// (or in full) and makes the pixel buffer. Returns the file name and the pixels or the
+/// problem, in words for the user.
+fn decode(
+    db: &crate::db::Database,
+    library: &LibraryRoot,
+    id: &MediaId,
+    bound: Option<(u32, u32)>,
+) -> (String, Result<Prepared, String>) {
+    let wanted = id.clone();
+    let row = match db.call_blocking(move |c| media::get(c, &wanted)) {
+        Ok(Some(row)) => row,
+        Ok(None) => return (String::new(), Err("This image is no longer in the library.".into())),
+        Err(error) => return (String::new(), Err(format!("The library could not be read: {error}."))),
+    };
+    let path = match library.resolve(&row.file_path) {
+        Ok(path) => path,
+        Err(error) => {
+            let problem = format!("{} cannot be opened: {error}.", row.file_name);
+            return (row.file_name, Err(problem));
+        }
+    };
+    let prepared = decode_for_display(&path, bound)
         .map(Prepared::from_pixels)
-        .map_err(|problem| format!("{file_name} {problem}."))
+        .map_err(|problem| format!("{} {problem}.", row.file_name));
+    (row.file_name, prepared)
 }
