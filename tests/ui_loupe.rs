@@ -215,3 +215,25 @@ fn zooming_past_the_screen_sized_image_loads_it_in_full() {
     assert_eq!((zoomed.width, zoomed.height), (full_width, full_height));
     assert!(main.loupe.decoded_images().1 <= MAX_DECODED);
 }
+
+#[test]
+fn a_neighbour_whose_page_arrives_later_is_still_prefetched() {
+    common::init_testing_backend();
+    let app = demo(210);
+    let (_ctx, main) = open(&app);
+    let loupe = main.window.global::<LoupeAdapter>();
+    key(&main, Key::Return);
+    // The last item of the first page: its next neighbour is on a page not loaded yet.
+    loupe.invoke_go_to(199);
+    settle(&main);
+    assert_eq!(loupe.get_position(), 199);
+    assert!(loupe.get_has_image());
+
+    // No loading between the key and the check: the next image must already be decoded.
+    common::ui::key(&main, Key::RightArrow);
+    assert_eq!(loupe.get_position(), 200);
+    assert!(
+        loupe.get_has_image(),
+        "the image after the page boundary was prefetched"
+    );
+}

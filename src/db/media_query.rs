@@ -70,14 +70,11 @@ impl MediaSort {
 /// One item as a grid view holds it: what the grid draws and pages by. Pages read exactly
 /// these columns, which every grid index holds, so SQLite never visits the table for them.
 /// The rest of a row ([`Media`]) is read by id when something needs it.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
-#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ViewItem {
     pub id: MediaId,
-    #[diesel(deserialize_as = i32)]
     pub rating: Rating,
     pub status: Option<super::types::CullStatus>,
-    #[diesel(deserialize_as = String)]
     pub created_at: Timestamp,
 }
 
@@ -92,11 +89,32 @@ impl From<&Media> for ViewItem {
     }
 }
 
-/// The columns of a [`ViewItem`], in its field order.
-const VIEW_COLUMNS: &str = "id, rating, status, created_at";
+/// The columns of a [`ViewItem`], in its field order. The status comes as a number
+/// (1 selected, 2 rejected, NULL neither): the grid needs no text for it, and a page then
+/// reads two text columns per row instead of three.
+const VIEW_COLUMNS: &str = "id, rating, CASE status WHEN 'selected' THEN 1 WHEN 'rejected' THEN 2 END, created_at";
 
 /// The SQL types of a [`ViewItem`] row.
-type ViewRow = (Text, Integer, diesel::sql_types::Nullable<Text>, Text);
+type ViewRow = (Text, Integer, diesel::sql_types::Nullable<Integer>, Text);
+
+impl Queryable<ViewRow, diesel::sqlite::Sqlite> for ViewItem {
+    type Row = (String, i32, Option<i32>, String);
+
+    fn build((id, rating, status, created_at): Self::Row) -> diesel::deserialize::Result<Self> {
+        use super::types::CullStatus;
+        Ok(Self {
+            id: MediaId::from_string(id),
+            rating: Rating::from(rating),
+            status: match status {
+                None => None,
+                Some(1) => Some(CullStatus::Selected),
+                Some(2) => Some(CullStatus::Rejected),
+                Some(other) => return Err(format!("unknown status code {other}").into()),
+            },
+            created_at: Timestamp::from(created_at),
+        })
+    }
+}
 
 /// Where the next page starts: the sort key of the last item already shown.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -91,9 +91,10 @@ macro_rules! text_enum {
         }
 
         impl FromSql<Text, Sqlite> for $name {
-            fn from_sql(value: SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
-                let text = <String as FromSql<Text, Sqlite>>::from_sql(value)?;
-                $name::parse(&text).ok_or_else(|| {
+            fn from_sql(mut value: SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
+                // Parsed from the borrowed text: no String per row (the grid reads thousands).
+                let text = value.read_text();
+                $name::parse(text).ok_or_else(|| {
                     format!("unknown {} value {text:?} in the database", stringify!($name)).into()
                 })
             }

@@ -5,7 +5,7 @@ use super::LibraryController;
 use super::LoadMode;
 use super::grid_model::GridLoader;
 use super::thumbnails::decode;
-use crate::browse::PageRequest;
+use crate::browse::{PAGE_SIZE, PageRequest};
 use crate::db::media_query::ViewItem;
 use crate::db::types::MediaId;
 use std::path::PathBuf;
@@ -124,6 +124,18 @@ impl LibraryController {
                 self.model.cache.borrow_mut().insert(page, items);
                 self.select_loaded_page(page);
                 self.model.refresh_page(page);
+                // A neighbour of the current item arrived (the loupe prefetches neighbours);
+                // the current item's own page has told the listeners already.
+                if let Some(current) = self.current.get() {
+                    let on_page = page * PAGE_SIZE..(page + 1) * PAGE_SIZE;
+                    let neighbour = [current.checked_sub(1), Some(current + 1)]
+                        .into_iter()
+                        .flatten()
+                        .any(|p| on_page.contains(&p));
+                    if neighbour && !on_page.contains(&current) {
+                        self.notify_current();
+                    }
+                }
             }
             Err(error) => {
                 // Forgotten, so the page is asked for again when its rows are next shown.

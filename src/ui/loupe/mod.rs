@@ -42,6 +42,8 @@ pub struct LoupeController {
     images: RefCell<DecodedImages>,
     queue: RefCell<VecDeque<Wanted>>,
     decoding: Cell<bool>,
+    /// The image being decoded in the background now, so planning does not queue it twice.
+    in_flight: RefCell<Option<MediaId>>,
     /// The item shown and where it was, to know the direction of travel.
     shown: RefCell<Option<MediaId>>,
     last_position: Cell<Option<usize>>,
@@ -69,6 +71,7 @@ pub fn connect(
         images: RefCell::new(DecodedImages::default()),
         queue: RefCell::new(VecDeque::new()),
         decoding: Cell::new(false),
+        in_flight: RefCell::new(None),
         shown: RefCell::new(None),
         last_position: Cell::new(None),
         direction: Cell::new(1),
@@ -258,6 +261,8 @@ impl LoupeController {
             a.set_status(crate::ui::status_code(item.status));
         });
         if self.shown.borrow().as_ref() == Some(&item.id) {
+            // Still the same image; a neighbour whose page was missing may have arrived.
+            self.plan_decodes(&grid, position, &item);
             return;
         }
         if let Some(last) = self.last_position.get()
@@ -327,9 +332,13 @@ impl LoupeController {
         let keep: Vec<&MediaId> = items.iter().map(|m| &m.id).collect();
         self.images.borrow_mut().retain(&keep);
         let mut queue = self.queue.borrow_mut();
-        queue.clear();
+        // Keep a full-size load of an image still wanted (the user zoomed in).
+        queue.retain(|w| w.bound.is_none() && keep.contains(&&w.id));
         for item in &items {
-            if self.images.borrow().get(&item.id).is_some() {
+            let have = self.images.borrow().get(&item.id).is_some()
+                || self.in_flight.borrow().as_ref() == Some(&item.id)
+                || queue.iter().any(|w| w.id == item.id);
+            if have {
                 continue;
             }
             queue.push_back(Wanted {
@@ -376,6 +385,7 @@ impl LoupeController {
                             return;
                         };
                         let (db, library) = (this.db.clone(), this.library.clone());
+                        *this.in_flight.borrow_mut() = Some(wanted.id.clone());
                         drop(this);
                         let (id, bound) = (wanted.id.clone(), wanted.bound);
                         let (file_name, prepared) = runtime
@@ -383,6 +393,7 @@ impl LoupeController {
                             .await
                             .unwrap_or_else(|_| (String::new(), Err("Decoding stopped unexpectedly.".into())));
                         if let Some(this) = me.upgrade() {
+                            *this.in_flight.borrow_mut() = None;
                             this.arrived(wanted.id, file_name, prepared);
                         }
                     }
