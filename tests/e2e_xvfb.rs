@@ -121,8 +121,9 @@ fn the_real_window_opens_responds_to_keys_and_saves_its_state() {
 
     let window = xdotool(&display, &["search", "--sync", "--name", "^Distillery$"]);
     let window = window.lines().next().unwrap().to_owned();
-    // The panel area (left of the library) is painted in the panel colour once the first frame is up.
-    let panel_open = |image: &image::RgbImage| image.width() >= 960 && *image.get_pixel(44 + 100, 200) == SURFACE;
+    // The panel area (left of the library, below its form) is painted in the panel colour once
+    // the first frame is up.
+    let panel_open = |image: &image::RgbImage| image.width() >= 960 && *image.get_pixel(44 + 100, 700) == SURFACE;
     let first = wait_for(&display, &window, &shot, "the first frame", panel_open);
     assert_eq!(
         first.dimensions(),
@@ -138,13 +139,26 @@ fn the_real_window_opens_responds_to_keys_and_saves_its_state() {
     });
 
     xdotool(&display, &["windowfocus", "--sync", &window]);
+
+    // Ctrl+K, a prompt, Ctrl+Enter: the window's queue and the demo engine make an image,
+    // which lands in the library folder.
+    xdotool(&display, &["key", "ctrl+k"]);
+    xdotool(&display, &["type", "--delay", "20", "a lighthouse at dusk"]);
+    xdotool(&display, &["key", "ctrl+Return"]);
+    let originals = app.library_dir().join("originals");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while pngs_under(&originals) == 0 {
+        assert!(Instant::now() < deadline, "Generate in the window made no image");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
     xdotool(&display, &["key", "ctrl+g"]);
     wait_for(
         &display,
         &window,
         &shot,
         "Ctrl+G to hide the generation panel",
-        |image| *image.get_pixel(44 + 100, 200) == CANVAS,
+        |image| *image.get_pixel(44 + 100, 700) == CANVAS,
     );
 
     // The close button sits at the right end of the title bar.
@@ -165,9 +179,30 @@ fn the_real_window_opens_responds_to_keys_and_saves_its_state() {
     assert!(status.success(), "clean exit: {log}");
 
     let db = distillery::db::open_database(&app.db_path()).unwrap().db;
+    assert_eq!(
+        db.call_blocking(distillery::db::media::count_all).unwrap(),
+        1,
+        "one image, generated from the window"
+    );
     let state = db.call_blocking(distillery::settings::load_ui_state).unwrap();
     assert!(!state.panels.generation_open, "the hidden panel is remembered");
     assert!(state.panels.info_open);
     let window = state.window.expect("the window's size and place are saved");
     assert_eq!((window.width, window.height), (1280, 800));
+}
+
+/// PNG files anywhere under `dir` (originals are kept in year/month folders).
+fn pngs_under(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries
+        .flatten()
+        .map(|entry| {
+            let path = entry.path();
+            if path.is_dir() {
+                pngs_under(&path)
+            } else {
+                usize::from(path.extension().is_some_and(|e| e == "png"))
+            }
+        })
+        .sum()
 }

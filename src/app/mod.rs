@@ -55,6 +55,9 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
     // The queue recovers what an interrupted run left and carries on with waiting jobs. It
     // runs until the window closes (the generation panel will submit to it). Every finished
     // image refreshes the grid.
+    // Generate hands requests to the queue once it has started (recovery runs first).
+    let queue_ready = std::sync::Arc::new(std::sync::OnceLock::<crate::queue::QueueHandle>::new());
+    main.connect_generation(submit_to_queue(window, queue_ready.clone(), runtime.handle().clone()));
     let (stop_queue, queue_stopped) = tokio::sync::oneshot::channel::<()>();
     let (library_changed, library_changes) = tokio::sync::mpsc::unbounded_channel();
     main.library.follow_changes(library_changes);
@@ -62,6 +65,7 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
     runtime.spawn(async move {
         match crate::queue::QueueHandle::start(db, library, queue_engine, model_label).await {
             Ok((queue, _)) => {
+                let _ = queue_ready.set(queue.clone());
                 let forward = forward_new_media(queue.subscribe(), library_changed);
                 tokio::select! {
                     _ = queue_stopped => {}
@@ -101,4 +105,34 @@ async fn forward_new_media(
             Err(RecvError::Closed) => return,
         }
     }
+}
+
+/// The generation panel's submit: to the queue on the runtime, with a problem shown in the
+/// panel (the UI thread never waits for the queue).
+fn submit_to_queue(
+    window: &crate::ui::AppWindow,
+    queue: std::sync::Arc<std::sync::OnceLock<crate::queue::QueueHandle>>,
+    runtime: tokio::runtime::Handle,
+) -> crate::ui::generation_panel::Submit {
+    let weak = window.as_weak();
+    std::rc::Rc::new(move |request| {
+        let tell = |weak: &slint::Weak<crate::ui::AppWindow>, message: String| {
+            let _ = weak.upgrade_in_event_loop(move |window| {
+                window
+                    .global::<crate::ui::GenerationAdapter>()
+                    .set_message(message.into());
+            });
+        };
+        let Some(queue) = queue.get().cloned() else {
+            tell(&weak, "The queue is still starting; try again in a moment.".to_owned());
+            return;
+        };
+        let weak = weak.clone();
+        runtime.spawn(async move {
+            match queue.submit(request).await {
+                Ok(jobs) => tracing::info!(jobs = jobs.len(), "generation queued"),
+                Err(error) => tell(&weak, format!("The request could not be queued: {error}")),
+            }
+        });
+    })
 }

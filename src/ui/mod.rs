@@ -4,6 +4,7 @@
 pub use distillery_ui::*;
 
 mod engine_adapter;
+pub mod generation_panel;
 mod info_panel;
 mod library;
 mod loupe;
@@ -35,7 +36,15 @@ pub struct MainWindow {
     pub loupe: std::rc::Rc<LoupeController>,
 }
 
-/// Builds the main window with every adapter connected to its service.
+impl MainWindow {
+    /// Connects the generation panel's Generate to `submit` (the queue, in the app).
+    pub fn connect_generation(&self, submit: generation_panel::Submit) {
+        generation_panel::connect(&self.window, submit);
+    }
+}
+
+/// Builds the main window with every adapter connected to its service (the generation panel
+/// once there is a queue to submit to: [`MainWindow::connect_generation`]).
 pub fn build_main_window(
     db: &Database,
     library: &crate::library::LibraryRoot,

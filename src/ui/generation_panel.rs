@@ -1,0 +1,83 @@
+//! GenerationAdapter: the form of the generation panel (prompt, resolution, aspect) and the
+//! Generate action, which hands a request to whoever submits it (the queue, in the app).
+//! The form is kept after a submit, so the user can generate again or tweak and retry.
+
+use super::{AppWindow, GenerationAdapter};
+use crate::generation::{Aspect, GenerationRequest, Resolution, dimensions};
+use slint::ComponentHandle;
+use std::rc::Rc;
+
+/// Takes a checked request off the UI thread; returns at once.
+pub type Submit = Rc<dyn Fn(GenerationRequest)>;
+
+pub fn connect(window: &AppWindow, submit: Submit) {
+    let adapter = window.global::<GenerationAdapter>();
+    show_dimensions(&adapter);
+    adapter.set_prompt_blank(adapter.get_prompt().trim().is_empty());
+
+    let weak = window.as_weak();
+    adapter.on_prompt_edited(move || {
+        if let Some(window) = weak.upgrade() {
+            let adapter = window.global::<GenerationAdapter>();
+            adapter.set_prompt_blank(adapter.get_prompt().trim().is_empty());
+            adapter.set_message("".into());
+        }
+    });
+    let weak = window.as_weak();
+    adapter.on_choices_changed(move || {
+        if let Some(window) = weak.upgrade() {
+            show_dimensions(&window.global::<GenerationAdapter>());
+        }
+    });
+    let weak = window.as_weak();
+    adapter.on_generate(move || {
+        let Some(window) = weak.upgrade() else { return };
+        let adapter = window.global::<GenerationAdapter>();
+        if !adapter.get_can_generate() {
+            return;
+        }
+        let request = request_from(&adapter);
+        match request.validate() {
+            Ok(()) => {
+                adapter.set_message("".into());
+                submit(request);
+            }
+            Err(problem) => adapter.set_message(capitalised(&problem).into()),
+        }
+    });
+}
+
+/// The request the form describes now.
+pub fn request_from(adapter: &GenerationAdapter<'_>) -> GenerationRequest {
+    let (resolution, aspect) = choices(adapter);
+    let mut request = GenerationRequest::new(adapter.get_prompt().to_string());
+    request.resolution = resolution;
+    request.aspect = aspect;
+    request
+}
+
+fn choices(adapter: &GenerationAdapter<'_>) -> (Resolution, Aspect) {
+    let resolution = Resolution::ALL
+        .get(adapter.get_resolution().max(0) as usize)
+        .copied()
+        .unwrap_or_default();
+    let aspect = Aspect::ALL
+        .get(adapter.get_aspect().max(0) as usize)
+        .copied()
+        .unwrap_or_default();
+    (resolution, aspect)
+}
+
+fn show_dimensions(adapter: &GenerationAdapter<'_>) {
+    let (resolution, aspect) = choices(adapter);
+    let (width, height) = dimensions(resolution, aspect);
+    adapter.set_dimensions(crate::format::dimensions(Some(width as i32), Some(height as i32)).into());
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,144 @@
+//! The generation panel's form in Slint's testing backend: the prompt, resolution and aspect
+//! make the request Generate submits (the dimension label from the pipeline's own function),
+//! Generate is disabled with a reason while the prompt is blank or the engine is not ready,
+//! Ctrl+K focuses the prompt and Ctrl+Enter generates from it, and the form stays filled.
+
+mod common;
+
+use common::ui::{demo, open, settle};
+use distillery::generation::{Aspect, GenerationRequest, Resolution};
+use distillery::ui::{EngineAdapter, EngineState, GenerationAdapter, MainWindow};
+use i_slint_backend_testing::ElementHandle;
+use slint::ComponentHandle;
+use slint::platform::{Key, WindowEvent};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+fn element(main: &MainWindow, label: &str) -> ElementHandle {
+    ElementHandle::find_by_accessible_label(&main.window, label)
+        .next()
+        .unwrap_or_else(|| panic!("an element labelled {label:?}"))
+}
+
+fn recorded(main: &MainWindow) -> Rc<RefCell<Vec<GenerationRequest>>> {
+    let sent = Rc::new(RefCell::new(Vec::new()));
+    let into = sent.clone();
+    main.connect_generation(Rc::new(move |request| into.borrow_mut().push(request)));
+    sent
+}
+
+fn with_control(main: &MainWindow, key: impl Into<slint::SharedString>) {
+    let window = main.window.window();
+    window.dispatch_event(WindowEvent::KeyPressed {
+        text: Key::Control.into(),
+    });
+    common::ui::key(main, key);
+    window.dispatch_event(WindowEvent::KeyReleased {
+        text: Key::Control.into(),
+    });
+}
+
+#[test]
+fn the_form_makes_the_request_and_generate_says_why_it_is_disabled() {
+    common::init_testing_backend();
+    let app = demo(3);
+    let (_ctx, main) = open(&app);
+    let sent = recorded(&main);
+    let form = main.window.global::<GenerationAdapter>();
+    let engine = main.window.global::<EngineAdapter>();
+    engine.set_state(EngineState::Ready);
+    settle(&main);
+
+    let generate = element(&main, "Generate");
+    assert_eq!(form.get_dimensions(), "1024 × 1024");
+    assert!(!form.get_can_generate());
+    assert_eq!(generate.accessible_description().unwrap(), "Write a prompt first");
+    generate.invoke_accessible_default_action();
+    assert!(sent.borrow().is_empty(), "nothing is sent without a prompt");
+
+    // Only spaces is still no prompt.
+    element(&main, "Prompt").set_accessible_value("   ");
+    settle(&main);
+    assert!(!form.get_can_generate());
+
+    element(&main, "Prompt").set_accessible_value("a red fox in fresh snow");
+    element(&main, "Aspect 3:2").invoke_accessible_default_action();
+    settle(&main);
+    assert_eq!(form.get_dimensions(), "1024 × 688");
+    assert!(form.get_can_generate());
+    assert_eq!(generate.accessible_description().unwrap(), "");
+
+    // While the engine loads its model, Generate waits and says so.
+    engine.set_state(EngineState::Loading);
+    settle(&main);
+    assert!(!form.get_can_generate());
+    assert_eq!(
+        generate.accessible_description().unwrap(),
+        "The engine is loading the model…"
+    );
+    generate.invoke_accessible_default_action();
+    assert!(sent.borrow().is_empty());
+    engine.set_state(EngineState::Ready);
+
+    form.set_resolution(0);
+    form.invoke_choices_changed();
+    settle(&main);
+    assert_eq!(form.get_dimensions(), "512 × 336");
+    generate.invoke_accessible_default_action();
+    {
+        let sent = sent.borrow();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].prompt, "a red fox in fresh snow");
+        assert_eq!(sent[0].resolution, Resolution::R512);
+        assert_eq!(sent[0].aspect, Aspect::Landscape3x2);
+        assert_eq!(sent[0].count, 1);
+    }
+    assert_eq!(
+        form.get_prompt(),
+        "a red fox in fresh snow",
+        "the form stays filled to generate again"
+    );
+}
+
+#[test]
+fn ctrl_k_focuses_the_prompt_and_ctrl_enter_generates_from_it() {
+    common::init_testing_backend();
+    let app = demo(3);
+    let (_ctx, main) = open(&app);
+    let sent = recorded(&main);
+    let form = main.window.global::<GenerationAdapter>();
+    main.window.global::<EngineAdapter>().set_state(EngineState::Ready);
+    main.window
+        .global::<distillery::ui::ShellAdapter>()
+        .invoke_toggle_generation_panel();
+    settle(&main);
+    assert!(
+        !main
+            .window
+            .global::<distillery::ui::ShellAdapter>()
+            .get_generation_panel_open()
+    );
+
+    // Ctrl+K opens the panel and puts the cursor in the prompt: typed keys go there, not
+    // to culling (a "3" would rate the selected image).
+    with_control(&main, "k");
+    settle(&main);
+    assert!(
+        main.window
+            .global::<distillery::ui::ShellAdapter>()
+            .get_generation_panel_open()
+    );
+    for key in "misty harbour 3".chars() {
+        common::ui::key(&main, key.to_string());
+    }
+    settle(&main);
+    assert_eq!(form.get_prompt(), "misty harbour 3");
+    assert!(form.get_can_generate());
+
+    with_control(&main, Key::Return);
+    settle(&main);
+    let sent = sent.borrow();
+    assert_eq!(sent.len(), 1, "Ctrl+Enter generated");
+    assert_eq!(sent[0].prompt, "misty harbour 3");
+    assert_eq!(form.get_prompt(), "misty harbour 3", "no newline was typed");
+}
