@@ -58,18 +58,32 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
     // Generate hands requests to the queue once it has started (recovery runs first).
     let queue_ready = std::sync::Arc::new(std::sync::OnceLock::<crate::queue::QueueHandle>::new());
     main.connect_generation(submit_to_queue(window, queue_ready.clone(), runtime.handle().clone()));
+    main.queue
+        .set_on_action(act_on_job(queue_ready.clone(), runtime.handle().clone()));
+    // The panel's queue list follows the queue's updates (with each job's prompt).
+    let (job_updates, mut shown_updates) =
+        tokio::sync::mpsc::unbounded_channel::<crate::ui::queue_panel::PromptedUpdate>();
+    let panel = main.queue.clone();
+    let _ = slint::spawn_local(async move {
+        while let Some((update, prompt)) = shown_updates.recv().await {
+            panel.apply(&update, prompt.as_deref());
+        }
+    });
     let (stop_queue, queue_stopped) = tokio::sync::oneshot::channel::<()>();
     let (library_changed, library_changes) = tokio::sync::mpsc::unbounded_channel();
     main.library.follow_changes(library_changes);
     let (db, library, queue_engine) = (ctx.db.clone(), ctx.library.clone(), engine.clone());
+    let panel_db = ctx.db.clone();
     runtime.spawn(async move {
         match crate::queue::QueueHandle::start(db, library, queue_engine, model_label).await {
             Ok((queue, _)) => {
                 let _ = queue_ready.set(queue.clone());
                 let forward = forward_new_media(queue.subscribe(), library_changed);
+                let follow = crate::ui::queue_panel::follow(panel_db, queue.subscribe(), job_updates);
                 tokio::select! {
                     _ = queue_stopped => {}
                     () = forward => {}
+                    () = follow => {}
                 }
             }
             Err(error) => tracing::error!(%error, "the generation queue could not start"),
@@ -132,6 +146,26 @@ fn submit_to_queue(
             match queue.submit(request).await {
                 Ok(jobs) => tracing::info!(jobs = jobs.len(), "generation queued"),
                 Err(error) => tell(&weak, format!("The request could not be queued: {error}")),
+            }
+        });
+    })
+}
+
+/// Cancel and retry from the panel's queue list, on the runtime; a problem is logged (the
+/// list shows the job's state as the queue reports it).
+fn act_on_job(
+    queue: std::sync::Arc<std::sync::OnceLock<crate::queue::QueueHandle>>,
+    runtime: tokio::runtime::Handle,
+) -> crate::ui::queue_panel::OnJobAction {
+    std::rc::Rc::new(move |action, job| {
+        let Some(queue) = queue.get().cloned() else { return };
+        runtime.spawn(async move {
+            let done = match action {
+                crate::ui::queue_panel::JobAction::Cancel => queue.cancel(&job).await,
+                crate::ui::queue_panel::JobAction::Retry => queue.retry(&job).await,
+            };
+            if let Err(error) = done {
+                tracing::warn!(%error, ?action, job = %job.as_str(), "a queue action failed");
             }
         });
     })

@@ -8,6 +8,7 @@ pub mod generation_panel;
 mod info_panel;
 mod library;
 mod loupe;
+pub mod queue_panel;
 mod shell_adapter;
 mod window_geometry;
 
@@ -34,6 +35,7 @@ pub struct MainWindow {
     pub library: std::rc::Rc<LibraryController>,
     pub info: std::rc::Rc<info_panel::InfoPanel>,
     pub loupe: std::rc::Rc<LoupeController>,
+    pub queue: std::rc::Rc<queue_panel::QueuePanel>,
 }
 
 impl MainWindow {
@@ -63,10 +65,12 @@ pub fn build_main_window(
         &grid,
         view.ui_state.auto_advance,
     );
+    let queue = queue_panel::QueuePanel::connect(&window);
     Ok(MainWindow {
         window,
         library: grid,
         info,
         loupe,
+        queue,
     })
 }

@@ -1,0 +1,231 @@
+//! The generation panel's queue: the running job (phase, step bar, elapsed time), the jobs
+//! waiting (prompt, cancel) and the failed ones (error, retry, remove), kept up to date
+//! from the queue's updates. [`follow`] runs beside the queue and adds each job's prompt;
+//! [`QueuePanel::apply`] shows an update on the UI thread.
+
+use super::{AppWindow, GenerationAdapter, QueueEntry};
+use crate::db::types::{JobId, JobStatus};
+use crate::db::{Database, generations, queue};
+use crate::queue::JobUpdate;
+use slint::{ComponentHandle, ModelRc, VecModel};
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::rc::Rc;
+use std::time::Duration;
+use tokio::sync::{broadcast, mpsc};
+
+/// What the user asked of a job in the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobAction {
+    /// Cancel a waiting or running job, or remove a failed one from the list.
+    Cancel,
+    Retry,
+}
+
+pub type OnJobAction = Rc<dyn Fn(JobAction, JobId)>;
+
+/// A job update with the job's prompt (known once per job).
+pub type PromptedUpdate = (JobUpdate, Option<String>);
+
+struct Row {
+    id: JobId,
+    prompt: String,
+    status: JobStatus,
+    phase: Option<String>,
+    step: u32,
+    steps: u32,
+    elapsed: Duration,
+    error: Option<String>,
+}
+
+pub struct QueuePanel {
+    window: slint::Weak<AppWindow>,
+    rows: RefCell<Vec<Row>>,
+    on_action: RefCell<Option<OnJobAction>>,
+}
+
+impl QueuePanel {
+    pub fn connect(window: &AppWindow) -> Rc<Self> {
+        let panel = Rc::new(Self {
+            window: window.as_weak(),
+            rows: RefCell::new(Vec::new()),
+            on_action: RefCell::new(None),
+        });
+        let adapter = window.global::<GenerationAdapter>();
+        for (action, callback) in [(JobAction::Cancel, 0), (JobAction::Retry, 1)] {
+            let p = Rc::downgrade(&panel);
+            let handler = move |id: slint::SharedString| {
+                let Some(panel) = p.upgrade() else { return };
+                let id = JobId::from_string(id.as_str());
+                if action == JobAction::Cancel && panel.remove_failed(&id) {
+                    return;
+                }
+                let on_action = panel.on_action.borrow().clone();
+                if let Some(on_action) = on_action {
+                    on_action(action, id);
+                }
+            };
+            if callback == 0 {
+                adapter.on_cancel_job(handler);
+            } else {
+                adapter.on_retry_job(handler);
+            }
+        }
+        panel.show();
+        panel
+    }
+
+    /// Where cancel and retry go (the queue, in the app).
+    pub fn set_on_action(&self, on_action: OnJobAction) {
+        *self.on_action.borrow_mut() = Some(on_action);
+    }
+
+    /// Shows one update. A job seen for the first time joins the list with `prompt`; a
+    /// completed or cancelled job leaves it; a failed one stays with its error.
+    pub fn apply(&self, update: &JobUpdate, prompt: Option<&str>) {
+        let mut rows = self.rows.borrow_mut();
+        let at = rows.iter().position(|row| row.id == update.job_id);
+        match (at, update.status) {
+            (Some(at), JobStatus::Completed | JobStatus::Cancelled) => {
+                rows.remove(at);
+            }
+            (None, JobStatus::Completed | JobStatus::Cancelled) => {}
+            (at, status) => {
+                let at = at.unwrap_or_else(|| {
+                    rows.push(Row {
+                        id: update.job_id.clone(),
+                        prompt: String::new(),
+                        status,
+                        phase: None,
+                        step: 0,
+                        steps: 0,
+                        elapsed: Duration::ZERO,
+                        error: None,
+                    });
+                    rows.len() - 1
+                });
+                let row = &mut rows[at];
+                if let Some(prompt) = prompt {
+                    row.prompt = prompt.to_owned();
+                }
+                if row.status != status {
+                    row.phase = None;
+                    row.step = 0;
+                    row.steps = 0;
+                }
+                row.status = status;
+                if update.phase.is_some() {
+                    row.phase = update.phase.clone();
+                }
+                if let (Some(step), Some(steps)) = (update.step, update.total_steps) {
+                    row.step = step;
+                    row.steps = steps;
+                }
+                row.elapsed = update.elapsed;
+                row.error = update.error.clone();
+            }
+        }
+        drop(rows);
+        self.show();
+    }
+
+    /// Drops a failed job from the list (its row stays in the database's history).
+    fn remove_failed(&self, id: &JobId) -> bool {
+        let mut rows = self.rows.borrow_mut();
+        let Some(at) = rows
+            .iter()
+            .position(|row| &row.id == id && row.status == JobStatus::Failed)
+        else {
+            return false;
+        };
+        rows.remove(at);
+        drop(rows);
+        self.show();
+        true
+    }
+
+    fn show(&self) {
+        let Some(window) = self.window.upgrade() else { return };
+        let rows = self.rows.borrow();
+        let order = |status: JobStatus| match status {
+            JobStatus::Processing => 0,
+            JobStatus::Pending => 1,
+            _ => 2,
+        };
+        let mut shown: Vec<&Row> = rows.iter().collect();
+        shown.sort_by_key(|row| order(row.status));
+        let entries: Vec<QueueEntry> = shown.iter().map(|row| entry(row)).collect();
+        let waiting = rows.iter().filter(|row| row.status == JobStatus::Pending).count();
+        let adapter = window.global::<GenerationAdapter>();
+        adapter.set_queue(ModelRc::new(VecModel::from(entries)));
+        adapter.set_waiting_count(waiting as i32);
+    }
+}
+
+fn entry(row: &Row) -> QueueEntry {
+    QueueEntry {
+        id: row.id.as_str().into(),
+        prompt: row.prompt.lines().next().unwrap_or_default().into(),
+        state: match row.status {
+            JobStatus::Processing => 1,
+            JobStatus::Failed => 2,
+            _ => 0,
+        },
+        phase: row.phase.clone().unwrap_or_default().into(),
+        step: row.step as i32,
+        steps: row.steps as i32,
+        elapsed: format!("{} s", row.elapsed.as_secs()).into(),
+        error: row.error.clone().unwrap_or_default().into(),
+    }
+}
+
+/// Beside the queue (on the runtime): sends the jobs already waiting or running, then every
+/// update, each with its job's prompt the first time the job is seen.
+pub async fn follow(
+    db: Database,
+    mut updates: broadcast::Receiver<JobUpdate>,
+    out: mpsc::UnboundedSender<PromptedUpdate>,
+) {
+    let mut seen: HashSet<JobId> = HashSet::new();
+    let active = db
+        .call(|c| {
+            let jobs = queue::active(c)?;
+            jobs.into_iter()
+                .map(|job| {
+                    let prompt = generations::get(c, &job.generation_id)?.and_then(|g| g.prompt);
+                    Ok((job, prompt))
+                })
+                .collect::<Result<Vec<_>, crate::db::DbError>>()
+        })
+        .await
+        .unwrap_or_default();
+    for (job, prompt) in active {
+        seen.insert(job.id.clone());
+        if out.send((JobUpdate::new(job.id, job.status), prompt)).is_err() {
+            return;
+        }
+    }
+    loop {
+        let update = match updates.recv().await {
+            Ok(update) => update,
+            Err(broadcast::error::RecvError::Lagged(_)) => continue,
+            Err(broadcast::error::RecvError::Closed) => return,
+        };
+        let prompt = if seen.insert(update.job_id.clone()) {
+            let id = update.job_id.clone();
+            db.call(move |c| {
+                let Some(job) = queue::get(c, &id)? else {
+                    return Ok(None);
+                };
+                Ok(generations::get(c, &job.generation_id)?.and_then(|g| g.prompt))
+            })
+            .await
+            .unwrap_or_default()
+        } else {
+            None
+        };
+        if out.send((update, prompt)).is_err() {
+            return;
+        }
+    }
+}

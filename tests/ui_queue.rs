@@ -1,0 +1,152 @@
+//! The generation panel's queue list over the real queue and the simulated engine (a child
+//! process): the running job shows its phase, steps and prompt, waiting jobs are counted and
+//! listed by the first line of their prompt, Cancel reaches the queue, and finished or
+//! cancelled jobs leave the list.
+
+mod common;
+
+use common::pipeline::Pipeline;
+use distillery::db::media;
+use distillery::db::types::JobId;
+use distillery::generation::GenerationRequest;
+use distillery::ui::queue_panel::{JobAction, follow};
+use distillery::ui::{GenerationAdapter, LoadMode, MainWindow, QueueEntry, build_main_window};
+use i_slint_backend_testing::ElementHandle;
+use slint::{ComponentHandle, Model};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+fn entries(main: &MainWindow) -> Vec<QueueEntry> {
+    main.window.global::<GenerationAdapter>().get_queue().iter().collect()
+}
+
+/// Shows updates as they come until `done` holds (or fails after 20 s).
+fn pump_until(
+    main: &MainWindow,
+    updates: &mut mpsc::UnboundedReceiver<distillery::ui::queue_panel::PromptedUpdate>,
+    what: &str,
+    done: impl Fn(&[QueueEntry]) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        while let Ok((update, prompt)) = updates.try_recv() {
+            main.queue.apply(&update, prompt.as_deref());
+        }
+        if done(&entries(main)) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}: {:?}",
+            entries(main)
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn the_queue_list_follows_the_real_queue_and_cancel_reaches_it() {
+    common::init_testing_backend();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    // Slow sampling, so the running job can be watched.
+    let pipeline = runtime.block_on(Pipeline::start(&[("CN_SIM_STEP_MS", "150")]));
+    let view = pipeline.ctx.load_startup_view().unwrap();
+    let main = build_main_window(&pipeline.ctx.db, &pipeline.ctx.library, &view, LoadMode::OnDemand).unwrap();
+    main.window.show().unwrap();
+    assert!(entries(&main).is_empty(), "an empty queue lists nothing");
+
+    let asked: Rc<RefCell<Vec<(JobAction, JobId)>>> = Rc::default();
+    let record = asked.clone();
+    main.queue
+        .set_on_action(Rc::new(move |action, job| record.borrow_mut().push((action, job))));
+    let (sender, mut updates) = mpsc::unbounded_channel();
+    runtime.spawn(follow(pipeline.ctx.db.clone(), pipeline.queue.subscribe(), sender));
+
+    let first = runtime
+        .block_on(pipeline.queue.submit(GenerationRequest::new("a lighthouse at dusk")))
+        .unwrap();
+    let second = runtime
+        .block_on(
+            pipeline
+                .queue
+                .submit(GenerationRequest::new("misty harbour\nwith a second line")),
+        )
+        .unwrap();
+
+    pump_until(&main, &mut updates, "the first job sampling", |list| {
+        list.len() == 2 && list[0].state == 1 && list[0].phase == "Sampling" && list[0].step >= 1
+    });
+    let list = entries(&main);
+    assert_eq!(list[0].id, first[0].as_str());
+    assert_eq!(list[0].prompt, "a lighthouse at dusk");
+    assert_eq!(list[0].steps, 4);
+    assert_eq!((list[1].state, list[1].prompt.as_str()), (0, "misty harbour"));
+    assert_eq!(main.window.global::<GenerationAdapter>().get_waiting_count(), 1);
+
+    // Cancel the waiting job with its button: the queue is asked, and the job leaves.
+    ElementHandle::find_by_accessible_label(&main.window, "Cancel misty harbour")
+        .next()
+        .expect("a waiting job has a cancel button")
+        .invoke_accessible_default_action();
+    assert_eq!(asked.borrow().as_slice(), &[(JobAction::Cancel, second[0].clone())]);
+    assert!(runtime.block_on(pipeline.queue.cancel(&second[0])).unwrap());
+    pump_until(&main, &mut updates, "the cancelled job to leave", |list| {
+        list.iter().all(|e| e.id != second[0].as_str())
+    });
+    assert_eq!(main.window.global::<GenerationAdapter>().get_waiting_count(), 0);
+
+    pump_until(&main, &mut updates, "the first job to finish", |list| list.is_empty());
+    assert_eq!(pipeline.ctx.db.call_blocking(media::count_all).unwrap(), 1);
+    runtime.block_on(pipeline.shutdown());
+}
+
+#[test]
+fn a_failed_job_shows_its_error_and_can_be_retried_or_removed() {
+    common::init_testing_backend();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let pipeline = runtime.block_on(Pipeline::start(&[("CN_SIM_FAULT", "error_gen:GENERATION_FAILED")]));
+    let view = pipeline.ctx.load_startup_view().unwrap();
+    let main = build_main_window(&pipeline.ctx.db, &pipeline.ctx.library, &view, LoadMode::OnDemand).unwrap();
+    main.window.show().unwrap();
+    let asked: Rc<RefCell<Vec<(JobAction, JobId)>>> = Rc::default();
+    let record = asked.clone();
+    main.queue
+        .set_on_action(Rc::new(move |action, job| record.borrow_mut().push((action, job))));
+    let (sender, mut updates) = mpsc::unbounded_channel();
+    runtime.spawn(follow(pipeline.ctx.db.clone(), pipeline.queue.subscribe(), sender));
+
+    let job = runtime
+        .block_on(pipeline.queue.submit(GenerationRequest::new("neon street at night")))
+        .unwrap();
+    pump_until(&main, &mut updates, "the job to fail", |list| {
+        list.len() == 1 && list[0].state == 2
+    });
+    let failed = &entries(&main)[0];
+    assert!(!failed.error.is_empty(), "the error is shown");
+    assert_eq!(main.window.global::<GenerationAdapter>().get_waiting_count(), 0);
+
+    ElementHandle::find_by_accessible_label(&main.window, "Retry neon street at night")
+        .next()
+        .expect("a failed job has a retry button")
+        .invoke_accessible_default_action();
+    assert_eq!(asked.borrow().as_slice(), &[(JobAction::Retry, job[0].clone())]);
+
+    // Remove only drops it from the list: nothing is asked of the queue.
+    ElementHandle::find_by_accessible_label(&main.window, "Remove neon street at night")
+        .next()
+        .expect("a failed job can be removed from the list")
+        .invoke_accessible_default_action();
+    assert!(entries(&main).is_empty());
+    assert_eq!(asked.borrow().len(), 1);
+    runtime.block_on(pipeline.shutdown());
+}
