@@ -50,6 +50,13 @@ fn the_form_makes_the_request_and_generate_says_why_it_is_disabled() {
     settle(&main);
 
     let generate = element(&main, "Generate");
+    let demo_label = |main: &MainWindow| {
+        ElementHandle::find_by_accessible_label(&main.window, "Demo engine: images are simulated").count()
+    };
+    assert_eq!(demo_label(&main), 0, "a real engine has no demo label");
+    engine.set_demo(true);
+    settle(&main);
+    assert_eq!(demo_label(&main), 1, "the simulated engine is labelled as such");
     assert_eq!(form.get_dimensions(), "1024 × 1024");
     assert!(!form.get_can_generate());
     assert_eq!(generate.accessible_description().unwrap(), "Write a prompt first");

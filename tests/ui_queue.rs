@@ -88,6 +88,10 @@ fn the_queue_list_follows_the_real_queue_and_cancel_reaches_it() {
     assert_eq!(list[0].steps, 4);
     assert_eq!((list[1].state, list[1].prompt.as_str()), (0, "misty harbour"));
     assert_eq!(main.window.global::<GenerationAdapter>().get_waiting_count(), 1);
+    // The status bar shows the running job's phase and the queue's length.
+    let status_bar = |label: &str| ElementHandle::find_by_accessible_label(&main.window, label).count();
+    assert_eq!(status_bar("Generating: Sampling"), 1);
+    assert_eq!(status_bar("1 in queue"), 1);
 
     // Cancel the waiting job with its button: the queue is asked, and the job leaves.
     ElementHandle::find_by_accessible_label(&main.window, "Cancel misty harbour")
@@ -102,6 +106,8 @@ fn the_queue_list_follows_the_real_queue_and_cancel_reaches_it() {
     assert_eq!(main.window.global::<GenerationAdapter>().get_waiting_count(), 0);
 
     pump_until(&main, &mut updates, "the first job to finish", |list| list.is_empty());
+    assert_eq!(status_bar("1 in queue"), 0, "nothing waits");
+    assert_eq!(status_bar("Generating: Sampling"), 0, "nothing runs");
     assert_eq!(pipeline.ctx.db.call_blocking(media::count_all).unwrap(), 1);
     runtime.block_on(pipeline.shutdown());
 }

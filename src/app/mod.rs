@@ -43,6 +43,7 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
         crate::engine::EngineHandle::start(plan.config)
     };
     crate::ui::connect_engine_status(window, engine.status(), runtime.handle());
+    window.global::<crate::ui::EngineAdapter>().set_demo(plan.is_demo);
     let model_label = plan.initial_load.as_ref().map(|p| p.model_label()).unwrap_or_default();
     if let Some(params) = plan.initial_load {
         let loader = engine.clone();

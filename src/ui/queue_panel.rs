@@ -11,7 +11,7 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::rc::Rc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::{broadcast, mpsc};
 
 /// What the user asked of a job in the list.
@@ -35,6 +35,8 @@ struct Row {
     step: u32,
     steps: u32,
     elapsed: Duration,
+    /// When `elapsed` was reported, so the shown time keeps ticking between updates.
+    reported_at: Instant,
     error: Option<String>,
 }
 
@@ -42,6 +44,9 @@ pub struct QueuePanel {
     window: slint::Weak<AppWindow>,
     rows: RefCell<Vec<Row>>,
     on_action: RefCell<Option<OnJobAction>>,
+    /// Refreshes the running job's elapsed time every second while one runs.
+    ticker: slint::Timer,
+    me: RefCell<std::rc::Weak<QueuePanel>>,
 }
 
 impl QueuePanel {
@@ -50,7 +55,10 @@ impl QueuePanel {
             window: window.as_weak(),
             rows: RefCell::new(Vec::new()),
             on_action: RefCell::new(None),
+            ticker: slint::Timer::default(),
+            me: RefCell::new(std::rc::Weak::new()),
         });
+        *panel.me.borrow_mut() = Rc::downgrade(&panel);
         let adapter = window.global::<GenerationAdapter>();
         for (action, callback) in [(JobAction::Cancel, 0), (JobAction::Retry, 1)] {
             let p = Rc::downgrade(&panel);
@@ -100,6 +108,7 @@ impl QueuePanel {
                         step: 0,
                         steps: 0,
                         elapsed: Duration::ZERO,
+                        reported_at: Instant::now(),
                         error: None,
                     });
                     rows.len() - 1
@@ -122,11 +131,32 @@ impl QueuePanel {
                     row.steps = steps;
                 }
                 row.elapsed = update.elapsed;
+                row.reported_at = Instant::now();
                 row.error = update.error.clone();
             }
         }
+        let running = rows.iter().any(|row| row.status == JobStatus::Processing);
         drop(rows);
         self.show();
+        self.tick_while(running);
+    }
+
+    /// Keeps the shown elapsed time ticking while a job runs (updates come per step).
+    fn tick_while(&self, running: bool) {
+        if !running {
+            self.ticker.stop();
+            return;
+        }
+        if self.ticker.running() {
+            return;
+        }
+        let me = self.me.borrow().clone();
+        self.ticker
+            .start(slint::TimerMode::Repeated, Duration::from_secs(1), move || {
+                if let Some(panel) = me.upgrade() {
+                    panel.show();
+                }
+            });
     }
 
     /// Drops a failed job from the list (its row stays in the database's history).
@@ -162,6 +192,15 @@ impl QueuePanel {
     }
 }
 
+/// A running job's time: as last reported, plus the time since the report.
+fn shown_elapsed(row: &Row) -> Duration {
+    if row.status == JobStatus::Processing {
+        row.elapsed + row.reported_at.elapsed()
+    } else {
+        row.elapsed
+    }
+}
+
 fn entry(row: &Row) -> QueueEntry {
     QueueEntry {
         id: row.id.as_str().into(),
@@ -174,7 +213,7 @@ fn entry(row: &Row) -> QueueEntry {
         phase: row.phase.clone().unwrap_or_default().into(),
         step: row.step as i32,
         steps: row.steps as i32,
-        elapsed: format!("{} s", row.elapsed.as_secs()).into(),
+        elapsed: format!("{} s", shown_elapsed(row).as_secs()).into(),
         error: row.error.clone().unwrap_or_default().into(),
     }
 }
