@@ -156,3 +156,65 @@ fn a_failed_job_shows_its_error_and_can_be_retried_or_removed() {
     assert_eq!(asked.borrow().len(), 1);
     runtime.block_on(pipeline.shutdown());
 }
+
+#[test]
+fn pause_holds_waiting_jobs_and_resume_runs_them() {
+    common::init_testing_backend();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let pipeline = runtime.block_on(Pipeline::start(&[("CN_SIM_STEP_MS", "100")]));
+    let view = pipeline.ctx.load_startup_view().unwrap();
+    let main = build_main_window(&pipeline.ctx.db, &pipeline.ctx.library, &view, LoadMode::OnDemand).unwrap();
+    main.window.show().unwrap();
+    let (queue, handle) = (pipeline.queue.clone(), runtime.handle().clone());
+    main.queue.set_on_pause(Rc::new(move |paused| {
+        let queue = queue.clone();
+        handle.block_on(async move {
+            if paused {
+                queue.pause().await;
+            } else {
+                queue.resume().await;
+            }
+        });
+    }));
+    let (sender, mut updates) = mpsc::unbounded_channel();
+    runtime.spawn(follow(pipeline.ctx.db.clone(), pipeline.queue.subscribe(), sender));
+
+    runtime
+        .block_on(pipeline.queue.submit(GenerationRequest::new("first")))
+        .unwrap();
+    pump_until(&main, &mut updates, "the first job running", |list| {
+        list.len() == 1 && list[0].state == 1
+    });
+    ElementHandle::find_by_accessible_label(&main.window, "Pause queue")
+        .next()
+        .expect("the queue has a pause button")
+        .invoke_accessible_default_action();
+    assert!(main.window.global::<GenerationAdapter>().get_paused());
+    runtime
+        .block_on(pipeline.queue.submit(GenerationRequest::new("second")))
+        .unwrap();
+    pump_until(
+        &main,
+        &mut updates,
+        "the running job to finish, the new one to wait",
+        |list| list.len() == 1 && list[0].prompt == "second" && list[0].state == 0,
+    );
+    std::thread::sleep(Duration::from_millis(400));
+    pump_until(&main, &mut updates, "the paused queue to hold", |list| {
+        list.len() == 1 && list[0].state == 0
+    });
+
+    ElementHandle::find_by_accessible_label(&main.window, "Resume queue")
+        .next()
+        .expect("a paused queue has a resume button")
+        .invoke_accessible_default_action();
+    pump_until(&main, &mut updates, "the held job to run and finish", |list| {
+        list.is_empty()
+    });
+    assert_eq!(pipeline.ctx.db.call_blocking(media::count_all).unwrap(), 2);
+    runtime.block_on(pipeline.shutdown());
+}

@@ -61,6 +61,19 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
     main.connect_generation(submit_to_queue(window, queue_ready.clone(), runtime.handle().clone()));
     main.queue
         .set_on_action(act_on_job(queue_ready.clone(), runtime.handle().clone()));
+    main.queue.set_on_pause({
+        let (queue, runtime) = (queue_ready.clone(), runtime.handle().clone());
+        std::rc::Rc::new(move |paused| {
+            let Some(queue) = queue.get().cloned() else { return };
+            runtime.spawn(async move {
+                if paused {
+                    queue.pause().await;
+                } else {
+                    queue.resume().await;
+                }
+            });
+        })
+    });
     // The panel's queue list follows the queue's updates (with each job's prompt).
     let (job_updates, mut shown_updates) =
         tokio::sync::mpsc::unbounded_channel::<crate::ui::queue_panel::PromptedUpdate>();

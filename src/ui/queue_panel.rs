@@ -83,6 +83,15 @@ impl QueuePanel {
         panel
     }
 
+    /// Where Pause and Resume go (the queue, in the app): `true` pauses.
+    pub fn set_on_pause(&self, on_pause: Rc<dyn Fn(bool)>) {
+        if let Some(window) = self.window.upgrade() {
+            window
+                .global::<GenerationAdapter>()
+                .on_pause_toggled(move |paused| on_pause(paused));
+        }
+    }
+
     /// Where cancel and retry go (the queue, in the app).
     pub fn set_on_action(&self, on_action: OnJobAction) {
         *self.on_action.borrow_mut() = Some(on_action);
