@@ -46,27 +46,53 @@ fn pump_until(
     }
 }
 
-#[test]
-fn the_queue_list_follows_the_real_queue_and_cancel_reaches_it() {
+/// The real queue and the simulated engine (with `env`) on a runtime, and a window whose
+/// queue list follows them; the panel's cancel and retry are recorded in `asked`.
+struct Setup {
+    runtime: tokio::runtime::Runtime,
+    pipeline: Pipeline,
+    main: MainWindow,
+    updates: mpsc::UnboundedReceiver<distillery::ui::queue_panel::PromptedUpdate>,
+    asked: Rc<RefCell<Vec<(JobAction, JobId)>>>,
+}
+
+fn start(env: &[(&str, &str)]) -> Setup {
     common::init_testing_backend();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
-    // Slow sampling, so the running job can be watched.
-    let pipeline = runtime.block_on(Pipeline::start(&[("CN_SIM_STEP_MS", "150")]));
+    let pipeline = runtime.block_on(Pipeline::start(env));
     let view = pipeline.ctx.load_startup_view().unwrap();
     let main = build_main_window(&pipeline.ctx.db, &pipeline.ctx.library, &view, LoadMode::OnDemand).unwrap();
     main.window.show().unwrap();
-    assert!(entries(&main).is_empty(), "an empty queue lists nothing");
-
     let asked: Rc<RefCell<Vec<(JobAction, JobId)>>> = Rc::default();
     let record = asked.clone();
     main.queue
         .set_on_action(Rc::new(move |action, job| record.borrow_mut().push((action, job))));
-    let (sender, mut updates) = mpsc::unbounded_channel();
+    let (sender, updates) = mpsc::unbounded_channel();
     runtime.spawn(follow(pipeline.ctx.db.clone(), pipeline.queue.subscribe(), sender));
+    Setup {
+        runtime,
+        pipeline,
+        main,
+        updates,
+        asked,
+    }
+}
+
+#[test]
+fn the_queue_list_follows_the_real_queue_and_cancel_reaches_it() {
+    // Slow sampling, so the running job can be watched.
+    let Setup {
+        runtime,
+        pipeline,
+        main,
+        mut updates,
+        asked,
+    } = start(&[("CN_SIM_STEP_MS", "150")]);
+    assert!(entries(&main).is_empty(), "an empty queue lists nothing");
 
     let first = runtime
         .block_on(pipeline.queue.submit(GenerationRequest::new("a lighthouse at dusk")))
@@ -114,22 +140,13 @@ fn the_queue_list_follows_the_real_queue_and_cancel_reaches_it() {
 
 #[test]
 fn a_failed_job_shows_its_error_and_can_be_retried_or_removed() {
-    common::init_testing_backend();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let pipeline = runtime.block_on(Pipeline::start(&[("CN_SIM_FAULT", "error_gen:GENERATION_FAILED")]));
-    let view = pipeline.ctx.load_startup_view().unwrap();
-    let main = build_main_window(&pipeline.ctx.db, &pipeline.ctx.library, &view, LoadMode::OnDemand).unwrap();
-    main.window.show().unwrap();
-    let asked: Rc<RefCell<Vec<(JobAction, JobId)>>> = Rc::default();
-    let record = asked.clone();
-    main.queue
-        .set_on_action(Rc::new(move |action, job| record.borrow_mut().push((action, job))));
-    let (sender, mut updates) = mpsc::unbounded_channel();
-    runtime.spawn(follow(pipeline.ctx.db.clone(), pipeline.queue.subscribe(), sender));
+    let Setup {
+        runtime,
+        pipeline,
+        main,
+        mut updates,
+        asked,
+    } = start(&[("CN_SIM_FAULT", "error_gen:GENERATION_FAILED")]);
 
     let job = runtime
         .block_on(pipeline.queue.submit(GenerationRequest::new("neon street at night")))
@@ -159,16 +176,13 @@ fn a_failed_job_shows_its_error_and_can_be_retried_or_removed() {
 
 #[test]
 fn pause_holds_waiting_jobs_and_resume_runs_them() {
-    common::init_testing_backend();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let pipeline = runtime.block_on(Pipeline::start(&[("CN_SIM_STEP_MS", "100")]));
-    let view = pipeline.ctx.load_startup_view().unwrap();
-    let main = build_main_window(&pipeline.ctx.db, &pipeline.ctx.library, &view, LoadMode::OnDemand).unwrap();
-    main.window.show().unwrap();
+    let Setup {
+        runtime,
+        pipeline,
+        main,
+        mut updates,
+        ..
+    } = start(&[("CN_SIM_STEP_MS", "100")]);
     let (queue, handle) = (pipeline.queue.clone(), runtime.handle().clone());
     main.queue.set_on_pause(Rc::new(move |paused| {
         let queue = queue.clone();
@@ -180,8 +194,6 @@ fn pause_holds_waiting_jobs_and_resume_runs_them() {
             }
         });
     }));
-    let (sender, mut updates) = mpsc::unbounded_channel();
-    runtime.spawn(follow(pipeline.ctx.db.clone(), pipeline.queue.subscribe(), sender));
 
     runtime
         .block_on(pipeline.queue.submit(GenerationRequest::new("first")))
