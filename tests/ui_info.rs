@@ -142,3 +142,44 @@ fn references_lead_to_their_source_and_survive_its_deletion() {
     assert!(grid.get_notice().contains("deleted"));
     drop(app);
 }
+
+#[test]
+fn reuse_fills_the_generation_panel_with_the_images_prompt_and_size() {
+    common::init_testing_backend();
+    let (_app, ctx, main) = open_demo(12);
+    let grid = main.window.global::<LibraryAdapter>();
+    let form = main.window.global::<distillery::ui::GenerationAdapter>();
+    let shell = main.window.global::<distillery::ui::ShellAdapter>();
+    shell.invoke_toggle_generation_panel();
+    settle(&main);
+    assert!(!shell.get_generation_panel_open());
+
+    // A generated image that is not square, so the aspect has to come back too.
+    let items = newest(&ctx);
+    let index = items
+        .iter()
+        .position(|m| m.generation_id.is_some() && m.width != m.height)
+        .expect("a generated, non-square demo image");
+    let generation_id = items[index].generation_id.clone().unwrap();
+    let generation = ctx
+        .db
+        .call_blocking(move |c| generations::get(c, &generation_id))
+        .unwrap()
+        .unwrap();
+    grid.invoke_cell_pressed(index as i32, false, false);
+    settle(&main);
+
+    i_slint_backend_testing::ElementHandle::find_by_accessible_label(&main.window, "Reuse prompt and settings")
+        .next()
+        .expect("a generated image offers reuse")
+        .invoke_accessible_default_action();
+    settle(&main);
+    assert!(shell.get_generation_panel_open(), "the panel opens");
+    assert_eq!(form.get_prompt(), generation.prompt.clone().unwrap().as_str());
+    assert!(!form.get_prompt_blank());
+    assert_eq!(
+        form.get_dimensions(),
+        format!("{} × {}", generation.width.unwrap(), generation.height.unwrap()).as_str(),
+        "resolution and aspect give the image's size"
+    );
+}

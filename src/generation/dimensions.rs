@@ -82,9 +82,42 @@ pub fn dimensions(resolution: Resolution, aspect: Aspect) -> (u32, u32) {
     if w >= h { (long, short) } else { (short, long) }
 }
 
+/// The resolution and aspect that make an image of `width` × `height` (the closest ratio
+/// when it is none of the six), to reuse an earlier image's settings.
+pub fn choices_for(width: u32, height: u32) -> (Resolution, Aspect) {
+    let resolution = if width.max(height) <= 512 {
+        Resolution::R512
+    } else {
+        Resolution::R1024
+    };
+    let wanted = (width.max(1) as f64 / height.max(1) as f64).ln();
+    let distance = |aspect: &Aspect| {
+        let (w, h) = aspect.ratio();
+        ((w as f64 / h as f64).ln() - wanted).abs()
+    };
+    let aspect = Aspect::ALL
+        .into_iter()
+        .min_by(|a, b| distance(a).total_cmp(&distance(b)))
+        .unwrap_or_default();
+    (resolution, aspect)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_size_gives_back_the_choices_that_made_it() {
+        for resolution in Resolution::ALL {
+            for aspect in Aspect::ALL {
+                let (w, h) = dimensions(resolution, aspect);
+                assert_eq!(choices_for(w, h), (resolution, aspect), "{w} × {h}");
+            }
+        }
+        // Other sizes: the nearest ratio.
+        assert_eq!(choices_for(1920, 1080), (Resolution::R1024, Aspect::Wide16x9));
+        assert_eq!(choices_for(400, 500), (Resolution::R512, Aspect::Portrait4x5));
+    }
 
     #[test]
     fn all_twelve_combinations() {

@@ -5,5 +5,5 @@ pub mod dimensions;
 pub mod metadata;
 pub mod request;
 
-pub use dimensions::{Aspect, Resolution, dimensions};
+pub use dimensions::{Aspect, Resolution, choices_for, dimensions};
 pub use request::{GenerationRequest, ReferenceSource, StoredParams};

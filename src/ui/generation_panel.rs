@@ -5,12 +5,28 @@
 use super::{AppWindow, GenerationAdapter};
 use crate::generation::{Aspect, GenerationRequest, Resolution, dimensions};
 use slint::ComponentHandle;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Takes a checked request off the UI thread; returns at once.
 pub type Submit = Rc<dyn Fn(GenerationRequest)>;
 
-pub fn connect(window: &AppWindow, submit: Submit) {
+/// The form's behaviour; Generate goes to the submit set with [`GenerationPanel::set_submit`].
+pub struct GenerationPanel {
+    submit: RefCell<Option<Submit>>,
+}
+
+impl GenerationPanel {
+    /// Where Generate sends its request (the queue, in the app).
+    pub fn set_submit(&self, submit: Submit) {
+        *self.submit.borrow_mut() = Some(submit);
+    }
+}
+
+pub fn connect(window: &AppWindow) -> Rc<GenerationPanel> {
+    let panel = Rc::new(GenerationPanel {
+        submit: RefCell::new(None),
+    });
     let adapter = window.global::<GenerationAdapter>();
     show_dimensions(&adapter);
     adapter.set_prompt_blank(adapter.get_prompt().trim().is_empty());
@@ -30,21 +46,30 @@ pub fn connect(window: &AppWindow, submit: Submit) {
         }
     });
     let weak = window.as_weak();
+    let p = Rc::downgrade(&panel);
     adapter.on_generate(move || {
-        let Some(window) = weak.upgrade() else { return };
+        let (Some(window), Some(panel)) = (weak.upgrade(), p.upgrade()) else {
+            return;
+        };
         let adapter = window.global::<GenerationAdapter>();
         if !adapter.get_can_generate() {
             return;
         }
         let request = request_from(&adapter);
-        match request.validate() {
-            Ok(()) => {
+        if let Err(problem) = request.validate() {
+            adapter.set_message(capitalised(&problem).into());
+            return;
+        }
+        let submit = panel.submit.borrow().clone();
+        match submit {
+            Some(submit) => {
                 adapter.set_message("".into());
                 submit(request);
             }
-            Err(problem) => adapter.set_message(capitalised(&problem).into()),
+            None => adapter.set_message("There is no generation queue running to send this to.".into()),
         }
     });
+    panel
 }
 
 /// The request the form describes now.

@@ -27,6 +27,8 @@ pub struct InfoPanel {
     serial: Cell<u64>,
     /// The library item behind each reference thumbnail (`None`: deleted since).
     references: RefCell<Vec<Option<MediaId>>>,
+    /// The shown image's generation, for "Reuse prompt and settings".
+    generation: RefCell<Option<generations::Generation>>,
     me: RefCell<Weak<InfoPanel>>,
 }
 
@@ -58,6 +60,7 @@ pub fn connect(
         shown: RefCell::new(None),
         serial: Cell::new(0),
         references: RefCell::new(Vec::new()),
+        generation: RefCell::new(None),
         me: RefCell::new(Weak::new()),
     });
     *panel.me.borrow_mut() = Rc::downgrade(&panel);
@@ -73,6 +76,12 @@ pub fn connect(
     adapter.on_status_chosen(move |status| {
         if let Some(grid) = g.upgrade() {
             grid.set_status(status);
+        }
+    });
+    let p = Rc::downgrade(&panel);
+    adapter.on_reuse_requested(move || {
+        if let Some(panel) = p.upgrade() {
+            panel.reuse();
         }
     });
     let p = Rc::downgrade(&panel);
@@ -165,6 +174,7 @@ impl InfoPanel {
     }
 
     fn generation_arrived(&self, details: Option<GenerationDetails>) {
+        *self.generation.borrow_mut() = details.as_ref().map(|d| d.generation.clone());
         let Some(details) = details else { return };
         let g = &details.generation;
         let text = |value: Option<String>| value.unwrap_or_else(|| "—".to_owned());
@@ -189,6 +199,48 @@ impl InfoPanel {
             adapter.set_generation_time(text(g.total_time_ms.map(format::duration_ms)).into());
             adapter.set_references(ModelRc::new(VecModel::from(references)));
         });
+    }
+
+    /// Fills the generation panel with the shown image's prompt, resolution and aspect (as
+    /// the user chose them, or the nearest to its size for older rows), opens it and puts
+    /// the cursor in the prompt.
+    fn reuse(&self) {
+        let Some(generation) = self.generation.borrow().clone() else {
+            return;
+        };
+        let stored = generation
+            .params_json
+            .as_deref()
+            .and_then(|json| serde_json::from_str::<crate::generation::StoredParams>(json).ok());
+        let from_size = crate::generation::choices_for(
+            generation.width.unwrap_or(1024).max(1) as u32,
+            generation.height.unwrap_or(1024).max(1) as u32,
+        );
+        let resolution = stored
+            .as_ref()
+            .and_then(|p| crate::generation::Resolution::parse(&p.resolution.to_string()))
+            .unwrap_or(from_size.0);
+        let aspect = stored
+            .as_ref()
+            .and_then(|p| crate::generation::Aspect::parse(&p.aspect))
+            .unwrap_or(from_size.1);
+        let Some(window) = self.window.upgrade() else { return };
+        let form = window.global::<super::GenerationAdapter>();
+        let prompt = generation.prompt.unwrap_or_default();
+        form.set_prompt_blank(prompt.trim().is_empty());
+        form.set_prompt(prompt.into());
+        let resolution_index = crate::generation::Resolution::ALL.iter().position(|r| *r == resolution);
+        let aspect_index = crate::generation::Aspect::ALL.iter().position(|a| *a == aspect);
+        form.set_resolution(resolution_index.unwrap_or(1) as i32);
+        form.set_aspect(aspect_index.unwrap_or(0) as i32);
+        form.set_message("".into());
+        form.invoke_choices_changed();
+        let shell = window.global::<super::ShellAdapter>();
+        if !shell.get_generation_panel_open() {
+            shell.invoke_toggle_generation_panel();
+        }
+        form.set_focus_prompt_pending(true);
+        form.set_focus_prompt_serial(form.get_focus_prompt_serial() + 1);
     }
 
     /// A reference thumbnail was clicked: show its source in the grid, or say it is gone.

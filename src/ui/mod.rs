@@ -36,17 +36,18 @@ pub struct MainWindow {
     pub info: std::rc::Rc<info_panel::InfoPanel>,
     pub loupe: std::rc::Rc<LoupeController>,
     pub queue: std::rc::Rc<queue_panel::QueuePanel>,
+    pub generation: std::rc::Rc<generation_panel::GenerationPanel>,
 }
 
 impl MainWindow {
     /// Connects the generation panel's Generate to `submit` (the queue, in the app).
     pub fn connect_generation(&self, submit: generation_panel::Submit) {
-        generation_panel::connect(&self.window, submit);
+        self.generation.set_submit(submit);
     }
 }
 
-/// Builds the main window with every adapter connected to its service (the generation panel
-/// once there is a queue to submit to: [`MainWindow::connect_generation`]).
+/// Builds the main window with every adapter connected to its service (Generate once there
+/// is a queue to submit to: [`MainWindow::connect_generation`]).
 pub fn build_main_window(
     db: &Database,
     library: &crate::library::LibraryRoot,
@@ -66,11 +67,13 @@ pub fn build_main_window(
         view.ui_state.auto_advance,
     );
     let queue = queue_panel::QueuePanel::connect(&window);
+    let generation = generation_panel::connect(&window);
     Ok(MainWindow {
         window,
         library: grid,
         info,
         loupe,
         queue,
+        generation,
     })
 }
