@@ -30,12 +30,17 @@ fn pump_until(
     done: impl Fn(&[QueueEntry]) -> bool,
 ) {
     let deadline = Instant::now() + Duration::from_secs(20);
+    if done(&entries(main)) {
+        return;
+    }
     loop {
+        // Checked after every update, so a state that lasts one update is not missed on a
+        // slow machine that delivers many at once.
         while let Ok((update, prompt)) = updates.try_recv() {
             main.queue.apply(&update, prompt.as_deref());
-        }
-        if done(&entries(main)) {
-            return;
+            if done(&entries(main)) {
+                return;
+            }
         }
         assert!(
             Instant::now() < deadline,
