@@ -125,10 +125,7 @@ fn the_queue_list_follows_the_real_queue_and_cancel_reaches_it() {
     assert_eq!(status_bar("1 in queue"), 1);
 
     // Cancel the waiting job with its button: the queue is asked, and the job leaves.
-    ElementHandle::find_by_accessible_label(&main.window, "Cancel misty harbour")
-        .next()
-        .expect("a waiting job has a cancel button")
-        .invoke_accessible_default_action();
+    common::ui::press(&main, "Cancel misty harbour", "a waiting job has a cancel button");
     assert_eq!(asked.borrow().as_slice(), &[(JobAction::Cancel, second[0].clone())]);
     assert!(runtime.block_on(pipeline.queue.cancel(&second[0])).unwrap());
     pump_until(&main, &mut updates, "the cancelled job to leave", |list| {
@@ -163,17 +160,15 @@ fn a_failed_job_shows_its_error_and_can_be_retried_or_removed() {
     assert!(!failed.error.is_empty(), "the error is shown");
     assert_eq!(main.window.global::<GenerationAdapter>().get_waiting_count(), 0);
 
-    ElementHandle::find_by_accessible_label(&main.window, "Retry neon street at night")
-        .next()
-        .expect("a failed job has a retry button")
-        .invoke_accessible_default_action();
+    common::ui::press(&main, "Retry neon street at night", "a failed job has a retry button");
     assert_eq!(asked.borrow().as_slice(), &[(JobAction::Retry, job[0].clone())]);
 
     // Remove only drops it from the list: nothing is asked of the queue.
-    ElementHandle::find_by_accessible_label(&main.window, "Remove neon street at night")
-        .next()
-        .expect("a failed job can be removed from the list")
-        .invoke_accessible_default_action();
+    common::ui::press(
+        &main,
+        "Remove neon street at night",
+        "a failed job can be removed from the list",
+    );
     assert!(entries(&main).is_empty());
     assert_eq!(asked.borrow().len(), 1);
     runtime.block_on(pipeline.shutdown());
@@ -206,10 +201,7 @@ fn pause_holds_waiting_jobs_and_resume_runs_them() {
     pump_until(&main, &mut updates, "the first job running", |list| {
         list.len() == 1 && list[0].state == 1
     });
-    ElementHandle::find_by_accessible_label(&main.window, "Pause queue")
-        .next()
-        .expect("the queue has a pause button")
-        .invoke_accessible_default_action();
+    common::ui::press(&main, "Pause queue", "the queue has a pause button");
     assert!(main.window.global::<GenerationAdapter>().get_paused());
     runtime
         .block_on(pipeline.queue.submit(GenerationRequest::new("second")))
@@ -225,10 +217,7 @@ fn pause_holds_waiting_jobs_and_resume_runs_them() {
         list.len() == 1 && list[0].state == 0
     });
 
-    ElementHandle::find_by_accessible_label(&main.window, "Resume queue")
-        .next()
-        .expect("a paused queue has a resume button")
-        .invoke_accessible_default_action();
+    common::ui::press(&main, "Resume queue", "a paused queue has a resume button");
     pump_until(&main, &mut updates, "the held job to run and finish", |list| {
         list.is_empty()
     });

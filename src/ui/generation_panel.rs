@@ -72,6 +72,19 @@ pub fn connect(window: &AppWindow) -> Rc<GenerationPanel> {
     panel
 }
 
+/// Puts `prompt`, `resolution` and `aspect` in the form (to reuse an earlier image's
+/// settings), with everything that follows from them: the blank flag, the size label and no
+/// stale message.
+pub fn fill(adapter: &GenerationAdapter<'_>, prompt: &str, resolution: Resolution, aspect: Aspect) {
+    let index = |position: Option<usize>| position.unwrap_or(0) as i32;
+    adapter.set_prompt(prompt.into());
+    adapter.set_prompt_blank(prompt.trim().is_empty());
+    adapter.set_resolution(index(Resolution::ALL.iter().position(|r| *r == resolution)));
+    adapter.set_aspect(index(Aspect::ALL.iter().position(|a| *a == aspect)));
+    adapter.set_message("".into());
+    show_dimensions(adapter);
+}
+
 /// The request the form describes now.
 pub fn request_from(adapter: &GenerationAdapter<'_>) -> GenerationRequest {
     let (resolution, aspect) = choices(adapter);

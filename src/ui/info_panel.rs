@@ -226,15 +226,7 @@ impl InfoPanel {
             .unwrap_or(from_size.1);
         let Some(window) = self.window.upgrade() else { return };
         let form = window.global::<super::GenerationAdapter>();
-        let prompt = generation.prompt.unwrap_or_default();
-        form.set_prompt_blank(prompt.trim().is_empty());
-        form.set_prompt(prompt.into());
-        let resolution_index = crate::generation::Resolution::ALL.iter().position(|r| *r == resolution);
-        let aspect_index = crate::generation::Aspect::ALL.iter().position(|a| *a == aspect);
-        form.set_resolution(resolution_index.unwrap_or(1) as i32);
-        form.set_aspect(aspect_index.unwrap_or(0) as i32);
-        form.set_message("".into());
-        form.invoke_choices_changed();
+        super::generation_panel::fill(&form, &generation.prompt.unwrap_or_default(), resolution, aspect);
         let shell = window.global::<super::ShellAdapter>();
         if !shell.get_generation_panel_open() {
             shell.invoke_toggle_generation_panel();

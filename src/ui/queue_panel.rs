@@ -60,27 +60,27 @@ impl QueuePanel {
         });
         *panel.me.borrow_mut() = Rc::downgrade(&panel);
         let adapter = window.global::<GenerationAdapter>();
-        for (action, callback) in [(JobAction::Cancel, 0), (JobAction::Retry, 1)] {
-            let p = Rc::downgrade(&panel);
-            let handler = move |id: slint::SharedString| {
-                let Some(panel) = p.upgrade() else { return };
-                let id = JobId::from_string(id.as_str());
-                if action == JobAction::Cancel && panel.remove_failed(&id) {
-                    return;
-                }
-                let on_action = panel.on_action.borrow().clone();
-                if let Some(on_action) = on_action {
-                    on_action(action, id);
-                }
-            };
-            if callback == 0 {
-                adapter.on_cancel_job(handler);
-            } else {
-                adapter.on_retry_job(handler);
-            }
-        }
+        adapter.on_cancel_job(panel.handler(JobAction::Cancel));
+        adapter.on_retry_job(panel.handler(JobAction::Retry));
         panel.show();
         panel
+    }
+
+    /// The panel's callback for `action` on a job id. Cancel on a failed job only removes it
+    /// from the list.
+    fn handler(self: &Rc<Self>, action: JobAction) -> impl Fn(slint::SharedString) + 'static {
+        let p = Rc::downgrade(self);
+        move |id| {
+            let Some(panel) = p.upgrade() else { return };
+            let id = JobId::from_string(id.as_str());
+            if action == JobAction::Cancel && panel.remove_failed(&id) {
+                return;
+            }
+            let on_action = panel.on_action.borrow().clone();
+            if let Some(on_action) = on_action {
+                on_action(action, id);
+            }
+        }
     }
 
     /// Where Pause and Resume go (the queue, in the app): `true` pauses.

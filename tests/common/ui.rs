@@ -49,3 +49,12 @@ pub fn key(main: &MainWindow, text: impl Into<slint::SharedString>) {
         .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
     main.window.window().dispatch_event(WindowEvent::KeyReleased { text });
 }
+
+/// Presses the element labelled `label` (its default action, as a screen reader would),
+/// failing with `what` if there is none.
+pub fn press(main: &MainWindow, label: &str, what: &str) {
+    i_slint_backend_testing::ElementHandle::find_by_accessible_label(&main.window, label)
+        .next()
+        .unwrap_or_else(|| panic!("{what}: nothing labelled {label:?}"))
+        .invoke_accessible_default_action();
+}
