@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::ui::{demo, open, settle};
+use common::ui::{demo, mock_elapsed_time, open, settle};
 use distillery::app::AppContext;
 use distillery::db::media::{self, Media};
 use distillery::db::media_query::{MediaFilter, MediaSort};
@@ -18,19 +18,6 @@ use i_slint_core::lengths::LogicalPoint;
 use i_slint_core::platform::InternalEvent;
 use slint::ComponentHandle;
 use slint::platform::{Key, WindowEvent};
-
-/// Moves the testing backend's mocked clock on by `ms`, running due timers (press delays,
-/// double-tap intervals) as real time would.
-fn mock_elapsed_time(ms: u64) {
-    use i_slint_core::animations::CURRENT_ANIMATION_DRIVER;
-    let tick = CURRENT_ANIMATION_DRIVER.with(|driver| {
-        let tick = driver.current_tick() + std::time::Duration::from_millis(ms);
-        driver.update_animations(tick);
-        tick
-    });
-    i_slint_core::timers::TimerList::maybe_activate_timers(tick);
-    i_slint_core::properties::ChangeTracker::run_change_handlers();
-}
 
 fn touch(main: &MainWindow, finger: i32, (x, y): (f32, f32), phase: TouchPhase) {
     main.window

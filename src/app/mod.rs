@@ -5,6 +5,7 @@ mod context;
 pub mod demo_library;
 mod engine_setup;
 mod first_frame;
+mod pickers;
 pub mod snapshot;
 
 pub use context::{AppContext, StartupView, default_data_dir, resolve_data_dir};
@@ -58,6 +59,9 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
     // image refreshes the grid.
     // Generate hands requests to the queue once it has started (recovery runs first).
     let queue_ready = std::sync::Arc::new(std::sync::OnceLock::<crate::queue::QueueHandle>::new());
+    main.generation
+        .references
+        .set_picker(pickers::reference_images(runtime.handle().clone()));
     main.connect_generation(submit_to_queue(window, queue_ready.clone(), runtime.handle().clone()));
     main.queue
         .set_on_action(act_on_job(queue_ready.clone(), runtime.handle().clone()));

@@ -2,6 +2,7 @@
 //! Generate action, which hands a request to whoever submits it (the queue, in the app).
 //! The form is kept after a submit, so the user can generate again or tweak and retry.
 
+use super::reference_tray::ReferenceTray;
 use super::{AppWindow, GenerationAdapter};
 use crate::generation::{Aspect, GenerationRequest, Resolution, dimensions};
 use slint::ComponentHandle;
@@ -14,6 +15,7 @@ pub type Submit = Rc<dyn Fn(GenerationRequest)>;
 /// The form's behaviour; Generate goes to the submit set with [`GenerationPanel::set_submit`].
 pub struct GenerationPanel {
     submit: RefCell<Option<Submit>>,
+    pub references: Rc<ReferenceTray>,
 }
 
 impl GenerationPanel {
@@ -23,9 +25,10 @@ impl GenerationPanel {
     }
 }
 
-pub fn connect(window: &AppWindow) -> Rc<GenerationPanel> {
+pub fn connect(window: &AppWindow, references: Rc<ReferenceTray>) -> Rc<GenerationPanel> {
     let panel = Rc::new(GenerationPanel {
         submit: RefCell::new(None),
+        references,
     });
     let adapter = window.global::<GenerationAdapter>();
     show_dimensions(&adapter);
@@ -55,7 +58,8 @@ pub fn connect(window: &AppWindow) -> Rc<GenerationPanel> {
         if !adapter.get_can_generate() {
             return;
         }
-        let request = request_from(&adapter);
+        let mut request = request_from(&adapter);
+        request.references = panel.references.sources();
         if let Err(problem) = request.validate() {
             adapter.set_message(capitalised(&problem).into());
             return;
@@ -85,7 +89,15 @@ pub fn fill(adapter: &GenerationAdapter<'_>, prompt: &str, resolution: Resolutio
     show_dimensions(adapter);
 }
 
-/// The request the form describes now.
+/// Opens the generation panel if it is closed.
+pub fn open(window: &AppWindow) {
+    let shell = window.global::<super::ShellAdapter>();
+    if !shell.get_generation_panel_open() {
+        shell.invoke_toggle_generation_panel();
+    }
+}
+
+/// The request the form describes now, without its references (the tray holds them).
 pub fn request_from(adapter: &GenerationAdapter<'_>) -> GenerationRequest {
     let (resolution, aspect) = choices(adapter);
     let mut request = GenerationRequest::new(adapter.get_prompt().to_string());

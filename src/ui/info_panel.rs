@@ -21,6 +21,8 @@ pub struct InfoPanel {
     library: LibraryRoot,
     mode: LoadMode,
     grid: Weak<LibraryController>,
+    /// Where "Reuse prompt and settings" puts the references.
+    tray: Rc<super::reference_tray::ReferenceTray>,
     /// The item shown, so a refresh of the same item does not re-read its generation.
     shown: RefCell<Option<MediaId>>,
     /// Bumped per item, so a late answer for an earlier item is dropped.
@@ -50,6 +52,7 @@ pub fn connect(
     library: LibraryRoot,
     mode: LoadMode,
     grid: &Rc<LibraryController>,
+    tray: Rc<super::reference_tray::ReferenceTray>,
 ) -> Rc<InfoPanel> {
     let panel = Rc::new(InfoPanel {
         window: window.as_weak(),
@@ -57,6 +60,7 @@ pub fn connect(
         library,
         mode,
         grid: Rc::downgrade(grid),
+        tray,
         shown: RefCell::new(None),
         serial: Cell::new(0),
         references: RefCell::new(Vec::new()),
@@ -80,6 +84,13 @@ pub fn connect(
     });
     let p = Rc::downgrade(&panel);
     adapter.on_reuse_requested(move || {
+        if let Some(panel) = p.upgrade() {
+            panel.reuse();
+        }
+    });
+    // The grid's context menu: the right-clicked image is the one shown here.
+    let p = Rc::downgrade(&panel);
+    window.global::<super::LibraryAdapter>().on_reuse_requested(move || {
         if let Some(panel) = p.upgrade() {
             panel.reuse();
         }
@@ -206,6 +217,9 @@ impl InfoPanel {
     /// the cursor in the prompt.
     fn reuse(&self) {
         let Some(generation) = self.generation.borrow().clone() else {
+            if let Some(grid) = self.grid.upgrade() {
+                grid.show_notice("This image was not generated here: it has no prompt and settings to reuse.".into());
+            }
             return;
         };
         let stored = generation
@@ -227,10 +241,14 @@ impl InfoPanel {
         let Some(window) = self.window.upgrade() else { return };
         let form = window.global::<super::GenerationAdapter>();
         super::generation_panel::fill(&form, &generation.prompt.unwrap_or_default(), resolution, aspect);
-        let shell = window.global::<super::ShellAdapter>();
-        if !shell.get_generation_panel_open() {
-            shell.invoke_toggle_generation_panel();
-        }
+        let available: Vec<_> = self.references.borrow().iter().flatten().cloned().collect();
+        self.tray.replace(
+            available
+                .into_iter()
+                .map(crate::generation::ReferenceSource::Media)
+                .collect(),
+        );
+        super::generation_panel::open(&window);
         form.set_focus_prompt_pending(true);
         form.set_focus_prompt_serial(form.get_focus_prompt_serial() + 1);
     }

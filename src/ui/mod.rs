@@ -9,6 +9,8 @@ mod info_panel;
 mod library;
 mod loupe;
 pub mod queue_panel;
+mod reference_sources;
+pub mod reference_tray;
 mod shell_adapter;
 mod window_geometry;
 
@@ -57,17 +59,26 @@ pub fn build_main_window(
     let window = AppWindow::new()?;
     shell_adapter::connect(&window, db.clone(), view);
     let grid = library::connect(&window, db.clone(), library.clone(), view, mode.clone());
-    let info = info_panel::connect(&window, db.clone(), library.clone(), mode.clone(), &grid);
+    let references = reference_tray::connect(&window, db.clone(), library.clone(), mode.clone());
+    reference_sources::connect(&window, &references, &grid);
+    let info = info_panel::connect(
+        &window,
+        db.clone(),
+        library.clone(),
+        mode.clone(),
+        &grid,
+        references.clone(),
+    );
     let loupe = loupe::connect(
         &window,
         db.clone(),
         library.clone(),
-        mode,
+        mode.clone(),
         &grid,
         view.ui_state.auto_advance,
     );
     let queue = queue_panel::QueuePanel::connect(&window);
-    let generation = generation_panel::connect(&window);
+    let generation = generation_panel::connect(&window, references);
     Ok(MainWindow {
         window,
         library: grid,

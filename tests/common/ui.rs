@@ -58,3 +58,16 @@ pub fn press(main: &MainWindow, label: &str, what: &str) {
         .unwrap_or_else(|| panic!("{what}: nothing labelled {label:?}"))
         .invoke_accessible_default_action();
 }
+
+/// Moves the testing backend's mocked clock on by `ms`, running due timers (press delays,
+/// double-tap intervals) as real time would.
+pub fn mock_elapsed_time(ms: u64) {
+    use i_slint_core::animations::CURRENT_ANIMATION_DRIVER;
+    let tick = CURRENT_ANIMATION_DRIVER.with(|driver| {
+        let tick = driver.current_tick() + std::time::Duration::from_millis(ms);
+        driver.update_animations(tick);
+        tick
+    });
+    i_slint_core::timers::TimerList::maybe_activate_timers(tick);
+    i_slint_core::properties::ChangeTracker::run_change_handlers();
+}

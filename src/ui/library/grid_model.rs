@@ -8,8 +8,11 @@ use crate::db::types::MediaId;
 use crate::ui::{GridCell, GridRow, StripCell};
 use slint::{Model, ModelNotify, ModelRc, ModelTracker, VecModel};
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
+
+/// Rows whose cells are kept as live models (a few screens' worth).
+const LIVE_ROWS: usize = 48;
 
 /// What the model needs from its owner: loading pages and thumbnails in the background.
 pub trait GridLoader {
@@ -28,6 +31,10 @@ pub struct GridRowsModel {
     /// (first, end) exist.
     strip_range: Cell<(usize, usize)>,
     strip_notify: ModelNotify,
+    /// The cells of recently shown rows, updated in place: a cell whose rating, selection
+    /// or thumbnail changes keeps its element, so a press that selects it does not end the
+    /// gesture it starts (a drag to the generation panel, a double-click).
+    live_rows: RefCell<HashMap<usize, Rc<VecModel<GridCell>>>>,
 }
 
 impl GridRowsModel {
@@ -40,6 +47,7 @@ impl GridRowsModel {
             notify: ModelNotify::default(),
             strip_range: Cell::new((0, 0)),
             strip_notify: ModelNotify::default(),
+            live_rows: RefCell::new(HashMap::new()),
         })
     }
 
@@ -55,6 +63,7 @@ impl GridRowsModel {
     pub fn replace_cache(&self, cache: PageCache) {
         *self.cache.borrow_mut() = cache;
         self.selected.borrow_mut().clear();
+        self.live_rows.borrow_mut().clear();
         self.notify.reset();
         self.strip_notify.reset();
     }
@@ -62,6 +71,7 @@ impl GridRowsModel {
     pub fn set_columns(&self, columns: usize) {
         if columns.max(1) != self.columns.get() {
             self.columns.set(columns.max(1));
+            self.live_rows.borrow_mut().clear();
             self.notify.reset();
         }
     }
@@ -81,10 +91,46 @@ impl GridRowsModel {
         }
         let rows: BTreeSet<usize> = indexes.into_iter().map(|i| self.row_of(i)).collect();
         for row in rows {
-            if row < self.row_count() {
-                self.notify.row_changed(row);
+            self.refresh_row(row);
+        }
+    }
+
+    /// Brings a row up to date: in place if its cells are live, otherwise by asking Slint to
+    /// read it again.
+    fn refresh_row(&self, row: usize) {
+        if row >= self.row_count() {
+            return;
+        }
+        let live = self.live_rows.borrow().get(&row).cloned();
+        match live {
+            Some(cells) => self.update_cells(row, &cells),
+            None => self.notify.row_changed(row),
+        }
+    }
+
+    /// Sets the cells of `row` that changed.
+    fn update_cells(&self, row: usize, cells: &VecModel<GridCell>) {
+        let loader = self.loader();
+        let (first, end) = self.row_span(row);
+        if cells.row_count() != end - first {
+            let fresh: Vec<GridCell> = (first..end).map(|i| self.cell(i, loader.as_ref())).collect();
+            cells.set_vec(fresh);
+            return;
+        }
+        for (column, index) in (first..end).enumerate() {
+            let cell = self.cell(index, loader.as_ref());
+            if cells.row_data(column).as_ref() != Some(&cell) {
+                cells.set_row_data(column, cell);
             }
         }
+    }
+
+    /// The item indexes of `row`: first..end.
+    fn row_span(&self, row: usize) -> (usize, usize) {
+        let total = self.cache.borrow().len();
+        let columns = self.columns.get();
+        let first = (row * columns).min(total);
+        (first, (first + columns).min(total))
     }
 
     /// Refreshes the rows of a page that just arrived.
@@ -94,9 +140,7 @@ impl GridRowsModel {
         if first < last {
             let columns = self.columns.get();
             for row in first / columns..=(last - 1) / columns {
-                if row < self.row_count() {
-                    self.notify.row_changed(row);
-                }
+                self.refresh_row(row);
             }
             let (strip_first, strip_end) = self.strip_range.get();
             for index in first.max(strip_first)..last.min(strip_end) {
@@ -153,18 +197,26 @@ impl Model for GridRowsModel {
     }
 
     fn row_data(&self, row: usize) -> Option<GridRow> {
-        let total = self.cache.borrow().len();
-        let columns = self.columns.get();
-        let first = row * columns;
-        if first >= total {
+        let (first, end) = self.row_span(row);
+        if first >= end {
             return None;
         }
-        let loader = self.loader();
-        let cells: Vec<GridCell> = (first..(first + columns).min(total))
-            .map(|i| self.cell(i, loader.as_ref()))
-            .collect();
+        let live = self.live_rows.borrow().get(&row).cloned();
+        let cells = match live {
+            Some(cells) => {
+                self.update_cells(row, &cells);
+                cells
+            }
+            None => {
+                let loader = self.loader();
+                let cells: Vec<GridCell> = (first..end).map(|i| self.cell(i, loader.as_ref())).collect();
+                let cells = Rc::new(VecModel::from(cells));
+                self.keep_live(row, cells.clone());
+                cells
+            }
+        };
         Some(GridRow {
-            cells: ModelRc::new(VecModel::from(cells)),
+            cells: ModelRc::from(cells as Rc<dyn Model<Data = GridCell>>),
         })
     }
 
@@ -174,6 +226,20 @@ impl Model for GridRowsModel {
 }
 
 impl GridRowsModel {
+    /// Keeps `cells` as the live cells of `row`, forgetting the rows farthest from it when
+    /// there are too many (they are rebuilt if shown again).
+    fn keep_live(&self, row: usize, cells: Rc<VecModel<GridCell>>) {
+        let mut live = self.live_rows.borrow_mut();
+        live.insert(row, cells);
+        if live.len() > LIVE_ROWS {
+            let mut rows: Vec<usize> = live.keys().copied().collect();
+            rows.sort_by_key(|r| std::cmp::Reverse(r.abs_diff(row)));
+            for far in rows.into_iter().take(live.len() - LIVE_ROWS) {
+                live.remove(&far);
+            }
+        }
+    }
+
     /// Shows the items `first..=last` (and a few either side) in the film strip.
     pub fn set_strip_range(&self, first: usize, last: usize) {
         const BUFFER: usize = 8;

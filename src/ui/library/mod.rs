@@ -54,6 +54,24 @@ pub enum LoadMode {
     OnDemand,
 }
 
+impl LoadMode {
+    /// Runs `work` off the UI thread (at once, on demand) and hands its result to `done` on
+    /// the UI thread.
+    pub fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static, done: impl FnOnce(T) + 'static) {
+        match self {
+            LoadMode::OnDemand => done(work()),
+            LoadMode::Background(runtime) => {
+                let task = runtime.spawn_blocking(work);
+                let _ = slint::spawn_local(async move {
+                    if let Ok(result) = task.await {
+                        done(result);
+                    }
+                });
+            }
+        }
+    }
+}
+
 pub struct LibraryController {
     window: slint::Weak<AppWindow>,
     db: Database,

@@ -78,6 +78,22 @@ impl LibraryController {
         self.selected_ids()
     }
 
+    /// What a drag from cell `index` carries: the selection when the cell is in it (in view
+    /// order of creation), otherwise the cell's item alone.
+    pub fn drag_ids(&self, index: usize) -> Vec<MediaId> {
+        let Some(id) = self.id_at(index) else { return Vec::new() };
+        if self.selected.borrow().contains(&id) {
+            self.selected_ids()
+        } else {
+            vec![id]
+        }
+    }
+
+    /// The item the keyboard is at and the loupe shows.
+    pub fn current_id(&self) -> Option<MediaId> {
+        self.current_id.borrow().clone()
+    }
+
     /// Click: select one; Ctrl: toggle; Shift: extend from the anchor.
     pub fn press(&self, index: usize, ctrl: bool, shift: bool) {
         let Some(id) = self.id_at(index) else { return };
