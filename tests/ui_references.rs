@@ -297,3 +297,63 @@ fn reuse_brings_back_the_references_still_in_the_library() {
     }
     drop(app);
 }
+
+#[test]
+fn files_from_the_file_manager_go_where_they_are_dropped() {
+    common::init_testing_backend();
+    let app = demo(3);
+    let (_ctx, main) = open(&app);
+    let shell = main.window.global::<ShellAdapter>();
+    let files = tempfile::tempdir().unwrap();
+    let file = |name: &str| {
+        let path = files.path().join(name);
+        write_png(&path, 80, 60);
+        path
+    };
+    let (first, second, third, fourth) = (file("a.png"), file("b.png"), file("c.png"), file("d.png"));
+
+    // While files hover, both targets show.
+    main.file_drop.hovered();
+    settle(&main);
+    assert!(shell.get_files_hovering());
+    element(&main, "Import into library");
+    main.file_drop.cancelled();
+    assert!(!shell.get_files_hovering());
+
+    // No import service and no position: the files become references.
+    main.file_drop.hovered();
+    main.file_drop.dropped(first.clone());
+    assert!(!shell.get_files_hovering(), "the targets go with the drop");
+    mock_elapsed_time(300);
+    settle(&main);
+    assert_eq!(
+        main.generation.references.sources(),
+        [ReferenceSource::File(first.clone())]
+    );
+
+    let imported: Rc<RefCell<Vec<PathBuf>>> = Rc::default();
+    let into = imported.clone();
+    main.file_drop
+        .set_import(Rc::new(move |paths| into.borrow_mut().extend(paths)));
+    // Dropped on the generation panel (x 100): references, and imported as well.
+    main.file_drop.dropped(second.clone());
+    main.file_drop.dropped(third.clone());
+    main.file_drop.pointer_moved(100.0);
+    settle(&main);
+    assert_eq!(
+        main.generation.references.sources(),
+        [first, second.clone(), third.clone()]
+            .into_iter()
+            .map(ReferenceSource::File)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(*imported.borrow(), [second.clone(), third.clone()]);
+
+    // On the grid (x 800): imported only.
+    main.file_drop.dropped(fourth.clone());
+    main.file_drop.pointer_moved(800.0);
+    settle(&main);
+    assert_eq!(main.generation.references.len(), 3);
+    assert_eq!(*imported.borrow(), [second, third, fourth]);
+    drop(app);
+}

@@ -5,6 +5,7 @@ mod context;
 pub mod demo_library;
 mod engine_setup;
 mod first_frame;
+mod os_drop;
 mod pickers;
 pub mod snapshot;
 
@@ -59,6 +60,7 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
     // image refreshes the grid.
     // Generate hands requests to the queue once it has started (recovery runs first).
     let queue_ready = std::sync::Arc::new(std::sync::OnceLock::<crate::queue::QueueHandle>::new());
+    os_drop::connect(window.window(), main.file_drop.clone());
     main.generation
         .references
         .set_picker(pickers::reference_images(runtime.handle().clone()));

@@ -4,6 +4,7 @@
 pub use distillery_ui::*;
 
 mod engine_adapter;
+pub mod file_drop;
 pub mod generation_panel;
 mod info_panel;
 mod library;
@@ -39,6 +40,7 @@ pub struct MainWindow {
     pub loupe: std::rc::Rc<LoupeController>,
     pub queue: std::rc::Rc<queue_panel::QueuePanel>,
     pub generation: std::rc::Rc<generation_panel::GenerationPanel>,
+    pub file_drop: std::rc::Rc<file_drop::FileDrop>,
 }
 
 impl MainWindow {
@@ -78,6 +80,7 @@ pub fn build_main_window(
         view.ui_state.auto_advance,
     );
     let queue = queue_panel::QueuePanel::connect(&window);
+    let file_drop = file_drop::FileDrop::new(&window, &references);
     let generation = generation_panel::connect(&window, references);
     Ok(MainWindow {
         window,
@@ -86,5 +89,6 @@ pub fn build_main_window(
         loupe,
         queue,
         generation,
+        file_drop,
     })
 }
