@@ -153,9 +153,13 @@ fn a_failed_job_shows_its_error_and_can_be_retried_or_removed() {
     let job = runtime
         .block_on(pipeline.queue.submit(GenerationRequest::new("neon street at night")))
         .unwrap();
-    pump_until(&main, &mut updates, "the job to fail", |list| {
-        list.len() == 1 && list[0].state == 2
+    runtime
+        .block_on(pipeline.queue.submit(GenerationRequest::new("a second failure")))
+        .unwrap();
+    pump_until(&main, &mut updates, "both jobs to fail", |list| {
+        list.len() == 2 && list.iter().all(|e| e.state == 2)
     });
+    assert_eq!(main.window.global::<GenerationAdapter>().get_failed_count(), 2);
     let failed = &entries(&main)[0];
     assert!(!failed.error.is_empty(), "the error is shown");
     assert_eq!(main.window.global::<GenerationAdapter>().get_waiting_count(), 0);
@@ -169,8 +173,14 @@ fn a_failed_job_shows_its_error_and_can_be_retried_or_removed() {
         "Remove neon street at night",
         "a failed job can be removed from the list",
     );
-    assert!(entries(&main).is_empty());
+    assert_eq!(entries(&main).len(), 1);
     assert_eq!(asked.borrow().len(), 1);
+
+    // Clear failed empties the list of failures at once.
+    common::ui::press(&main, "Clear failed jobs", "failures can be cleared together");
+    assert!(entries(&main).is_empty());
+    assert_eq!(main.window.global::<GenerationAdapter>().get_failed_count(), 0);
+    assert_eq!(asked.borrow().len(), 1, "clearing asks nothing of the queue");
     runtime.block_on(pipeline.shutdown());
 }
 
@@ -222,5 +232,70 @@ fn pause_holds_waiting_jobs_and_resume_runs_them() {
         list.is_empty()
     });
     assert_eq!(pipeline.ctx.db.call_blocking(media::count_all).unwrap(), 2);
+    runtime.block_on(pipeline.shutdown());
+}
+
+#[test]
+fn waiting_jobs_move_sooner_or_later_and_run_in_the_new_order() {
+    let Setup {
+        runtime,
+        pipeline,
+        main,
+        mut updates,
+        asked,
+    } = start(&[]);
+    runtime.block_on(pipeline.queue.pause());
+    for prompt in ["one", "two", "three"] {
+        runtime
+            .block_on(pipeline.queue.submit(GenerationRequest::new(prompt)))
+            .unwrap();
+    }
+    pump_until(&main, &mut updates, "three waiting jobs", |list| list.len() == 3);
+    let order = |main: &MainWindow| entries(main).iter().map(|e| e.prompt.to_string()).collect::<Vec<_>>();
+    let list = entries(&main);
+    assert!(!list[0].can_move_up && list[0].can_move_down);
+    assert!(list[2].can_move_up && !list[2].can_move_down);
+
+    common::ui::press(&main, "Move three sooner", "a waiting job can move sooner");
+    assert_eq!(order(&main), ["one", "three", "two"]);
+    common::ui::press(&main, "Move three sooner", "and again");
+    assert_eq!(order(&main), ["three", "one", "two"]);
+    common::ui::press(&main, "Move one later", "a waiting job can move later");
+    assert_eq!(order(&main), ["three", "two", "one"]);
+    // The queue is asked for the same moves, in order.
+    let moves = asked.borrow().clone();
+    assert_eq!(
+        moves.iter().map(|(action, _)| *action).collect::<Vec<_>>(),
+        [JobAction::MoveUp, JobAction::MoveUp, JobAction::MoveDown]
+    );
+    for (action, job) in moves {
+        assert!(
+            runtime
+                .block_on(pipeline.queue.move_job(&job, action == JobAction::MoveUp))
+                .unwrap()
+        );
+    }
+
+    runtime.block_on(pipeline.queue.resume());
+    pump_until(&main, &mut updates, "all three to run", |list| list.is_empty());
+    let made: Vec<String> = common::rows_in_view(
+        &pipeline.ctx.db,
+        distillery::db::media_query::MediaFilter::default(),
+        distillery::db::media_query::MediaSort::OldestFirst,
+    )
+    .into_iter()
+    .map(|m| {
+        let generation = m.generation_id.unwrap();
+        pipeline
+            .ctx
+            .db
+            .call_blocking(move |c| distillery::db::generations::get(c, &generation))
+            .unwrap()
+            .unwrap()
+            .prompt
+            .unwrap()
+    })
+    .collect();
+    assert_eq!(made, ["three", "two", "one"], "the queue ran them in the order shown");
     runtime.block_on(pipeline.shutdown());
 }

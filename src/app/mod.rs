@@ -171,7 +171,7 @@ fn submit_to_queue(
     })
 }
 
-/// Cancel and retry from the panel's queue list, on the runtime; a problem is logged (the
+/// Cancel, retry and moves from the panel's queue list, on the runtime; a problem is logged (the
 /// list shows the job's state as the queue reports it).
 fn act_on_job(
     queue: std::sync::Arc<std::sync::OnceLock<crate::queue::QueueHandle>>,
@@ -183,6 +183,8 @@ fn act_on_job(
             let done = match action {
                 crate::ui::queue_panel::JobAction::Cancel => queue.cancel(&job).await,
                 crate::ui::queue_panel::JobAction::Retry => queue.retry(&job).await,
+                crate::ui::queue_panel::JobAction::MoveUp => queue.move_job(&job, true).await,
+                crate::ui::queue_panel::JobAction::MoveDown => queue.move_job(&job, false).await,
             };
             if let Err(error) = done {
                 tracing::warn!(%error, ?action, job = %job.as_str(), "a queue action failed");

@@ -1,5 +1,6 @@
 //! The generation panel's queue: the running job (phase, step bar, elapsed time), the jobs
-//! waiting (prompt, cancel) and the failed ones (error, retry, remove), kept up to date
+//! waiting (prompt, cancel, move sooner or later) and the failed ones (error, retry, remove,
+//! clear all), kept up to date
 //! from the queue's updates. [`follow`] runs beside the queue and adds each job's prompt;
 //! [`QueuePanel::apply`] shows an update on the UI thread.
 
@@ -20,6 +21,10 @@ pub enum JobAction {
     /// Cancel a waiting or running job, or remove a failed one from the list.
     Cancel,
     Retry,
+    /// A waiting job one place sooner.
+    MoveUp,
+    /// A waiting job one place later.
+    MoveDown,
 }
 
 pub type OnJobAction = Rc<dyn Fn(JobAction, JobId)>;
@@ -62,6 +67,25 @@ impl QueuePanel {
         let adapter = window.global::<GenerationAdapter>();
         adapter.on_cancel_job(panel.handler(JobAction::Cancel));
         adapter.on_retry_job(panel.handler(JobAction::Retry));
+        let p = Rc::downgrade(&panel);
+        adapter.on_move_job(move |id, up| {
+            let Some(panel) = p.upgrade() else { return };
+            let id = JobId::from_string(id.as_str());
+            if panel.move_waiting(&id, up) {
+                let action = if up { JobAction::MoveUp } else { JobAction::MoveDown };
+                let on_action = panel.on_action.borrow().clone();
+                if let Some(on_action) = on_action {
+                    on_action(action, id);
+                }
+            }
+        });
+        let p = Rc::downgrade(&panel);
+        adapter.on_clear_failed(move || {
+            if let Some(panel) = p.upgrade() {
+                panel.rows.borrow_mut().retain(|row| row.status != JobStatus::Failed);
+                panel.show();
+            }
+        });
         panel.show();
         panel
     }
@@ -168,6 +192,26 @@ impl QueuePanel {
             });
     }
 
+    /// Swaps a waiting job with the waiting job before (`up`) or after it, as the queue
+    /// does; false if there is none.
+    fn move_waiting(&self, id: &JobId, up: bool) -> bool {
+        let mut rows = self.rows.borrow_mut();
+        let waiting: Vec<usize> = (0..rows.len())
+            .filter(|&i| rows[i].status == JobStatus::Pending)
+            .collect();
+        let Some(place) = waiting.iter().position(|&i| &rows[i].id == id) else {
+            return false;
+        };
+        let other = if up { place.checked_sub(1) } else { Some(place + 1) };
+        let Some(&other) = other.and_then(|o| waiting.get(o)) else {
+            return false;
+        };
+        rows.swap(waiting[place], other);
+        drop(rows);
+        self.show();
+        true
+    }
+
     /// Drops a failed job from the list (its row stays in the database's history).
     fn remove_failed(&self, id: &JobId) -> bool {
         let mut rows = self.rows.borrow_mut();
@@ -193,11 +237,25 @@ impl QueuePanel {
         };
         let mut shown: Vec<&Row> = rows.iter().collect();
         shown.sort_by_key(|row| order(row.status));
-        let entries: Vec<QueueEntry> = shown.iter().map(|row| entry(row)).collect();
         let waiting = rows.iter().filter(|row| row.status == JobStatus::Pending).count();
+        let mut place = 0;
+        let entries: Vec<QueueEntry> = shown
+            .iter()
+            .map(|row| {
+                let mut entry = entry(row);
+                if row.status == JobStatus::Pending {
+                    entry.can_move_up = place > 0;
+                    entry.can_move_down = place + 1 < waiting;
+                    place += 1;
+                }
+                entry
+            })
+            .collect();
+        let failed = rows.iter().filter(|row| row.status == JobStatus::Failed).count();
         let adapter = window.global::<GenerationAdapter>();
         adapter.set_queue(ModelRc::new(VecModel::from(entries)));
         adapter.set_waiting_count(waiting as i32);
+        adapter.set_failed_count(failed as i32);
     }
 }
 
@@ -224,6 +282,8 @@ fn entry(row: &Row) -> QueueEntry {
         steps: row.steps as i32,
         elapsed: format!("{} s", shown_elapsed(row).as_secs()).into(),
         error: row.error.clone().unwrap_or_default().into(),
+        can_move_up: false,
+        can_move_down: false,
     }
 }
 
