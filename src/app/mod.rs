@@ -46,6 +46,13 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
     };
     crate::ui::connect_engine_status(window, engine.status(), runtime.handle());
     window.global::<crate::ui::EngineAdapter>().set_demo(plan.is_demo);
+    let (restarter, restart_runtime) = (engine.clone(), runtime.handle().clone());
+    window
+        .global::<crate::ui::EngineAdapter>()
+        .on_restart_requested(move || {
+            let engine = restarter.clone();
+            restart_runtime.spawn(async move { engine.restart().await });
+        });
     let model_label = plan.initial_load.as_ref().map(|p| p.model_label()).unwrap_or_default();
     if let Some(params) = plan.initial_load {
         let loader = engine.clone();

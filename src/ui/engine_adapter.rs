@@ -1,4 +1,5 @@
-//! EngineAdapter: the status bar's engine dot and label follow the engine manager's status.
+//! EngineAdapter: the status bar's engine dot and label follow the engine manager's status;
+//! an error shows its message on a click, with a restart.
 
 use super::{AppWindow, EngineAdapter, EngineState};
 use crate::engine::EngineStatus;
@@ -20,10 +21,20 @@ pub fn connect(window: &AppWindow, mut status: watch::Receiver<EngineStatus>, ru
     });
 }
 
-fn show(window: &AppWindow, status: &EngineStatus) {
+/// Shows `status`: the dot, a short label, and for an error its message in full.
+pub fn show(window: &AppWindow, status: &EngineStatus) {
     let adapter = window.global::<EngineAdapter>();
     adapter.set_state(state(status));
-    adapter.set_label(status.label().into());
+    match status {
+        EngineStatus::Error { message } => {
+            adapter.set_label("Engine error".into());
+            adapter.set_message(message.as_str().into());
+        }
+        _ => {
+            adapter.set_label(status.label().into());
+            adapter.set_message("".into());
+        }
+    }
 }
 
 fn state(status: &EngineStatus) -> EngineState {

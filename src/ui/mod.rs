@@ -15,7 +15,7 @@ pub mod reference_tray;
 mod shell_adapter;
 mod window_geometry;
 
-pub use engine_adapter::connect as connect_engine_status;
+pub use engine_adapter::{connect as connect_engine_status, show as show_engine_status};
 pub use library::{LibraryController, LoadMode};
 pub use loupe::{LoupeController, MAX_DECODED};
 pub use window_geometry::restore_window_geometry;

@@ -1,0 +1,80 @@
+//! The status bar's engine state over the real engine manager and the simulated engine: an
+//! engine that cannot start ends in a red "Engine error" whose message is available in full,
+//! and the status bar's Restart starts it again.
+
+mod common;
+
+use common::engine::fast_config;
+use common::ui::{demo, open, settle};
+use distillery::engine::{EngineHandle, EngineStatus};
+use distillery::ui::{EngineAdapter, EngineState, MainWindow, show_engine_status};
+use i_slint_backend_testing::ElementHandle;
+use slint::ComponentHandle;
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+
+fn wait_for(
+    runtime: &tokio::runtime::Runtime,
+    engine: &EngineHandle,
+    wanted: impl Fn(&EngineStatus) -> bool,
+) -> EngineStatus {
+    let status = runtime.block_on(engine.wait_for(Duration::from_secs(20), &wanted));
+    assert!(wanted(&status), "the engine reached {status:?}");
+    status
+}
+
+fn labelled(main: &MainWindow, label: &str) -> usize {
+    ElementHandle::find_by_accessible_label(&main.window, label).count()
+}
+
+#[test]
+fn an_engine_error_shows_its_message_and_restart_recovers() {
+    common::init_testing_backend();
+    let app = demo(2);
+    let (_ctx, main) = open(&app);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let faults = dir.path().join("faults");
+    std::fs::write(&faults, "exit_on_start:7").unwrap();
+    let config = fast_config(dir.path(), &[("CN_SIM_FAULT_FILE", faults.to_str().unwrap())]);
+    let engine = {
+        let _inside = runtime.enter();
+        EngineHandle::start(config)
+    };
+
+    let status = wait_for(&runtime, &engine, |s| matches!(s, EngineStatus::Error { .. }));
+    show_engine_status(&main.window, &status);
+    settle(&main);
+    let adapter = main.window.global::<EngineAdapter>();
+    assert_eq!(adapter.get_state(), EngineState::Error);
+    assert_eq!(adapter.get_label(), "Engine error", "the bar's label stays short");
+    assert!(adapter.get_message().contains("code 7"), "{}", adapter.get_message());
+    let label = ElementHandle::find_by_accessible_label(&main.window, "Engine status: Engine error")
+        .next()
+        .expect("the status bar names the error");
+    assert_eq!(label.accessible_description().unwrap(), adapter.get_message());
+
+    // Restart from the status bar, with the fault gone.
+    let restarts = Rc::new(Cell::new(0));
+    let (count, restarter, handle) = (restarts.clone(), engine.clone(), runtime.handle().clone());
+    adapter.on_restart_requested(move || {
+        count.set(count.get() + 1);
+        let engine = restarter.clone();
+        handle.spawn(async move { engine.restart().await });
+    });
+    std::fs::write(&faults, "").unwrap();
+    common::ui::press(&main, "Restart engine", "an engine error offers a restart");
+    assert_eq!(restarts.get(), 1);
+    let status = wait_for(&runtime, &engine, |s| *s == EngineStatus::Idle);
+    show_engine_status(&main.window, &status);
+    settle(&main);
+    assert_eq!(adapter.get_state(), EngineState::Idle);
+    assert_eq!(adapter.get_message(), "");
+    assert_eq!(labelled(&main, "Restart engine"), 0, "no restart without an error");
+    runtime.block_on(engine.shutdown());
+}
