@@ -149,3 +149,43 @@ fn ctrl_k_focuses_the_prompt_and_ctrl_enter_generates_from_it() {
     assert_eq!(sent[0].prompt, "misty harbour 3");
     assert_eq!(form.get_prompt(), "misty harbour 3", "no newline was typed");
 }
+
+#[test]
+fn the_prompt_box_resizes_by_its_grip() {
+    common::init_testing_backend();
+    let app = demo(1);
+    let (_ctx, main) = open(&app);
+    let prompt = element(&main, "Prompt");
+    let before = prompt.size().height;
+    let grip = element(&main, "Prompt height");
+    let (at, size) = (grip.absolute_position(), grip.size());
+    let start = slint::LogicalPosition::new(at.x + size.width / 2.0, at.y + size.height / 2.0);
+    let window = main.window.window();
+    window.dispatch_event(WindowEvent::PointerPressed {
+        position: start,
+        button: slint::platform::PointerEventButton::Left,
+    });
+    for step in 1..=6 {
+        window.dispatch_event(WindowEvent::PointerMoved {
+            position: slint::LogicalPosition::new(start.x, start.y + 10.0 * step as f32),
+        });
+    }
+    window.dispatch_event(WindowEvent::PointerReleased {
+        position: slint::LogicalPosition::new(start.x, start.y + 60.0),
+        button: slint::platform::PointerEventButton::Left,
+    });
+    settle(&main);
+    assert_eq!(
+        element(&main, "Prompt").size().height,
+        before + 60.0,
+        "dragged 60 px down"
+    );
+
+    // Never smaller than a few lines, also from the keyboard's decrement.
+    for _ in 0..20 {
+        element(&main, "Prompt height").invoke_accessible_decrement_action();
+    }
+    settle(&main);
+    assert_eq!(element(&main, "Prompt").size().height, 72.0);
+    drop(app);
+}
