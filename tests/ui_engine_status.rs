@@ -78,3 +78,52 @@ fn an_engine_error_shows_its_message_and_restart_recovers() {
     assert_eq!(labelled(&main, "Restart engine"), 0, "no restart without an error");
     runtime.block_on(engine.shutdown());
 }
+
+#[test]
+fn a_crash_during_a_job_turns_the_dot_red_until_the_engine_is_back_with_its_model() {
+    common::init_testing_backend();
+    let app = demo(1);
+    let (_ctx, main) = open(&app);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let faults = dir.path().join("faults");
+    std::fs::write(&faults, "crash_gen:2").unwrap();
+    let mut config = fast_config(dir.path(), &[("CN_SIM_FAULT_FILE", faults.to_str().unwrap())]);
+    // Long enough to see the recovery from here.
+    config.restart_backoff = Duration::from_millis(600);
+    let engine = {
+        let _inside = runtime.enter();
+        EngineHandle::start(config)
+    };
+    runtime.block_on(engine.load(common::engine::model())).unwrap();
+    let ready = wait_for(&runtime, &engine, EngineStatus::is_ready);
+    show_engine_status(&main.window, &ready);
+    let adapter = main.window.global::<EngineAdapter>();
+    assert_eq!(adapter.get_state(), EngineState::Ready);
+
+    let (request, _progress) = common::engine::job(dir.path(), "crashes");
+    let failed = runtime.block_on(engine.generate(request));
+    assert!(failed.is_err(), "the job fails with the crash");
+    std::fs::write(&faults, "").unwrap();
+    let recovering = wait_for(&runtime, &engine, |s| matches!(s, EngineStatus::Recovering { .. }));
+    show_engine_status(&main.window, &recovering);
+    settle(&main);
+    assert_eq!(adapter.get_state(), EngineState::Error, "red while it recovers");
+    assert!(adapter.get_label().contains("restarting"), "{}", adapter.get_label());
+    assert!(
+        adapter.get_message().contains("starting again"),
+        "{}",
+        adapter.get_message()
+    );
+
+    let back = wait_for(&runtime, &engine, EngineStatus::is_ready);
+    show_engine_status(&main.window, &back);
+    settle(&main);
+    assert_eq!(adapter.get_state(), EngineState::Ready, "green once the model is back");
+    assert_eq!(adapter.get_message(), "");
+    runtime.block_on(engine.shutdown());
+}

@@ -121,6 +121,8 @@ pub(super) struct Actor {
     stderr_tail: VecDeque<String>,
     /// Consecutive failed starts; reset once the engine is healthy again.
     failures: u32,
+    /// What the last failure was, shown while the engine recovers from it.
+    last_failure: Option<String>,
     next_id: u64,
 }
 
@@ -143,6 +145,7 @@ impl Actor {
             in_flight: None,
             stderr_tail: VecDeque::new(),
             failures: 0,
+            last_failure: None,
             next_id: 0,
         }
     }
@@ -351,14 +354,28 @@ impl Actor {
         }
     }
 
+    /// The failure being recovered from, until the engine is healthy again.
+    fn recovering_from(&self) -> Option<String> {
+        (self.failures > 0).then(|| self.last_failure.clone()).flatten()
+    }
+
     fn publish(&self) {
         let status = match &self.life {
             Life::ShutDown => EngineStatus::Stopped,
-            Life::Starting | Life::Backoff { .. } => EngineStatus::Starting,
+            Life::Starting | Life::Backoff { .. } => match self.recovering_from() {
+                Some(message) => EngineStatus::Recovering { message },
+                None => EngineStatus::Starting,
+            },
             Life::Failed { message } => EngineStatus::Error {
                 message: message.clone(),
             },
             Life::Running => match self.in_flight.as_ref().map(|f| &f.purpose) {
+                // Reloading the model after a failure is still part of the recovery.
+                Some(Purpose::Load { reply: None, .. }) if self.recovering_from().is_some() => {
+                    EngineStatus::Recovering {
+                        message: self.recovering_from().unwrap_or_default(),
+                    }
+                }
                 Some(Purpose::Load { .. }) => EngineStatus::Loading,
                 Some(Purpose::Generate { job_id, .. }) => EngineStatus::Busy {
                     job: job_id.clone(),

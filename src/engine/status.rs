@@ -13,6 +13,10 @@ pub enum EngineStatus {
     Ready { model: String },
     /// Generating the given job.
     Busy { job: String, model: String },
+    /// Failed (crashed, hung, or would not start) and starting again by itself; `message`
+    /// says what went wrong. Ends when the engine is healthy again (with its model, if it
+    /// had one), or in `Error` after too many attempts.
+    Recovering { message: String },
     /// Failed and not recovering by itself.
     Error { message: String },
 }
@@ -27,6 +31,7 @@ impl EngineStatus {
             EngineStatus::Loading => "Loading model…".to_owned(),
             EngineStatus::Ready { model } => format!("Model loaded: {model}"),
             EngineStatus::Busy { model, .. } => format!("Generating with {model}"),
+            EngineStatus::Recovering { message } => format!("Engine error, restarting: {message}"),
             EngineStatus::Error { message } => format!("Engine error: {message}"),
         }
     }

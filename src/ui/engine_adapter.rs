@@ -28,7 +28,11 @@ pub fn show(window: &AppWindow, status: &EngineStatus) {
     match status {
         EngineStatus::Error { message } => {
             adapter.set_label("Engine error".into());
-            adapter.set_message(message.as_str().into());
+            adapter.set_message(sentence(message).into());
+        }
+        EngineStatus::Recovering { message } => {
+            adapter.set_label("Engine error — restarting…".into());
+            adapter.set_message(format!("{} The engine is starting again.", sentence(message)).into());
         }
         _ => {
             adapter.set_label(status.label().into());
@@ -44,6 +48,19 @@ fn state(status: &EngineStatus) -> EngineState {
         EngineStatus::Idle => EngineState::Idle,
         EngineStatus::Loading => EngineState::Loading,
         EngineStatus::Ready { .. } | EngineStatus::Busy { .. } => EngineState::Ready,
-        EngineStatus::Error { .. } => EngineState::Error,
+        EngineStatus::Recovering { .. } | EngineStatus::Error { .. } => EngineState::Error,
     }
+}
+
+/// `text` as a sentence: a capital first letter and a full stop.
+fn sentence(text: &str) -> String {
+    let mut chars = text.trim().chars();
+    let mut out: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => return String::new(),
+    };
+    if !out.ends_with(['.', '!', '?', ')']) {
+        out.push('.');
+    }
+    out
 }

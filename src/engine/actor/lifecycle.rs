@@ -61,6 +61,7 @@ impl Actor {
     pub(super) fn crashed(&mut self, error: EngineError) {
         tracing::warn!(%error, "engine failure");
         let message = error.to_string();
+        self.last_failure = message.lines().next().map(str::to_owned);
         self.fail_in_flight(error);
         self.process = None;
         self.model = None;
