@@ -6,50 +6,18 @@
 mod common;
 
 use common::pipeline::Pipeline;
+use common::ui::{entries, pump_until};
 use distillery::db::media;
 use distillery::db::types::JobId;
 use distillery::generation::GenerationRequest;
 use distillery::ui::queue_panel::{JobAction, follow};
-use distillery::ui::{GenerationAdapter, LoadMode, MainWindow, QueueEntry, build_main_window};
+use distillery::ui::{GenerationAdapter, LoadMode, MainWindow, build_main_window};
 use i_slint_backend_testing::ElementHandle;
-use slint::{ComponentHandle, Model};
+use slint::ComponentHandle;
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::mpsc;
-
-fn entries(main: &MainWindow) -> Vec<QueueEntry> {
-    main.window.global::<GenerationAdapter>().get_queue().iter().collect()
-}
-
-/// Shows updates as they come until `done` holds (or fails after 20 s).
-fn pump_until(
-    main: &MainWindow,
-    updates: &mut mpsc::UnboundedReceiver<distillery::ui::queue_panel::PromptedUpdate>,
-    what: &str,
-    done: impl Fn(&[QueueEntry]) -> bool,
-) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    if done(&entries(main)) {
-        return;
-    }
-    loop {
-        // Checked after every update, so a state that lasts one update is not missed on a
-        // slow machine that delivers many at once.
-        while let Ok((update, prompt)) = updates.try_recv() {
-            main.queue.apply(&update, prompt.as_deref());
-            if done(&entries(main)) {
-                return;
-            }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}: {:?}",
-            entries(main)
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
 
 /// The real queue and the simulated engine (with `env`) on a runtime, and a window whose
 /// queue list follows them; the panel's cancel and retry are recorded in `asked`.

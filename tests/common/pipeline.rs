@@ -98,6 +98,19 @@ impl Pipeline {
         done
     }
 
+    /// Waits for the next image stored by the queue; returns its id.
+    pub async fn updates_until_media(&mut self) -> distillery::db::types::MediaId {
+        loop {
+            let update = tokio::time::timeout(Duration::from_secs(20), self.updates.recv())
+                .await
+                .expect("an image in time")
+                .expect("the queue is alive");
+            if let Some((media_id, _)) = update.media {
+                return media_id;
+            }
+        }
+    }
+
     /// Waits until `job` reports processing.
     pub async fn wait_processing(&mut self, job: &JobId) {
         loop {

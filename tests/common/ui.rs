@@ -71,3 +71,42 @@ pub fn mock_elapsed_time(ms: u64) {
     i_slint_core::timers::TimerList::maybe_activate_timers(tick);
     i_slint_core::properties::ChangeTracker::run_change_handlers();
 }
+
+/// The generation panel's queue list as shown.
+pub fn entries(main: &MainWindow) -> Vec<distillery::ui::QueueEntry> {
+    use slint::Model;
+    main.window
+        .global::<distillery::ui::GenerationAdapter>()
+        .get_queue()
+        .iter()
+        .collect()
+}
+
+/// Shows updates as they come until `done` holds (or fails after 20 s).
+pub fn pump_until(
+    main: &MainWindow,
+    updates: &mut tokio::sync::mpsc::UnboundedReceiver<distillery::ui::queue_panel::PromptedUpdate>,
+    what: &str,
+    done: impl Fn(&[distillery::ui::QueueEntry]) -> bool,
+) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    if done(&entries(main)) {
+        return;
+    }
+    loop {
+        // Checked after every update, so a state that lasts one update is not missed on a
+        // slow machine that delivers many at once.
+        while let Ok((update, prompt)) = updates.try_recv() {
+            main.queue.apply(&update, prompt.as_deref());
+            if done(&entries(main)) {
+                return;
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}: {:?}",
+            entries(main)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}

@@ -5,6 +5,8 @@
 //! every way the real engine can (`CN_SIM_FAULT`). See ENGINE_PROTOCOL.md, section 4.
 //! One addition for benchmarks: with `CN_SIM_STAMP=1`, sampling progress events carry
 //! `message: "sent_ns=<unix time in ns>"` so the app's delivery latency can be measured.
+//! And one for tests: with `CN_SIM_REQUEST_LOG=<file>`, every command line received is
+//! appended to that file, so a test can check what the app asked for.
 
 mod commands;
 mod faults;
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
     let stdin = std::io::stdin();
     let mut reader = stdin.lock();
     let mut raw = Vec::new();
+    let request_log = std::env::var_os("CN_SIM_REQUEST_LOG").map(std::path::PathBuf::from);
     loop {
         raw.clear();
         match reader.read_until(b'\n', &mut raw) {
@@ -39,6 +42,9 @@ fn main() -> ExitCode {
         if line.trim().is_empty() {
             continue;
         }
+        if let Some(path) = &request_log {
+            log_request(path, line.trim());
+        }
         faults.refresh();
         if engine.handle_line(line.trim(), &faults) == commands::Next::Quit {
             return ExitCode::SUCCESS;
@@ -47,4 +53,17 @@ fn main() -> ExitCode {
     // Like the real engine: stdin closed, finish and exit cleanly.
     wire::log("INFO", "stdin closed, exiting");
     ExitCode::SUCCESS
+}
+
+/// Appends one received command line to the request log (a test's record).
+fn log_request(path: &std::path::Path, line: &str) {
+    use std::io::Write;
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut file| writeln!(file, "{line}"));
+    if let Err(error) = written {
+        wire::log("WARN", &format!("cannot write the request log: {error}"));
+    }
 }
