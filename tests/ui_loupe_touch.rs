@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::ui::{demo, mock_elapsed_time, open, settle};
+use common::ui::{demo, mock_elapsed_time, open, settle, touch};
 use distillery::app::AppContext;
 use distillery::db::media::{self, Media};
 use distillery::db::media_query::{MediaFilter, MediaSort};
@@ -14,20 +14,8 @@ use distillery::db::types::{CullStatus, Rating};
 use distillery::ui::{LoupeAdapter, MainWindow};
 use i_slint_backend_testing::ElementHandle;
 use i_slint_core::input::TouchPhase;
-use i_slint_core::lengths::LogicalPoint;
-use i_slint_core::platform::InternalEvent;
 use slint::ComponentHandle;
-use slint::platform::{Key, WindowEvent};
-
-fn touch(main: &MainWindow, finger: i32, (x, y): (f32, f32), phase: TouchPhase) {
-    main.window
-        .window()
-        .dispatch_event(WindowEvent::internal(InternalEvent::Touch {
-            id: finger,
-            position: LogicalPoint::new(x, y),
-            phase,
-        }));
-}
+use slint::platform::Key;
 
 /// One finger from `from` to `to` in a few steps, then lifted.
 fn drag(main: &MainWindow, from: (f32, f32), to: (f32, f32)) {

@@ -78,6 +78,19 @@ fn library_images_become_references_from_the_menu_the_loupe_and_a_drag() {
     grid.invoke_use_as_reference_requested();
     assert_eq!(main.generation.references.len(), 1);
 
+    // R from the keyboard adds the selection.
+    grid.invoke_cell_pressed(3, false, false);
+    grid.invoke_cell_pressed(4, true, false);
+    common::ui::key(&main, "r");
+    assert_eq!(
+        main.generation.references.sources(),
+        media_sources(&[&items[2].id, &items[3].id, &items[4].id])
+    );
+    for _ in 0..2 {
+        press(&main, "Remove reference 2", "the tiles added by R");
+    }
+    assert_eq!(main.generation.references.len(), 1);
+
     // The loupe's button adds the image it shows.
     grid.invoke_cell_pressed(5, false, false);
     grid.invoke_cell_activated(5);
@@ -127,6 +140,32 @@ fn library_images_become_references_from_the_menu_the_loupe_and_a_drag() {
         "the dragged thumbnail joins the references"
     );
     assert_eq!(tiles(&main).len(), 3);
+
+    // The same with a finger: a thumbnail pulled sideways onto the drop zone.
+    use i_slint_core::input::TouchPhase;
+    let cell = centre(&element(&main, "Image 2"));
+    let zone = centre(&element(&main, "Add reference images"));
+    common::ui::touch(&main, 0, (cell.x, cell.y), TouchPhase::Started);
+    mock_elapsed_time(150);
+    for step in 1..=10 {
+        common::ui::touch(&main, 0, (cell.x - 4.0 * step as f32, cell.y), TouchPhase::Moved);
+    }
+    for step in 1..=10 {
+        let t = step as f32 / 10.0;
+        let at = (
+            cell.x - 40.0 + (zone.x - cell.x + 40.0) * t,
+            cell.y + (zone.y - cell.y) * t,
+        );
+        common::ui::touch(&main, 0, at, TouchPhase::Moved);
+    }
+    common::ui::touch(&main, 0, (zone.x, zone.y), TouchPhase::Ended);
+    settle(&main);
+    assert_eq!(
+        main.generation.references.sources(),
+        media_sources(&[&items[2].id, &items[5].id, &items[0].id, &items[1].id]),
+        "a finger drags a thumbnail too"
+    );
+    press(&main, "Remove reference 4", "the tile added by touch");
 
     // Removing the first keeps the others in order; Generate sends them.
     press(&main, "Remove reference 1", "the first tile");

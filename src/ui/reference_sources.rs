@@ -28,7 +28,7 @@ pub fn connect(window: &AppWindow, tray: &Rc<ReferenceTray>, grid: &Rc<LibraryCo
     let (weak, t, g) = (window.as_weak(), Rc::downgrade(tray), Rc::downgrade(grid));
     library.on_use_as_reference_requested(move || {
         if let (Some(window), Some(tray), Some(grid)) = (weak.upgrade(), t.upgrade(), g.upgrade()) {
-            add(&window, &tray, grid.selection());
+            add(&window, &tray, grid.selection_in_view_order());
         }
     });
     let (weak, t, g) = (window.as_weak(), Rc::downgrade(tray), Rc::downgrade(grid));

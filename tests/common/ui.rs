@@ -110,3 +110,15 @@ pub fn pump_until(
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
+
+/// One touch event of finger `finger` at (x, y).
+pub fn touch(main: &MainWindow, finger: i32, (x, y): (f32, f32), phase: i_slint_core::input::TouchPhase) {
+    use i_slint_core::platform::InternalEvent;
+    main.window
+        .window()
+        .dispatch_event(slint::platform::WindowEvent::internal(InternalEvent::Touch {
+            id: finger,
+            position: i_slint_core::lengths::LogicalPoint::new(x, y),
+            phase,
+        }));
+}

@@ -78,15 +78,23 @@ impl LibraryController {
         self.selected_ids()
     }
 
-    /// What a drag from cell `index` carries: the selection when the cell is in it (in view
-    /// order of creation), otherwise the cell's item alone.
+    /// What a drag from cell `index` carries: the selection when the cell is in it, otherwise
+    /// the cell's item alone.
     pub fn drag_ids(&self, index: usize) -> Vec<MediaId> {
         let Some(id) = self.id_at(index) else { return Vec::new() };
         if self.selected.borrow().contains(&id) {
-            self.selected_ids()
+            self.selection_in_view_order()
         } else {
             vec![id]
         }
+    }
+
+    /// The selected items in the order the view shows them (those not loaded last).
+    pub fn selection_in_view_order(&self) -> Vec<MediaId> {
+        let cache = self.model.cache.borrow();
+        let mut ids = self.selected_ids();
+        ids.sort_by_key(|id| cache.position_of(id).unwrap_or(usize::MAX));
+        ids
     }
 
     /// The item the keyboard is at and the loupe shows.
