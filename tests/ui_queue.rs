@@ -105,6 +105,25 @@ fn the_queue_list_follows_the_real_queue_and_cancel_reaches_it() {
     assert_eq!(status_bar("1 in queue"), 0, "nothing waits");
     assert_eq!(status_bar("Generating: Sampling"), 0, "nothing runs");
     assert_eq!(pipeline.ctx.db.call_blocking(media::count_all).unwrap(), 1);
+
+    // The status bar's history names the finished image and shows it in the library.
+    let form = main.window.global::<GenerationAdapter>();
+    let history: Vec<_> = slint::Model::iter(&form.get_history()).collect();
+    assert_eq!(history.len(), 1, "the cancelled job is not in the history");
+    assert_eq!(history[0].prompt, "a lighthouse at dusk");
+    assert!(history[0].took.ends_with(" s"));
+    let last = ElementHandle::find_by_accessible_label(&main.window, "Recent images")
+        .next()
+        .expect("the status bar shows the last image");
+    assert!(
+        last.accessible_description()
+            .unwrap()
+            .starts_with("Last: a lighthouse at dusk")
+    );
+    main.library.refresh();
+    common::ui::settle(&main);
+    form.invoke_history_clicked(history[0].media_id.clone());
+    assert_eq!(main.library.selection()[0].as_str(), history[0].media_id.as_str());
     runtime.block_on(pipeline.shutdown());
 }
 

@@ -80,6 +80,13 @@ pub fn build_main_window(
         view.ui_state.auto_advance,
     );
     let queue = queue_panel::QueuePanel::connect(&window);
+    // The status bar's history shows a finished image in the library.
+    let g = std::rc::Rc::downgrade(&grid);
+    window.global::<GenerationAdapter>().on_history_clicked(move |id| {
+        if let Some(grid) = g.upgrade() {
+            grid.go_to(crate::db::types::MediaId::from_string(id.as_str()));
+        }
+    });
     let file_drop = file_drop::FileDrop::new(&window, &references);
     let generation = generation_panel::connect(&window, references);
     Ok(MainWindow {

@@ -4,13 +4,13 @@
 //! from the queue's updates. [`follow`] runs beside the queue and adds each job's prompt;
 //! [`QueuePanel::apply`] shows an update on the UI thread.
 
-use super::{AppWindow, GenerationAdapter, QueueEntry};
+use super::{AppWindow, FinishedEntry, GenerationAdapter, QueueEntry};
 use crate::db::types::{JobId, JobStatus};
 use crate::db::{Database, generations, queue};
 use crate::queue::JobUpdate;
 use slint::{ComponentHandle, ModelRc, VecModel};
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 use tokio::sync::{broadcast, mpsc};
@@ -28,6 +28,9 @@ pub enum JobAction {
 }
 
 pub type OnJobAction = Rc<dyn Fn(JobAction, JobId)>;
+
+/// How many finished images the status bar's history lists.
+const HISTORY: usize = 8;
 
 /// A job update with the job's prompt (known once per job).
 pub type PromptedUpdate = (JobUpdate, Option<String>);
@@ -48,6 +51,8 @@ struct Row {
 pub struct QueuePanel {
     window: slint::Weak<AppWindow>,
     rows: RefCell<Vec<Row>>,
+    /// Finished images, newest first.
+    history: RefCell<VecDeque<FinishedEntry>>,
     on_action: RefCell<Option<OnJobAction>>,
     /// Refreshes the running job's elapsed time every second while one runs.
     ticker: slint::Timer,
@@ -59,6 +64,7 @@ impl QueuePanel {
         let panel = Rc::new(Self {
             window: window.as_weak(),
             rows: RefCell::new(Vec::new()),
+            history: RefCell::new(VecDeque::new()),
             on_action: RefCell::new(None),
             ticker: slint::Timer::default(),
             me: RefCell::new(std::rc::Weak::new()),
@@ -128,7 +134,10 @@ impl QueuePanel {
         let at = rows.iter().position(|row| row.id == update.job_id);
         match (at, update.status) {
             (Some(at), JobStatus::Completed | JobStatus::Cancelled) => {
-                rows.remove(at);
+                let row = rows.remove(at);
+                if let Some((media, _)) = &update.media {
+                    self.remember_finished(media, &row.prompt, update.elapsed);
+                }
             }
             (None, JobStatus::Completed | JobStatus::Cancelled) => {}
             (at, status) => {
@@ -172,6 +181,17 @@ impl QueuePanel {
         drop(rows);
         self.show();
         self.tick_while(running);
+    }
+
+    /// Adds a finished image to the history (newest first, a few at most).
+    fn remember_finished(&self, media: &crate::db::types::MediaId, prompt: &str, took: Duration) {
+        let mut history = self.history.borrow_mut();
+        history.push_front(FinishedEntry {
+            media_id: media.as_str().into(),
+            prompt: prompt.lines().next().unwrap_or_default().into(),
+            took: format!("{:.1} s", took.as_secs_f64()).into(),
+        });
+        history.truncate(HISTORY);
     }
 
     /// Keeps the shown elapsed time ticking while a job runs (updates come per step).
@@ -256,6 +276,8 @@ impl QueuePanel {
         adapter.set_queue(ModelRc::new(VecModel::from(entries)));
         adapter.set_waiting_count(waiting as i32);
         adapter.set_failed_count(failed as i32);
+        let history: Vec<FinishedEntry> = self.history.borrow().iter().cloned().collect();
+        adapter.set_history(ModelRc::new(VecModel::from(history)));
     }
 }
 
