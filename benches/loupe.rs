@@ -64,6 +64,7 @@ fn add_large_jpeg(ctx: &AppContext, dir: &Path) -> PathBuf {
         file_size: Some(bytes.len() as i64),
         generation_id: None,
         created_at: Timestamp::parse("2099-01-01T00:00:00.000Z").unwrap(),
+        content_hash: None,
     };
     ctx.db.call_blocking(move |c| media::insert(c, &item)).unwrap();
     path

@@ -47,6 +47,9 @@ pub enum Command {
     Generate(GenerateArgs),
     /// List the generation queue, or cancel a job.
     Queue(QueueArgs),
+    /// Copy images (files or whole folders) into the library; prints "MEDIA_ID<TAB>PATH" per
+    /// imported image and a summary, and exits with 1 if any file could not be imported.
+    Import(ImportArgs),
     /// Fill the library with N synthetic items (for trying the app and for benchmarks).
     DemoLibrary(DemoLibraryArgs),
 }
@@ -83,6 +86,17 @@ pub struct GenerateArgs {
     /// Seed of the first image (the others count up from it). Random when not given.
     #[arg(long, value_parser = clap::value_parser!(i64).range(0..=0x7FFF_FFFF))]
     pub seed: Option<i64>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// Image files or folders (folders are walked recursively).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Files imported at once (default: the number of cores, at most 4).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=16))]
+    pub threads: Option<u32>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -11,6 +11,7 @@ pub mod db;
 pub mod engine;
 pub mod format;
 pub mod generation;
+pub mod import;
 pub mod library;
 pub mod logging;
 pub mod queue;

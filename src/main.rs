@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Some(Command::Snapshot(args)) => app::snapshot::run(&cli.global, args, started),
         Some(Command::Generate(args)) => app::commands::generate(&cli.global, args),
         Some(Command::Queue(args)) => app::commands::queue(&cli.global, args),
+        Some(Command::Import(args)) => app::import::run(&cli.global, args),
         Some(Command::DemoLibrary(args)) => app::demo_library::run(&cli.global, args),
     };
     match result {

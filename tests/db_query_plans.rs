@@ -43,6 +43,7 @@ fn seeded(n: usize) -> (tempfile::TempDir, Database) {
                     file_size: Some(1000),
                     generation_id: None,
                     created_at: Timestamp::parse(&created).unwrap(),
+                    content_hash: None,
                     id: id.clone(),
                 };
                 media::insert(c, &item)?;

@@ -21,6 +21,7 @@ fn new_media(origin: Origin, generation: Option<GenerationId>) -> NewMedia {
         file_size: Some(123_456),
         generation_id: generation,
         created_at: Timestamp::now(),
+        content_hash: None,
         id,
     }
 }

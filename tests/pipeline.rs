@@ -153,7 +153,7 @@ async fn bad_references_are_refused_at_submit_naming_the_file() {
     let missing = dir.join("missing.png");
 
     for (path, words) in [
-        (&corrupt, "damaged"),
+        (&corrupt, "incomplete"),
         (&text, "not an image"),
         (&bomb, "too large"),
         (&missing, "does not exist"),

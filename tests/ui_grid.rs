@@ -151,6 +151,7 @@ fn add_item_like(ctx: &AppContext, like: &distillery::db::media::Media) -> Media
         file_size: like.file_size,
         generation_id: None,
         created_at: Timestamp::now(),
+        content_hash: None,
     };
     ctx.db.call_blocking(move |c| media::insert(c, &new)).unwrap().id
 }

@@ -224,7 +224,7 @@ fn files_are_checked_and_those_that_cannot_be_used_are_named() {
     assert_eq!(tiles(&main), ["harbour at dusk é.png"]);
     let message = form.get_reference_message().to_string();
     for (name, reason) in [
-        ("notes.png", "not a readable image"),
+        ("notes.png", "is not an image"),
         ("folder.jpg", "is a folder"),
         ("gone.webp", "does not exist"),
     ] {

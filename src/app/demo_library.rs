@@ -148,6 +148,8 @@ pub fn run(global: &GlobalOptions, args: &DemoLibraryArgs) -> anyhow::Result<()>
                 file_size: Some(source.bytes as i64),
                 generation_id,
                 created_at: Timestamp::from_datetime(created),
+                // Demo items share their pictures: no identity by content.
+                content_hash: None,
             };
             rows.push((item, Rating::new(rating).unwrap_or_default(), status));
         }

@@ -5,6 +5,7 @@ mod context;
 pub mod demo_library;
 mod engine_setup;
 mod first_frame;
+pub mod import;
 mod os_drop;
 mod pickers;
 pub mod snapshot;

@@ -44,6 +44,8 @@ pub struct NewMedia {
     pub file_size: Option<i64>,
     pub generation_id: Option<GenerationId>,
     pub created_at: Timestamp,
+    /// SHA-256 of the stored file's bytes (hex), for de-duplication.
+    pub content_hash: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -63,6 +65,7 @@ struct MediaInsert<'a> {
     generation_id: Option<&'a GenerationId>,
     created_at: &'a str,
     updated_at: &'a str,
+    content_hash: Option<&'a str>,
 }
 
 impl<'a> MediaInsert<'a> {
@@ -82,6 +85,7 @@ impl<'a> MediaInsert<'a> {
             generation_id: new.generation_id.as_ref(),
             created_at: new.created_at.as_str(),
             updated_at: new.created_at.as_str(),
+            content_hash: new.content_hash.as_deref(),
         }
     }
 }
@@ -114,6 +118,15 @@ pub fn insert_many(
 /// Ids bound in one statement: well under SQLite's limit of 32,766 variables, so selecting a
 /// whole 100k library and rating it works.
 const IDS_PER_STATEMENT: usize = 10_000;
+
+/// The item whose stored file has this content hash, if any.
+pub fn find_by_hash(conn: &mut SqliteConnection, hash: &str) -> Result<Option<MediaId>, DbError> {
+    Ok(media::table
+        .filter(media::content_hash.eq(hash))
+        .select(media::id)
+        .first::<MediaId>(conn)
+        .optional()?)
+}
 
 /// The item with this id, if it exists.
 pub fn get(conn: &mut SqliteConnection, id: &MediaId) -> Result<Option<Media>, DbError> {

@@ -66,6 +66,7 @@ diesel::table! {
         generation_id -> Nullable<Text>,
         created_at -> Text,
         updated_at -> Text,
+        content_hash -> Nullable<Text>,
     }
 }
 

@@ -33,13 +33,35 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<DynamicImage, DecodeProblem> {
     decode_reader(reader)
 }
 
+/// A decoder's error as words for the user; the decoder's own text goes to the log.
+fn humane(what: &str, error: &image::ImageError) -> String {
+    let text = error.to_string();
+    tracing::debug!(%text, "an image could not be decoded");
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("signature") || lower.contains("magic") {
+        "is not an image (its content does not match its name)".into()
+    } else if lower.contains("crc") {
+        "is damaged (a checksum does not match)".into()
+    } else if lower.contains("idat") && lower.contains("missing") {
+        "has no picture data (only a header)".into()
+    } else if lower.contains("end of file") || lower.contains("eof") || lower.contains("truncated") {
+        "is incomplete (the file ends too early)".into()
+    } else if matches!(error, image::ImageError::Limits(_)) {
+        "is too large to open (its pixels would not fit in memory)".into()
+    } else if matches!(error, image::ImageError::Unsupported(_)) {
+        "uses a variant of its format that cannot be read".into()
+    } else {
+        format!("{what} (its data is not valid)")
+    }
+}
+
 fn decode_reader<R: std::io::BufRead + std::io::Seek>(reader: ImageReader<R>) -> Result<DynamicImage, DecodeProblem> {
     if reader.format().is_none() {
         return Err(DecodeProblem("is not an image in a format Distillery reads".into()));
     }
     let mut decoder = reader
         .into_decoder()
-        .map_err(|e| DecodeProblem(format!("is not a readable image ({e})")))?;
+        .map_err(|e| DecodeProblem(humane("is not a readable image", &e)))?;
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
@@ -51,7 +73,7 @@ fn decode_reader<R: std::io::BufRead + std::io::Seek>(reader: ImageReader<R>) ->
         .map_err(|_| DecodeProblem("is too large to open (its pixels would not fit in memory)".into()))?;
     decoder.set_limits(limits).map_err(|e| DecodeProblem(e.to_string()))?;
     let mut image =
-        DynamicImage::from_decoder(decoder).map_err(|e| DecodeProblem(format!("is damaged or incomplete ({e})")))?;
+        DynamicImage::from_decoder(decoder).map_err(|e| DecodeProblem(humane("is damaged or incomplete", &e)))?;
     image.apply_orientation(orientation);
     Ok(image)
 }

@@ -33,3 +33,9 @@ pub fn remove_quietly(paths: &[&Path]) {
         }
     }
 }
+
+/// The SHA-256 of `bytes` in hex: an item's identity for de-duplication.
+pub fn content_hash(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}

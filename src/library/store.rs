@@ -20,6 +20,8 @@ pub struct StoredImage {
     pub width: u32,
     pub height: u32,
     pub file_size: u64,
+    /// SHA-256 of the stored bytes (hex).
+    pub content_hash: String,
     pub original: PathBuf,
     pub thumbnail: PathBuf,
 }
@@ -97,6 +99,7 @@ pub fn store_generated(
         width: image.width(),
         height: image.height(),
         file_size: stored_bytes.len() as u64,
+        content_hash: super::files::content_hash(stored_bytes),
         original,
         thumbnail,
     };

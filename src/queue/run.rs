@@ -282,6 +282,7 @@ pub async fn finalize(
         file_size: Some(stored.file_size as i64),
         generation_id: Some(generation.id.clone()),
         created_at: Timestamp::from_datetime(now),
+        content_hash: Some(stored.content_hash.clone()),
     };
     let outcome = GenerationOutcome {
         seed: result.seed,

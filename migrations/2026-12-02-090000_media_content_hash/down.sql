@@ -1,0 +1,2 @@
+DROP INDEX media_content_hash_idx;
+ALTER TABLE media DROP COLUMN content_hash;

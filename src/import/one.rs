@@ -1,0 +1,257 @@
+//! Importing one file: read, hash (a file already in the library is not added twice),
+//! decode within memory limits with EXIF orientation, thumbnail, copy the original into
+//! `originals/YYYY/MM/<id>.<ext>`, and add the row (with a generation row when the file says
+//! how it was made) in one transaction. On any failure nothing is left behind.
+
+use super::metadata::{self, EmbeddedParameters};
+use crate::db::generations::NewGeneration;
+use crate::db::media::NewMedia;
+use crate::db::types::{GenerationId, GenerationStatus, MediaId, MediaType, Origin, Timestamp};
+use crate::db::{Database, DbError, generations, media};
+use crate::generation::StoredParams;
+use crate::library::files::{content_hash, remove_quietly, write_atomically};
+use crate::library::store::thumbnail_path;
+use crate::library::thumbnails::thumbnail_jpeg;
+use crate::library::{LibraryFolder, LibraryRoot};
+use diesel::Connection;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Files larger than this are refused before being read.
+pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// What became of one file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileOutcome {
+    Imported {
+        media_id: MediaId,
+        stored: PathBuf,
+    },
+    /// The same bytes are in the library already, as this item.
+    AlreadyInLibrary(MediaId),
+    /// Why it could not be imported, for the user ("is damaged or incomplete (…)").
+    Failed(String),
+}
+
+/// Where one file's time went.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FileTimings {
+    pub read: Duration,
+    pub hash: Duration,
+    pub decode: Duration,
+    /// Resize and JPEG encode of the thumbnail.
+    pub thumbnail: Duration,
+    /// Writing the original and the thumbnail into the library.
+    pub copy: Duration,
+    pub database: Duration,
+}
+
+impl std::ops::AddAssign for FileTimings {
+    fn add_assign(&mut self, other: Self) {
+        self.read += other.read;
+        self.hash += other.hash;
+        self.decode += other.decode;
+        self.thumbnail += other.thumbnail;
+        self.copy += other.copy;
+        self.database += other.database;
+    }
+}
+
+/// Imports the file at `path`.
+pub fn import_file(db: &Database, library: &LibraryRoot, path: &Path, timings: &mut FileTimings) -> FileOutcome {
+    match try_import(db, library, path, timings) {
+        Ok(outcome) => outcome,
+        Err(reason) => FileOutcome::Failed(reason),
+    }
+}
+
+fn try_import(
+    db: &Database,
+    library: &LibraryRoot,
+    path: &Path,
+    timings: &mut FileTimings,
+) -> Result<FileOutcome, String> {
+    let started = Instant::now();
+    let meta = std::fs::metadata(path).map_err(|e| read_problem(&e))?;
+    if meta.is_dir() {
+        return Err("is a folder, not an image".into());
+    }
+    if meta.len() == 0 {
+        return Err("is empty (0 bytes)".into());
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "is too large to import ({} MB; the limit is {} MB)",
+            meta.len() >> 20,
+            MAX_FILE_BYTES >> 20
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| read_problem(&e))?;
+    timings.read += started.elapsed();
+
+    let started = Instant::now();
+    let hash = content_hash(&bytes);
+    timings.hash += started.elapsed();
+    let lookup = hash.clone();
+    if let Some(existing) = db
+        .call_blocking(move |c| media::find_by_hash(c, &lookup))
+        .map_err(|e| database_problem(&e))?
+    {
+        return Ok(FileOutcome::AlreadyInLibrary(existing));
+    }
+
+    let started = Instant::now();
+    let image = crate::library::decode::decode_bytes(&bytes).map_err(|problem| problem.0)?;
+    timings.decode += started.elapsed();
+    let started = Instant::now();
+    let thumbnail = thumbnail_jpeg(&image).map_err(|e| format!("could not be made into a thumbnail ({e})"))?;
+    timings.thumbnail += started.elapsed();
+    let (width, height) = (image.width(), image.height());
+    drop(image);
+
+    let started = Instant::now();
+    let media_id = MediaId::new();
+    let now = time::OffsetDateTime::now_utc();
+    let file_path = format!(
+        "{}/{:04}/{:02}/{media_id}.{}",
+        LibraryFolder::Originals.dir_name(),
+        now.year(),
+        u8::from(now.month()),
+        extension_for(&bytes, path)
+    );
+    let thumb_path = thumbnail_path(&media_id);
+    let original = library.resolve(&file_path).map_err(|e| e.to_string())?;
+    let thumb = library.resolve(&thumb_path).map_err(|e| e.to_string())?;
+    library
+        .folder(LibraryFolder::Thumbnails)
+        .map_err(|e| write_problem(&e.to_string()))?;
+    write_atomically(&original, &bytes).map_err(|e| write_problem(&e.to_string()))?;
+    if let Err(error) = write_atomically(&thumb, &thumbnail) {
+        remove_quietly(&[&original]);
+        return Err(write_problem(&error.to_string()));
+    }
+    timings.copy += started.elapsed();
+
+    let started = Instant::now();
+    let embedded = metadata::read(&bytes);
+    let created = Timestamp::from_datetime(now);
+    let generation = embedded.map(|p| generation_row(p, &created));
+    let item = NewMedia {
+        id: media_id.clone(),
+        file_path,
+        thumb_path: Some(thumb_path),
+        file_name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "image".into()),
+        media_type: MediaType::Image,
+        origin: Origin::Import,
+        width: Some(width as i32),
+        height: Some(height as i32),
+        file_size: Some(bytes.len() as i64),
+        generation_id: generation.as_ref().map(|g| g.id.clone()),
+        created_at: created,
+        content_hash: Some(hash),
+    };
+    // One call on the database thread: the duplicate check and the insert cannot interleave
+    // with another import's.
+    let stored = db.call_blocking(move |c| {
+        c.transaction::<_, DbError, _>(|c| {
+            if let Some(existing) = media::find_by_hash(c, item.content_hash.as_deref().unwrap_or_default())? {
+                return Ok(Err(existing));
+            }
+            if let Some(generation) = &generation {
+                generations::insert(c, generation)?;
+            }
+            media::insert(c, &item)?;
+            Ok(Ok(()))
+        })
+    });
+    timings.database += started.elapsed();
+    match stored {
+        Ok(Ok(())) => Ok(FileOutcome::Imported {
+            media_id,
+            stored: original,
+        }),
+        Ok(Err(existing)) => {
+            remove_quietly(&[&original, &thumb]);
+            Ok(FileOutcome::AlreadyInLibrary(existing))
+        }
+        Err(error) => {
+            remove_quietly(&[&original, &thumb]);
+            Err(database_problem(&error))
+        }
+    }
+}
+
+/// The stored file's extension, from its content (a PNG named .jpg is stored as .png).
+fn extension_for(bytes: &[u8], path: &Path) -> String {
+    use image::ImageFormat;
+    match image::guess_format(bytes) {
+        Ok(ImageFormat::Png) => "png".into(),
+        Ok(ImageFormat::Jpeg) => "jpg".into(),
+        Ok(ImageFormat::WebP) => "webp".into(),
+        Ok(ImageFormat::Gif) => "gif".into(),
+        Ok(ImageFormat::Bmp) => "bmp".into(),
+        Ok(ImageFormat::Tiff) => "tif".into(),
+        _ => path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_else(|| "img".into()),
+    }
+}
+
+/// A completed generation row for parameters another tool (or Distillery) embedded.
+fn generation_row(p: EmbeddedParameters, created: &Timestamp) -> NewGeneration {
+    let id = GenerationId::new();
+    let params_json = match &p.distillery {
+        Some(meta) => serde_json::to_string(&StoredParams {
+            resolution: meta.resolution,
+            aspect: meta.aspect.clone(),
+            references: Vec::new(),
+            batch: id.to_string(),
+            batch_index: 0,
+        })
+        .ok(),
+        None => p
+            .negative_prompt
+            .as_ref()
+            .map(|negative| serde_json::json!({ "negative_prompt": negative }).to_string()),
+    };
+    NewGeneration {
+        id,
+        base_model_id: None,
+        provider: p.tool.to_owned(),
+        model_file: p.model,
+        prompt: p.prompt,
+        width: p.width,
+        height: p.height,
+        seed: p.seed,
+        steps: p.steps,
+        guidance: p.guidance,
+        sampling_method: p.sampler,
+        params_json,
+        status: GenerationStatus::Completed,
+        created_at: created.as_str().to_owned(),
+    }
+}
+
+fn read_problem(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "disappeared before it could be read".into(),
+        std::io::ErrorKind::PermissionDenied => "cannot be read (permission denied)".into(),
+        _ => format!("cannot be read ({error})"),
+    }
+}
+
+fn write_problem(error: &str) -> String {
+    if error.contains("No space left") || error.contains("os error 28") {
+        "could not be copied into the library: the disk is full".into()
+    } else {
+        format!("could not be copied into the library ({error})")
+    }
+}
+
+fn database_problem(error: &DbError) -> String {
+    format!("could not be added to the library database ({error})")
+}
