@@ -20,5 +20,6 @@ ensure_packages() {
 BUILD_PACKAGES=(pkg-config libfontconfig1-dev)
 # Running a window: X11 and keyboard libraries that winit loads at run time.
 WINDOW_PACKAGES=(libfontconfig1 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0)
-# Testing: a virtual X server, input and screenshots for the end-to-end test.
-TEST_PACKAGES=(xvfb xdotool imagemagick)
+# Testing: a virtual X server, input and screenshots for the end-to-end test; ImageMagick,
+# exiftool, cwebp and python3 for the image corpora of ../shared/corpus (import tests).
+TEST_PACKAGES=(xvfb xdotool imagemagick libimage-exiftool-perl webp python3)

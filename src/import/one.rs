@@ -124,11 +124,11 @@ fn try_import(
     let thumb = library.resolve(&thumb_path).map_err(|e| e.to_string())?;
     library
         .folder(LibraryFolder::Thumbnails)
-        .map_err(|e| write_problem(&e.to_string()))?;
-    write_atomically(&original, &bytes).map_err(|e| write_problem(&e.to_string()))?;
+        .map_err(|e| write_problem(&e))?;
+    write_atomically(&original, &bytes).map_err(|e| write_problem(&e))?;
     if let Err(error) = write_atomically(&thumb, &thumbnail) {
         remove_quietly(&[&original]);
-        return Err(write_problem(&error.to_string()));
+        return Err(write_problem(&error));
     }
     timings.copy += started.elapsed();
 
@@ -244,11 +244,12 @@ fn read_problem(error: &std::io::Error) -> String {
     }
 }
 
-fn write_problem(error: &str) -> String {
-    if error.contains("No space left") || error.contains("os error 28") {
-        "could not be copied into the library: the disk is full".into()
-    } else {
-        format!("could not be copied into the library ({error})")
+fn write_problem(error: &crate::library::LibraryError) -> String {
+    match error {
+        crate::library::LibraryError::DiskFull { .. } => {
+            "could not be copied into the library: the disk is full (free some space and import it again)".into()
+        }
+        other => format!("could not be copied into the library ({other})"),
     }
 }
 
