@@ -359,21 +359,21 @@ fn files_from_the_file_manager_go_where_they_are_dropped() {
     main.file_drop.cancelled();
     assert!(!shell.get_files_hovering());
 
-    // No import service and no position: the files become references.
+    let imported: Rc<RefCell<Vec<PathBuf>>> = Rc::default();
+    let into = imported.clone();
+    main.file_drop
+        .set_import(Rc::new(move |paths| into.borrow_mut().extend(paths)));
+
+    // No position: the files are imported (the larger target), not made references.
     main.file_drop.hovered();
     main.file_drop.dropped(first.clone());
     assert!(!shell.get_files_hovering(), "the targets go with the drop");
     mock_elapsed_time(300);
     settle(&main);
-    assert_eq!(
-        main.generation.references.sources(),
-        [ReferenceSource::File(first.clone())]
-    );
+    assert_eq!(*imported.borrow(), std::slice::from_ref(&first));
+    assert!(main.generation.references.is_empty());
+    imported.borrow_mut().clear();
 
-    let imported: Rc<RefCell<Vec<PathBuf>>> = Rc::default();
-    let into = imported.clone();
-    main.file_drop
-        .set_import(Rc::new(move |paths| into.borrow_mut().extend(paths)));
     // Dropped on the generation panel (x 100): references, and imported as well.
     main.file_drop.dropped(second.clone());
     main.file_drop.dropped(third.clone());
@@ -381,7 +381,7 @@ fn files_from_the_file_manager_go_where_they_are_dropped() {
     settle(&main);
     assert_eq!(
         main.generation.references.sources(),
-        [first, second.clone(), third.clone()]
+        [second.clone(), third.clone()]
             .into_iter()
             .map(ReferenceSource::File)
             .collect::<Vec<_>>()
@@ -392,7 +392,7 @@ fn files_from_the_file_manager_go_where_they_are_dropped() {
     main.file_drop.dropped(fourth.clone());
     main.file_drop.pointer_moved(800.0);
     settle(&main);
-    assert_eq!(main.generation.references.len(), 3);
+    assert_eq!(main.generation.references.len(), 2);
     assert_eq!(*imported.borrow(), [second, third, fourth]);
     drop(app);
 }

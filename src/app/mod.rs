@@ -69,9 +69,15 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
     // Generate hands requests to the queue once it has started (recovery runs first).
     let queue_ready = std::sync::Arc::new(std::sync::OnceLock::<crate::queue::QueueHandle>::new());
     os_drop::connect(window.window(), main.file_drop.clone());
-    main.generation
-        .references
-        .set_picker(pickers::reference_images(runtime.handle().clone()));
+    main.generation.references.set_picker(pickers::picker(
+        runtime.handle().clone(),
+        pickers::Pick::ImageFiles,
+        "Add reference images",
+    ));
+    main.import.set_pickers(
+        pickers::picker(runtime.handle().clone(), pickers::Pick::ImageFiles, "Import images"),
+        pickers::picker(runtime.handle().clone(), pickers::Pick::Folders, "Import folders"),
+    );
     main.connect_generation(submit_to_queue(window, queue_ready.clone(), runtime.handle().clone()));
     main.queue
         .set_on_action(act_on_job(queue_ready.clone(), runtime.handle().clone()));

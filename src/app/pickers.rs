@@ -1,29 +1,33 @@
 //! Native file pickers (through the desktop's portal), run on the runtime so the window
-//! keeps painting while the dialog is open.
+//! keeps painting while the dialog is open. A cancelled or unavailable picker gives nothing.
 
+use crate::import::IMAGE_EXTENSIONS;
 use crate::ui::reference_tray::PickFiles;
 use std::path::PathBuf;
 use std::rc::Rc;
 
-/// Extensions of the formats Distillery decodes.
-pub const IMAGE_EXTENSIONS: [&str; 8] = ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"];
+/// What a picker picks.
+#[derive(Debug, Clone, Copy)]
+pub enum Pick {
+    ImageFiles,
+    Folders,
+}
 
-/// Image files for the generation panel's references; none when the user cancels or no
-/// picker is available (the failure is logged).
-pub fn reference_images(runtime: tokio::runtime::Handle) -> PickFiles {
-    Rc::new(move |chosen_files| {
-        let task = runtime.spawn(async {
-            let chosen = rfd::AsyncFileDialog::new()
-                .set_title("Add reference images")
-                .add_filter("Images", &IMAGE_EXTENSIONS)
-                .pick_files()
-                .await;
-            chosen
+/// A picker titled `title`, answering on the UI thread.
+pub fn picker(runtime: tokio::runtime::Handle, pick: Pick, title: &'static str) -> PickFiles {
+    Rc::new(move |chosen| {
+        let task = runtime.spawn(async move {
+            let dialog = rfd::AsyncFileDialog::new().set_title(title);
+            let handles = match pick {
+                Pick::ImageFiles => dialog.add_filter("Images", &IMAGE_EXTENSIONS).pick_files().await,
+                Pick::Folders => dialog.pick_folders().await,
+            };
+            handles
                 .map(|files| files.iter().map(|f| f.path().to_owned()).collect::<Vec<PathBuf>>())
                 .unwrap_or_default()
         });
         let _ = slint::spawn_local(async move {
-            chosen_files(task.await.unwrap_or_default());
+            chosen(task.await.unwrap_or_default());
         });
     })
 }

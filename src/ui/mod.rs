@@ -6,6 +6,7 @@ pub use distillery_ui::*;
 mod engine_adapter;
 pub mod file_drop;
 pub mod generation_panel;
+pub mod import_runner;
 mod info_panel;
 mod library;
 mod loupe;
@@ -41,6 +42,7 @@ pub struct MainWindow {
     pub queue: std::rc::Rc<queue_panel::QueuePanel>,
     pub generation: std::rc::Rc<generation_panel::GenerationPanel>,
     pub file_drop: std::rc::Rc<file_drop::FileDrop>,
+    pub import: std::rc::Rc<import_runner::ImportRunner>,
 }
 
 impl MainWindow {
@@ -88,6 +90,13 @@ pub fn build_main_window(
         }
     });
     let file_drop = file_drop::FileDrop::new(&window, &references);
+    let import = import_runner::connect(&window, db.clone(), library.clone(), mode.clone(), &grid);
+    let importer = std::rc::Rc::downgrade(&import);
+    file_drop.set_import(std::rc::Rc::new(move |paths| {
+        if let Some(import) = importer.upgrade() {
+            import.start(paths);
+        }
+    }));
     let generation = generation_panel::connect(&window, references);
     Ok(MainWindow {
         window,
@@ -97,5 +106,6 @@ pub fn build_main_window(
         queue,
         generation,
         file_drop,
+        import,
     })
 }
