@@ -16,8 +16,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Builds (or reuses) a corpus under target/corpus with the shared script.
+/// Builds (or reuses) a corpus under target/corpus with the shared script; one build at a
+/// time (the tests of this file run in parallel and share the corpora).
 fn corpus(kind: &str, args: &[&str]) -> PathBuf {
+    static BUILDING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = BUILDING.lock().unwrap_or_else(|e| e.into_inner());
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let out = root.join("target/corpus").join(kind);
     let script = root.join(format!("../shared/corpus/build-{kind}.sh"));
