@@ -137,3 +137,56 @@ fn a_folder_from_the_filter_bar_and_files_dropped_on_the_grid_are_imported() {
     );
     drop(app);
 }
+
+#[test]
+fn formats_beyond_png_and_jpeg_import_and_embedded_parameters_show_in_the_info_panel() {
+    common::init_testing_backend();
+    let app = demo(1);
+    let (_ctx, main) = open(&app);
+    let files = tempfile::tempdir().unwrap();
+    let picture = image::RgbImage::from_fn(90, 60, |x, y| image::Rgb([(x * 2) as u8, (y * 3) as u8, 77]));
+    let mut picked = Vec::new();
+    for (name, format) in [
+        ("anim.gif", image::ImageFormat::Gif),
+        ("scan.bmp", image::ImageFormat::Bmp),
+        ("print.tiff", image::ImageFormat::Tiff),
+        ("photo.webp", image::ImageFormat::WebP),
+    ] {
+        let path = files.path().join(name);
+        picture.save_with_format(&path, format).unwrap();
+        picked.push(path);
+    }
+    // A WebUI image with its parameters chunk.
+    let mut png = Vec::new();
+    picture
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let text = "a lighthouse in fog\nNegative prompt: people\nSteps: 30, Sampler: Euler a, CFG scale: 7, Seed: 987654, Size: 90x60, Model: dreamshaper_8";
+    let png = distillery::library::png_text::with_text_chunks(&png, &[("parameters", text)]).unwrap();
+    let webui = files.path().join("webui.png");
+    std::fs::write(&webui, png).unwrap();
+    picked.push(webui);
+
+    main.import.start(picked);
+    settle(&main);
+    let adapter = main.window.global::<ImportAdapter>();
+    assert_eq!(adapter.get_summary(), "5 imported", "GIF, BMP, TIFF, WebP and PNG");
+
+    // The WebUI image is one of the newest; select it and read the panel.
+    let grid = main.window.global::<distillery::ui::LibraryAdapter>();
+    let info = main.window.global::<distillery::ui::InfoAdapter>();
+    let shown = (0..5).find(|&i| {
+        grid.invoke_cell_pressed(i, false, false);
+        settle(&main);
+        info.get_file_name() == "webui.png"
+    });
+    assert!(shown.is_some(), "webui.png is in the grid");
+    assert!(info.get_generated(), "its parameters are shown");
+    assert_eq!(info.get_prompt(), "a lighthouse in fog");
+    assert_eq!(info.get_seed(), "987654");
+    assert_eq!(info.get_steps(), "30");
+    assert_eq!(info.get_sampler(), "Euler a");
+    assert_eq!(info.get_model(), "dreamshaper_8");
+    assert_eq!(info.get_dimensions(), "90 × 60");
+    drop(app);
+}
