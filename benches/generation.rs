@@ -17,10 +17,7 @@ mod common;
 use common::window::BenchWindow;
 use common::{median, ms, options};
 use distillery::app::AppContext;
-use distillery::engine::protocol::LoadParams;
-use distillery::engine::{EngineConfig, EngineHandle};
 use distillery::generation::GenerationRequest;
-use distillery::queue::QueueHandle;
 use distillery::ui::queue_panel::{PromptedUpdate, follow};
 use distillery::ui::{GenerationAdapter, LoadMode, MainWindow, build_main_window};
 use slint::{ComponentHandle, Model};
@@ -72,33 +69,15 @@ fn main() {
         .build()
         .unwrap();
 
-    let mut config = EngineConfig::new(env!("CARGO_BIN_EXE_cn-engine-sim").into(), dir.path().join("cwd"));
-    config.env = [
-        ("LOAD", "0"),
-        ("COND", "20"),
-        ("ENCODE", "0"),
-        ("STEP", "40"),
-        ("DECODE", "20"),
-        ("SAVE", "5"),
-    ]
-    .iter()
-    .map(|(name, value)| (format!("CN_SIM_{name}_MS"), value.to_string()))
-    .chain([("CN_SIM_LOAD_NOISE".to_owned(), "0".to_owned())])
-    .collect();
-    let (engine, queue) = runtime.block_on(async {
-        let engine = EngineHandle::start(config);
-        engine
-            .load(LoadParams {
-                diffusion_model: Some("/m/flux2-klein.gguf".into()),
-                ..Default::default()
-            })
-            .await
-            .unwrap();
-        let (queue, _) = QueueHandle::start(ctx.db.clone(), ctx.library.clone(), engine.clone(), "bench".into())
-            .await
-            .unwrap();
-        (engine, queue)
-    });
+    let delays = [
+        ("LOAD", 0),
+        ("COND", 20),
+        ("ENCODE", 0),
+        ("STEP", 40),
+        ("DECODE", 20),
+        ("SAVE", 5),
+    ];
+    let (engine, queue) = runtime.block_on(common::sim_queue(&ctx, dir.path(), delays));
 
     let view = ctx.load_startup_view().unwrap();
     let main = build_main_window(&ctx.db, &ctx.library, &view, LoadMode::OnDemand).unwrap();

@@ -6,13 +6,13 @@
 //!
 //! Run with `cargo bench --bench pipeline`.
 
+mod common;
+
 use distillery::app::AppContext;
 use distillery::cli::GlobalOptions;
 use distillery::db::types::JobStatus;
-use distillery::engine::protocol::LoadParams;
-use distillery::engine::{EngineConfig, EngineHandle};
 use distillery::generation::{Aspect, GenerationRequest, Resolution};
-use distillery::queue::{FinishTimings, QueueHandle};
+use distillery::queue::FinishTimings;
 use std::time::{Duration, Instant};
 
 fn ms(d: Duration) -> f64 {
@@ -32,23 +32,7 @@ async fn run(resolution: Resolution, count: u32) -> (Vec<FinishTimings>, Duratio
         ..Default::default()
     };
     let ctx = AppContext::open(&options).unwrap();
-    let mut config = EngineConfig::new(env!("CARGO_BIN_EXE_cn-engine-sim").into(), dir.path().join("cwd"));
-    config.env = ["LOAD", "COND", "ENCODE", "STEP", "DECODE", "SAVE"]
-        .iter()
-        .map(|name| (format!("CN_SIM_{name}_MS"), "0".to_owned()))
-        .chain([("CN_SIM_LOAD_NOISE".to_owned(), "0".to_owned())])
-        .collect();
-    let engine = EngineHandle::start(config);
-    engine
-        .load(LoadParams {
-            diffusion_model: Some("/m/flux2-klein.gguf".into()),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    let (queue, _) = QueueHandle::start(ctx.db.clone(), ctx.library.clone(), engine.clone(), "bench".into())
-        .await
-        .unwrap();
+    let (engine, queue) = common::sim_queue(&ctx, dir.path(), common::INSTANT).await;
     let mut updates = queue.subscribe();
     let started = Instant::now();
     let request = GenerationRequest {

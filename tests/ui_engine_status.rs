@@ -24,6 +24,24 @@ fn wait_for(
     status
 }
 
+/// The engine manager over the simulated engine, whose faults come from the returned file
+/// (empty it to end them).
+fn engine_with_faults(
+    runtime: &tokio::runtime::Runtime,
+    dir: &std::path::Path,
+    faults: &str,
+    restart_backoff: Option<Duration>,
+) -> (EngineHandle, std::path::PathBuf) {
+    let file = dir.join("faults");
+    std::fs::write(&file, faults).unwrap();
+    let mut config = fast_config(dir, &[("CN_SIM_FAULT_FILE", file.to_str().unwrap())]);
+    if let Some(backoff) = restart_backoff {
+        config.restart_backoff = backoff;
+    }
+    let _inside = runtime.enter();
+    (EngineHandle::start(config), file)
+}
+
 fn labelled(main: &MainWindow, label: &str) -> usize {
     ElementHandle::find_by_accessible_label(&main.window, label).count()
 }
@@ -33,19 +51,9 @@ fn an_engine_error_shows_its_message_and_restart_recovers() {
     common::init_testing_backend();
     let app = demo(2);
     let (_ctx, main) = open(&app);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = common::runtime();
     let dir = tempfile::tempdir().unwrap();
-    let faults = dir.path().join("faults");
-    std::fs::write(&faults, "exit_on_start:7").unwrap();
-    let config = fast_config(dir.path(), &[("CN_SIM_FAULT_FILE", faults.to_str().unwrap())]);
-    let engine = {
-        let _inside = runtime.enter();
-        EngineHandle::start(config)
-    };
+    let (engine, faults) = engine_with_faults(&runtime, dir.path(), "exit_on_start:7", None);
 
     let status = wait_for(&runtime, &engine, |s| matches!(s, EngineStatus::Error { .. }));
     show_engine_status(&main.window, &status);
@@ -84,21 +92,10 @@ fn a_crash_during_a_job_turns_the_dot_red_until_the_engine_is_back_with_its_mode
     common::init_testing_backend();
     let app = demo(1);
     let (_ctx, main) = open(&app);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = common::runtime();
     let dir = tempfile::tempdir().unwrap();
-    let faults = dir.path().join("faults");
-    std::fs::write(&faults, "crash_gen:2").unwrap();
-    let mut config = fast_config(dir.path(), &[("CN_SIM_FAULT_FILE", faults.to_str().unwrap())]);
-    // Long enough to see the recovery from here.
-    config.restart_backoff = Duration::from_millis(600);
-    let engine = {
-        let _inside = runtime.enter();
-        EngineHandle::start(config)
-    };
+    // A restart delay long enough to see the recovery from here.
+    let (engine, faults) = engine_with_faults(&runtime, dir.path(), "crash_gen:2", Some(Duration::from_millis(600)));
     runtime.block_on(engine.load(common::engine::model())).unwrap();
     let ready = wait_for(&runtime, &engine, EngineStatus::is_ready);
     show_engine_status(&main.window, &ready);

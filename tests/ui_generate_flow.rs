@@ -20,11 +20,7 @@ use tokio::sync::mpsc;
 #[test]
 fn a_prompt_and_a_reference_become_an_image_at_the_top_of_the_grid() {
     common::init_testing_backend();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = common::runtime();
     let app = demo(6);
     let request_log = app.dir.path().join("engine-requests.jsonl");
     let log = request_log.display().to_string();

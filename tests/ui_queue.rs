@@ -31,11 +31,7 @@ struct Setup {
 
 fn start(env: &[(&str, &str)]) -> Setup {
     common::init_testing_backend();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = common::runtime();
     let pipeline = runtime.block_on(Pipeline::start(env));
     let view = pipeline.ctx.load_startup_view().unwrap();
     let main = build_main_window(&pipeline.ctx.db, &pipeline.ctx.library, &view, LoadMode::OnDemand).unwrap();

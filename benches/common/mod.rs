@@ -33,3 +33,42 @@ pub fn options(dir: &Path) -> distillery::cli::GlobalOptions {
 }
 
 pub mod window;
+
+/// The simulated engine (a child process, with these phase delays in ms: LOAD, COND, ENCODE,
+/// STEP, DECODE, SAVE) with a model loaded, and the queue over it and `ctx`'s library.
+pub async fn sim_queue(
+    ctx: &distillery::app::AppContext,
+    workdir: &Path,
+    delays_ms: [(&str, u32); 6],
+) -> (distillery::engine::EngineHandle, distillery::queue::QueueHandle) {
+    let mut config =
+        distillery::engine::EngineConfig::new(env!("CARGO_BIN_EXE_cn-engine-sim").into(), workdir.join("cwd"));
+    config.env = delays_ms
+        .iter()
+        .map(|(name, ms)| (format!("CN_SIM_{name}_MS"), ms.to_string()))
+        .chain([("CN_SIM_LOAD_NOISE".to_owned(), "0".to_owned())])
+        .collect();
+    let engine = distillery::engine::EngineHandle::start(config);
+    engine
+        .load(distillery::engine::protocol::LoadParams {
+            diffusion_model: Some("/m/flux2-klein.gguf".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let (queue, _) =
+        distillery::queue::QueueHandle::start(ctx.db.clone(), ctx.library.clone(), engine.clone(), "bench".into())
+            .await
+            .unwrap();
+    (engine, queue)
+}
+
+/// No delays at all: the engine answers as fast as it can write PNGs.
+pub const INSTANT: [(&str, u32); 6] = [
+    ("LOAD", 0),
+    ("COND", 0),
+    ("ENCODE", 0),
+    ("STEP", 0),
+    ("DECODE", 0),
+    ("SAVE", 0),
+];

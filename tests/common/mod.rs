@@ -18,6 +18,15 @@ pub fn init_testing_backend() {
     slint::platform::set_platform(Box::new(backend)).expect("one testing backend per test thread");
 }
 
+/// A small tokio runtime for tests that drive the queue or the engine from a UI test thread.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
+
 /// A fresh data folder and library folder under one temporary directory.
 pub struct TempApp {
     pub dir: tempfile::TempDir,
