@@ -11,6 +11,8 @@ const INFO_PANEL_OPEN: &str = "ui.info_panel_open";
 const WINDOW_GEOMETRY: &str = "ui.window";
 const GRID_VIEW: &str = "ui.grid";
 const LOUPE_AUTO_ADVANCE: &str = "ui.loupe.auto_advance";
+const GENERATION_FORM: &str = "ui.generation_form";
+const DEMO_BANNER_DISMISSED: &str = "ui.demo_banner_dismissed";
 const LIBRARY_ROOT: &str = "library_root";
 const ENGINE_BINARY: &str = "engine.binary";
 const MODEL_FILES: &str = "engine.model_files";
@@ -103,6 +105,26 @@ impl GridView {
     }
 }
 
+/// The generation panel's form as the user left it. `resolution` is the long edge (512 or
+/// 1024); `aspect` a label such as "3:2". Unknown values fall back to the defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GenerationForm {
+    pub prompt: String,
+    pub resolution: u32,
+    pub aspect: String,
+}
+
+impl Default for GenerationForm {
+    fn default() -> Self {
+        Self {
+            prompt: String::new(),
+            resolution: crate::generation::Resolution::default().long_edge(),
+            aspect: crate::generation::Aspect::default().label(),
+        }
+    }
+}
+
 /// The window state restored at start.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UiState {
@@ -111,6 +133,9 @@ pub struct UiState {
     pub grid: GridView,
     /// The loupe moves to the next image after each culling key.
     pub auto_advance: bool,
+    pub generation_form: GenerationForm,
+    /// The user closed the demo-engine banner.
+    pub demo_banner_dismissed: bool,
 }
 
 /// Reads the saved UI state; anything never saved (or unreadable) takes its default.
@@ -120,29 +145,34 @@ pub fn load_ui_state(conn: &mut SqliteConnection) -> Result<UiState, DbError> {
         generation_open: read_or_default(conn, GENERATION_PANEL_OPEN, defaults.generation_open)?,
         info_open: read_or_default(conn, INFO_PANEL_OPEN, defaults.info_open)?,
     };
-    let window = match app_settings::get::<WindowGeometry>(conn, WINDOW_GEOMETRY) {
-        Ok(window) => window,
-        Err(DbError::BadSetting { key, source }) => {
-            tracing::warn!(%key, %source, "ignoring an unreadable saved window size");
-            None
-        }
-        Err(other) => return Err(other),
-    };
-    let grid = match app_settings::get::<GridView>(conn, GRID_VIEW) {
-        Ok(grid) => grid.unwrap_or_default(),
-        Err(DbError::BadSetting { key, source }) => {
-            tracing::warn!(%key, %source, "ignoring an unreadable saved grid view");
-            GridView::default()
-        }
-        Err(other) => return Err(other),
-    };
-    let auto_advance = read_or_default(conn, LOUPE_AUTO_ADVANCE, false)?;
     Ok(UiState {
         panels,
-        window,
-        grid,
-        auto_advance,
+        window: read_json(conn, WINDOW_GEOMETRY)?,
+        grid: read_json(conn, GRID_VIEW)?.unwrap_or_default(),
+        auto_advance: read_or_default(conn, LOUPE_AUTO_ADVANCE, false)?,
+        generation_form: read_json(conn, GENERATION_FORM)?.unwrap_or_default(),
+        demo_banner_dismissed: read_or_default(conn, DEMO_BANNER_DISMISSED, false)?,
     })
+}
+
+/// A saved JSON setting; an unreadable one is logged and treated as never saved.
+fn read_json<T: serde::de::DeserializeOwned>(conn: &mut SqliteConnection, key: &str) -> Result<Option<T>, DbError> {
+    match app_settings::get::<T>(conn, key) {
+        Ok(value) => Ok(value),
+        Err(DbError::BadSetting { key, source }) => {
+            tracing::warn!(%key, %source, "ignoring an unreadable saved setting; using the default");
+            Ok(None)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+pub fn save_generation_form(conn: &mut SqliteConnection, form: &GenerationForm) -> Result<(), DbError> {
+    app_settings::set(conn, GENERATION_FORM, form)
+}
+
+pub fn save_demo_banner_dismissed(conn: &mut SqliteConnection) -> Result<(), DbError> {
+    app_settings::set(conn, DEMO_BANNER_DISMISSED, &true)
 }
 
 pub fn save_grid_view(conn: &mut SqliteConnection, grid: &GridView) -> Result<(), DbError> {

@@ -25,27 +25,41 @@ impl GenerationPanel {
     }
 }
 
-pub fn connect(window: &AppWindow, references: Rc<ReferenceTray>) -> Rc<GenerationPanel> {
+/// Connects the form, filled as the user left it (`saved`); every change is saved.
+pub fn connect(
+    window: &AppWindow,
+    references: Rc<ReferenceTray>,
+    db: crate::db::Database,
+    saved: &crate::settings::GenerationForm,
+) -> Rc<GenerationPanel> {
     let panel = Rc::new(GenerationPanel {
         submit: RefCell::new(None),
         references,
     });
     let adapter = window.global::<GenerationAdapter>();
-    show_dimensions(&adapter);
-    adapter.set_prompt_blank(adapter.get_prompt().trim().is_empty());
+    fill(
+        &adapter,
+        &saved.prompt,
+        Resolution::parse(&saved.resolution.to_string()).unwrap_or_default(),
+        Aspect::parse(&saved.aspect).unwrap_or_default(),
+    );
 
     let weak = window.as_weak();
+    let saver = db.clone();
     adapter.on_prompt_edited(move || {
         if let Some(window) = weak.upgrade() {
             let adapter = window.global::<GenerationAdapter>();
             adapter.set_prompt_blank(adapter.get_prompt().trim().is_empty());
             adapter.set_message("".into());
+            save(&saver, &adapter);
         }
     });
     let weak = window.as_weak();
     adapter.on_choices_changed(move || {
         if let Some(window) = weak.upgrade() {
-            show_dimensions(&window.global::<GenerationAdapter>());
+            let adapter = window.global::<GenerationAdapter>();
+            show_dimensions(&adapter);
+            save(&db, &adapter);
         }
     });
     let weak = window.as_weak();
@@ -87,6 +101,19 @@ pub fn fill(adapter: &GenerationAdapter<'_>, prompt: &str, resolution: Resolutio
     adapter.set_aspect(index(Aspect::ALL.iter().position(|a| *a == aspect)));
     adapter.set_message("".into());
     show_dimensions(adapter);
+}
+
+/// Remembers the form (on the database thread), so the next start shows it again.
+fn save(db: &crate::db::Database, adapter: &GenerationAdapter<'_>) {
+    let (resolution, aspect) = choices(adapter);
+    let form = crate::settings::GenerationForm {
+        prompt: adapter.get_prompt().to_string(),
+        resolution: resolution.long_edge(),
+        aspect: aspect.label(),
+    };
+    db.spawn("saving the generation form", move |conn| {
+        crate::settings::save_generation_form(conn, &form)
+    });
 }
 
 /// Opens the generation panel if it is closed.

@@ -241,6 +241,8 @@ impl InfoPanel {
         let Some(window) = self.window.upgrade() else { return };
         let form = window.global::<super::GenerationAdapter>();
         super::generation_panel::fill(&form, &generation.prompt.unwrap_or_default(), resolution, aspect);
+        // Remembered like the user's own edits.
+        form.invoke_choices_changed();
         let available: Vec<_> = self.references.borrow().iter().flatten().cloned().collect();
         self.tray.replace(
             available

@@ -11,6 +11,18 @@ pub fn connect(window: &AppWindow, db: Database, view: &StartupView) {
     let panels = view.ui_state.panels;
     adapter.set_generation_panel_open(panels.generation_open);
     adapter.set_info_panel_open(panels.info_open);
+    adapter.set_demo_banner_dismissed(view.ui_state.demo_banner_dismissed);
+    let weak = window.as_weak();
+    let saver = db.clone();
+    adapter.on_demo_banner_closed(move || {
+        if let Some(window) = weak.upgrade() {
+            window.global::<ShellAdapter>().set_demo_banner_dismissed(true);
+            saver.spawn(
+                "remembering the demo banner was closed",
+                settings::save_demo_banner_dismissed,
+            );
+        }
+    });
 
     let weak = window.as_weak();
     let saver = db.clone();

@@ -1,0 +1,74 @@
+//! What survives a restart (real SQLite file in a temp dir): the generation form (prompt,
+//! resolution, aspect) and a closed demo banner; a corrupt saved form falls back to the
+//! defaults with a warning instead of failing the start.
+
+mod common;
+
+use common::ui::{demo, open, press, settle};
+use distillery::ui::{EngineAdapter, GenerationAdapter, MainWindow, ShellAdapter};
+use i_slint_backend_testing::ElementHandle;
+use slint::ComponentHandle;
+
+fn banner_shown(main: &MainWindow) -> bool {
+    ElementHandle::find_by_accessible_label(&main.window, "Demo engine banner")
+        .next()
+        .is_some()
+}
+
+#[test]
+fn the_generation_form_and_a_closed_demo_banner_survive_a_restart() {
+    common::init_testing_backend();
+    let app = demo(2);
+    {
+        let (ctx, main) = open(&app);
+        let form = main.window.global::<GenerationAdapter>();
+        ElementHandle::find_by_accessible_label(&main.window, "Prompt")
+            .next()
+            .unwrap()
+            .set_accessible_value("a greenhouse at night,\nrain on the glass");
+        press(&main, "Aspect 16:9", "the aspect toggles");
+        form.set_resolution(0);
+        form.invoke_choices_changed();
+        assert_eq!(form.get_dimensions(), "512 × 288");
+
+        main.window.global::<EngineAdapter>().set_demo(true);
+        settle(&main);
+        assert!(banner_shown(&main), "first run with the demo engine shows the banner");
+        press(&main, "Close the demo banner", "the banner has a close button");
+        settle(&main);
+        assert!(!banner_shown(&main));
+        ctx.db.flush_blocking().unwrap();
+    }
+
+    let (_ctx, main) = open(&app);
+    let form = main.window.global::<GenerationAdapter>();
+    assert_eq!(form.get_prompt(), "a greenhouse at night,\nrain on the glass");
+    assert!(!form.get_prompt_blank());
+    assert_eq!((form.get_resolution(), form.get_aspect()), (0, 3));
+    assert_eq!(form.get_dimensions(), "512 × 288");
+    main.window.global::<EngineAdapter>().set_demo(true);
+    settle(&main);
+    assert!(main.window.global::<ShellAdapter>().get_demo_banner_dismissed());
+    assert!(!banner_shown(&main), "closed once, it stays closed");
+}
+
+#[test]
+fn a_corrupt_saved_form_falls_back_to_the_defaults() {
+    common::init_testing_backend();
+    let app = demo(1);
+    {
+        let (ctx, _main) = open(&app);
+        ctx.db
+            .call_blocking(|c| {
+                distillery::db::app_settings::set(c, "ui.generation_form", &serde_json::json!([1, 2, "not a form"]))?;
+                distillery::db::app_settings::set(c, "ui.demo_banner_dismissed", &"maybe")
+            })
+            .unwrap();
+        ctx.db.flush_blocking().unwrap();
+    }
+    let (_ctx, main) = open(&app);
+    let form = main.window.global::<GenerationAdapter>();
+    assert_eq!(form.get_prompt(), "");
+    assert_eq!(form.get_dimensions(), "1024 × 1024");
+    assert!(!main.window.global::<ShellAdapter>().get_demo_banner_dismissed());
+}
