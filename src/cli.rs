@@ -161,7 +161,7 @@ pub struct WindowSize {
     pub height: u32,
 }
 
-fn parse_engine(text: &str) -> Result<EngineChoice, String> {
+pub fn parse_engine(text: &str) -> Result<EngineChoice, String> {
     match text {
         "" => Err("give a path to a cn-engine binary, or `demo`".into()),
         "demo" => Ok(EngineChoice::Demo),

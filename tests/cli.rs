@@ -186,3 +186,53 @@ fn logs_go_to_a_file_in_the_data_folder() {
     let log = std::fs::read_to_string(app.data_dir().join("logs/distillery.log")).expect("a log file");
     assert!(log.contains("library opened"), "{log}");
 }
+
+#[test]
+fn environment_overrides_settings_and_flags_override_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let picture = dir.path().join("picture.png");
+    image::RgbImage::from_pixel(32, 24, image::Rgb([1, 2, 3]))
+        .save(&picture)
+        .unwrap();
+    let data = dir.path().join("data");
+    let from_env = dir.path().join("library-from-env");
+    let from_flag = dir.path().join("library-from-flag");
+    let import = |extra: &[&str], data: &std::path::Path| {
+        std::process::Command::new(common::distillery_bin())
+            .env("DISTILLERY_LIBRARY", &from_env)
+            .arg("--data-dir")
+            .arg(data)
+            .args(extra)
+            .arg("import")
+            .arg(&picture)
+            .output()
+            .unwrap()
+    };
+    let out = import(&[], &data);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&from_env.display().to_string()));
+    let flag = from_flag.display().to_string();
+    let out = import(&["--library", &flag], &dir.path().join("data-2"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&flag), "the flag wins");
+
+    // DISTILLERY_ENGINE picks the engine; --engine wins over it.
+    let generate = |extra: &[&str]| {
+        std::process::Command::new(common::distillery_bin())
+            .env("DISTILLERY_ENGINE", dir.path().join("no-such-engine"))
+            .env("CN_SIM_LOAD_MS", "5")
+            .env("CN_SIM_STEP_MS", "5")
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["--library", &flag])
+            .args(extra)
+            .args(["generate", "--prompt", "env test", "--resolution", "512"])
+            .output()
+            .unwrap()
+    };
+    let out = generate(&[]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("no-such-engine"), "{}", stderr(&out));
+    let out = generate(&["--engine", "demo"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}

@@ -40,7 +40,8 @@ pub fn resolve_data_dir(global: &GlobalOptions) -> anyhow::Result<PathBuf> {
 
 impl AppContext {
     /// Opens the database (checking and migrating it) and the library folder.
-    /// The library is `--library`, else the folder chosen in settings, else the default.
+    /// The library is `--library`, else `DISTILLERY_LIBRARY`, else the folder chosen in
+    /// settings, else the default.
     pub fn open(global: &GlobalOptions) -> anyhow::Result<Self> {
         let data_dir = resolve_data_dir(global)?;
         let opened = open_database(&data_dir.join("distillery.db"))?;
@@ -53,8 +54,8 @@ impl AppContext {
         }
         let db = opened.db;
 
-        let root = match &global.library {
-            Some(path) => path.clone(),
+        let root = match global.library.clone().or_else(super::environment::library) {
+            Some(path) => path,
             None => match db.call_blocking(settings::library_root)? {
                 Some(saved) => saved,
                 None => LibraryRoot::default_path()?,
@@ -65,7 +66,7 @@ impl AppContext {
         Ok(Self {
             db,
             library,
-            engine: global.engine.clone(),
+            engine: global.engine.clone().or_else(super::environment::engine),
             data_dir,
         })
     }

@@ -1,8 +1,9 @@
 //! Which engine to run and which model to load at start.
 //!
-//! The engine is `--engine PATH|demo`, else the binary saved in settings, else the demo
-//! engine (`cn-engine-sim` next to this executable). Model files come from settings, else
-//! from `CN_MODEL_DIFFUSION`, `CN_MODEL_VAE` and `CN_MODEL_LLM`. The demo engine loads a
+//! The engine is `--engine PATH|demo`, else `DISTILLERY_ENGINE`, else the binary saved in
+//! settings, else the demo engine (`cn-engine-sim` next to this executable). Model files
+//! come from `DISTILLERY_MODELS` (a folder), else settings, else `CN_MODEL_DIFFUSION`,
+//! `CN_MODEL_VAE` and `CN_MODEL_LLM`. The demo engine loads a
 //! simulated model so the whole product works at once; a real engine without model files
 //! stays idle until they are chosen.
 
@@ -37,7 +38,15 @@ pub fn plan(ctx: &AppContext) -> anyhow::Result<EnginePlan> {
         EngineChoice::Binary(path) => (path, false),
     };
     let workdir = ctx.library.folder(LibraryFolder::Tmp)?.join("engine");
-    let models = saved_models.or_else(ModelFiles::from_env);
+    let from_folder = match super::environment::models() {
+        Some(Ok(models)) => Some(models),
+        Some(Err(problem)) => {
+            tracing::warn!(%problem, "DISTILLERY_MODELS is set but its model files were not all found");
+            None
+        }
+        None => None,
+    };
+    let models = from_folder.or(saved_models).or_else(ModelFiles::from_env);
     let initial_load = match (is_demo, models) {
         (_, Some(models)) => Some(load_params(&models)),
         (true, None) => Some(LoadParams {

@@ -4,6 +4,7 @@ pub mod commands;
 mod context;
 pub mod demo_library;
 mod engine_setup;
+pub mod environment;
 mod first_frame;
 pub mod import;
 mod os_drop;
