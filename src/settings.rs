@@ -13,6 +13,8 @@ const GRID_VIEW: &str = "ui.grid";
 const LOUPE_AUTO_ADVANCE: &str = "ui.loupe.auto_advance";
 const GENERATION_FORM: &str = "ui.generation_form";
 const DEMO_BANNER_DISMISSED: &str = "ui.demo_banner_dismissed";
+const LOUPE_OPEN: &str = "ui.loupe_open";
+const CURRENT_ITEM: &str = "ui.current_item";
 const LIBRARY_ROOT: &str = "library_root";
 const ENGINE_BINARY: &str = "engine.binary";
 const MODEL_FILES: &str = "engine.model_files";
@@ -136,6 +138,10 @@ pub struct UiState {
     pub generation_form: GenerationForm,
     /// The user closed the demo-engine banner.
     pub demo_banner_dismissed: bool,
+    /// The loupe was open when the app closed.
+    pub loupe_open: bool,
+    /// The item the user was at (selected in the grid, shown in the loupe).
+    pub current_item: Option<String>,
 }
 
 /// Reads the saved UI state; anything never saved (or unreadable) takes its default.
@@ -152,6 +158,8 @@ pub fn load_ui_state(conn: &mut SqliteConnection) -> Result<UiState, DbError> {
         auto_advance: read_or_default(conn, LOUPE_AUTO_ADVANCE, false)?,
         generation_form: read_json(conn, GENERATION_FORM)?.unwrap_or_default(),
         demo_banner_dismissed: read_or_default(conn, DEMO_BANNER_DISMISSED, false)?,
+        loupe_open: read_or_default(conn, LOUPE_OPEN, false)?,
+        current_item: read_json(conn, CURRENT_ITEM)?,
     })
 }
 
@@ -169,6 +177,14 @@ fn read_json<T: serde::de::DeserializeOwned>(conn: &mut SqliteConnection, key: &
 
 pub fn save_generation_form(conn: &mut SqliteConnection, form: &GenerationForm) -> Result<(), DbError> {
     app_settings::set(conn, GENERATION_FORM, form)
+}
+
+pub fn save_loupe_open(conn: &mut SqliteConnection, open: bool) -> Result<(), DbError> {
+    app_settings::set(conn, LOUPE_OPEN, &open)
+}
+
+pub fn save_current_item(conn: &mut SqliteConnection, id: Option<&str>) -> Result<(), DbError> {
+    app_settings::set(conn, CURRENT_ITEM, &id)
 }
 
 pub fn save_demo_banner_dismissed(conn: &mut SqliteConnection) -> Result<(), DbError> {

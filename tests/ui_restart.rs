@@ -72,3 +72,43 @@ fn a_corrupt_saved_form_falls_back_to_the_defaults() {
     assert_eq!(form.get_dimensions(), "1024 × 1024");
     assert!(!main.window.global::<ShellAdapter>().get_demo_banner_dismissed());
 }
+
+#[test]
+fn the_current_image_and_an_open_loupe_come_back() {
+    common::init_testing_backend();
+    let app = demo(12);
+    let chosen;
+    {
+        let (ctx, main) = open(&app);
+        distillery::ui::place::remember(&main, &ctx.db);
+        main.window
+            .global::<distillery::ui::LibraryAdapter>()
+            .invoke_cell_pressed(7, false, false);
+        chosen = main.library.item_at(7).unwrap().id;
+        main.window
+            .global::<distillery::ui::LoupeAdapter>()
+            .invoke_open_requested();
+        settle(&main);
+        assert!(main.window.global::<distillery::ui::LoupeAdapter>().get_open());
+        ctx.db.flush_blocking().unwrap();
+    }
+    let (ctx, main) = open(&app);
+    let state = ctx.load_startup_view().unwrap().ui_state;
+    distillery::ui::place::restore(&main, &state);
+    settle(&main);
+    assert!(
+        main.window.global::<distillery::ui::LoupeAdapter>().get_open(),
+        "the loupe reopens"
+    );
+    assert_eq!(main.library.selection(), [chosen.clone()]);
+    assert_eq!(main.library.current_id(), Some(chosen));
+
+    // Closed again, the next start shows the grid.
+    distillery::ui::place::remember(&main, &ctx.db);
+    main.window
+        .global::<distillery::ui::LoupeAdapter>()
+        .invoke_close_requested();
+    ctx.db.flush_blocking().unwrap();
+    let state = ctx.load_startup_view().unwrap().ui_state;
+    assert!(!state.loupe_open);
+}

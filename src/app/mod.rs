@@ -36,6 +36,8 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
     )?;
     let window = &main.window;
     crate::ui::restore_window_geometry(window, view.ui_state.window);
+    crate::ui::place::restore(&main, &view.ui_state);
+    crate::ui::place::remember(&main, &ctx.db);
     if global.report_first_frame {
         first_frame::report_and_quit(window, started);
     }

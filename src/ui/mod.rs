@@ -10,6 +10,7 @@ pub mod import_runner;
 mod info_panel;
 mod library;
 mod loupe;
+pub mod place;
 pub mod queue_panel;
 mod reference_sources;
 pub mod reference_tray;

@@ -149,6 +149,12 @@ impl LibraryController {
 
     /// Shows the item `id` wherever it is in the view (a reference's source), or says why not.
     pub fn go_to(&self, id: MediaId) {
+        self.go_to_then(id, true, |_| {});
+    }
+
+    /// [`Self::go_to`], then `then` (whether found or not); `explain` shows a notice when
+    /// the item is not in the view.
+    pub fn go_to_then(&self, id: MediaId, explain: bool, then: impl FnOnce(&Self) + 'static) {
         let cache = self.model.cache.borrow();
         let (filter, sort) = (cache.filter(), cache.sort());
         drop(cache);
@@ -169,11 +175,20 @@ impl LibraryController {
                     }
                     this.sync_selection();
                     this.reveal(position);
+                    then(this);
                 }
                 Ok(None) => {
-                    this.show_notice("That image is hidden by the current filters, or no longer in the library.".into())
+                    if explain {
+                        this.show_notice(
+                            "That image is hidden by the current filters, or no longer in the library.".into(),
+                        );
+                    }
+                    then(this);
                 }
-                Err(error) => tracing::warn!(%error, "finding an image in the view failed"),
+                Err(error) => {
+                    tracing::warn!(%error, "finding an image in the view failed");
+                    then(this);
+                }
             },
         );
     }

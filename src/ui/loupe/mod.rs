@@ -51,6 +51,8 @@ pub struct LoupeController {
     /// Screen-sized decodes fit in this many pixels (the window's size, physical).
     bound: Cell<(u32, u32)>,
     flash_timer: slint::Timer,
+    /// Told when the loupe opens (true) or closes (false).
+    on_open_changed: RefCell<Option<Rc<dyn Fn(bool)>>>,
     me: RefCell<Weak<LoupeController>>,
 }
 
@@ -77,6 +79,7 @@ pub fn connect(
         direction: Cell::new(1),
         bound: Cell::new((1920, 1200)),
         flash_timer: slint::Timer::default(),
+        on_open_changed: RefCell::new(None),
         me: RefCell::new(Weak::new()),
     });
     *loupe.me.borrow_mut() = Rc::downgrade(&loupe);
@@ -158,6 +161,19 @@ impl LoupeController {
         self.adapter_do(|a| a.set_open(true));
         *self.shown.borrow_mut() = None;
         self.current_changed();
+        self.tell_open_changed(true);
+    }
+
+    /// Who to tell when the loupe opens or closes (remembering the view, in the app).
+    pub fn set_on_open_changed(&self, on_change: Rc<dyn Fn(bool)>) {
+        *self.on_open_changed.borrow_mut() = Some(on_change);
+    }
+
+    fn tell_open_changed(&self, open: bool) {
+        let on_change = self.on_open_changed.borrow().clone();
+        if let Some(on_change) = on_change {
+            on_change(open);
+        }
     }
 
     /// Back to the grid, on the same item, scrolled into view. The decoded images go.
@@ -173,6 +189,7 @@ impl LoupeController {
         self.images.borrow_mut().retain(&[]);
         self.queue.borrow_mut().clear();
         *self.shown.borrow_mut() = None;
+        self.tell_open_changed(false);
         if let Some(grid) = self.grid.upgrade()
             && let Some(position) = grid.current_position()
         {

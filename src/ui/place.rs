@@ -1,0 +1,41 @@
+//! Where the user was: the current item and whether the loupe was open, remembered as they
+//! change and restored at the next start (the interactive window only: snapshots and tests
+//! leave the saved place alone).
+
+use super::MainWindow;
+use crate::db::Database;
+use crate::db::types::MediaId;
+use crate::settings::{self, UiState};
+use std::rc::Rc;
+
+/// Saves the current item and the loupe's state whenever they change.
+pub fn remember(main: &MainWindow, db: &Database) {
+    let saver = db.clone();
+    main.library.add_current_listener(Box::new(move |item, _| {
+        let id = item.map(|i| i.id.as_str().to_owned());
+        saver.spawn("remembering the current image", move |c| {
+            settings::save_current_item(c, id.as_deref())
+        });
+    }));
+    let saver = db.clone();
+    main.loupe.set_on_open_changed(Rc::new(move |open| {
+        saver.spawn("remembering the view", move |c| settings::save_loupe_open(c, open));
+    }));
+}
+
+/// Selects the saved item (if it is still in the view) and reopens the loupe on it.
+pub fn restore(main: &MainWindow, state: &UiState) {
+    let loupe = Rc::downgrade(&main.loupe);
+    let reopen = state.loupe_open;
+    let open_loupe = move || {
+        if reopen && let Some(loupe) = loupe.upgrade() {
+            loupe.open();
+        }
+    };
+    match &state.current_item {
+        Some(id) => main
+            .library
+            .go_to_then(MediaId::from_string(id.as_str()), false, move |_| open_loupe()),
+        None => open_loupe(),
+    }
+}
