@@ -33,6 +33,9 @@ struct Wanted {
     bound: Option<(u32, u32)>,
 }
 
+/// Told whether the loupe is now open.
+pub type OnOpenChanged = Rc<dyn Fn(bool)>;
+
 pub struct LoupeController {
     window: slint::Weak<AppWindow>,
     grid: Weak<LibraryController>,
@@ -52,7 +55,7 @@ pub struct LoupeController {
     bound: Cell<(u32, u32)>,
     flash_timer: slint::Timer,
     /// Told when the loupe opens (true) or closes (false).
-    on_open_changed: RefCell<Option<Rc<dyn Fn(bool)>>>,
+    on_open_changed: RefCell<Option<OnOpenChanged>>,
     me: RefCell<Weak<LoupeController>>,
 }
 
@@ -165,7 +168,7 @@ impl LoupeController {
     }
 
     /// Who to tell when the loupe opens or closes (remembering the view, in the app).
-    pub fn set_on_open_changed(&self, on_change: Rc<dyn Fn(bool)>) {
+    pub fn set_on_open_changed(&self, on_change: OnOpenChanged) {
         *self.on_open_changed.borrow_mut() = Some(on_change);
     }
 
