@@ -100,7 +100,7 @@ fn the_current_image_and_an_open_loupe_come_back() {
         main.window.global::<distillery::ui::LoupeAdapter>().get_open(),
         "the loupe reopens"
     );
-    assert_eq!(main.library.selection(), [chosen.clone()]);
+    assert_eq!(main.library.selection(), std::slice::from_ref(&chosen));
     assert_eq!(main.library.current_id(), Some(chosen));
 
     // Closed again, the next start shows the grid.
