@@ -130,6 +130,22 @@ fn the_empty_library_says_so_and_shows_its_count_and_folder() {
             .next()
             .is_some()
     );
+
+    // It shows how to start: write a prompt (opening the panel) or import.
+    let shell = window.global::<distillery::ui::ShellAdapter>();
+    shell.invoke_toggle_generation_panel();
+    assert!(!shell.get_generation_panel_open());
+    ElementHandle::find_by_accessible_label(&window, "Write a Prompt")
+        .next()
+        .expect("the empty library offers to write a prompt")
+        .invoke_accessible_default_action();
+    assert!(shell.get_generation_panel_open(), "the panel opens for the prompt");
+    assert!(
+        ElementHandle::find_by_accessible_label(&window, "Import Images…")
+            .next()
+            .is_some(),
+        "and to import"
+    );
 }
 
 #[test]
