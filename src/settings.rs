@@ -14,6 +14,8 @@ const LOUPE_AUTO_ADVANCE: &str = "ui.loupe.auto_advance";
 const GENERATION_FORM: &str = "ui.generation_form";
 const DEMO_BANNER_DISMISSED: &str = "ui.demo_banner_dismissed";
 const LOUPE_OPEN: &str = "ui.loupe_open";
+const ENGINE_OPTIONS: &str = "engine.options";
+const GENERATION_DEFAULTS: &str = "generation.defaults";
 const CURRENT_ITEM: &str = "ui.current_item";
 const LIBRARY_ROOT: &str = "library_root";
 const ENGINE_BINARY: &str = "engine.binary";
@@ -142,6 +144,8 @@ pub struct UiState {
     pub loupe_open: bool,
     /// The item the user was at (selected in the grid, shown in the loupe).
     pub current_item: Option<String>,
+    /// Steps, guidance and sampler for new requests.
+    pub generation_defaults: GenerationDefaults,
 }
 
 /// Reads the saved UI state; anything never saved (or unreadable) takes its default.
@@ -160,6 +164,7 @@ pub fn load_ui_state(conn: &mut SqliteConnection) -> Result<UiState, DbError> {
         demo_banner_dismissed: read_or_default(conn, DEMO_BANNER_DISMISSED, false)?,
         loupe_open: read_or_default(conn, LOUPE_OPEN, false)?,
         current_item: read_json(conn, CURRENT_ITEM)?,
+        generation_defaults: generation_defaults(conn)?,
     })
 }
 
@@ -250,6 +255,88 @@ impl ModelFiles {
             llm: var("CN_MODEL_LLM")?,
         })
     }
+}
+
+/// How the engine loads the model (spec 8.5 defaults). `threads` 0 lets the engine choose
+/// (its physical cores).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EngineOptions {
+    pub offload_to_cpu: bool,
+    pub flash_attn: bool,
+    pub threads: u16,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        Self {
+            offload_to_cpu: true,
+            flash_attn: true,
+            threads: 0,
+        }
+    }
+}
+
+/// The sampling settings every new request starts from (spec 8.5 defaults).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GenerationDefaults {
+    pub steps: u32,
+    pub guidance: f64,
+    pub sampler: String,
+}
+
+impl Default for GenerationDefaults {
+    fn default() -> Self {
+        Self {
+            steps: crate::generation::request::DEFAULT_STEPS,
+            guidance: crate::generation::request::DEFAULT_GUIDANCE,
+            sampler: crate::generation::request::DEFAULT_SAMPLER.to_owned(),
+        }
+    }
+}
+
+impl GenerationDefaults {
+    /// These settings, or the spec's defaults where a stored value is out of range (with a
+    /// warning): 1–150 steps, guidance 0–30, a sampler the engine knows.
+    pub fn checked(self) -> Self {
+        let defaults = Self::default();
+        let mut checked = self;
+        if !(1..=150).contains(&checked.steps) {
+            tracing::warn!(steps = checked.steps, "stored steps out of range; using the default");
+            checked.steps = defaults.steps;
+        }
+        if !(0.0..=30.0).contains(&checked.guidance) {
+            tracing::warn!(
+                guidance = checked.guidance,
+                "stored guidance out of range; using the default"
+            );
+            checked.guidance = defaults.guidance;
+        }
+        if !["euler", "euler_a", "heun"].contains(&checked.sampler.as_str()) {
+            tracing::warn!(sampler = %checked.sampler, "stored sampler unknown; using the default");
+            checked.sampler = defaults.sampler;
+        }
+        checked
+    }
+}
+
+pub fn engine_options(conn: &mut SqliteConnection) -> Result<EngineOptions, DbError> {
+    Ok(read_json(conn, ENGINE_OPTIONS)?.unwrap_or_default())
+}
+
+pub fn set_engine_options(conn: &mut SqliteConnection, options: &EngineOptions) -> Result<(), DbError> {
+    app_settings::set(conn, ENGINE_OPTIONS, options)
+}
+
+pub fn generation_defaults(conn: &mut SqliteConnection) -> Result<GenerationDefaults, DbError> {
+    Ok(read_json::<GenerationDefaults>(conn, GENERATION_DEFAULTS)?
+        .unwrap_or_default()
+        .checked())
+}
+
+pub fn set_generation_defaults(conn: &mut SqliteConnection, defaults: &GenerationDefaults) -> Result<(), DbError> {
+    app_settings::set(conn, GENERATION_DEFAULTS, defaults)
 }
 
 /// The cn-engine binary chosen in settings, if any.

@@ -112,3 +112,72 @@ fn the_current_image_and_an_open_loupe_come_back() {
     let state = ctx.load_startup_view().unwrap().ui_state;
     assert!(!state.loupe_open);
 }
+
+#[test]
+fn stored_sampling_defaults_and_engine_options_are_used() {
+    use distillery::settings::{EngineOptions, GenerationDefaults};
+    common::init_testing_backend();
+    let app = demo(1);
+    {
+        let ctx = distillery::app::AppContext::open(&app.options()).unwrap();
+        ctx.db
+            .call_blocking(|c| {
+                distillery::settings::set_generation_defaults(
+                    c,
+                    &GenerationDefaults {
+                        steps: 8,
+                        guidance: 2.5,
+                        sampler: "heun".into(),
+                    },
+                )?;
+                distillery::settings::set_engine_options(
+                    c,
+                    &EngineOptions {
+                        offload_to_cpu: false,
+                        flash_attn: false,
+                        threads: 3,
+                    },
+                )
+            })
+            .unwrap();
+        ctx.db.flush_blocking().unwrap();
+    }
+    let (ctx, main) = open(&app);
+    let sent: std::rc::Rc<std::cell::RefCell<Vec<distillery::generation::GenerationRequest>>> = Default::default();
+    let into = sent.clone();
+    main.connect_generation(std::rc::Rc::new(move |r| into.borrow_mut().push(r)));
+    main.window
+        .global::<EngineAdapter>()
+        .set_state(distillery::ui::EngineState::Ready);
+    ElementHandle::find_by_accessible_label(&main.window, "Prompt")
+        .next()
+        .unwrap()
+        .set_accessible_value("a quiet harbour");
+    settle(&main);
+    press(&main, "Generate", "the panel");
+    let request = sent.borrow()[0].clone();
+    assert_eq!(
+        (request.steps, request.guidance, request.sampler.as_str()),
+        (8, 2.5, "heun")
+    );
+
+    let plan = distillery::app::engine_plan(&ctx).unwrap();
+    let load = plan.initial_load.unwrap();
+    assert_eq!(
+        (load.offload_to_cpu, load.flash_attn, load.n_threads),
+        (Some(false), Some(false), Some(3))
+    );
+
+    // Out-of-range values fall back to the spec's defaults.
+    ctx.db
+        .call_blocking(|c| {
+            distillery::db::app_settings::set(
+                c,
+                "generation.defaults",
+                &serde_json::json!({"steps": 0, "guidance": 99.0, "sampler": "dpm"}),
+            )
+        })
+        .unwrap();
+    let defaults = ctx.db.call_blocking(distillery::settings::generation_defaults).unwrap();
+    assert_eq!(defaults, GenerationDefaults::default());
+}

@@ -25,9 +25,13 @@ pub struct EnginePlan {
 }
 
 pub fn plan(ctx: &AppContext) -> anyhow::Result<EnginePlan> {
-    let (saved_binary, saved_models) = ctx
-        .db
-        .call_blocking(|conn| Ok((settings::engine_binary(conn)?, settings::model_files(conn)?)))?;
+    let (saved_binary, saved_models, options) = ctx.db.call_blocking(|conn| {
+        Ok((
+            settings::engine_binary(conn)?,
+            settings::model_files(conn)?,
+            settings::engine_options(conn)?,
+        ))
+    })?;
     let choice = match (&ctx.engine, saved_binary) {
         (Some(choice), _) => choice.clone(),
         (None, Some(binary)) => EngineChoice::Binary(binary),
@@ -48,10 +52,10 @@ pub fn plan(ctx: &AppContext) -> anyhow::Result<EnginePlan> {
     };
     let models = from_folder.or(saved_models).or_else(ModelFiles::from_env);
     let initial_load = match (is_demo, models) {
-        (_, Some(models)) => Some(load_params(&models)),
+        (_, Some(models)) => Some(load_params(&models, options)),
         (true, None) => Some(LoadParams {
             diffusion_model: Some(DEMO_MODEL.into()),
-            ..load_defaults()
+            ..load_defaults(options)
         }),
         (false, None) => None,
     };
@@ -62,11 +66,12 @@ pub fn plan(ctx: &AppContext) -> anyhow::Result<EnginePlan> {
     })
 }
 
-/// The load options of the spec (section 8.5) and the protocol notes.
-fn load_defaults() -> LoadParams {
+/// The load options of the spec (section 8.5, as changed in settings) and the protocol notes.
+fn load_defaults(options: settings::EngineOptions) -> LoadParams {
     LoadParams {
-        offload_to_cpu: Some(true),
-        flash_attn: Some(true),
+        offload_to_cpu: Some(options.offload_to_cpu),
+        flash_attn: Some(options.flash_attn),
+        n_threads: (options.threads > 0).then_some(i32::from(options.threads)),
         vae_on_cpu: Some(false),
         llm_on_cpu: Some(false),
         // Without the VAE encoder, reference images cannot be used.
@@ -76,12 +81,12 @@ fn load_defaults() -> LoadParams {
     }
 }
 
-fn load_params(models: &ModelFiles) -> LoadParams {
+fn load_params(models: &ModelFiles, options: settings::EngineOptions) -> LoadParams {
     let text = |path: &std::path::Path| Some(path.display().to_string());
     LoadParams {
         diffusion_model: text(&models.diffusion_model),
         vae: text(&models.vae),
         llm: text(&models.llm),
-        ..load_defaults()
+        ..load_defaults(options)
     }
 }

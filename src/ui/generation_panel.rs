@@ -15,33 +15,43 @@ pub type Submit = Rc<dyn Fn(GenerationRequest)>;
 /// The form's behaviour; Generate goes to the submit set with [`GenerationPanel::set_submit`].
 pub struct GenerationPanel {
     submit: RefCell<Option<Submit>>,
+    /// Steps, guidance and sampler of every request (from settings).
+    defaults: RefCell<crate::settings::GenerationDefaults>,
     pub references: Rc<ReferenceTray>,
 }
 
 impl GenerationPanel {
+    /// The sampling settings of the next requests (settings changed them).
+    pub fn set_defaults(&self, defaults: crate::settings::GenerationDefaults) {
+        *self.defaults.borrow_mut() = defaults.checked();
+    }
+
     /// Where Generate sends its request (the queue, in the app).
     pub fn set_submit(&self, submit: Submit) {
         *self.submit.borrow_mut() = Some(submit);
     }
 }
 
-/// Connects the form, filled as the user left it (`saved`); every change is saved.
+/// Connects the form, filled as the user left it (`saved`, with the sampling defaults from
+/// settings); every change is saved.
 pub fn connect(
     window: &AppWindow,
     references: Rc<ReferenceTray>,
     db: crate::db::Database,
-    saved: &crate::settings::GenerationForm,
+    saved: &crate::settings::UiState,
 ) -> Rc<GenerationPanel> {
     let panel = Rc::new(GenerationPanel {
         submit: RefCell::new(None),
+        defaults: RefCell::new(saved.generation_defaults.clone().checked()),
         references,
     });
     let adapter = window.global::<GenerationAdapter>();
+    let form = &saved.generation_form;
     fill(
         &adapter,
-        &saved.prompt,
-        Resolution::parse(&saved.resolution.to_string()).unwrap_or_default(),
-        Aspect::parse(&saved.aspect).unwrap_or_default(),
+        &form.prompt,
+        Resolution::parse(&form.resolution.to_string()).unwrap_or_default(),
+        Aspect::parse(&form.aspect).unwrap_or_default(),
     );
 
     let weak = window.as_weak();
@@ -74,6 +84,10 @@ pub fn connect(
         }
         let mut request = request_from(&adapter);
         request.references = panel.references.sources();
+        let defaults = panel.defaults.borrow().clone();
+        request.steps = defaults.steps;
+        request.guidance = defaults.guidance;
+        request.sampler = defaults.sampler;
         if let Err(problem) = request.validate() {
             adapter.set_message(capitalised(&problem).into());
             return;

@@ -98,7 +98,7 @@ pub fn build_main_window(
             import.start(paths);
         }
     }));
-    let generation = generation_panel::connect(&window, references, db.clone(), &view.ui_state.generation_form);
+    let generation = generation_panel::connect(&window, references, db.clone(), &view.ui_state);
     Ok(MainWindow {
         window,
         library: grid,
