@@ -85,6 +85,25 @@ pub fn duration_ms(ms: i64) -> String {
     }
 }
 
+/// `text` with a capital first letter ("the disk is full" → "The disk is full").
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// `text` ending like a sentence: a full stop added unless it already ends with one, a
+/// question or exclamation mark, or a closing parenthesis.
+pub fn with_full_stop(text: &str) -> String {
+    if text.is_empty() || text.ends_with(['.', '!', '?', ')']) {
+        text.to_owned()
+    } else {
+        format!("{text}.")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

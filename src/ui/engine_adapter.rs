@@ -54,13 +54,5 @@ fn state(status: &EngineStatus) -> EngineState {
 
 /// `text` as a sentence: a capital first letter and a full stop.
 fn sentence(text: &str) -> String {
-    let mut chars = text.trim().chars();
-    let mut out: String = match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => return String::new(),
-    };
-    if !out.ends_with(['.', '!', '?', ')']) {
-        out.push('.');
-    }
-    out
+    crate::format::with_full_stop(&crate::format::capitalised(text.trim()))
 }

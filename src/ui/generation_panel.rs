@@ -89,7 +89,7 @@ pub fn connect(
         request.guidance = defaults.guidance;
         request.sampler = defaults.sampler;
         if let Err(problem) = request.validate() {
-            adapter.set_message(capitalised(&problem).into());
+            adapter.set_message(crate::format::capitalised(&problem).into());
             return;
         }
         let submit = panel.submit.borrow().clone();
@@ -163,12 +163,4 @@ fn show_dimensions(adapter: &GenerationAdapter<'_>) {
     let (resolution, aspect) = choices(adapter);
     let (width, height) = dimensions(resolution, aspect);
     adapter.set_dimensions(crate::format::dimensions(Some(width as i32), Some(height as i32)).into());
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }

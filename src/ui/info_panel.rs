@@ -138,21 +138,12 @@ impl InfoPanel {
         self.references.borrow_mut().clear();
         let (db, library, id) = (self.db.clone(), self.library.clone(), item.id.clone());
         let read = move || read_details(&db, &library, id);
-        match &self.mode {
-            LoadMode::OnDemand => self.details_arrived(serial, read()),
-            LoadMode::Background(runtime) => {
-                let runtime = runtime.clone();
-                let me = self.me.borrow().clone();
-                let _ = slint::spawn_local(async move {
-                    let Ok(result) = runtime.spawn_blocking(read).await else {
-                        return;
-                    };
-                    if let Some(panel) = me.upgrade() {
-                        panel.details_arrived(serial, result);
-                    }
-                });
+        let me = self.me.borrow().clone();
+        self.mode.run(read, move |result| {
+            if let Some(panel) = me.upgrade() {
+                panel.details_arrived(serial, result);
             }
-        }
+        });
     }
 
     /// The row (and generation) of the shown item arrived: the file details, then the

@@ -340,8 +340,8 @@ fn inspect(db: &Database, library: &LibraryRoot, source: &ReferenceSource) -> Re
                     MAX_FILE_BYTES >> 20
                 ));
             }
-            let image =
-                crate::library::decode::decode_file(path).map_err(|problem| sentence(&format!("{name} {problem}")))?;
+            let image = crate::library::decode::decode_file(path)
+                .map_err(|problem| crate::format::with_full_stop(&format!("{name} {problem}")))?;
             Ok(Inspected {
                 name,
                 thumbnail: tile_pixels(image),
@@ -366,13 +366,4 @@ fn tile_pixels(image: image::DynamicImage) -> SharedPixelBuffer<Rgb8Pixel> {
         .crop_imm((scaled.width() - side) / 2, (scaled.height() - side) / 2, side, side)
         .to_rgb8();
     SharedPixelBuffer::clone_from_slice(tile.as_raw(), tile.width(), tile.height())
-}
-
-/// Ends `text` with a full stop unless it already ends a sentence or a parenthesis.
-fn sentence(text: &str) -> String {
-    if text.ends_with(['.', ')', '!', '?']) {
-        text.to_owned()
-    } else {
-        format!("{text}.")
-    }
 }

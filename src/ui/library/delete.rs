@@ -1,7 +1,7 @@
 //! Delete from the grid: the question, the move to the trash off the UI thread, and what the
 //! user is told afterwards. Also the other context-menu actions on the selection.
 
-use super::{LibraryAdapter, LibraryController, LoadMode};
+use super::{LibraryAdapter, LibraryController};
 use crate::library::delete::{DeleteReport, delete_media};
 use crate::library::trash::TrashPolicy;
 use std::time::Duration;
@@ -57,25 +57,12 @@ impl LibraryController {
         }
         let (db, library, policy) = (self.db.clone(), self.library.clone(), self.trash_policy.get());
         let work = move || delete_media(&db, &library, ids, policy);
-        match &self.mode {
-            LoadMode::OnDemand => self.deleted(work()),
-            LoadMode::Background(runtime) => {
-                let runtime = runtime.clone();
-                let me = self.me.borrow().clone();
-                let _ = slint::spawn_local(async move {
-                    let result = match runtime.spawn_blocking(work).await {
-                        Ok(result) => result,
-                        Err(error) => {
-                            tracing::error!(%error, "the delete task failed");
-                            return;
-                        }
-                    };
-                    if let Some(this) = me.upgrade() {
-                        this.deleted(result);
-                    }
-                });
+        let me = self.me.borrow().clone();
+        self.mode.run(work, move |result| {
+            if let Some(this) = me.upgrade() {
+                this.deleted(result);
             }
-        }
+        });
     }
 
     fn deleted(&self, result: Result<DeleteReport, crate::db::DbError>) {

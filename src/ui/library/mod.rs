@@ -63,8 +63,9 @@ impl LoadMode {
             LoadMode::Background(runtime) => {
                 let task = runtime.spawn_blocking(work);
                 let _ = slint::spawn_local(async move {
-                    if let Ok(result) = task.await {
-                        done(result);
+                    match task.await {
+                        Ok(result) => done(result),
+                        Err(error) => tracing::error!(%error, "a background task failed"),
                     }
                 });
             }
