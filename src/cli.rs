@@ -144,6 +144,8 @@ pub enum SnapshotView {
     Grid,
     /// The loupe on the selected image (the first one if none is), at fit.
     Loupe,
+    /// The Settings dialog over the library, as stored settings fill it.
+    Settings,
 }
 
 /// Which engine binary to drive.

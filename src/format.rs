@@ -30,6 +30,15 @@ pub fn grouped(n: i64) -> String {
     out
 }
 
+/// A path as the UI shows it: the home folder as `~`.
+pub fn display_path(path: &std::path::Path) -> String {
+    let home = directories::UserDirs::new().map(|dirs| dirs.home_dir().to_owned());
+    match home.as_deref().and_then(|home| path.strip_prefix(home).ok()) {
+        Some(rest) if !rest.as_os_str().is_empty() => format!("~/{}", rest.display()),
+        _ => path.display().to_string(),
+    }
+}
+
 /// "1.4 MB", "820 KB", "312 bytes" (decimal units, as file managers show them).
 pub fn file_size(bytes: i64) -> String {
     let bytes = bytes.max(0) as f64;

@@ -126,6 +126,28 @@ fn snapshot_of_the_loupe_shows_the_image_at_fit_and_the_film_strip() {
 }
 
 #[test]
+fn snapshot_of_the_settings_shows_the_dialog_over_a_dimmed_window() {
+    let app = TempApp::new();
+    for (size, width, height) in [("1280x800", 1280u32, 800u32), ("960x600", 960, 600)] {
+        let image = snapshot_of(&app, size, "settings");
+        assert_eq!(image.dimensions(), (width, height));
+        // The card (surface-raised, #1e1e1e) in the middle; the title bar behind the backdrop
+        // is darker than its own #171717.
+        let card = image::Rgb([0x1e, 0x1e, 0x1e]);
+        let card_left = (width - 720.min(width - 48)) / 2;
+        assert_eq!(
+            *image.get_pixel(card_left + 8, height / 2),
+            card,
+            "the dialog card at {size}"
+        );
+        assert!(
+            image.get_pixel(width / 2, 5)[0] < 0x17,
+            "the window behind is dimmed at {size}"
+        );
+    }
+}
+
+#[test]
 fn a_library_path_that_is_a_file_is_refused() {
     let app = TempApp::new();
     std::fs::create_dir_all(app.dir.path()).unwrap();

@@ -11,6 +11,8 @@ pub struct AppContext {
     pub library: LibraryRoot,
     pub engine: Option<EngineChoice>,
     pub data_dir: PathBuf,
+    /// The library came from `--library` or `DISTILLERY_LIBRARY`, not from settings.
+    pub library_overridden: bool,
 }
 
 /// What the main window shows the moment it opens.
@@ -21,6 +23,8 @@ pub struct StartupView {
     /// Items matching the saved grid filter.
     pub filtered_count: i64,
     pub library_root: PathBuf,
+    /// What the Settings dialog cannot change for this run.
+    pub settings_context: crate::ui::settings_dialog::DialogContext,
 }
 
 /// The platform's data folder for Distillery (`~/.local/share/distillery` on Linux).
@@ -54,7 +58,9 @@ impl AppContext {
         }
         let db = opened.db;
 
-        let root = match global.library.clone().or_else(super::environment::library) {
+        let overridden = global.library.clone().or_else(super::environment::library);
+        let library_overridden = overridden.is_some();
+        let root = match overridden {
             Some(path) => path,
             None => match db.call_blocking(settings::library_root)? {
                 Some(saved) => saved,
@@ -68,6 +74,7 @@ impl AppContext {
             library,
             engine: global.engine.clone().or_else(super::environment::engine),
             data_dir,
+            library_overridden,
         })
     }
 
@@ -85,6 +92,36 @@ impl AppContext {
             total_count,
             filtered_count,
             library_root: self.library.path().to_owned(),
+            settings_context: self.settings_context(),
         })
+    }
+
+    fn settings_context(&self) -> crate::ui::settings_dialog::DialogContext {
+        let engine_override = self.engine.as_ref().map(|choice| {
+            let which = match choice {
+                EngineChoice::Demo => "the demo engine".to_owned(),
+                EngineChoice::Binary(path) => path.display().to_string(),
+            };
+            format!(
+                "This run uses {which}, set by --engine or DISTILLERY_ENGINE; the choice below applies when Distillery starts without it."
+            )
+        });
+        let library_override = self.library_overridden.then(|| {
+            "This run's library was set by --library or DISTILLERY_LIBRARY; a folder chosen here applies when Distillery starts without it.".to_owned()
+        });
+        let models_dir = std::env::var_os("DISTILLERY_MODELS")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| {
+                LibraryRoot::default_path()
+                    .ok()
+                    .and_then(|p| p.parent().map(|d| d.join("Models")))
+            });
+        crate::ui::settings_dialog::DialogContext {
+            engine_override,
+            library_override,
+            models_dir,
+            library_root: self.library.path().to_owned(),
+        }
     }
 }

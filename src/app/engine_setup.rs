@@ -17,6 +17,7 @@ use crate::settings::{self, ModelFiles};
 /// The model name the demo engine reports.
 pub const DEMO_MODEL: &str = "FLUX.2 Klein (demo)";
 
+#[derive(Debug, Clone)]
 pub struct EnginePlan {
     pub config: EngineConfig,
     pub is_demo: bool,
@@ -25,23 +26,27 @@ pub struct EnginePlan {
 }
 
 pub fn plan(ctx: &AppContext) -> anyhow::Result<EnginePlan> {
-    let (saved_binary, saved_models, options) = ctx.db.call_blocking(|conn| {
-        Ok((
-            settings::engine_binary(conn)?,
-            settings::model_files(conn)?,
-            settings::engine_options(conn)?,
-        ))
-    })?;
-    let choice = match (&ctx.engine, saved_binary) {
+    let stored = ctx.db.call_blocking(settings::read_engine_settings)?;
+    plan_for(ctx.engine.as_ref(), &stored, &ctx.library)
+}
+
+/// The plan for `stored` settings, with `--engine` or `DISTILLERY_ENGINE` (`chosen`) and
+/// `DISTILLERY_MODELS` winning over them.
+pub fn plan_for(
+    chosen: Option<&EngineChoice>,
+    stored: &settings::EngineSettings,
+    library: &crate::library::LibraryRoot,
+) -> anyhow::Result<EnginePlan> {
+    let choice = match (chosen, &stored.binary) {
         (Some(choice), _) => choice.clone(),
-        (None, Some(binary)) => EngineChoice::Binary(binary),
+        (None, Some(binary)) => EngineChoice::Binary(binary.clone()),
         (None, None) => EngineChoice::Demo,
     };
     let (binary, is_demo) = match choice {
         EngineChoice::Demo => (demo_engine_path()?, true),
         EngineChoice::Binary(path) => (path, false),
     };
-    let workdir = ctx.library.folder(LibraryFolder::Tmp)?.join("engine");
+    let workdir = library.folder(LibraryFolder::Tmp)?.join("engine");
     let from_folder = match super::environment::models() {
         Some(Ok(models)) => Some(models),
         Some(Err(problem)) => {
@@ -50,7 +55,10 @@ pub fn plan(ctx: &AppContext) -> anyhow::Result<EnginePlan> {
         }
         None => None,
     };
-    let models = from_folder.or(saved_models).or_else(ModelFiles::from_env);
+    let options = stored.options;
+    let models = from_folder
+        .or_else(|| stored.models.clone())
+        .or_else(ModelFiles::from_env);
     let initial_load = match (is_demo, models) {
         (_, Some(models)) => Some(load_params(&models, options)),
         (true, None) => Some(LoadParams {
@@ -64,6 +72,36 @@ pub fn plan(ctx: &AppContext) -> anyhow::Result<EnginePlan> {
         is_demo,
         initial_load,
     })
+}
+
+/// Moves the running engine from `before` to `after`: another binary is switched to (and
+/// loads the model), other model files or load options reload the model, and nothing
+/// happens when nothing changed. New jobs are recorded with the new model.
+pub async fn apply(
+    before: &EnginePlan,
+    after: &EnginePlan,
+    engine: &crate::engine::EngineHandle,
+    queue: Option<&crate::queue::QueueHandle>,
+) {
+    let binary_changed = before.config.binary != after.config.binary;
+    if binary_changed {
+        engine.switch_binary(after.config.binary.clone()).await;
+    }
+    if binary_changed || before.initial_load != after.initial_load {
+        if let Some(queue) = queue {
+            let label = after.initial_load.as_ref().map(|p| p.model_label()).unwrap_or_default();
+            queue.set_model_label(label).await;
+        }
+        let outcome = match after.initial_load.clone() {
+            Some(params) => engine.load(params).await.map(|_| ()),
+            // A real engine without model files: free the old model.
+            None if !binary_changed => engine.unload().await,
+            None => Ok(()),
+        };
+        if let Err(error) = outcome {
+            tracing::warn!(%error, "the new engine settings could not be applied");
+        }
+    }
 }
 
 /// The load options of the spec (section 8.5, as changed in settings) and the protocol notes.

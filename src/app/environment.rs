@@ -54,6 +54,7 @@ pub fn find_models(dir: &Path) -> Result<ModelFiles, String> {
             diffusion_model: (*diffusion).clone(),
             vae: vae.clone(),
             llm: (*llm).clone(),
+            base_model: crate::engine::model_check::guess_base_model(diffusion).map(str::to_owned),
         }),
         (diffusion, vae, llm) => {
             let missing: Vec<&str> = [

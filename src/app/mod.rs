@@ -12,7 +12,9 @@ mod pickers;
 pub mod snapshot;
 
 pub use context::{AppContext, StartupView, default_data_dir, resolve_data_dir};
-pub use engine_setup::{DEMO_MODEL, EnginePlan, plan as engine_plan};
+pub use engine_setup::{
+    DEMO_MODEL, EnginePlan, apply as apply_engine_plan, plan as engine_plan, plan_for as engine_plan_for,
+};
 
 use crate::cli::GlobalOptions;
 use slint::ComponentHandle;
@@ -46,7 +48,7 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
     tracing::info!(binary = %plan.config.binary.display(), demo = plan.is_demo, "starting the engine");
     let engine = {
         let _inside = runtime.enter();
-        crate::engine::EngineHandle::start(plan.config)
+        crate::engine::EngineHandle::start(plan.config.clone())
     };
     crate::ui::connect_engine_status(window, engine.status(), runtime.handle());
     window.global::<crate::ui::EngineAdapter>().set_demo(plan.is_demo);
@@ -58,6 +60,7 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
             restart_runtime.spawn(async move { engine.restart().await });
         });
     let model_label = plan.initial_load.as_ref().map(|p| p.model_label()).unwrap_or_default();
+    let running_plan = std::rc::Rc::new(std::cell::RefCell::new(plan.clone()));
     if let Some(params) = plan.initial_load {
         let loader = engine.clone();
         runtime.spawn(async move {
@@ -81,6 +84,16 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
         pickers::picker(runtime.handle().clone(), pickers::Pick::ImageFiles, "Import images"),
         pickers::picker(runtime.handle().clone(), pickers::Pick::Folders, "Import folders"),
     );
+    main.settings
+        .set_picker(pickers::settings_picker(runtime.handle().clone()));
+    main.settings.add_on_saved(apply_engine_settings(
+        window,
+        &ctx,
+        running_plan,
+        engine.clone(),
+        queue_ready.clone(),
+        runtime.handle().clone(),
+    ));
     main.connect_generation(submit_to_queue(window, queue_ready.clone(), runtime.handle().clone()));
     main.queue
         .set_on_action(act_on_job(queue_ready.clone(), runtime.handle().clone()));
@@ -133,6 +146,36 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
     runtime.block_on(engine.shutdown());
     ctx.db.flush_blocking()?;
     Ok(())
+}
+
+/// Saved settings reach the running engine: another binary, other model files or load
+/// options restart or reload it (the status bar follows); new jobs record the new model.
+pub fn apply_engine_settings(
+    window: &crate::ui::AppWindow,
+    ctx: &AppContext,
+    running: std::rc::Rc<std::cell::RefCell<EnginePlan>>,
+    engine: crate::engine::EngineHandle,
+    queue: std::sync::Arc<std::sync::OnceLock<crate::queue::QueueHandle>>,
+    runtime: tokio::runtime::Handle,
+) -> crate::ui::settings_dialog::OnSaved {
+    let (weak, chosen, library) = (window.as_weak(), ctx.engine.clone(), ctx.library.clone());
+    std::rc::Rc::new(move |saved| {
+        let after = match engine_setup::plan_for(chosen.as_ref(), &saved.engine, &library) {
+            Ok(plan) => plan,
+            Err(error) => {
+                tracing::error!(%error, "the new engine settings could not be planned");
+                return;
+            }
+        };
+        let before = running.replace(after.clone());
+        if let Some(window) = weak.upgrade() {
+            window.global::<crate::ui::EngineAdapter>().set_demo(after.is_demo);
+        }
+        let (engine, queue) = (engine.clone(), queue.clone());
+        runtime.spawn(async move {
+            engine_setup::apply(&before, &after, &engine, queue.get()).await;
+        });
+    })
 }
 
 /// Tells the grid about every image the queue adds to the library.

@@ -31,3 +31,29 @@ pub fn picker(runtime: tokio::runtime::Handle, pick: Pick, title: &'static str) 
         });
     })
 }
+
+/// The Settings dialog's picker: one model file (by its extension), the engine binary, or a
+/// library folder.
+pub fn settings_picker(runtime: tokio::runtime::Handle) -> crate::ui::settings_dialog::PickPath {
+    use crate::ui::settings_dialog::PickTarget;
+    Rc::new(move |target, chosen| {
+        let task = runtime.spawn(async move {
+            let dialog = rfd::AsyncFileDialog::new();
+            let handle = match target {
+                PickTarget::Model(kind) => {
+                    dialog
+                        .set_title(format!("Choose the {}", kind.label()))
+                        .add_filter(kind.label(), &[kind.extension()])
+                        .pick_file()
+                        .await
+                }
+                PickTarget::EngineBinary => dialog.set_title("Choose the cn-engine binary").pick_file().await,
+                PickTarget::LibraryFolder => dialog.set_title("Choose a library folder").pick_folder().await,
+            };
+            handle.map(|h| h.path().to_owned())
+        });
+        let _ = slint::spawn_local(async move {
+            chosen(task.await.ok().flatten());
+        });
+    })
+}

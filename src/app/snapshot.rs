@@ -63,6 +63,11 @@ pub fn run(global: &GlobalOptions, args: &SnapshotArgs, started: Instant) -> any
             }
         }
     }
+    if args.view == crate::cli::SnapshotView::Settings {
+        // Reads the settings and checks the stored paths at once (on demand).
+        main.settings.open();
+        pixels = render(&offscreen, args.size.width, args.size.height);
+    }
     let painted = started.elapsed();
     window.hide()?;
     let image = image::RgbImage::from_raw(args.size.width, args.size.height, pixels.as_bytes().to_vec())

@@ -215,6 +215,19 @@ impl Actor {
                 self.failures = 0;
                 self.life = Life::Backoff { until: Instant::now() };
             }
+            ManagerCommand::SwitchBinary { binary } => {
+                tracing::info!(binary = %binary.display(), "switching to another engine");
+                self.stop_process().await;
+                self.fail_in_flight(EngineError::Unavailable(
+                    "the engine was restarted with new settings".into(),
+                ));
+                self.config.binary = binary;
+                self.version = None;
+                self.last_load = None;
+                self.failures = 0;
+                self.last_failure = None;
+                self.life = Life::Backoff { until: Instant::now() };
+            }
             ManagerCommand::Shutdown { done } => {
                 self.shutdown().await;
                 // Published before answering: whoever awaited the shutdown sees Stopped.

@@ -45,6 +45,9 @@ pub(super) enum ManagerCommand {
         mode: CancelMode,
     },
     Restart,
+    SwitchBinary {
+        binary: PathBuf,
+    },
     Shutdown {
         done: oneshot::Sender<()>,
     },
@@ -152,6 +155,13 @@ impl EngineHandle {
     /// Restarts the engine (after an error, or to apply new settings) and reloads the model.
     pub async fn restart(&self) {
         let _ = self.commands.send(ManagerCommand::Restart).await;
+    }
+
+    /// Runs `binary` from now on (a different engine, or the demo engine): the running engine
+    /// is stopped, a command in flight fails, and no model is loaded until [`Self::load`] asks
+    /// for one. Waiting commands go to the new engine.
+    pub async fn switch_binary(&self, binary: PathBuf) {
+        let _ = self.commands.send(ManagerCommand::SwitchBinary { binary }).await;
     }
 
     /// Asks the engine to quit, kills it if it has not exited within the grace period, and

@@ -162,10 +162,54 @@ pub async fn engine_version(binary: &Path, limit: Duration) -> Result<String, En
         path: binary.to_owned(),
         reason: e.to_string(),
     })?;
-    let text = String::from_utf8_lossy(&output.stdout);
+    version_line(binary, output.status.success(), &output.stdout)
+}
+
+/// [`engine_version`] for a thread that may block (a settings check): the same answer, with
+/// the binary killed if it has not answered within `limit`.
+pub fn engine_version_blocking(binary: &Path, limit: Duration) -> Result<String, EngineError> {
+    use std::io::Read;
+    let mut child = std::process::Command::new(binary)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| EngineError::Spawn {
+            path: binary.to_owned(),
+            reason: e.to_string(),
+        })?;
+    let deadline = std::time::Instant::now() + limit;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if std::time::Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(EngineError::NotAnEngine {
+                    path: binary.to_owned(),
+                    reason: format!("--version did not answer within {} s", limit.as_secs()),
+                });
+            }
+        }
+    };
+    let mut stdout = Vec::new();
+    if let Some(mut pipe) = child.stdout.take() {
+        let _ = pipe.read_to_end(&mut stdout);
+    }
+    version_line(binary, status.success(), &stdout)
+}
+
+/// The first line of a `--version` answer, if it is cn-engine's.
+fn version_line(binary: &Path, success: bool, stdout: &[u8]) -> Result<String, EngineError> {
+    let text = String::from_utf8_lossy(stdout);
     let first = text.lines().next().unwrap_or("").trim().to_owned();
-    if !output.status.success() || !first.starts_with("cn-engine ") {
-        return Err(not_engine(format!("--version printed {first:?}")));
+    if !success || !first.starts_with("cn-engine ") {
+        return Err(EngineError::NotAnEngine {
+            path: binary.to_owned(),
+            reason: format!("--version printed {first:?}"),
+        });
     }
     Ok(first)
 }

@@ -9,6 +9,8 @@ use std::path::PathBuf;
 pub const DEFAULT_STEPS: u32 = 4;
 pub const DEFAULT_GUIDANCE: f64 = 3.5;
 pub const DEFAULT_SAMPLER: &str = "euler";
+/// The samplers the engine offers for FLUX.2 Klein.
+pub const SAMPLERS: [&str; 3] = ["euler", "euler_a", "heun"];
 /// Seeds are drawn from 0..2^31−1, the range every engine build accepts.
 pub const MAX_SEED: i64 = 0x7FFF_FFFF;
 /// More images than this in one submit is almost certainly a typo.
@@ -73,7 +75,7 @@ impl GenerationRequest {
         if !(1..=150).contains(&self.steps) {
             return Err(format!("steps must be 1 to 150, not {}", self.steps));
         }
-        if !["euler", "euler_a", "heun"].contains(&self.sampler.as_str()) {
+        if !SAMPLERS.contains(&self.sampler.as_str()) {
             return Err(format!("unknown sampler {:?} (euler, euler_a or heun)", self.sampler));
         }
         Ok(())

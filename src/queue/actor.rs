@@ -34,6 +34,7 @@ enum Command {
     },
     Pause,
     Resume,
+    SetModelLabel(String),
     Finished {
         job: JobId,
         outcome: JobOutcome,
@@ -115,6 +116,11 @@ impl QueueHandle {
 
     pub async fn resume(&self) {
         let _ = self.commands.send(Command::Resume).await;
+    }
+
+    /// The model new jobs are recorded with (after the engine was given another model).
+    pub async fn set_model_label(&self, label: String) {
+        let _ = self.commands.send(Command::SetModelLabel(label)).await;
     }
 
     async fn ask<T>(&self, command: impl FnOnce(Reply<T>) -> Command) -> Result<T, QueueError> {
@@ -206,6 +212,7 @@ impl Actor {
             }
             Command::Pause => self.paused = true,
             Command::Resume => self.paused = false,
+            Command::SetModelLabel(label) => self.ctx.model_label = label,
             Command::Finished { job, outcome, started } => {
                 if self.running.as_ref().is_some_and(|r| r.job == job) {
                     self.running = None;

@@ -14,6 +14,7 @@ pub mod place;
 pub mod queue_panel;
 mod reference_sources;
 pub mod reference_tray;
+pub mod settings_dialog;
 mod shell_adapter;
 mod window_geometry;
 
@@ -44,6 +45,7 @@ pub struct MainWindow {
     pub generation: std::rc::Rc<generation_panel::GenerationPanel>,
     pub file_drop: std::rc::Rc<file_drop::FileDrop>,
     pub import: std::rc::Rc<import_runner::ImportRunner>,
+    pub settings: std::rc::Rc<settings_dialog::SettingsDialog>,
 }
 
 impl MainWindow {
@@ -99,6 +101,13 @@ pub fn build_main_window(
         }
     }));
     let generation = generation_panel::connect(&window, references, db.clone(), &view.ui_state);
+    let settings = settings_dialog::connect(&window, db.clone(), mode.clone(), view.settings_context.clone());
+    let defaults_for = std::rc::Rc::downgrade(&generation);
+    settings.add_on_saved(std::rc::Rc::new(move |saved| {
+        if let Some(generation) = defaults_for.upgrade() {
+            generation.set_defaults(saved.defaults.clone());
+        }
+    }));
     Ok(MainWindow {
         window,
         library: grid,
@@ -108,5 +117,6 @@ pub fn build_main_window(
         generation,
         file_drop,
         import,
+        settings,
     })
 }

@@ -102,14 +102,6 @@ pub struct LibraryController {
     me: RefCell<Weak<LibraryController>>,
 }
 
-fn display_path(path: &std::path::Path) -> String {
-    let home = directories::UserDirs::new().map(|dirs| dirs.home_dir().to_owned());
-    match home.as_deref().and_then(|home| path.strip_prefix(home).ok()) {
-        Some(rest) if !rest.as_os_str().is_empty() => format!("~/{}", rest.display()),
-        _ => path.display().to_string(),
-    }
-}
-
 /// Connects the library view; returns its controller (kept alive by the window's callbacks).
 pub fn connect(
     window: &AppWindow,
@@ -119,7 +111,7 @@ pub fn connect(
     mode: LoadMode,
 ) -> Rc<LibraryController> {
     let adapter = window.global::<LibraryAdapter>();
-    adapter.set_library_root(display_path(&view.library_root).into());
+    adapter.set_library_root(crate::format::display_path(&view.library_root).into());
     let grid_view = view.ui_state.grid;
     view::show_grid_view(&adapter, &grid_view);
     view::show_counts(&adapter, view.total_count, view.filtered_count);

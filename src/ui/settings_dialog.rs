@@ -1,0 +1,525 @@
+//! SettingsAdapter: the Settings dialog. Opening reads the stored settings (and looks for a
+//! model set in the models folder); every edited path is checked off the UI thread and the
+//! result shown beside it; Save checks the whole form, stores it in one transaction and
+//! tells the listeners (the engine and the generation panel), so changes apply at once.
+
+use super::{AppWindow, LoadMode, ModelField, SettingsAdapter};
+use crate::db::Database;
+use crate::engine::model_check::{ModelKind, guess_base_model};
+use crate::settings::{self, CheckedSettings, EngineSettings, GenerationDefaults, ModelFiles, SettingsForm};
+use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
+use std::cell::{Cell, RefCell};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// What a picker of the dialog picks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickTarget {
+    Model(ModelKind),
+    EngineBinary,
+    LibraryFolder,
+}
+
+/// Asks the user for one path (a native picker in the app); None when cancelled.
+pub type PickPath = Rc<dyn Fn(PickTarget, Box<dyn FnOnce(Option<PathBuf>)>)>;
+
+/// Told about a library folder the user chose.
+pub type OnLibraryChosen = Rc<dyn Fn(PathBuf)>;
+
+/// Told about every saved form.
+pub type OnSaved = Rc<dyn Fn(&CheckedSettings)>;
+
+/// What the dialog cannot change for this run, and where model sets are looked for.
+#[derive(Debug, Clone, Default)]
+pub struct DialogContext {
+    /// Why the stored engine choice is not the one running ("--engine demo is set …").
+    pub engine_override: Option<String>,
+    pub library_override: Option<String>,
+    /// Looked in for a complete model set when the dialog opens (`~/Distillery/Models`).
+    pub models_dir: Option<PathBuf>,
+    /// The library folder in use.
+    pub library_root: PathBuf,
+}
+
+pub struct SettingsDialog {
+    window: slint::Weak<AppWindow>,
+    db: Database,
+    mode: LoadMode,
+    context: DialogContext,
+    models: Rc<VecModel<ModelField>>,
+    base_models: RefCell<Vec<String>>,
+    detected: RefCell<Option<ModelFiles>>,
+    /// Bumped by every edit of a field, so a late check of an older text is dropped.
+    serials: [Cell<u64>; 4],
+    pick: RefCell<Option<PickPath>>,
+    on_saved: RefCell<Vec<OnSaved>>,
+    on_library_chosen: RefCell<Option<OnLibraryChosen>>,
+}
+
+/// What the dialog shows when it opens.
+struct Loaded {
+    engine: EngineSettings,
+    defaults: GenerationDefaults,
+    base_models: Vec<String>,
+    detected: Option<ModelFiles>,
+    checks: [Result<String, String>; 3],
+    engine_check: Option<Result<String, String>>,
+}
+
+const ENGINE_FIELD: usize = 3;
+
+impl SettingsDialog {
+    /// Where paths come from when the user presses Choose….
+    pub fn set_picker(&self, pick: PickPath) {
+        *self.pick.borrow_mut() = Some(pick);
+    }
+
+    pub fn add_on_saved(&self, listener: OnSaved) {
+        self.on_saved.borrow_mut().push(listener);
+    }
+
+    /// Where a library folder chosen in the dialog goes (the app switches to it).
+    pub fn set_on_library_chosen(&self, chosen: OnLibraryChosen) {
+        *self.on_library_chosen.borrow_mut() = Some(chosen);
+        if let Some(window) = self.window.upgrade() {
+            window.global::<SettingsAdapter>().set_can_switch_library(true);
+        }
+    }
+
+    /// Reads the stored settings into the form and opens the dialog.
+    pub fn open(self: &Rc<Self>) {
+        let db = self.db.clone();
+        let models_dir = self.context.models_dir.clone();
+        let this = Rc::clone(self);
+        self.mode.run(
+            move || load(&db, models_dir.as_deref()),
+            move |loaded| match loaded {
+                Ok(loaded) => this.show(loaded),
+                Err(error) => tracing::error!(%error, "the settings could not be read"),
+            },
+        );
+    }
+
+    fn show(&self, loaded: Loaded) {
+        let Some(window) = self.window.upgrade() else { return };
+        let adapter = window.global::<SettingsAdapter>();
+        let paths: [String; 3] = match &loaded.engine.models {
+            Some(m) => [&m.diffusion_model, &m.vae, &m.llm].map(|p| p.display().to_string()),
+            None => Default::default(),
+        };
+        for (at, kind) in ModelKind::ALL.into_iter().enumerate() {
+            let check = if paths[at].is_empty() {
+                Ok(String::new())
+            } else {
+                loaded.checks[at].clone()
+            };
+            self.models.set_row_data(at, field(kind, &paths[at], check));
+        }
+        let base = loaded.engine.models.as_ref().and_then(|m| m.base_model.clone());
+        let base_index = base
+            .and_then(|name| loaded.base_models.iter().position(|b| *b == name))
+            .unwrap_or(0);
+        adapter.set_base_models(strings(&loaded.base_models));
+        adapter.set_base_model_index(base_index as i32);
+        *self.base_models.borrow_mut() = loaded.base_models;
+        self.show_detected(&adapter, loaded.detected, loaded.engine.models.as_ref());
+
+        adapter.set_demo_engine(loaded.engine.binary.is_none());
+        adapter.set_engine_path(
+            loaded
+                .engine
+                .binary
+                .as_ref()
+                .map(|b| b.display().to_string())
+                .unwrap_or_default()
+                .into(),
+        );
+        show_engine_check(&adapter, loaded.engine_check.unwrap_or(Ok(String::new())));
+        adapter.set_engine_override(self.context.engine_override.clone().unwrap_or_default().into());
+        adapter.set_library_override(self.context.library_override.clone().unwrap_or_default().into());
+        adapter.set_library_path(crate::format::display_path(&self.context.library_root).into());
+        adapter.set_offload_to_cpu(loaded.engine.options.offload_to_cpu);
+        adapter.set_flash_attn(loaded.engine.options.flash_attn);
+        adapter.set_threads(i32::from(loaded.engine.options.threads));
+        show_defaults(&adapter, &loaded.defaults);
+        adapter.set_defaults_problem("".into());
+        adapter.set_save_problem("".into());
+        adapter.set_checking(false);
+        adapter.set_library_confirming(false);
+        adapter.set_open(true);
+    }
+
+    fn show_detected(&self, adapter: &SettingsAdapter, detected: Option<ModelFiles>, current: Option<&ModelFiles>) {
+        let differs = detected.as_ref().is_some_and(|found| {
+            current.is_none_or(|c| {
+                (&c.diffusion_model, &c.vae, &c.llm) != (&found.diffusion_model, &found.vae, &found.llm)
+            })
+        });
+        let text = match (&detected, &self.context.models_dir) {
+            (Some(_), Some(dir)) if differs => {
+                format!("Found a FLUX.2 Klein set in {}", crate::format::display_path(dir))
+            }
+            _ => String::new(),
+        };
+        adapter.set_detected(text.into());
+        *self.detected.borrow_mut() = detected.filter(|_| differs);
+    }
+
+    /// The user typed or picked a path for model `at`: check it.
+    fn model_path_changed(self: &Rc<Self>, at: usize, text: String) {
+        let Some(kind) = ModelKind::ALL.get(at).copied() else {
+            return;
+        };
+        self.models.set_row_data(at, field(kind, &text, Ok(String::new())));
+        if at == 0 {
+            self.choose_base_model_for(&text);
+        }
+        let serial = self.bump(at);
+        let this = Rc::clone(self);
+        let checked_text = text.clone();
+        self.mode.run(
+            move || (!checked_text.trim().is_empty()).then(|| settings::check_model_field(kind, &checked_text)),
+            move |check| {
+                if this.serials[at].get() != serial {
+                    return;
+                }
+                let check = check.unwrap_or(Ok(String::new()));
+                this.models.set_row_data(at, field(kind, &text, check));
+            },
+        );
+    }
+
+    fn choose_base_model_for(&self, diffusion: &str) {
+        let Some(guess) = guess_base_model(Path::new(diffusion.trim())) else {
+            return;
+        };
+        let Some(at) = self.base_models.borrow().iter().position(|b| b == guess) else {
+            return;
+        };
+        if let Some(window) = self.window.upgrade() {
+            window.global::<SettingsAdapter>().set_base_model_index(at as i32);
+        }
+    }
+
+    /// The user typed or picked an engine binary: run its `--version`.
+    fn engine_path_changed(self: &Rc<Self>, text: String) {
+        let Some(window) = self.window.upgrade() else { return };
+        let adapter = window.global::<SettingsAdapter>();
+        adapter.set_engine_path(text.clone().into());
+        show_engine_check(&adapter, Ok(String::new()));
+        let serial = self.bump(ENGINE_FIELD);
+        let this = Rc::clone(self);
+        self.mode.run(
+            move || settings::check_engine_binary(&text),
+            move |check| {
+                if this.serials[ENGINE_FIELD].get() != serial {
+                    return;
+                }
+                if let Some(window) = this.window.upgrade() {
+                    show_engine_check(&window.global::<SettingsAdapter>(), check);
+                }
+            },
+        );
+    }
+
+    fn bump(&self, field: usize) -> u64 {
+        let serial = self.serials[field].get() + 1;
+        self.serials[field].set(serial);
+        serial
+    }
+
+    fn pick(self: &Rc<Self>, target: PickTarget) {
+        let Some(pick) = self.pick.borrow().clone() else { return };
+        let this = Rc::clone(self);
+        pick(
+            target,
+            Box::new(move |chosen| {
+                let Some(path) = chosen else { return };
+                let text = path.display().to_string();
+                match target {
+                    PickTarget::Model(kind) => {
+                        let at = ModelKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+                        this.model_path_changed(at, text);
+                    }
+                    PickTarget::EngineBinary => this.engine_path_changed(text),
+                    PickTarget::LibraryFolder => {
+                        if let Some(chosen) = this.on_library_chosen.borrow().clone() {
+                            chosen(path);
+                        }
+                    }
+                }
+            }),
+        );
+    }
+
+    fn use_detected(self: &Rc<Self>) {
+        let Some(found) = self.detected.borrow_mut().take() else {
+            return;
+        };
+        for (at, path) in [&found.diffusion_model, &found.vae, &found.llm].into_iter().enumerate() {
+            self.model_path_changed(at, path.display().to_string());
+        }
+        if let Some(window) = self.window.upgrade() {
+            window.global::<SettingsAdapter>().set_detected("".into());
+        }
+    }
+
+    fn form(&self, adapter: &SettingsAdapter) -> SettingsForm {
+        let path = |at: usize| self.models.row_data(at).map(|f| f.path.to_string()).unwrap_or_default();
+        let samplers = crate::generation::request::SAMPLERS;
+        SettingsForm {
+            models: [path(0), path(1), path(2)],
+            base_model: self
+                .base_models
+                .borrow()
+                .get(adapter.get_base_model_index().max(0) as usize)
+                .cloned(),
+            demo_engine: adapter.get_demo_engine(),
+            engine_path: adapter.get_engine_path().to_string(),
+            options: settings::EngineOptions {
+                offload_to_cpu: adapter.get_offload_to_cpu(),
+                flash_attn: adapter.get_flash_attn(),
+                threads: u16::try_from(adapter.get_threads().max(0)).unwrap_or(u16::MAX),
+            },
+            steps: adapter.get_steps(),
+            guidance: adapter.get_guidance().to_string(),
+            sampler: samplers
+                .get(adapter.get_sampler_index().max(0) as usize)
+                .unwrap_or(&samplers[0])
+                .to_string(),
+        }
+    }
+
+    /// Checks and stores the form; closes the dialog and tells the listeners when it was
+    /// saved, else shows what stops it.
+    fn save(self: &Rc<Self>) {
+        let Some(window) = self.window.upgrade() else { return };
+        let adapter = window.global::<SettingsAdapter>();
+        if adapter.get_checking() {
+            return;
+        }
+        let form = self.form(&adapter);
+        adapter.set_checking(true);
+        adapter.set_save_problem("".into());
+        let db = self.db.clone();
+        let this = Rc::clone(self);
+        self.mode.run(
+            move || {
+                let checked = settings::check_form(&form).map_err(Saving::Problems)?;
+                let stored = checked.clone();
+                db.call_blocking(move |conn| settings::save_checked(conn, &stored))
+                    .map_err(|e| Saving::Failed(e.to_string()))?;
+                Ok(checked)
+            },
+            move |saved: Result<CheckedSettings, Saving>| this.saved(saved),
+        );
+    }
+
+    fn saved(&self, saved: Result<CheckedSettings, Saving>) {
+        let Some(window) = self.window.upgrade() else { return };
+        let adapter = window.global::<SettingsAdapter>();
+        adapter.set_checking(false);
+        match saved {
+            Ok(checked) => {
+                adapter.set_open(false);
+                tracing::info!(engine = ?checked.engine.binary, models = checked.engine.models.is_some(), "settings saved");
+                let listeners = self.on_saved.borrow().clone();
+                for listener in listeners {
+                    listener(&checked);
+                }
+            }
+            Err(Saving::Problems(problems)) => {
+                for (at, kind) in ModelKind::ALL.into_iter().enumerate() {
+                    let Some(row) = self.models.row_data(at) else { continue };
+                    if let Some(problem) = &problems.models[at] {
+                        self.models
+                            .set_row_data(at, field(kind, &row.path, Err(problem.clone())));
+                    }
+                }
+                if let Some(problem) = &problems.engine {
+                    show_engine_check(&adapter, Err(problem.clone()));
+                }
+                adapter.set_defaults_problem(problems.defaults.clone().unwrap_or_default().into());
+                adapter.set_save_problem(problems.summary().into());
+            }
+            Err(Saving::Failed(error)) => {
+                adapter.set_save_problem(format!("The settings could not be saved: {error}").into());
+            }
+        }
+    }
+}
+
+enum Saving {
+    Problems(settings::FormProblems),
+    Failed(String),
+}
+
+fn load(db: &Database, models_dir: Option<&Path>) -> Result<Loaded, crate::db::DbError> {
+    let (engine, defaults, base_models) = db.call_blocking(|conn| {
+        let names = crate::db::base_models::list(conn)?
+            .into_iter()
+            .map(|b| b.name)
+            .collect();
+        Ok((
+            settings::read_engine_settings(conn)?,
+            settings::generation_defaults(conn)?,
+            names,
+        ))
+    })?;
+    let detected = models_dir.and_then(|dir| crate::app::environment::find_models(dir).ok());
+    let checks = match &engine.models {
+        Some(m) => [
+            settings::check_model_field(ModelKind::Diffusion, &m.diffusion_model.display().to_string()),
+            settings::check_model_field(ModelKind::Vae, &m.vae.display().to_string()),
+            settings::check_model_field(ModelKind::TextEncoder, &m.llm.display().to_string()),
+        ],
+        None => [Ok(String::new()), Ok(String::new()), Ok(String::new())],
+    };
+    let engine_check = engine
+        .binary
+        .as_ref()
+        .map(|binary| settings::check_engine_binary(&binary.display().to_string()));
+    Ok(Loaded {
+        engine,
+        defaults,
+        base_models,
+        detected,
+        checks,
+        engine_check,
+    })
+}
+
+fn field(kind: ModelKind, path: &str, check: Result<String, String>) -> ModelField {
+    let label = match kind {
+        ModelKind::Diffusion => "Diffusion model",
+        ModelKind::Vae => "VAE",
+        ModelKind::TextEncoder => "Text encoder (LLM)",
+    };
+    let (note, problem) = match check {
+        Ok(note) => (note, String::new()),
+        Err(problem) => (String::new(), problem),
+    };
+    ModelField {
+        label: label.into(),
+        hint: format!(".{}", kind.extension()).into(),
+        path: path.into(),
+        note: note.into(),
+        problem: problem.into(),
+    }
+}
+
+fn show_engine_check(adapter: &SettingsAdapter, check: Result<String, String>) {
+    let (version, problem) = match check {
+        Ok(version) => (version, String::new()),
+        Err(problem) => (String::new(), problem),
+    };
+    adapter.set_engine_version(version.into());
+    adapter.set_engine_problem(problem.into());
+}
+
+fn show_defaults(adapter: &SettingsAdapter, defaults: &GenerationDefaults) {
+    adapter.set_steps(defaults.steps as i32);
+    adapter.set_guidance(format!("{}", defaults.guidance).into());
+    let sampler = crate::generation::request::SAMPLERS
+        .iter()
+        .position(|s| *s == defaults.sampler)
+        .unwrap_or(0);
+    adapter.set_sampler_index(sampler as i32);
+}
+
+fn strings(items: &[String]) -> ModelRc<SharedString> {
+    ModelRc::new(VecModel::from(items.iter().map(SharedString::from).collect::<Vec<_>>()))
+}
+
+/// Connects the dialog: Ctrl+, and the title bar open it.
+pub fn connect(window: &AppWindow, db: Database, mode: LoadMode, context: DialogContext) -> Rc<SettingsDialog> {
+    let models = Rc::new(VecModel::from(
+        ModelKind::ALL
+            .into_iter()
+            .map(|kind| field(kind, "", Ok(String::new())))
+            .collect::<Vec<_>>(),
+    ));
+    let adapter = window.global::<SettingsAdapter>();
+    adapter.set_models(ModelRc::from(models.clone()));
+    adapter.set_samplers(strings(&crate::generation::request::SAMPLERS.map(str::to_owned)));
+    adapter.set_open(false);
+    adapter.set_can_switch_library(false);
+    let dialog = Rc::new(SettingsDialog {
+        window: window.as_weak(),
+        db,
+        mode,
+        context,
+        models,
+        base_models: RefCell::new(Vec::new()),
+        detected: RefCell::new(None),
+        serials: Default::default(),
+        pick: RefCell::new(None),
+        on_saved: RefCell::new(Vec::new()),
+        on_library_chosen: RefCell::new(None),
+    });
+    let weak = Rc::downgrade(&dialog);
+    let with = move |act: fn(&Rc<SettingsDialog>)| {
+        let weak = weak.clone();
+        move || {
+            if let Some(dialog) = weak.upgrade() {
+                act(&dialog);
+            }
+        }
+    };
+    adapter.on_open_requested(with(|d| {
+        let Some(window) = d.window.upgrade() else { return };
+        if !window.global::<SettingsAdapter>().get_open() {
+            d.open();
+        }
+    }));
+    adapter.on_save_requested(with(|d| d.save()));
+    adapter.on_use_detected(with(|d| d.use_detected()));
+    adapter.on_choose_engine(with(|d| d.pick(PickTarget::EngineBinary)));
+    adapter.on_choose_library(with(|d| d.pick(PickTarget::LibraryFolder)));
+    adapter.on_demo_engine_toggled(with(|d| {
+        let Some(window) = d.window.upgrade() else { return };
+        let adapter = window.global::<SettingsAdapter>();
+        if !adapter.get_demo_engine() && !adapter.get_engine_path().is_empty() {
+            d.engine_path_changed(adapter.get_engine_path().to_string());
+        }
+    }));
+    adapter.on_reset_defaults(with(|d| {
+        let Some(window) = d.window.upgrade() else { return };
+        let adapter = window.global::<SettingsAdapter>();
+        show_defaults(&adapter, &GenerationDefaults::default());
+        adapter.set_defaults_problem("".into());
+    }));
+    let w = window.as_weak();
+    adapter.on_cancel_requested(move || {
+        if let Some(window) = w.upgrade() {
+            let adapter = window.global::<SettingsAdapter>();
+            adapter.set_library_confirming(false);
+            adapter.set_open(false);
+        }
+    });
+    let w = window.as_weak();
+    adapter.on_restart_engine(move || {
+        if let Some(window) = w.upgrade() {
+            window.global::<super::EngineAdapter>().invoke_restart_requested();
+        }
+    });
+    let weak = Rc::downgrade(&dialog);
+    adapter.on_model_path_edited(move |at, text| {
+        if let Some(dialog) = weak.upgrade() {
+            dialog.model_path_changed(at.max(0) as usize, text.to_string());
+        }
+    });
+    let weak = Rc::downgrade(&dialog);
+    adapter.on_choose_model(move |at| {
+        if let (Some(dialog), Some(kind)) = (weak.upgrade(), ModelKind::ALL.get(at.max(0) as usize)) {
+            dialog.pick(PickTarget::Model(*kind));
+        }
+    });
+    let weak = Rc::downgrade(&dialog);
+    adapter.on_engine_path_edited(move |text| {
+        if let Some(dialog) = weak.upgrade() {
+            dialog.engine_path_changed(text.to_string());
+        }
+    });
+    dialog
+}

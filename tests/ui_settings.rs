@@ -1,0 +1,399 @@
+//! The Settings dialog in the testing backend, over a real SQLite file: opened by Ctrl+, and
+//! the title bar; a wrong model file is named beside its field and nothing is saved or
+//! loaded; a saved form survives a restart and reaches new requests at once; switching to
+//! a cn-engine binary with model files and back to the demo engine restarts the real
+//! engine process each time (the simulated engine, as a child process, logs what it got);
+//! corrupt stored values fall back to the defaults.
+
+mod common;
+
+use common::TempApp;
+use common::ui::{demo, open, press, settle};
+use distillery::engine::{EngineHandle, EngineStatus};
+use distillery::settings::{self, EngineOptions, GenerationDefaults};
+use distillery::ui::{EngineAdapter, MainWindow, SettingsAdapter};
+use i_slint_backend_testing::ElementHandle;
+use slint::platform::{Key, WindowEvent};
+use slint::{ComponentHandle, Model};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const MB: u64 = 1024 * 1024;
+
+fn ctrl_comma(main: &MainWindow) {
+    let window = main.window.window();
+    window.dispatch_event(WindowEvent::KeyPressed {
+        text: Key::Control.into(),
+    });
+    common::ui::key(main, ",");
+    window.dispatch_event(WindowEvent::KeyReleased {
+        text: Key::Control.into(),
+    });
+    settle(main);
+}
+
+fn labelled(main: &MainWindow, label: &str) -> ElementHandle {
+    ElementHandle::find_by_accessible_label(&main.window, label)
+        .next()
+        .unwrap_or_else(|| panic!("nothing labelled {label:?}"))
+}
+
+fn shown(main: &MainWindow, label: &str) -> bool {
+    ElementHandle::find_by_accessible_label(&main.window, label)
+        .next()
+        .is_some()
+}
+
+/// Types `text` into the field labelled `label`, as a user would (its edited callback runs).
+fn type_into(main: &MainWindow, label: &str, text: &str) {
+    labelled(main, label).set_accessible_value(text);
+    settle(main);
+}
+
+/// Scrolls the dialog's sections to their end (only what is on screen can be found).
+fn scroll_to_end(main: &MainWindow) {
+    main.window.window().dispatch_event(WindowEvent::PointerScrolled {
+        position: slint::LogicalPosition::new(640.0, 400.0),
+        delta_x: 0.0,
+        delta_y: -2000.0,
+    });
+    settle(main);
+}
+
+fn sparse(path: &Path, head: &[u8], len: u64) -> PathBuf {
+    let file = std::fs::File::create(path).unwrap();
+    std::io::Write::write_all(&mut &file, head).unwrap();
+    file.set_len(len).unwrap();
+    path.to_owned()
+}
+
+/// A FLUX.2 Klein 9B set: real headers, plausible (sparse) sizes.
+fn model_set(dir: &Path) -> [PathBuf; 3] {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut vae_head = 200u64.to_le_bytes().to_vec();
+    vae_head.extend_from_slice(b"{\"__metadata__\":{}}");
+    [
+        sparse(&dir.join("flux-2-klein-9b-Q4_K.gguf"), b"GGUF\x03\0\0\0", 5 * 1024 * MB),
+        sparse(&dir.join("flux2-vae.safetensors"), &vae_head, 160 * MB),
+        sparse(&dir.join("qwen3-8b-Q4_K.gguf"), b"GGUF\x03\0\0\0", 4 * 1024 * MB),
+    ]
+}
+
+fn fill_models(main: &MainWindow, files: &[PathBuf; 3]) {
+    for (label, file) in ["Diffusion model path", "VAE path", "Text encoder (LLM) path"]
+        .into_iter()
+        .zip(files)
+    {
+        type_into(main, label, &file.display().to_string());
+    }
+}
+
+#[test]
+fn a_wrong_model_file_is_named_and_nothing_is_saved() {
+    common::init_testing_backend();
+    let app = demo(2);
+    let (ctx, main) = open(&app);
+    let adapter = main.window.global::<SettingsAdapter>();
+
+    press(&main, "Settings (Ctrl+,)", "the title bar opens the settings");
+    settle(&main);
+    assert!(adapter.get_open() && shown(&main, "Settings"));
+    press(&main, "Cancel", "the dialog has Cancel");
+    assert!(!adapter.get_open());
+    ctrl_comma(&main);
+    assert!(adapter.get_open(), "Ctrl+, opens the settings");
+
+    let files = model_set(&app.dir.path().join("models"));
+    fill_models(&main, &files);
+    let notes: Vec<_> = adapter
+        .get_models()
+        .iter()
+        .map(|m| (m.note.to_string(), m.problem.to_string()))
+        .collect();
+    assert_eq!(
+        notes[0],
+        ("5.37 GB".to_owned(), String::new()),
+        "a usable file says its size"
+    );
+    assert_eq!(adapter.get_base_model_index(), 1, "the 9B file chooses FLUX.2 Klein 9B");
+
+    type_into(
+        &main,
+        "VAE path",
+        &app.dir.path().join("models/missing.safetensors").display().to_string(),
+    );
+    type_into(&main, "Text encoder (LLM) path", &files[1].display().to_string());
+    assert!(shown(&main, "⚠ missing.safetensors does not exist"), "checked as typed");
+    assert!(shown(&main, "⚠ flux2-vae.safetensors is not a .gguf file"));
+
+    press(&main, "Save", "the dialog has Save");
+    settle(&main);
+    assert!(adapter.get_open(), "a form with a wrong file stays open");
+    assert_eq!(adapter.get_save_problem(), "Not saved: a model file cannot be used.");
+    let stored = ctx.db.call_blocking(settings::read_engine_settings).unwrap();
+    assert_eq!(stored.models, None, "nothing was stored");
+
+    // Escape cancels; the next opening shows what is stored, not the abandoned edits.
+    common::ui::key(&main, Key::Escape);
+    settle(&main);
+    assert!(!adapter.get_open());
+    ctrl_comma(&main);
+    assert!(adapter.get_models().iter().all(|m| m.path.is_empty()));
+}
+
+#[test]
+fn saved_settings_survive_a_restart_and_reach_new_requests_at_once() {
+    common::init_testing_backend();
+    let app = demo(2);
+    let files = model_set(&app.dir.path().join("models"));
+    let sent = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    {
+        let (ctx, main) = open(&app);
+        let into = sent.clone();
+        main.connect_generation(std::rc::Rc::new(move |request| into.borrow_mut().push(request)));
+        ctrl_comma(&main);
+        let adapter = main.window.global::<SettingsAdapter>();
+        fill_models(&main, &files);
+        adapter.set_offload_to_cpu(false);
+        adapter.set_threads(6);
+        scroll_to_end(&main);
+        adapter.set_steps(8);
+        type_into(&main, "Guidance", "2.5");
+        adapter.set_sampler_index(2);
+        press(&main, "Save", "the dialog has Save");
+        settle(&main);
+        assert!(!adapter.get_open(), "{}", adapter.get_save_problem());
+
+        // The generation panel uses the new defaults without a restart.
+        main.window
+            .global::<EngineAdapter>()
+            .set_state(distillery::ui::EngineState::Ready);
+        type_into(&main, "Prompt", "a lighthouse in fog");
+        press(&main, "Generate", "the panel has Generate");
+        let request = sent.borrow().last().cloned().expect("Generate sent a request");
+        assert_eq!(
+            (request.steps, request.guidance, request.sampler.as_str()),
+            (8, 2.5, "heun")
+        );
+        ctx.db.flush_blocking().unwrap();
+    }
+
+    let (ctx, main) = open(&app);
+    let stored = ctx.db.call_blocking(settings::read_engine_settings).unwrap();
+    let models = stored.models.expect("the model files were stored");
+    assert_eq!(models.diffusion_model, files[0]);
+    assert_eq!(models.base_model.as_deref(), Some("FLUX.2 Klein 9B"));
+    assert_eq!(
+        stored.options,
+        EngineOptions {
+            offload_to_cpu: false,
+            flash_attn: true,
+            threads: 6
+        }
+    );
+    ctrl_comma(&main);
+    let adapter = main.window.global::<SettingsAdapter>();
+    let paths: Vec<String> = adapter.get_models().iter().map(|m| m.path.to_string()).collect();
+    assert_eq!(paths, files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>());
+    assert_eq!((adapter.get_threads(), adapter.get_offload_to_cpu()), (6, false));
+    assert_eq!(
+        (
+            adapter.get_steps(),
+            adapter.get_guidance().as_str(),
+            adapter.get_sampler_index()
+        ),
+        (8, "2.5", 2)
+    );
+    assert!(adapter.get_demo_engine(), "no binary chosen: the demo engine");
+
+    scroll_to_end(&main);
+    press(&main, "Reset to Defaults", "the advanced section can be reset");
+    assert_eq!(
+        (
+            adapter.get_steps(),
+            adapter.get_guidance().as_str(),
+            adapter.get_sampler_index()
+        ),
+        (4, "3.5", 0)
+    );
+}
+
+#[test]
+fn corrupt_stored_settings_fall_back_to_the_defaults() {
+    common::init_testing_backend();
+    let app = demo(1);
+    {
+        let (ctx, _main) = open(&app);
+        ctx.db
+            .call_blocking(|c| {
+                use distillery::db::app_settings::set;
+                set(c, "engine.model_files", &serde_json::json!({"diffusion_model": 7}))?;
+                set(c, "engine.binary", &serde_json::json!([1, 2]))?;
+                set(c, "engine.options", &"fast please")?;
+                set(
+                    c,
+                    "generation.defaults",
+                    &serde_json::json!({"steps": 9000, "sampler": "dpm"}),
+                )
+            })
+            .unwrap();
+        ctx.db.flush_blocking().unwrap();
+    }
+    let (ctx, main) = open(&app);
+    let plan = distillery::app::engine_plan(&ctx).unwrap();
+    assert!(plan.is_demo, "an unreadable engine choice is the demo engine");
+    ctrl_comma(&main);
+    let adapter = main.window.global::<SettingsAdapter>();
+    assert!(adapter.get_demo_engine());
+    assert!(adapter.get_models().iter().all(|m| m.path.is_empty()));
+    assert_eq!(
+        (
+            adapter.get_offload_to_cpu(),
+            adapter.get_flash_attn(),
+            adapter.get_threads()
+        ),
+        (true, true, 0)
+    );
+    let defaults = GenerationDefaults::default();
+    assert_eq!(adapter.get_steps(), defaults.steps as i32);
+    assert_eq!(adapter.get_sampler_index(), 0);
+}
+
+#[test]
+fn first_run_is_the_demo_engine_with_its_banner() {
+    common::init_testing_backend();
+    let app = TempApp::new();
+    let (ctx, main) = open(&app);
+    let plan = distillery::app::engine_plan(&ctx).unwrap();
+    assert!(plan.is_demo);
+    assert!(
+        plan.config.binary.ends_with("cn-engine-sim"),
+        "{}",
+        plan.config.binary.display()
+    );
+    assert_eq!(
+        plan.initial_load.as_ref().and_then(|l| l.diffusion_model.as_deref()),
+        Some(distillery::app::DEMO_MODEL)
+    );
+    main.window.global::<EngineAdapter>().set_demo(plan.is_demo);
+    settle(&main);
+    assert!(shown(&main, "Demo engine banner"));
+    assert!(shown(
+        &main,
+        "Demo engine — images are synthetic. Add model files in Settings to generate for real."
+    ));
+}
+
+/// A cn-engine binary for the test: the simulated engine behind a script of another name,
+/// logging every request to `log`.
+fn real_engine(dir: &Path, log: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let script = dir.join("cn-engine");
+    let sim = common::engine::sim_binary();
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nCN_SIM_REQUEST_LOG='{}' exec '{}' \"$@\"\n",
+            log.display(),
+            sim.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
+fn loads_in(log: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["cmd"] == "load")
+        .collect()
+}
+
+fn wait_ready(runtime: &tokio::runtime::Runtime, engine: &EngineHandle, model: &str) -> EngineStatus {
+    let status = runtime.block_on(engine.wait_for(
+        Duration::from_secs(20),
+        |s| matches!(s, EngineStatus::Ready { model: m } if m == model),
+    ));
+    assert_eq!(status, EngineStatus::Ready { model: model.into() });
+    status
+}
+
+#[test]
+fn switching_to_a_real_engine_and_back_to_demo_restarts_the_engine() {
+    common::init_testing_backend();
+    let app = demo(1);
+    let runtime = common::runtime();
+    let (ctx, main) = open(&app);
+    let (demo_log, real_log) = (app.dir.path().join("demo.log"), app.dir.path().join("real.log"));
+    let binary = real_engine(app.dir.path(), &real_log);
+    let files = model_set(&app.dir.path().join("models"));
+
+    let mut plan = distillery::app::engine_plan(&ctx).unwrap();
+    assert!(plan.is_demo);
+    plan.config.env = vec![
+        ("CN_SIM_LOAD_MS".into(), "20".into()),
+        ("CN_SIM_REQUEST_LOG".into(), demo_log.display().to_string()),
+    ];
+    let engine = {
+        let _inside = runtime.enter();
+        EngineHandle::start(plan.config.clone())
+    };
+    runtime
+        .block_on(engine.load(plan.initial_load.clone().unwrap()))
+        .unwrap();
+    wait_ready(&runtime, &engine, distillery::app::DEMO_MODEL);
+    let queue = std::sync::Arc::new(std::sync::OnceLock::new());
+    main.settings.add_on_saved(distillery::app::apply_engine_settings(
+        &main.window,
+        &ctx,
+        std::rc::Rc::new(std::cell::RefCell::new(plan)),
+        engine.clone(),
+        queue,
+        runtime.handle().clone(),
+    ));
+
+    // To the "real" engine, with the model files.
+    ctrl_comma(&main);
+    press(
+        &main,
+        "Use the demo engine (synthetic images, no model files needed)",
+        "the engine can be chosen",
+    );
+    type_into(&main, "Engine binary path", &binary.display().to_string());
+    assert!(
+        shown(&main, "✓ cn-engine 0.1.0-sim (sim)"),
+        "the --version check shows inline"
+    );
+    fill_models(&main, &files);
+    press(&main, "Save", "the dialog has Save");
+    settle(&main);
+    let adapter = main.window.global::<SettingsAdapter>();
+    assert!(!adapter.get_open(), "{}", adapter.get_save_problem());
+    assert!(!main.window.global::<EngineAdapter>().get_demo(), "the demo label goes");
+    wait_ready(&runtime, &engine, "flux-2-klein-9b-Q4_K.gguf");
+    let loads = loads_in(&real_log);
+    assert_eq!(loads.len(), 1, "the new engine loaded the chosen files once: {loads:?}");
+    assert_eq!(loads[0]["params"]["diffusion_model"], files[0].display().to_string());
+    assert_eq!(loads[0]["params"]["vae"], files[1].display().to_string());
+    assert_eq!(loads[0]["params"]["llm"], files[2].display().to_string());
+    assert_eq!(loads_in(&demo_log).len(), 1, "the demo engine was not asked again");
+
+    // Back to the demo engine: started again, loading the same files.
+    ctrl_comma(&main);
+    press(
+        &main,
+        "Use the demo engine (synthetic images, no model files needed)",
+        "the engine can be chosen",
+    );
+    press(&main, "Save", "the dialog has Save");
+    settle(&main);
+    assert!(!adapter.get_open(), "{}", adapter.get_save_problem());
+    assert!(main.window.global::<EngineAdapter>().get_demo());
+    wait_ready(&runtime, &engine, "flux-2-klein-9b-Q4_K.gguf");
+    assert_eq!(loads_in(&demo_log).len(), 2, "the demo engine started again and loaded");
+    assert_eq!(loads_in(&real_log).len(), 1);
+    runtime.block_on(engine.shutdown());
+}
