@@ -31,7 +31,8 @@ async fn run(resolution: Resolution, count: u32) -> (Vec<FinishTimings>, Duratio
         data_dir: Some(dir.path().join("data")),
         ..Default::default()
     };
-    let ctx = AppContext::open(&options).unwrap();
+    // Opening blocks (the database is read and migrated): off the async worker.
+    let ctx = tokio::task::block_in_place(|| AppContext::open(&options)).unwrap();
     let (engine, queue) = common::sim_queue(&ctx, dir.path(), common::INSTANT).await;
     let mut updates = queue.subscribe();
     let started = Instant::now();

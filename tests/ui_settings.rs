@@ -397,3 +397,36 @@ fn switching_to_a_real_engine_and_back_to_demo_restarts_the_engine() {
     assert_eq!(loads_in(&real_log).len(), 1);
     runtime.block_on(engine.shutdown());
 }
+
+#[test]
+fn the_dialog_is_worked_by_keyboard() {
+    common::init_testing_backend();
+    let app = demo(1);
+    let (_ctx, main) = open(&app);
+    ctrl_comma(&main);
+    let adapter = main.window.global::<SettingsAdapter>();
+    // Tab reaches the first field; a second and third Tab pass its Choose… button.
+    common::ui::key(&main, Key::Tab);
+    common::ui::key(&main, "/");
+    common::ui::key(&main, Key::Tab);
+    common::ui::key(&main, Key::Tab);
+    common::ui::key(&main, "/");
+    settle(&main);
+    let paths: Vec<String> = adapter.get_models().iter().map(|m| m.path.to_string()).collect();
+    assert_eq!(paths, ["/", "/", ""]);
+    assert!(shown(&main, "⚠ / is a folder, not a file"), "checked as typed");
+    // Ctrl+Enter saves (and is refused here, naming the problem); Escape closes.
+    let window = main.window.window();
+    window.dispatch_event(WindowEvent::KeyPressed {
+        text: Key::Control.into(),
+    });
+    common::ui::key(&main, Key::Return);
+    window.dispatch_event(WindowEvent::KeyReleased {
+        text: Key::Control.into(),
+    });
+    settle(&main);
+    assert_eq!(adapter.get_save_problem(), "Not saved: a model file cannot be used.");
+    common::ui::key(&main, Key::Escape);
+    settle(&main);
+    assert!(!adapter.get_open());
+}

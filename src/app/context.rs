@@ -7,7 +7,11 @@ use std::path::PathBuf;
 
 /// What every part of the app shares: the database, the library folder and the engine choice.
 pub struct AppContext {
+    /// The catalogue of the open library (with the settings).
     pub db: Database,
+    /// The data folder's own database: where the library to open at start is kept. The same
+    /// as `db` unless another library is open.
+    pub main_db: Database,
     pub library: LibraryRoot,
     pub engine: Option<EngineChoice>,
     pub data_dir: PathBuf,
@@ -69,12 +73,39 @@ impl AppContext {
         };
         let library = LibraryRoot::open(&root)?;
         tracing::info!(library = %library.path().display(), "library opened");
+        let main_db = db;
+        let db = super::catalogue::open(&data_dir, &main_db, &library)?;
         Ok(Self {
             db,
+            main_db,
             library,
             engine: global.engine.clone().or_else(super::environment::engine),
             data_dir,
             library_overridden,
+        })
+    }
+
+    /// This context with the library in `root` open instead: its catalogue (a new, empty one
+    /// for a folder that is not a library yet), with the engine and window settings carried
+    /// over, and remembered as the library to open at the next start.
+    pub fn switch_library(&self, root: &std::path::Path) -> anyhow::Result<Self> {
+        let library = LibraryRoot::open(root)?;
+        let db = super::catalogue::open(&self.data_dir, &self.main_db, &library)?;
+        if db.path() != self.db.path() {
+            super::catalogue::carry_settings(&self.db, &db)?;
+        }
+        let remembered = library.path().to_owned();
+        self.main_db
+            .call_blocking(move |conn| settings::set_library_root(conn, &remembered))?;
+        self.db.flush_blocking()?;
+        tracing::info!(library = %library.path().display(), "switched library");
+        Ok(Self {
+            db,
+            main_db: self.main_db.clone(),
+            library,
+            engine: self.engine.clone(),
+            data_dir: self.data_dir.clone(),
+            library_overridden: false,
         })
     }
 
@@ -107,7 +138,7 @@ impl AppContext {
             )
         });
         let library_override = self.library_overridden.then(|| {
-            "This run's library was set by --library or DISTILLERY_LIBRARY; a folder chosen here applies when Distillery starts without it.".to_owned()
+            "This run's library was set by --library or DISTILLERY_LIBRARY, which decides again at the next start; a folder chosen here is opened now and whenever Distillery starts without them.".to_owned()
         });
         let models_dir = std::env::var_os("DISTILLERY_MODELS")
             .filter(|v| !v.is_empty())

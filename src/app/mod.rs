@@ -1,5 +1,6 @@
 //! Start-up and wiring: the only module that sees every other one.
 
+mod catalogue;
 pub mod commands;
 mod context;
 pub mod demo_library;
@@ -9,6 +10,7 @@ mod first_frame;
 pub mod import;
 mod os_drop;
 mod pickers;
+mod session;
 pub mod snapshot;
 
 pub use context::{AppContext, StartupView, default_data_dir, resolve_data_dir};
@@ -20,48 +22,24 @@ use crate::cli::GlobalOptions;
 use slint::ComponentHandle;
 use std::time::Instant;
 
-/// Opens the main window and runs until it is closed.
+/// Opens the main window and runs until it is closed. Switching to another library (in
+/// Settings) closes the window and opens it again on that library; the engine keeps
+/// running, with its model loaded.
 pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
-    let ctx = AppContext::open(global)?;
-    let view = ctx.load_startup_view()?;
+    let mut ctx = AppContext::open(global)?;
     // Slint owns this thread; services run on a small tokio runtime of their own.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("distillery-worker")
         .enable_all()
         .build()?;
-    let main = crate::ui::build_main_window(
-        &ctx.db,
-        &ctx.library,
-        &view,
-        crate::ui::LoadMode::Background(runtime.handle().clone()),
-    )?;
-    let window = &main.window;
-    crate::ui::restore_window_geometry(window, view.ui_state.window);
-    crate::ui::place::restore(&main, &view.ui_state);
-    crate::ui::place::remember(&main, &ctx.db);
-    if global.report_first_frame {
-        first_frame::report_and_quit(window, started);
-    }
-
     let plan = engine_setup::plan(&ctx)?;
     tracing::info!(binary = %plan.config.binary.display(), demo = plan.is_demo, "starting the engine");
     let engine = {
         let _inside = runtime.enter();
         crate::engine::EngineHandle::start(plan.config.clone())
     };
-    crate::ui::connect_engine_status(window, engine.status(), runtime.handle());
-    window.global::<crate::ui::EngineAdapter>().set_demo(plan.is_demo);
-    let (restarter, restart_runtime) = (engine.clone(), runtime.handle().clone());
-    window
-        .global::<crate::ui::EngineAdapter>()
-        .on_restart_requested(move || {
-            let engine = restarter.clone();
-            restart_runtime.spawn(async move { engine.restart().await });
-        });
-    let model_label = plan.initial_load.as_ref().map(|p| p.model_label()).unwrap_or_default();
-    let running_plan = std::rc::Rc::new(std::cell::RefCell::new(plan.clone()));
-    if let Some(params) = plan.initial_load {
+    if let Some(params) = plan.initial_load.clone() {
         let loader = engine.clone();
         runtime.spawn(async move {
             if let Err(error) = loader.load(params).await {
@@ -69,82 +47,35 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
             }
         });
     }
-    // The queue recovers what an interrupted run left and carries on with waiting jobs. It
-    // runs until the window closes (the generation panel will submit to it). Every finished
-    // image refreshes the grid.
-    // Generate hands requests to the queue once it has started (recovery runs first).
-    let queue_ready = std::sync::Arc::new(std::sync::OnceLock::<crate::queue::QueueHandle>::new());
-    os_drop::connect(window.window(), main.file_drop.clone());
-    main.generation.references.set_picker(pickers::picker(
-        runtime.handle().clone(),
-        pickers::Pick::ImageFiles,
-        "Add reference images",
-    ));
-    main.import.set_pickers(
-        pickers::picker(runtime.handle().clone(), pickers::Pick::ImageFiles, "Import images"),
-        pickers::picker(runtime.handle().clone(), pickers::Pick::Folders, "Import folders"),
-    );
-    main.settings
-        .set_picker(pickers::settings_picker(runtime.handle().clone()));
-    main.settings.add_on_saved(apply_engine_settings(
-        window,
-        &ctx,
-        running_plan,
-        engine.clone(),
-        queue_ready.clone(),
-        runtime.handle().clone(),
-    ));
-    main.connect_generation(submit_to_queue(window, queue_ready.clone(), runtime.handle().clone()));
-    main.queue
-        .set_on_action(act_on_job(queue_ready.clone(), runtime.handle().clone()));
-    main.queue.set_on_pause({
-        let (queue, runtime) = (queue_ready.clone(), runtime.handle().clone());
-        std::rc::Rc::new(move |paused| {
-            let Some(queue) = queue.get().cloned() else { return };
-            runtime.spawn(async move {
-                if paused {
-                    queue.pause().await;
-                } else {
-                    queue.resume().await;
-                }
-            });
-        })
-    });
-    // The panel's queue list follows the queue's updates (with each job's prompt).
-    let (job_updates, mut shown_updates) =
-        tokio::sync::mpsc::unbounded_channel::<crate::ui::queue_panel::PromptedUpdate>();
-    let panel = main.queue.clone();
-    let _ = slint::spawn_local(async move {
-        while let Some((update, prompt)) = shown_updates.recv().await {
-            panel.apply(&update, prompt.as_deref());
-        }
-    });
-    let (stop_queue, queue_stopped) = tokio::sync::oneshot::channel::<()>();
-    let (library_changed, library_changes) = tokio::sync::mpsc::unbounded_channel();
-    main.library.follow_changes(library_changes);
-    let (db, library, queue_engine) = (ctx.db.clone(), ctx.library.clone(), engine.clone());
-    let panel_db = ctx.db.clone();
-    runtime.spawn(async move {
-        match crate::queue::QueueHandle::start(db, library, queue_engine, model_label).await {
-            Ok((queue, _)) => {
-                let _ = queue_ready.set(queue.clone());
-                let forward = forward_new_media(queue.subscribe(), library_changed);
-                let follow = crate::ui::queue_panel::follow(panel_db, queue.subscribe(), job_updates);
-                tokio::select! {
-                    _ = queue_stopped => {}
-                    () = forward => {}
-                    () = follow => {}
-                }
+    let running_plan = std::rc::Rc::new(std::cell::RefCell::new(plan));
+    let mut first = Some(started);
+    loop {
+        let services = session::Services {
+            runtime: runtime.handle().clone(),
+            engine: engine.clone(),
+            running_plan: running_plan.clone(),
+            report_first_frame: global.report_first_frame.then_some(()).and(first.take()),
+        };
+        let Some(folder) = session::run_window(&ctx, services)? else {
+            break;
+        };
+        match ctx.switch_library(&folder) {
+            Ok(next) => {
+                ctx.db.flush_blocking()?;
+                ctx = next;
+                // The new library's catalogue may hold other engine settings.
+                let after = engine_setup::plan(&ctx)?;
+                let before = running_plan.replace(after.clone());
+                let engine = engine.clone();
+                runtime.spawn(async move { engine_setup::apply(&before, &after, &engine, None).await });
             }
-            Err(error) => tracing::error!(%error, "the generation queue could not start"),
+            Err(error) => tracing::error!(%error, folder = %folder.display(), "could not switch to the library"),
         }
-    });
-
-    window.run()?;
-    drop(stop_queue);
+    }
     // Quit the engine (killed after 5 s if it does not), and let queued settings writes finish.
     runtime.block_on(engine.shutdown());
     ctx.db.flush_blocking()?;
+    ctx.main_db.flush_blocking()?;
     Ok(())
 }
 

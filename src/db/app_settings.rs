@@ -43,3 +43,27 @@ pub fn set<T: Serialize + ?Sized>(conn: &mut SqliteConnection, key: &str, value:
 pub fn remove(conn: &mut SqliteConnection, key: &str) -> Result<bool, DbError> {
     Ok(diesel::delete(app_settings::table.find(key)).execute(conn)? > 0)
 }
+
+/// Every stored setting as its JSON text, by key.
+pub fn all_raw(conn: &mut SqliteConnection) -> Result<Vec<(String, Option<String>)>, DbError> {
+    Ok(app_settings::table
+        .select((app_settings::key, app_settings::value))
+        .order(app_settings::key.asc())
+        .load(conn)?)
+}
+
+/// Stores settings as read by [`all_raw`] (copied from another database), replacing any
+/// with the same keys, in one transaction.
+pub fn set_all_raw(conn: &mut SqliteConnection, rows: &[(String, Option<String>)]) -> Result<(), DbError> {
+    conn.transaction(|conn| {
+        for (key, value) in rows {
+            diesel::insert_into(app_settings::table)
+                .values((app_settings::key.eq(key), app_settings::value.eq(value)))
+                .on_conflict(app_settings::key)
+                .do_update()
+                .set(app_settings::value.eq(value))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}

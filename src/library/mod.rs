@@ -5,6 +5,7 @@ pub mod delete;
 pub mod display;
 mod error;
 pub mod files;
+pub mod identity;
 pub mod paths;
 pub mod png_text;
 pub mod references;

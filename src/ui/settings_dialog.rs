@@ -54,6 +54,8 @@ pub struct SettingsDialog {
     pick: RefCell<Option<PickPath>>,
     on_saved: RefCell<Vec<OnSaved>>,
     on_library_chosen: RefCell<Option<OnLibraryChosen>>,
+    /// The folder the open question is about.
+    library_target: RefCell<Option<PathBuf>>,
 }
 
 /// What the dialog shows when it opens.
@@ -146,6 +148,7 @@ impl SettingsDialog {
         adapter.set_save_problem("".into());
         adapter.set_checking(false);
         adapter.set_library_confirming(false);
+        adapter.set_library_problem("".into());
         adapter.set_open(true);
     }
 
@@ -242,14 +245,46 @@ impl SettingsDialog {
                         this.model_path_changed(at, text);
                     }
                     PickTarget::EngineBinary => this.engine_path_changed(text),
-                    PickTarget::LibraryFolder => {
-                        if let Some(chosen) = this.on_library_chosen.borrow().clone() {
-                            chosen(path);
-                        }
-                    }
+                    PickTarget::LibraryFolder => this.library_chosen(path),
                 }
             }),
         );
+    }
+
+    /// A folder was picked as the library: say what it holds and ask before switching.
+    fn library_chosen(self: &Rc<Self>, folder: PathBuf) {
+        let this = Rc::clone(self);
+        let inspected = folder.clone();
+        self.mode.run(
+            move || crate::library::identity::inspect(&inspected),
+            move |contents| {
+                let Some(window) = this.window.upgrade() else { return };
+                let adapter = window.global::<SettingsAdapter>();
+                match library_question(&folder, &this.context.library_root, &contents) {
+                    Ok((question, explanation)) => {
+                        *this.library_target.borrow_mut() = Some(folder);
+                        adapter.set_library_problem("".into());
+                        adapter.set_library_question(question.into());
+                        adapter.set_library_explanation(explanation.into());
+                        adapter.set_library_confirming(true);
+                    }
+                    Err(problem) => adapter.set_library_problem(problem.into()),
+                }
+            },
+        );
+    }
+
+    fn library_confirmed(&self) {
+        let Some(window) = self.window.upgrade() else { return };
+        let adapter = window.global::<SettingsAdapter>();
+        adapter.set_library_confirming(false);
+        let Some(folder) = self.library_target.borrow_mut().take() else {
+            return;
+        };
+        adapter.set_open(false);
+        if let Some(chosen) = self.on_library_chosen.borrow().clone() {
+            chosen(folder);
+        }
     }
 
     fn use_detected(self: &Rc<Self>) {
@@ -389,6 +424,48 @@ fn load(db: &Database, models_dir: Option<&Path>) -> Result<Loaded, crate::db::D
     })
 }
 
+/// The confirmation for switching to `folder` (its title and explanation), or why it
+/// cannot be the library.
+fn library_question(
+    folder: &Path,
+    current: &Path,
+    contents: &crate::library::identity::FolderContents,
+) -> Result<(String, String), String> {
+    use crate::library::identity::FolderContents;
+    let shown = crate::format::display_path(folder);
+    if std::path::absolute(folder).ok().as_deref() == Some(current) {
+        return Err(format!("{shown} is the library already open"));
+    }
+    let stays = "Your current library stays where it is, with its ratings; choose it again to go back.";
+    match contents {
+        FolderContents::Missing => Ok((
+            format!("Start a new library in {shown}?"),
+            format!("Distillery creates the folder and an empty library in it. {stays}"),
+        )),
+        FolderContents::Empty => Ok((
+            format!("Start a new library in {shown}?"),
+            format!("The folder is empty; Distillery keeps a new library in it. {stays}"),
+        )),
+        FolderContents::Library { originals } => Ok((
+            format!("Open the library in {shown}?"),
+            format!(
+                "It is a Distillery library with {} original {}. {stays}",
+                crate::format::grouped(*originals as i64),
+                if *originals == 1 { "file" } else { "files" }
+            ),
+        )),
+        FolderContents::OtherFiles { entries } => Ok((
+            format!("Start a new library in {shown}?"),
+            format!(
+                "The folder already holds {} other {}. Distillery adds its own folders (originals, thumbnails, …) beside them and never moves or deletes them. {stays}",
+                crate::format::grouped(*entries as i64),
+                if *entries == 1 { "item" } else { "items" }
+            ),
+        )),
+        FolderContents::Unusable(reason) => Err(format!("{shown} cannot be a library: {reason}")),
+    }
+}
+
 fn field(kind: ModelKind, path: &str, check: Result<String, String>) -> ModelField {
     let label = match kind {
         ModelKind::Diffusion => "Diffusion model",
@@ -456,6 +533,7 @@ pub fn connect(window: &AppWindow, db: Database, mode: LoadMode, context: Dialog
         pick: RefCell::new(None),
         on_saved: RefCell::new(Vec::new()),
         on_library_chosen: RefCell::new(None),
+        library_target: RefCell::new(None),
     });
     let weak = Rc::downgrade(&dialog);
     let with = move |act: fn(&Rc<SettingsDialog>)| {
@@ -476,6 +554,13 @@ pub fn connect(window: &AppWindow, db: Database, mode: LoadMode, context: Dialog
     adapter.on_use_detected(with(|d| d.use_detected()));
     adapter.on_choose_engine(with(|d| d.pick(PickTarget::EngineBinary)));
     adapter.on_choose_library(with(|d| d.pick(PickTarget::LibraryFolder)));
+    adapter.on_library_confirmed(with(|d| d.library_confirmed()));
+    adapter.on_library_cancelled(with(|d| {
+        d.library_target.borrow_mut().take();
+        if let Some(window) = d.window.upgrade() {
+            window.global::<SettingsAdapter>().set_library_confirming(false);
+        }
+    }));
     adapter.on_demo_engine_toggled(with(|d| {
         let Some(window) = d.window.upgrade() else { return };
         let adapter = window.global::<SettingsAdapter>();

@@ -45,7 +45,8 @@ impl Pipeline {
         tune: impl FnOnce(&mut distillery::engine::EngineConfig),
         load: bool,
     ) -> Self {
-        let ctx = AppContext::open(&app.options()).expect("the app opens");
+        // Opening blocks (the database is read and migrated): off the async worker.
+        let ctx = tokio::task::block_in_place(|| AppContext::open(&app.options())).expect("the app opens");
         let mut config = fast_config(app.dir.path(), env);
         tune(&mut config);
         let engine = EngineHandle::start(config);
