@@ -368,6 +368,15 @@ fn switching_to_a_real_engine_and_back_to_demo_restarts_the_engine() {
         "the --version check shows inline"
     );
     fill_models(&main, &files);
+    // A missing file first: nothing starts, nothing loads.
+    type_into(&main, "VAE path", "/nowhere/ae.safetensors");
+    press(&main, "Save", "the dialog has Save");
+    settle(&main);
+    assert!(main.window.global::<SettingsAdapter>().get_open());
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!real_log.exists(), "the chosen engine was not even started");
+    assert_eq!(loads_in(&demo_log).len(), 1, "and nothing else was loaded");
+    type_into(&main, "VAE path", &files[1].display().to_string());
     press(&main, "Save", "the dialog has Save");
     settle(&main);
     let adapter = main.window.global::<SettingsAdapter>();
@@ -429,4 +438,33 @@ fn the_dialog_is_worked_by_keyboard() {
     common::ui::key(&main, Key::Escape);
     settle(&main);
     assert!(!adapter.get_open());
+}
+
+#[test]
+fn a_model_set_in_the_models_folder_is_offered() {
+    common::init_testing_backend();
+    let app = demo(1);
+    let models = app.dir.path().join("Models");
+    let files = model_set(&models);
+    let ctx = distillery::app::AppContext::open(&app.options()).unwrap();
+    let mut view = ctx.load_startup_view().unwrap();
+    view.settings_context.models_dir = Some(models.clone());
+    let main =
+        distillery::ui::build_main_window(&ctx.db, &ctx.library, &view, distillery::ui::LoadMode::OnDemand).unwrap();
+    main.window.show().unwrap();
+    settle(&main);
+    ctrl_comma(&main);
+    let adapter = main.window.global::<SettingsAdapter>();
+    assert!(adapter.get_detected().starts_with("Found a FLUX.2 Klein set in "));
+    press(&main, "Use These Files", "a found set can be taken in one press");
+    settle(&main);
+    let fields: Vec<_> = adapter.get_models().iter().collect();
+    let paths: Vec<String> = fields.iter().map(|m| m.path.to_string()).collect();
+    assert_eq!(paths, files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>());
+    assert!(
+        fields.iter().all(|m| m.problem.is_empty() && !m.note.is_empty()),
+        "each checked"
+    );
+    assert_eq!(adapter.get_detected(), "", "offered once");
+    assert_eq!(adapter.get_base_model_index(), 1);
 }
