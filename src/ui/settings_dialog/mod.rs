@@ -6,8 +6,8 @@
 use super::{AppWindow, LoadMode, ModelField, SettingsAdapter};
 use crate::db::Database;
 use crate::engine::model_check::{ModelKind, guess_base_model};
-use crate::settings::{self, CheckedSettings, EngineSettings, GenerationDefaults, ModelFiles, SettingsForm};
-use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
+use crate::settings::{self, CheckedSettings, ModelFiles, SettingsForm};
+use slint::{ComponentHandle, Model, VecModel};
 use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -58,15 +58,15 @@ pub struct SettingsDialog {
     library_target: RefCell<Option<PathBuf>>,
 }
 
-/// What the dialog shows when it opens.
-struct Loaded {
-    engine: EngineSettings,
-    defaults: GenerationDefaults,
-    base_models: Vec<String>,
-    detected: Option<ModelFiles>,
-    checks: [Result<String, String>; 3],
-    engine_check: Option<Result<String, String>>,
-}
+mod fields;
+mod library_choice;
+mod loading;
+mod wiring;
+
+use fields::{field, show_defaults, show_engine_check, strings};
+use library_choice::library_question;
+use loading::{Loaded, load};
+pub use wiring::connect;
 
 const ENGINE_FIELD: usize = 3;
 
@@ -387,224 +387,4 @@ impl SettingsDialog {
 enum Saving {
     Problems(settings::FormProblems),
     Failed(String),
-}
-
-fn load(db: &Database, models_dir: Option<&Path>) -> Result<Loaded, crate::db::DbError> {
-    let (engine, defaults, base_models) = db.call_blocking(|conn| {
-        let names = crate::db::base_models::list(conn)?
-            .into_iter()
-            .map(|b| b.name)
-            .collect();
-        Ok((
-            settings::read_engine_settings(conn)?,
-            settings::generation_defaults(conn)?,
-            names,
-        ))
-    })?;
-    let detected = models_dir.and_then(|dir| crate::app::environment::find_models(dir).ok());
-    let checks = match &engine.models {
-        Some(m) => [
-            settings::check_model_field(ModelKind::Diffusion, &m.diffusion_model.display().to_string()),
-            settings::check_model_field(ModelKind::Vae, &m.vae.display().to_string()),
-            settings::check_model_field(ModelKind::TextEncoder, &m.llm.display().to_string()),
-        ],
-        None => [Ok(String::new()), Ok(String::new()), Ok(String::new())],
-    };
-    let engine_check = engine
-        .binary
-        .as_ref()
-        .map(|binary| settings::check_engine_binary(&binary.display().to_string()));
-    Ok(Loaded {
-        engine,
-        defaults,
-        base_models,
-        detected,
-        checks,
-        engine_check,
-    })
-}
-
-/// The confirmation for switching to `folder` (its title and explanation), or why it
-/// cannot be the library.
-fn library_question(
-    folder: &Path,
-    current: &Path,
-    contents: &crate::library::identity::FolderContents,
-) -> Result<(String, String), String> {
-    use crate::library::identity::FolderContents;
-    let shown = crate::format::display_path(folder);
-    if std::path::absolute(folder).ok().as_deref() == Some(current) {
-        return Err(format!("{shown} is the library already open"));
-    }
-    let stays = "Your current library stays where it is, with its ratings; choose it again to go back.";
-    match contents {
-        FolderContents::Missing => Ok((
-            format!("Start a new library in {shown}?"),
-            format!("Distillery creates the folder and an empty library in it. {stays}"),
-        )),
-        FolderContents::Empty => Ok((
-            format!("Start a new library in {shown}?"),
-            format!("The folder is empty; Distillery keeps a new library in it. {stays}"),
-        )),
-        FolderContents::Library { originals } => Ok((
-            format!("Open the library in {shown}?"),
-            format!(
-                "It is a Distillery library with {} original {}. {stays}",
-                crate::format::grouped(*originals as i64),
-                if *originals == 1 { "file" } else { "files" }
-            ),
-        )),
-        FolderContents::OtherFiles { entries } => Ok((
-            format!("Start a new library in {shown}?"),
-            format!(
-                "The folder already holds {} other {}. Distillery adds its own folders (originals, thumbnails, …) beside them and never moves or deletes them. {stays}",
-                crate::format::grouped(*entries as i64),
-                if *entries == 1 { "item" } else { "items" }
-            ),
-        )),
-        FolderContents::Unusable(reason) => Err(format!("{shown} cannot be a library: {reason}")),
-    }
-}
-
-fn field(kind: ModelKind, path: &str, check: Result<String, String>) -> ModelField {
-    let label = match kind {
-        ModelKind::Diffusion => "Diffusion model",
-        ModelKind::Vae => "VAE",
-        ModelKind::TextEncoder => "Text encoder (LLM)",
-    };
-    let (note, problem) = match check {
-        Ok(note) => (note, String::new()),
-        Err(problem) => (String::new(), problem),
-    };
-    ModelField {
-        label: label.into(),
-        hint: format!(".{}", kind.extension()).into(),
-        path: path.into(),
-        note: note.into(),
-        problem: problem.into(),
-    }
-}
-
-fn show_engine_check(adapter: &SettingsAdapter, check: Result<String, String>) {
-    let (version, problem) = match check {
-        Ok(version) => (version, String::new()),
-        Err(problem) => (String::new(), problem),
-    };
-    adapter.set_engine_version(version.into());
-    adapter.set_engine_problem(problem.into());
-}
-
-fn show_defaults(adapter: &SettingsAdapter, defaults: &GenerationDefaults) {
-    adapter.set_steps(defaults.steps as i32);
-    adapter.set_guidance(format!("{}", defaults.guidance).into());
-    let sampler = crate::generation::request::SAMPLERS
-        .iter()
-        .position(|s| *s == defaults.sampler)
-        .unwrap_or(0);
-    adapter.set_sampler_index(sampler as i32);
-}
-
-fn strings(items: &[String]) -> ModelRc<SharedString> {
-    ModelRc::new(VecModel::from(items.iter().map(SharedString::from).collect::<Vec<_>>()))
-}
-
-/// Connects the dialog: Ctrl+, and the title bar open it.
-pub fn connect(window: &AppWindow, db: Database, mode: LoadMode, context: DialogContext) -> Rc<SettingsDialog> {
-    let models = Rc::new(VecModel::from(
-        ModelKind::ALL
-            .into_iter()
-            .map(|kind| field(kind, "", Ok(String::new())))
-            .collect::<Vec<_>>(),
-    ));
-    let adapter = window.global::<SettingsAdapter>();
-    adapter.set_models(ModelRc::from(models.clone()));
-    adapter.set_samplers(strings(&crate::generation::request::SAMPLERS.map(str::to_owned)));
-    adapter.set_open(false);
-    adapter.set_can_switch_library(false);
-    let dialog = Rc::new(SettingsDialog {
-        window: window.as_weak(),
-        db,
-        mode,
-        context,
-        models,
-        base_models: RefCell::new(Vec::new()),
-        detected: RefCell::new(None),
-        serials: Default::default(),
-        pick: RefCell::new(None),
-        on_saved: RefCell::new(Vec::new()),
-        on_library_chosen: RefCell::new(None),
-        library_target: RefCell::new(None),
-    });
-    let weak = Rc::downgrade(&dialog);
-    let with = move |act: fn(&Rc<SettingsDialog>)| {
-        let weak = weak.clone();
-        move || {
-            if let Some(dialog) = weak.upgrade() {
-                act(&dialog);
-            }
-        }
-    };
-    adapter.on_open_requested(with(|d| {
-        let Some(window) = d.window.upgrade() else { return };
-        if !window.global::<SettingsAdapter>().get_open() {
-            d.open();
-        }
-    }));
-    adapter.on_save_requested(with(|d| d.save()));
-    adapter.on_use_detected(with(|d| d.use_detected()));
-    adapter.on_choose_engine(with(|d| d.pick(PickTarget::EngineBinary)));
-    adapter.on_choose_library(with(|d| d.pick(PickTarget::LibraryFolder)));
-    adapter.on_library_confirmed(with(|d| d.library_confirmed()));
-    adapter.on_library_cancelled(with(|d| {
-        d.library_target.borrow_mut().take();
-        if let Some(window) = d.window.upgrade() {
-            window.global::<SettingsAdapter>().set_library_confirming(false);
-        }
-    }));
-    adapter.on_demo_engine_toggled(with(|d| {
-        let Some(window) = d.window.upgrade() else { return };
-        let adapter = window.global::<SettingsAdapter>();
-        if !adapter.get_demo_engine() && !adapter.get_engine_path().is_empty() {
-            d.engine_path_changed(adapter.get_engine_path().to_string());
-        }
-    }));
-    adapter.on_reset_defaults(with(|d| {
-        let Some(window) = d.window.upgrade() else { return };
-        let adapter = window.global::<SettingsAdapter>();
-        show_defaults(&adapter, &GenerationDefaults::default());
-        adapter.set_defaults_problem("".into());
-    }));
-    let w = window.as_weak();
-    adapter.on_cancel_requested(move || {
-        if let Some(window) = w.upgrade() {
-            let adapter = window.global::<SettingsAdapter>();
-            adapter.set_library_confirming(false);
-            adapter.set_open(false);
-        }
-    });
-    let w = window.as_weak();
-    adapter.on_restart_engine(move || {
-        if let Some(window) = w.upgrade() {
-            window.global::<super::EngineAdapter>().invoke_restart_requested();
-        }
-    });
-    let weak = Rc::downgrade(&dialog);
-    adapter.on_model_path_edited(move |at, text| {
-        if let Some(dialog) = weak.upgrade() {
-            dialog.model_path_changed(at.max(0) as usize, text.to_string());
-        }
-    });
-    let weak = Rc::downgrade(&dialog);
-    adapter.on_choose_model(move |at| {
-        if let (Some(dialog), Some(kind)) = (weak.upgrade(), ModelKind::ALL.get(at.max(0) as usize)) {
-            dialog.pick(PickTarget::Model(*kind));
-        }
-    });
-    let weak = Rc::downgrade(&dialog);
-    adapter.on_engine_path_edited(move |text| {
-        if let Some(dialog) = weak.upgrade() {
-            dialog.engine_path_changed(text.to_string());
-        }
-    });
-    dialog
 }

@@ -1,0 +1,52 @@
+//! What the Settings dialog shows when it opens: the stored settings, each stored path
+//! checked, and a model set found in the models folder. Read off the UI thread.
+
+use crate::db::Database;
+use crate::engine::model_check::ModelKind;
+use crate::settings::{self, EngineSettings, GenerationDefaults, ModelFiles};
+use std::path::Path;
+
+/// What the dialog shows when it opens.
+pub(super) struct Loaded {
+    pub(super) engine: EngineSettings,
+    pub(super) defaults: GenerationDefaults,
+    pub(super) base_models: Vec<String>,
+    pub(super) detected: Option<ModelFiles>,
+    pub(super) checks: [Result<String, String>; 3],
+    pub(super) engine_check: Option<Result<String, String>>,
+}
+
+pub(super) fn load(db: &Database, models_dir: Option<&Path>) -> Result<Loaded, crate::db::DbError> {
+    let (engine, defaults, base_models) = db.call_blocking(|conn| {
+        let names = crate::db::base_models::list(conn)?
+            .into_iter()
+            .map(|b| b.name)
+            .collect();
+        Ok((
+            settings::read_engine_settings(conn)?,
+            settings::generation_defaults(conn)?,
+            names,
+        ))
+    })?;
+    let detected = models_dir.and_then(|dir| crate::app::environment::find_models(dir).ok());
+    let checks = match &engine.models {
+        Some(m) => [
+            settings::check_model_field(ModelKind::Diffusion, &m.diffusion_model.display().to_string()),
+            settings::check_model_field(ModelKind::Vae, &m.vae.display().to_string()),
+            settings::check_model_field(ModelKind::TextEncoder, &m.llm.display().to_string()),
+        ],
+        None => [Ok(String::new()), Ok(String::new()), Ok(String::new())],
+    };
+    let engine_check = engine
+        .binary
+        .as_ref()
+        .map(|binary| settings::check_engine_binary(&binary.display().to_string()));
+    Ok(Loaded {
+        engine,
+        defaults,
+        base_models,
+        detected,
+        checks,
+        engine_check,
+    })
+}
