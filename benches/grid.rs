@@ -49,6 +49,7 @@ fn filters() -> Vec<MediaFilter> {
             all.push(MediaFilter {
                 min_rating: Rating::new(stars).unwrap(),
                 status,
+                search: None,
             });
         }
     }
@@ -315,8 +316,9 @@ fn main() {
     for filter in filters() {
         let counts: Vec<Duration> = (0..15)
             .map(|_| {
+                let f = filter.clone();
                 let t = Instant::now();
-                ctx.db.call_blocking(move |c| media_query::count(c, &filter)).unwrap();
+                ctx.db.call_blocking(move |c| media_query::count(c, &f)).unwrap();
                 t.elapsed()
             })
             .collect();
@@ -325,19 +327,20 @@ fn main() {
             worst_count = (counted, format!("{filter:?}"));
         }
         for sort in MediaSort::ALL {
+            let f = filter.clone();
             let first = ctx
                 .db
-                .call_blocking(move |c| media_query::page(c, &filter, sort, None, PAGE_SIZE as u32))
+                .call_blocking(move |c| media_query::page(c, &f, sort, None, PAGE_SIZE as u32))
                 .unwrap();
             let Some(last) = first.last() else { continue };
             let cursor = Cursor::after(last);
             let mut via_diesel = Vec::new();
             let mut via_raw = Vec::new();
             for run in 0..41 {
-                let c2 = cursor.clone();
+                let (c2, f2) = (cursor.clone(), filter.clone());
                 let t = Instant::now();
                 ctx.db
-                    .call_blocking(move |c| media_query::page(c, &filter, sort, Some(&c2), PAGE_SIZE as u32))
+                    .call_blocking(move |c| media_query::page(c, &f2, sort, Some(&c2), PAGE_SIZE as u32))
                     .unwrap();
                 threaded.push(t.elapsed());
                 let mut diesel_side = || {

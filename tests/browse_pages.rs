@@ -30,6 +30,7 @@ fn pages_assemble_into_the_view_in_order_and_the_cache_stays_bounded() {
             MediaFilter {
                 min_rating: Rating::new(2).unwrap(),
                 status: StatusFilter::All,
+                search: None,
             },
             MediaSort::HighestRated,
         ),
@@ -37,16 +38,18 @@ fn pages_assemble_into_the_view_in_order_and_the_cache_stays_bounded() {
             MediaFilter {
                 min_rating: Rating::UNRATED,
                 status: StatusFilter::Unmarked,
+                search: None,
             },
             MediaSort::OldestFirst,
         ),
     ] {
-        let total = db.call_blocking(move |c| media_query::count(c, &filter)).unwrap() as usize;
+        let (counted, paged) = (filter.clone(), filter.clone());
+        let total = db.call_blocking(move |c| media_query::count(c, &counted)).unwrap() as usize;
         let expected = db
-            .call_blocking(move |c| media_query::page(c, &filter, sort, None, 10_000))
+            .call_blocking(move |c| media_query::page(c, &paged, sort, None, 10_000))
             .unwrap();
         assert_eq!(expected.len(), total);
-        let mut cache = PageCache::new(filter, sort, total);
+        let mut cache = PageCache::new(filter.clone(), sort, total);
 
         // Scrolling down page by page: the first page by offset, the rest by keyset.
         for index in (0..total).step_by(PAGE_SIZE) {

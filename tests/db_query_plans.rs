@@ -14,6 +14,7 @@ fn filters() -> Vec<MediaFilter> {
             all.push(MediaFilter {
                 min_rating: Rating::new(stars).unwrap(),
                 status,
+                search: None,
             });
         }
     }
@@ -73,8 +74,10 @@ fn every_filter_and_sort_is_served_by_an_index_without_a_temporary_sort() {
     for filter in filters() {
         for sort in MediaSort::ALL {
             for after in [None, Some(cursor.clone())] {
+                let filter = filter.clone();
+                let planned = filter.clone();
                 let plan = db
-                    .call_blocking(move |c| media_query::page_plan(c, &filter, sort, after.as_ref()))
+                    .call_blocking(move |c| media_query::page_plan(c, &planned, sort, after.as_ref()))
                     .unwrap()
                     .join(" | ");
                 assert!(
@@ -109,6 +112,7 @@ fn walk(db: &Database, filter: MediaFilter, sort: MediaSort, page_size: u32) -> 
     let mut all: Vec<ViewItem> = Vec::new();
     loop {
         let after = all.last().map(Cursor::after);
+        let filter = filter.clone();
         let page = db
             .call_blocking(move |c| media_query::page(c, &filter, sort, after.as_ref(), page_size))
             .unwrap();
@@ -125,7 +129,7 @@ fn keyset_pages_cover_each_filtered_view_exactly_once_in_order() {
     let (_dir, db) = seeded(600);
     for filter in filters() {
         for sort in MediaSort::ALL {
-            let walked = walk(&db, filter, sort, 37);
+            let walked = walk(&db, filter.clone(), sort, 37);
             let mut expected = walk(&db, MediaFilter::default(), MediaSort::NewestFirst, 10_000);
             expected.retain(|m| {
                 m.rating >= filter.min_rating
@@ -145,7 +149,8 @@ fn keyset_pages_cover_each_filtered_view_exactly_once_in_order() {
             }
             let ids = |list: &[ViewItem]| list.iter().map(|m| m.id.clone()).collect::<Vec<_>>();
             assert_eq!(ids(&walked), ids(&expected), "{filter:?} {sort:?}");
-            let count = db.call_blocking(move |c| media_query::count(c, &filter)).unwrap();
+            let counted = filter.clone();
+            let count = db.call_blocking(move |c| media_query::count(c, &counted)).unwrap();
             assert_eq!(count as usize, expected.len(), "count for {filter:?}");
         }
     }
@@ -156,10 +161,11 @@ fn kept_counts_match_a_scan_through_inserts_culling_and_deletes() {
     let (_dir, db) = seeded(400);
     let check = |db: &Database, when: &str| {
         for filter in filters() {
+            let shown = filter.clone();
             let (kept, scanned) = db
                 .call_blocking(move |c| Ok((media_query::count(c, &filter)?, media_query::count_by_scan(c, &filter)?)))
                 .unwrap();
-            assert_eq!(kept, scanned, "{when}: {filter:?}");
+            assert_eq!(kept, scanned, "{when}: {shown:?}");
         }
         let total = db.call_blocking(media::count_all).unwrap();
         let scanned = db

@@ -46,6 +46,7 @@ fn fills_the_library_with_varied_linked_items() {
             MediaFilter {
                 min_rating: Rating::new(5).unwrap(),
                 status: StatusFilter::All,
+                search: None,
             },
             10,
         ),
@@ -53,6 +54,7 @@ fn fills_the_library_with_varied_linked_items() {
             MediaFilter {
                 min_rating: Rating::UNRATED,
                 status: StatusFilter::Selected,
+                search: None,
             },
             20,
         ),
@@ -60,11 +62,13 @@ fn fills_the_library_with_varied_linked_items() {
             MediaFilter {
                 min_rating: Rating::UNRATED,
                 status: StatusFilter::Rejected,
+                search: None,
             },
             20,
         ),
     ] {
-        let count = db.call_blocking(move |c| media_query::count(c, &filter)).unwrap();
+        let counted = filter.clone();
+        let count = db.call_blocking(move |c| media_query::count(c, &counted)).unwrap();
         assert!(count >= at_least, "{filter:?}: {count}");
     }
     assert!(newest.windows(2).all(|w| w[0].created_at >= w[1].created_at));

@@ -93,6 +93,7 @@ fn every_filter_and_sort_shows_exactly_the_rows_sql_returns() {
                     StatusFilter::Rejected,
                     StatusFilter::Unmarked,
                 ][status as usize],
+                search: None,
             };
             let order = [
                 MediaSort::NewestFirst,
@@ -100,7 +101,7 @@ fn every_filter_and_sort_shows_exactly_the_rows_sql_returns() {
                 MediaSort::HighestRated,
                 MediaSort::LowestRated,
             ][sort as usize];
-            let expected = page(&ctx, filter, order);
+            let expected = page(&ctx, filter.clone(), order);
             assert_eq!(
                 adapter.get_filtered_count() as usize,
                 expected.len(),
@@ -269,6 +270,7 @@ fn filter_sort_and_size_survive_a_restart() {
     let filter = MediaFilter {
         min_rating: Rating::new(2).unwrap(),
         status: StatusFilter::Unmarked,
+        search: None,
     };
     let expected = page(&ctx, filter, MediaSort::HighestRated);
     assert_eq!(adapter.get_filtered_count() as usize, expected.len());

@@ -66,7 +66,7 @@ impl PageCache {
     }
 
     pub fn filter(&self) -> MediaFilter {
-        self.filter
+        self.filter.clone()
     }
 
     pub fn sort(&self) -> MediaSort {

@@ -33,11 +33,42 @@ impl StatusFilter {
     ];
 }
 
-/// What the grid shows: items rated at least `min_rating` with the given status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// What the grid shows: items rated at least `min_rating` with the given status, and when
+/// searching, whose prompt or file name holds every searched word.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MediaFilter {
     pub min_rating: Rating,
     pub status: StatusFilter,
+    pub search: Option<SearchText>,
+}
+
+/// Words searched for in prompts and file names (`media_search`, an FTS5 index). Each typed
+/// word matches words that start with it, in any case and with or without accents; all
+/// words must match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchText {
+    typed: String,
+    fts_query: String,
+}
+
+impl SearchText {
+    /// The search for `typed`, or `None` when it holds no word (blank, punctuation only).
+    pub fn parse(typed: &str) -> Option<Self> {
+        let words: Vec<String> = typed
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| !word.is_empty())
+            .map(|word| format!("\"{word}\"*"))
+            .collect();
+        (!words.is_empty()).then(|| Self {
+            typed: typed.trim().to_owned(),
+            fts_query: words.join(" "),
+        })
+    }
+
+    /// As the user typed it.
+    pub fn typed(&self) -> &str {
+        &self.typed
+    }
 }
 
 /// The grid's order. Ties are broken by creation time, then id, so the order is total.
@@ -206,6 +237,11 @@ fn where_clause(filter: &MediaFilter, sort: MediaSort, binds: &mut Vec<Bind>) ->
         StatusFilter::Rejected => terms.push("status = 'rejected'".to_owned()),
         StatusFilter::Unmarked => terms.push("status IS NULL".to_owned()),
     }
+    if let Some(search) = &filter.search {
+        // Every index holds the rowid, so the test needs no visit to the table.
+        terms.push("rowid IN (SELECT rowid FROM media_search WHERE media_search MATCH ?)".to_owned());
+        binds.push(Bind::Text(search.fts_query.clone()));
+    }
     if filter.min_rating == Rating::MAX {
         // "5 stars and up" is "exactly 5": an equality lets the (status,) rating, created_at
         // index serve both the filter and the date order, reading only matching rows.
@@ -304,6 +340,10 @@ pub fn page(
 /// How many items match `filter` (the "342 images" of the count bar): a sum over the
 /// per-rating-and-status counts the triggers keep, at most 18 rows whatever the library size.
 pub fn count(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, DbError> {
+    if filter.search.is_some() {
+        // The kept counts know nothing of prompts: a search is counted from its index.
+        return count_by_scan(conn, filter);
+    }
     let status = match filter.status {
         StatusFilter::All => "",
         StatusFilter::Selected => " AND status = 'selected'",
@@ -330,7 +370,8 @@ pub fn count_by_scan(conn: &mut SqliteConnection, filter: &MediaFilter) -> Resul
 }
 
 impl MediaFilter {
-    /// Whether `item` belongs to the view (the same test as the SQL).
+    /// Whether `item` belongs to the view (the same test as the SQL, except the search, which
+    /// an item's rating or status cannot change).
     pub fn matches(&self, item: &ViewItem) -> bool {
         let status_ok = match self.status {
             StatusFilter::All => true,

@@ -106,7 +106,14 @@ impl GridView {
             _ => MediaSort::NewestFirst,
         };
         let min_rating = Rating::new(self.min_rating.min(5)).unwrap_or_default();
-        (MediaFilter { min_rating, status }, sort)
+        (
+            MediaFilter {
+                min_rating,
+                status,
+                search: None,
+            },
+            sort,
+        )
     }
 }
 

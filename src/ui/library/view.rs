@@ -67,11 +67,15 @@ impl LibraryController {
     /// The filter or sort changed: save it, re-count and start a new view at the top.
     pub fn reload_view(&self) {
         let Some(grid_view) = self.save_grid_view() else { return };
-        let (filter, sort) = grid_view.filter_and_sort();
+        let (mut filter, sort) = grid_view.filter_and_sort();
+        if let Some(window) = self.window.upgrade() {
+            filter.search = media_query::SearchText::parse(&window.global::<LibraryAdapter>().get_search_text());
+        }
         self.serial.set(self.serial.get() + 1);
         let serial = self.serial.get();
+        let counted = filter.clone();
         self.run_query(
-            move |c| Ok((media::count_all(c)?, media_query::count(c, &filter)?)),
+            move |c| Ok((media::count_all(c)?, media_query::count(c, &counted)?)),
             move |this, counted| this.apply_view(serial, filter, sort, counted),
         );
     }
@@ -163,27 +167,30 @@ impl LibraryController {
         self.serial.set(self.serial.get() + 1);
         let serial = self.serial.get();
         self.run_query(
-            move |c| {
-                let current = match &current_id {
-                    Some(id) => media_query::position(c, &filter, sort, id)?,
-                    None => None,
-                };
-                let total = media::count_all(c)?;
-                let filtered = media_query::count(c, &filter)?;
-                let mut loaded = Vec::with_capacity(pages.len());
-                for page in pages {
-                    let offset = (page * PAGE_SIZE) as u64;
-                    loaded.push((
-                        page,
-                        media_query::page_at_offset(c, &filter, sort, offset, PAGE_SIZE as u32)?,
-                    ));
+            {
+                let filter = filter.clone();
+                move |c| {
+                    let current = match &current_id {
+                        Some(id) => media_query::position(c, &filter, sort, id)?,
+                        None => None,
+                    };
+                    let total = media::count_all(c)?;
+                    let filtered = media_query::count(c, &filter)?;
+                    let mut loaded = Vec::with_capacity(pages.len());
+                    for page in pages {
+                        let offset = (page * PAGE_SIZE) as u64;
+                        loaded.push((
+                            page,
+                            media_query::page_at_offset(c, &filter, sort, offset, PAGE_SIZE as u32)?,
+                        ));
+                    }
+                    Ok(Refreshed {
+                        total,
+                        filtered,
+                        pages: loaded,
+                        current,
+                    })
                 }
-                Ok(Refreshed {
-                    total,
-                    filtered,
-                    pages: loaded,
-                    current,
-                })
             },
             move |this, refreshed| this.apply_refresh(serial, filter, sort, refreshed),
         );
