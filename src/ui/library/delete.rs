@@ -2,6 +2,7 @@
 //! user is told afterwards. Also the other context-menu actions on the selection.
 
 use super::{LibraryAdapter, LibraryController};
+use crate::db::media_query::{self, MediaSort, StatusFilter};
 use crate::library::delete::{DeleteReport, delete_media};
 use crate::library::trash::TrashPolicy;
 use std::time::Duration;
@@ -13,6 +14,7 @@ impl LibraryController {
     /// Delete key or the context menu: ask first (naming the file when there is one, which
     /// is read off the UI thread).
     pub fn request_delete(&self) {
+        self.delete_target.borrow_mut().take();
         let ids = self.selected_ids();
         if ids.is_empty() {
             return;
@@ -43,7 +45,42 @@ impl LibraryController {
         );
     }
 
+    /// Ctrl+Backspace or the context menu: every rejected item of the view (with the view's
+    /// rating filter and search), found off the UI thread, after a question naming the count.
+    pub fn request_delete_rejected(&self) {
+        let mut filter = self.model.cache.borrow().filter();
+        if !matches!(filter.status, StatusFilter::All | StatusFilter::Rejected) {
+            self.show_notice("No rejected images in this view.".to_owned());
+            return;
+        }
+        filter.status = StatusFilter::Rejected;
+        self.run_query(
+            move |c| media_query::page(c, &filter, MediaSort::NewestFirst, None, u32::MAX),
+            |this, found| match found {
+                Ok(items) if items.is_empty() => this.show_notice("No rejected images in this view.".to_owned()),
+                Ok(items) => {
+                    let count = items.len();
+                    *this.delete_target.borrow_mut() = Some(items.into_iter().map(|item| item.id).collect());
+                    let question = if count == 1 {
+                        "Move the 1 rejected image to the trash?".to_owned()
+                    } else {
+                        format!(
+                            "Move the {} rejected images to the trash?",
+                            crate::format::grouped(count as i64)
+                        )
+                    };
+                    this.adapter_do(|adapter| {
+                        adapter.set_delete_question(question.into());
+                        adapter.set_delete_confirming(true);
+                    });
+                }
+                Err(error) => this.show_notice(format!("The rejected images could not be listed: {error}")),
+            },
+        );
+    }
+
     pub fn cancel_delete(&self) {
+        self.delete_target.borrow_mut().take();
         self.adapter_do(|adapter| adapter.set_delete_confirming(false));
     }
 
@@ -51,7 +88,11 @@ impl LibraryController {
     /// grid refreshes and the item after the deleted one becomes current.
     pub fn confirm_delete(&self) {
         self.adapter_do(|adapter| adapter.set_delete_confirming(false));
-        let ids = self.selected_ids();
+        let ids = self
+            .delete_target
+            .borrow_mut()
+            .take()
+            .unwrap_or_else(|| self.selected_ids());
         if ids.is_empty() {
             return;
         }

@@ -94,6 +94,9 @@ pub struct LibraryController {
     current: Cell<Option<usize>>,
     current_id: RefCell<Option<MediaId>>,
     trash_policy: Cell<crate::library::trash::TrashPolicy>,
+    /// What the open delete question is about when it is not the selection (the rejected
+    /// items of the view).
+    delete_target: RefCell<Option<Vec<MediaId>>>,
     /// Told the current item and the selection size whenever either may have changed (the
     /// info panel).
     current_listeners: RefCell<Vec<CurrentListener>>,
@@ -139,6 +142,7 @@ pub fn connect(
         current: Cell::new(None),
         current_id: RefCell::new(None),
         trash_policy: Cell::new(crate::library::trash::TrashPolicy::Desktop),
+        delete_target: RefCell::new(None),
         current_listeners: RefCell::new(Vec::new()),
         cull_listeners: RefCell::new(Vec::new()),
         notice_timer: slint::Timer::default(),
@@ -177,6 +181,8 @@ pub fn connect(
     adapter.on_delete_requested(move || c.request_delete());
     let c = controller.clone();
     adapter.on_delete_confirmed(move || c.confirm_delete());
+    let c = controller.clone();
+    adapter.on_delete_rejected_requested(move || c.request_delete_rejected());
     let c = controller.clone();
     adapter.on_delete_cancelled(move || c.cancel_delete());
     let c = controller.clone();
