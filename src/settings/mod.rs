@@ -125,6 +125,8 @@ pub struct GenerationForm {
     pub prompt: String,
     pub resolution: u32,
     pub aspect: String,
+    /// Images per Generate (1–8).
+    pub count: u32,
 }
 
 impl Default for GenerationForm {
@@ -133,6 +135,7 @@ impl Default for GenerationForm {
             prompt: String::new(),
             resolution: crate::generation::Resolution::default().long_edge(),
             aspect: crate::generation::Aspect::default().label(),
+            count: 1,
         }
     }
 }

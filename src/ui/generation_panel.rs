@@ -53,6 +53,7 @@ pub fn connect(
         Resolution::parse(&form.resolution.to_string()).unwrap_or_default(),
         Aspect::parse(&form.aspect).unwrap_or_default(),
     );
+    adapter.set_count(form.count.clamp(1, 8) as i32);
 
     let weak = window.as_weak();
     let saver = db.clone();
@@ -124,6 +125,7 @@ fn save(db: &crate::db::Database, adapter: &GenerationAdapter<'_>) {
         prompt: adapter.get_prompt().to_string(),
         resolution: resolution.long_edge(),
         aspect: aspect.label(),
+        count: images_per_generate(adapter),
     };
     db.spawn("saving the generation form", move |conn| {
         crate::settings::save_generation_form(conn, &form)
@@ -144,7 +146,13 @@ pub fn request_from(adapter: &GenerationAdapter<'_>) -> GenerationRequest {
     let mut request = GenerationRequest::new(adapter.get_prompt().to_string());
     request.resolution = resolution;
     request.aspect = aspect;
+    request.count = images_per_generate(adapter);
     request
+}
+
+/// The panel's count of images per Generate, 1–8.
+pub fn images_per_generate(adapter: &GenerationAdapter<'_>) -> u32 {
+    adapter.get_count().clamp(1, 8) as u32
 }
 
 fn choices(adapter: &GenerationAdapter<'_>) -> (Resolution, Aspect) {

@@ -31,6 +31,8 @@ pub struct InfoPanel {
     references: RefCell<Vec<Option<MediaId>>>,
     /// The shown image's generation, for "Reuse prompt and settings".
     generation: RefCell<Option<generations::Generation>>,
+    /// Where "Generate variations" sends its request (the queue, in the app).
+    submit: RefCell<Option<super::generation_panel::Submit>>,
     me: RefCell<Weak<InfoPanel>>,
 }
 
@@ -65,6 +67,7 @@ pub fn connect(
         serial: Cell::new(0),
         references: RefCell::new(Vec::new()),
         generation: RefCell::new(None),
+        submit: RefCell::new(None),
         me: RefCell::new(Weak::new()),
     });
     *panel.me.borrow_mut() = Rc::downgrade(&panel);
@@ -95,6 +98,20 @@ pub fn connect(
             panel.reuse();
         }
     });
+    let p = Rc::downgrade(&panel);
+    adapter.on_variations_requested(move || {
+        if let Some(panel) = p.upgrade() {
+            panel.variations();
+        }
+    });
+    let p = Rc::downgrade(&panel);
+    window
+        .global::<super::LibraryAdapter>()
+        .on_variations_requested(move || {
+            if let Some(panel) = p.upgrade() {
+                panel.variations();
+            }
+        });
     let p = Rc::downgrade(&panel);
     adapter.on_reference_clicked(move |index| {
         if let Some(panel) = p.upgrade() {
@@ -203,6 +220,53 @@ impl InfoPanel {
         });
     }
 
+    pub fn set_submit(&self, submit: super::generation_panel::Submit) {
+        *self.submit.borrow_mut() = Some(submit);
+    }
+
+    /// Queues the panel's count of new images with the shown image's parameters (prompt,
+    /// size, references still in the library, steps, guidance, sampler) and new seeds.
+    fn variations(&self) {
+        let Some(grid) = self.grid.upgrade() else { return };
+        let Some(generation) = self.generation.borrow().clone() else {
+            grid.show_notice("This image was not generated here: there are no settings to vary.".into());
+            return;
+        };
+        let Some(window) = self.window.upgrade() else { return };
+        let (resolution, aspect) = stored_choices(&generation);
+        let mut request = crate::generation::GenerationRequest::new(generation.prompt.clone().unwrap_or_default());
+        request.resolution = resolution;
+        request.aspect = aspect;
+        request.count = super::generation_panel::images_per_generate(&window.global::<super::GenerationAdapter>());
+        request.references = self
+            .references
+            .borrow()
+            .iter()
+            .flatten()
+            .cloned()
+            .map(crate::generation::ReferenceSource::Media)
+            .collect();
+        let defaults = crate::settings::GenerationDefaults::default();
+        request.steps = generation.steps.map_or(defaults.steps, |s| s.max(1) as u32);
+        request.guidance = generation.guidance.unwrap_or(defaults.guidance);
+        request.sampler = generation.sampling_method.clone().unwrap_or(defaults.sampler);
+        if let Err(problem) = request.validate() {
+            grid.show_notice(crate::format::with_full_stop(&crate::format::capitalised(&problem)));
+            return;
+        }
+        let count = request.count;
+        let Some(submit) = self.submit.borrow().clone() else {
+            grid.show_notice("There is no generation queue running to send this to.".into());
+            return;
+        };
+        submit(request);
+        grid.show_notice(if count == 1 {
+            "Queued 1 variation of this image.".to_owned()
+        } else {
+            format!("Queued {count} variations of this image.")
+        });
+    }
+
     /// Fills the generation panel with the shown image's prompt, resolution and aspect (as
     /// the user chose them, or the nearest to its size for older rows), opens it and puts
     /// the cursor in the prompt.
@@ -213,22 +277,7 @@ impl InfoPanel {
             }
             return;
         };
-        let stored = generation
-            .params_json
-            .as_deref()
-            .and_then(|json| serde_json::from_str::<crate::generation::StoredParams>(json).ok());
-        let from_size = crate::generation::choices_for(
-            generation.width.unwrap_or(1024).max(1) as u32,
-            generation.height.unwrap_or(1024).max(1) as u32,
-        );
-        let resolution = stored
-            .as_ref()
-            .and_then(|p| crate::generation::Resolution::parse(&p.resolution.to_string()))
-            .unwrap_or(from_size.0);
-        let aspect = stored
-            .as_ref()
-            .and_then(|p| crate::generation::Aspect::parse(&p.aspect))
-            .unwrap_or(from_size.1);
+        let (resolution, aspect) = stored_choices(&generation);
         let Some(window) = self.window.upgrade() else { return };
         let form = window.global::<super::GenerationAdapter>();
         super::generation_panel::fill(&form, &generation.prompt.unwrap_or_default(), resolution, aspect);
@@ -302,4 +351,26 @@ fn read_references(
         })
         .collect();
     GenerationDetails { generation, references }
+}
+
+/// The resolution and aspect a generation was asked for (as the user chose them, or the
+/// nearest to its size for older rows).
+fn stored_choices(generation: &generations::Generation) -> (crate::generation::Resolution, crate::generation::Aspect) {
+    let stored = generation
+        .params_json
+        .as_deref()
+        .and_then(|json| serde_json::from_str::<crate::generation::StoredParams>(json).ok());
+    let from_size = crate::generation::choices_for(
+        generation.width.unwrap_or(1024).max(1) as u32,
+        generation.height.unwrap_or(1024).max(1) as u32,
+    );
+    let resolution = stored
+        .as_ref()
+        .and_then(|p| crate::generation::Resolution::parse(&p.resolution.to_string()))
+        .unwrap_or(from_size.0);
+    let aspect = stored
+        .as_ref()
+        .and_then(|p| crate::generation::Aspect::parse(&p.aspect))
+        .unwrap_or(from_size.1);
+    (resolution, aspect)
 }

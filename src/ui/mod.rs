@@ -49,8 +49,9 @@ pub struct MainWindow {
 }
 
 impl MainWindow {
-    /// Connects the generation panel's Generate to `submit` (the queue, in the app).
+    /// Connects Generate and "Generate variations" to `submit` (the queue, in the app).
     pub fn connect_generation(&self, submit: generation_panel::Submit) {
+        self.info.set_submit(submit.clone());
         self.generation.set_submit(submit);
     }
 }
