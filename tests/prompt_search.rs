@@ -206,3 +206,28 @@ fn typing_in_the_search_field_narrows_the_grid_and_escape_clears_it() {
     assert_eq!(adapter.get_search_text(), "");
     assert_eq!(adapter.get_filtered_count(), 40);
 }
+
+#[test]
+fn a_searched_page_walks_the_index_that_serves_its_order() {
+    let app = demo(50);
+    let ctx = AppContext::open(&app.options()).unwrap();
+    for (min_rating, status) in [
+        (0, StatusFilter::All),
+        (3, StatusFilter::All),
+        (0, StatusFilter::Rejected),
+    ] {
+        for sort in MediaSort::ALL {
+            let filter = searching("golden hour", min_rating, status);
+            let plan = ctx
+                .db
+                .call_blocking(move |c| media_query::page_plan(c, &filter, sort, None))
+                .unwrap()
+                .join(" | ");
+            assert!(!plan.contains("TEMP B-TREE"), "{sort:?} sorts the matches: {plan}");
+            assert!(
+                plan.contains("USING COVERING INDEX"),
+                "{sort:?} reads the table: {plan}"
+            );
+        }
+    }
+}
