@@ -52,6 +52,9 @@ pub enum Command {
     Import(ImportArgs),
     /// Fill the library with N synthetic items (for trying the app and for benchmarks).
     DemoLibrary(DemoLibraryArgs),
+    /// Check the library against its catalogue (changes nothing): prints a summary table,
+    /// names each problem on stderr, and exits with 1 if any was found.
+    Check,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -1,6 +1,7 @@
 //! Start-up and wiring: the only module that sees every other one.
 
 mod catalogue;
+pub mod check;
 pub mod commands;
 mod context;
 pub mod demo_library;

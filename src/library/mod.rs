@@ -1,5 +1,6 @@
 //! The library on disk: where originals, thumbnails and working files live.
 
+pub mod check;
 pub mod decode;
 pub mod delete;
 pub mod display;

@@ -1,0 +1,39 @@
+//! `distillery check`: the library against its catalogue. The summary table goes to stdout,
+//! each problem (naming its file) to stderr; the exit code is 1 when any was found.
+
+use super::AppContext;
+use crate::cli::GlobalOptions;
+use crate::library::check::check_library;
+
+pub fn run(global: &GlobalOptions) -> anyhow::Result<()> {
+    let ctx = AppContext::open(global)?;
+    let started = std::time::Instant::now();
+    let report = check_library(&ctx.db, &ctx.library)?;
+    let lists = [
+        ("missing original", &report.missing_originals),
+        ("file with no item", &report.orphan_originals),
+        ("missing thumbnail", &report.missing_thumbnails),
+        ("unreadable thumbnail", &report.corrupt_thumbnails),
+        ("unused prepared reference", &report.orphan_references),
+    ];
+    for (what, files) in lists {
+        for file in files {
+            eprintln!("{what}: {file}");
+        }
+    }
+    println!(
+        "| check of {} ({} items) | found |",
+        ctx.library.path().display(),
+        report.items
+    );
+    println!("|---|---|");
+    for (what, count) in report.rows() {
+        println!("| {what} | {count} |");
+    }
+    eprintln!("checked in {:.1} s", started.elapsed().as_secs_f64());
+    match report.problems() {
+        0 => Ok(()),
+        1 => anyhow::bail!("the library has 1 problem"),
+        n => anyhow::bail!("the library has {n} problems"),
+    }
+}

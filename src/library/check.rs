@@ -1,0 +1,145 @@
+//! Does the library hold what the catalogue says, and nothing it has lost track of? Reads
+//! only: every original a row names, every file under `originals/` without a row, every
+//! item's thumbnail (present and readable as an image), and every prepared reference in
+//! `ref_cache/` that no generation uses.
+
+use super::{LibraryFolder, LibraryRoot, store::thumbnail_path};
+use crate::db::types::MediaId;
+use crate::db::{Database, DbError};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// What a check found; every list names files relative to the library root.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct CheckReport {
+    pub items: usize,
+    /// Rows whose original file is gone.
+    pub missing_originals: Vec<String>,
+    /// Files under `originals/` that no row names.
+    pub orphan_originals: Vec<String>,
+    pub missing_thumbnails: Vec<String>,
+    /// Thumbnails that exist but cannot be read as an image.
+    pub corrupt_thumbnails: Vec<String>,
+    /// Prepared references no generation uses.
+    pub orphan_references: Vec<String>,
+}
+
+impl CheckReport {
+    pub fn problems(&self) -> usize {
+        self.missing_originals.len()
+            + self.orphan_originals.len()
+            + self.missing_thumbnails.len()
+            + self.corrupt_thumbnails.len()
+            + self.orphan_references.len()
+    }
+
+    /// Each kind of problem with its count, for the summary table.
+    pub fn rows(&self) -> [(&'static str, usize); 5] {
+        [
+            ("items whose original file is missing", self.missing_originals.len()),
+            ("files in originals/ that no item names", self.orphan_originals.len()),
+            ("items whose thumbnail is missing", self.missing_thumbnails.len()),
+            ("thumbnails that cannot be read", self.corrupt_thumbnails.len()),
+            ("prepared references no generation uses", self.orphan_references.len()),
+        ]
+    }
+}
+
+/// Checks `library` against its catalogue `db`. Changes nothing.
+pub fn check_library(db: &Database, library: &LibraryRoot) -> Result<CheckReport, DbError> {
+    let (rows, params) = db.call_blocking(|conn| {
+        use crate::db::schema::{generations, media};
+        use diesel::prelude::*;
+        let rows: Vec<(String, String)> = media::table.select((media::id, media::file_path)).load(conn)?;
+        let params: Vec<Option<String>> = generations::table.select(generations::params_json).load(conn)?;
+        Ok((rows, params))
+    })?;
+    let mut report = CheckReport {
+        items: rows.len(),
+        ..CheckReport::default()
+    };
+    let root = library.path();
+    let named: HashSet<&str> = rows.iter().map(|(_, file)| file.as_str()).collect();
+    for (id, file) in &rows {
+        if !root.join(file).is_file() {
+            report.missing_originals.push(file.clone());
+        }
+        let thumbnail = thumbnail_path(&MediaId::from_string(id));
+        let at = root.join(&thumbnail);
+        if !at.is_file() {
+            report.missing_thumbnails.push(thumbnail);
+        } else if !readable_image(&at) {
+            report.corrupt_thumbnails.push(thumbnail);
+        }
+    }
+    for file in files_under(root, LibraryFolder::Originals) {
+        if !named.contains(file.as_str()) {
+            report.orphan_originals.push(file);
+        }
+    }
+    let used: HashSet<String> = params
+        .iter()
+        .flatten()
+        .filter_map(|json| serde_json::from_str::<crate::generation::StoredParams>(json).ok())
+        .flat_map(|p| p.references)
+        .collect();
+    for file in files_under(root, LibraryFolder::RefCache) {
+        if !used.contains(&file) {
+            report.orphan_references.push(file);
+        }
+    }
+    for list in [
+        &mut report.missing_originals,
+        &mut report.orphan_originals,
+        &mut report.missing_thumbnails,
+        &mut report.corrupt_thumbnails,
+        &mut report.orphan_references,
+    ] {
+        list.sort();
+    }
+    Ok(report)
+}
+
+/// A readable header and, for a JPEG (as every thumbnail is written), its end marker: a
+/// truncated or overwritten file fails, without the cost of decoding every pixel (100,000
+/// thumbnails would take minutes).
+fn readable_image(path: &Path) -> bool {
+    let Ok(bytes) = std::fs::read(path) else { return false };
+    let header_ok = image::ImageReader::new(std::io::Cursor::new(&bytes))
+        .with_guessed_format()
+        .ok()
+        .and_then(|r| r.into_dimensions().ok())
+        .is_some_and(|(w, h)| w > 0 && h > 0);
+    let is_jpeg = bytes.starts_with(&[0xFF, 0xD8]);
+    header_ok && (!is_jpeg || bytes.ends_with(&[0xFF, 0xD9]))
+}
+
+/// Files under one of the library's folders, relative to the root with `/` separators
+/// (hidden files such as `.DS_Store` left out).
+fn files_under(root: &Path, folder: LibraryFolder) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending: Vec<PathBuf> = vec![root.join(folder.dir_name())];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => pending.push(path),
+                Ok(kind) if kind.is_file() => {
+                    if let Ok(relative) = path.strip_prefix(root) {
+                        let parts: Vec<String> = relative
+                            .components()
+                            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                            .collect();
+                        found.push(parts.join("/"));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    found
+}

@@ -1,0 +1,100 @@
+//! `distillery check` on real libraries: a healthy one passes (exit 0); one damaged in every
+//! way the check knows is reported kind by kind and file by file (exit 1), and nothing in it
+//! is changed.
+
+mod common;
+
+use common::ui::demo;
+use common::{TempApp, distillery_bin};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn check(app: &TempApp) -> Output {
+    Command::new(distillery_bin())
+        .args(app.args())
+        .arg("check")
+        .output()
+        .unwrap()
+}
+
+/// Every file under `root` with its size and content hash: what must not change.
+fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![root.to_owned()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.insert(
+                    path.strip_prefix(root).unwrap().display().to_string(),
+                    std::fs::read(&path).unwrap(),
+                );
+            }
+        }
+    }
+    files
+}
+
+fn row(stdout: &str, what: &str) -> usize {
+    stdout
+        .lines()
+        .find(|l| l.contains(what))
+        .and_then(|l| l.trim_end_matches('|').rsplit('|').next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no row for {what} in {stdout}"))
+}
+
+#[test]
+fn a_healthy_library_passes_and_a_damaged_one_is_reported_without_changes() {
+    let app = demo(12);
+    let healthy = check(&app);
+    let stdout = String::from_utf8_lossy(&healthy.stdout).into_owned();
+    assert_eq!(
+        healthy.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&healthy.stderr)
+    );
+    assert!(stdout.contains("(12 items)"), "{stdout}");
+
+    // Damage it in every way the check knows.
+    let root = app.library_dir();
+    let originals = snapshot(&root.join("originals"));
+    let (lost, _) = originals.iter().next().unwrap();
+    let lost = format!("originals/{lost}");
+    std::fs::remove_file(root.join(&lost)).unwrap();
+    std::fs::create_dir_all(root.join("originals/2020/01")).unwrap();
+    std::fs::write(root.join("originals/2020/01/stray.png"), b"not ours").unwrap();
+    let thumbnails: Vec<String> = snapshot(&root.join("thumbnails")).into_keys().collect();
+    std::fs::remove_file(root.join("thumbnails").join(&thumbnails[0])).unwrap();
+    let damaged = root.join("thumbnails").join(&thumbnails[1]);
+    let bytes = std::fs::read(&damaged).unwrap();
+    std::fs::write(&damaged, &bytes[..bytes.len() / 2]).unwrap();
+    std::fs::create_dir_all(root.join("ref_cache")).unwrap();
+    std::fs::write(root.join("ref_cache/0123abcd.png"), b"unused").unwrap();
+    let before = snapshot(&root);
+
+    let found = check(&app);
+    let stdout = String::from_utf8_lossy(&found.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&found.stderr).into_owned();
+    assert_eq!(found.status.code(), Some(1), "{stdout}{stderr}");
+    assert_eq!(row(&stdout, "original file is missing"), 1);
+    assert_eq!(row(&stdout, "files in originals/"), 1);
+    assert_eq!(row(&stdout, "thumbnail is missing"), 1);
+    assert_eq!(row(&stdout, "thumbnails that cannot be read"), 1);
+    assert_eq!(row(&stdout, "prepared references"), 1);
+    for named in [
+        format!("missing original: {lost}"),
+        "file with no item: originals/2020/01/stray.png".to_owned(),
+        format!("missing thumbnail: thumbnails/{}", thumbnails[0]),
+        format!("unreadable thumbnail: thumbnails/{}", thumbnails[1]),
+        "unused prepared reference: ref_cache/0123abcd.png".to_owned(),
+    ] {
+        assert!(stderr.contains(&named), "{named} in {stderr}");
+    }
+    assert!(stderr.contains("the library has 5 problems"), "{stderr}");
+    assert_eq!(snapshot(&root), before, "checking changes nothing");
+}
