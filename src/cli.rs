@@ -52,9 +52,18 @@ pub enum Command {
     Import(ImportArgs),
     /// Fill the library with N synthetic items (for trying the app and for benchmarks).
     DemoLibrary(DemoLibraryArgs),
-    /// Check the library against its catalogue (changes nothing): prints a summary table,
-    /// names each problem on stderr, and exits with 1 if any was found.
-    Check,
+    /// Check the library against its catalogue: prints a summary table, names each problem
+    /// on stderr, and exits with 1 if any remains. Changes nothing unless --repair is given.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Make missing or unreadable thumbnails again, import files no item names (then move
+    /// them to lost+found/), and move unused prepared references to lost+found/. Deletes
+    /// nothing.
+    #[arg(long)]
+    pub repair: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -23,7 +23,7 @@ fn main() -> ExitCode {
         Some(Command::Queue(args)) => app::commands::queue(&cli.global, args),
         Some(Command::Import(args)) => app::import::run(&cli.global, args),
         Some(Command::DemoLibrary(args)) => app::demo_library::run(&cli.global, args),
-        Some(Command::Check) => app::check::run(&cli.global),
+        Some(Command::Check(args)) => app::check::run(&cli.global, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

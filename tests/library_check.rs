@@ -1,6 +1,6 @@
-//! `distillery check` on real libraries: a healthy one passes (exit 0); one damaged in every
-//! way the check knows is reported kind by kind and file by file (exit 1), and nothing in it
-//! is changed.
+//! `distillery check [--repair]` on a real library: healthy, it passes (exit 0); damaged in
+//! every way the check knows, it is reported kind by kind and file by file (exit 1) without
+//! a change; --repair fixes what can be fixed and deletes nothing.
 
 mod common;
 
@@ -11,9 +11,13 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn check(app: &TempApp) -> Output {
+    run(app, &["check"])
+}
+
+fn run(app: &TempApp, args: &[&str]) -> Output {
     Command::new(distillery_bin())
         .args(app.args())
-        .arg("check")
+        .args(args)
         .output()
         .unwrap()
 }
@@ -48,7 +52,7 @@ fn row(stdout: &str, what: &str) -> usize {
 }
 
 #[test]
-fn a_healthy_library_passes_and_a_damaged_one_is_reported_without_changes() {
+fn a_damaged_library_is_reported_without_changes_and_repaired_without_deleting() {
     let app = demo(12);
     let healthy = check(&app);
     let stdout = String::from_utf8_lossy(&healthy.stdout).into_owned();
@@ -67,7 +71,9 @@ fn a_healthy_library_passes_and_a_damaged_one_is_reported_without_changes() {
     let lost = format!("originals/{lost}");
     std::fs::remove_file(root.join(&lost)).unwrap();
     std::fs::create_dir_all(root.join("originals/2020/01")).unwrap();
-    std::fs::write(root.join("originals/2020/01/stray.png"), b"not ours").unwrap();
+    image::RgbImage::from_pixel(40, 30, image::Rgb([200, 40, 90]))
+        .save(root.join("originals/2020/01/stray.png"))
+        .unwrap();
     let thumbnails: Vec<String> = snapshot(&root.join("thumbnails")).into_keys().collect();
     std::fs::remove_file(root.join("thumbnails").join(&thumbnails[0])).unwrap();
     let damaged = root.join("thumbnails").join(&thumbnails[1]);
@@ -97,4 +103,34 @@ fn a_healthy_library_passes_and_a_damaged_one_is_reported_without_changes() {
     }
     assert!(stderr.contains("the library has 5 problems"), "{stderr}");
     assert_eq!(snapshot(&root), before, "checking changes nothing");
+
+    // Repair: thumbnails made again, the stray file imported and set aside, the unused
+    // reference set aside; the lost original cannot come back and stays reported.
+    let repaired = run(&app, &["check", "--repair"]);
+    let stdout = String::from_utf8_lossy(&repaired.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&repaired.stderr).into_owned();
+    assert_eq!(repaired.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("repaired: 2 thumbnails made, 1 files imported, 2 files moved to lost+found/"),
+        "{stderr}"
+    );
+    assert_eq!(row(&stdout, "original file is missing"), 1);
+    for what in [
+        "files in originals/",
+        "thumbnail is missing",
+        "thumbnails that cannot be read",
+        "prepared references",
+    ] {
+        assert_eq!(row(&stdout, what), 0, "{what} after repair: {stdout}");
+    }
+    assert!(stdout.contains("(13 items)"), "the stray file became an item: {stdout}");
+    // Nothing was deleted: every file is where it was or under lost+found/ (thumbnails,
+    // which are made from the originals, may have been made again).
+    let after = snapshot(&root);
+    for file in before.keys() {
+        assert!(
+            after.contains_key(file) || after.contains_key(&format!("lost+found/{file}")),
+            "{file} is kept"
+        );
+    }
 }

@@ -1,14 +1,30 @@
-//! `distillery check`: the library against its catalogue. The summary table goes to stdout,
-//! each problem (naming its file) to stderr; the exit code is 1 when any was found.
+//! `distillery check [--repair]`: the library against its catalogue. The summary table goes
+//! to stdout, each problem (naming its file) to stderr; with --repair what can be fixed is
+//! fixed first and the library checked again. The exit code is 1 when a problem remains.
 
 use super::AppContext;
-use crate::cli::GlobalOptions;
+use crate::cli::{CheckArgs, GlobalOptions};
 use crate::library::check::check_library;
 
-pub fn run(global: &GlobalOptions) -> anyhow::Result<()> {
+pub fn run(global: &GlobalOptions, args: &CheckArgs) -> anyhow::Result<()> {
     let ctx = AppContext::open(global)?;
     let started = std::time::Instant::now();
-    let report = check_library(&ctx.db, &ctx.library)?;
+    let mut report = check_library(&ctx.db, &ctx.library)?;
+    if args.repair && report.problems() > 0 {
+        let repaired = crate::library::repair::repair(&ctx.db, &ctx.library, &report);
+        eprintln!(
+            "repaired: {} thumbnails made, {} files imported, {} files moved to {}/",
+            repaired.thumbnails_made,
+            repaired.imported,
+            repaired.set_aside,
+            crate::library::repair::LOST_AND_FOUND
+        );
+        for (file, reason) in &repaired.failed {
+            eprintln!("not repaired: {file}: {reason}");
+        }
+        ctx.db.flush_blocking()?;
+        report = check_library(&ctx.db, &ctx.library)?;
+    }
     let lists = [
         ("missing original", &report.missing_originals),
         ("file with no item", &report.orphan_originals),

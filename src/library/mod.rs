@@ -10,6 +10,7 @@ pub mod identity;
 pub mod paths;
 pub mod png_text;
 pub mod references;
+pub mod repair;
 pub mod store;
 pub mod synthetic;
 pub mod thumbnails;

@@ -1,0 +1,92 @@
+//! `check --repair`: fixes what a check found without deleting anything. Thumbnails are made
+//! again from their originals; files under `originals/` that no item names are imported as
+//! new items and then moved to `lost+found/`; unused prepared references are moved to
+//! `lost+found/` as well. An item whose original is gone cannot be repaired here and stays
+//! reported.
+
+use super::check::CheckReport;
+use super::decode::decode_file;
+use super::thumbnails::write_thumbnail;
+use super::{LibraryError, LibraryRoot};
+use crate::db::Database;
+use std::path::{Path, PathBuf};
+
+/// Where set-aside files go, under the library root, keeping their relative paths.
+pub const LOST_AND_FOUND: &str = "lost+found";
+
+/// What a repair did, and what it could not do (file and reason).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RepairReport {
+    pub thumbnails_made: usize,
+    pub imported: usize,
+    pub set_aside: usize,
+    pub failed: Vec<(String, String)>,
+}
+
+/// Repairs what `found` lists in `library` (catalogued by `db`).
+pub fn repair(db: &Database, library: &LibraryRoot, found: &CheckReport) -> RepairReport {
+    let mut report = RepairReport::default();
+    let root = library.path();
+    for thumbnail in found.missing_thumbnails.iter().chain(&found.corrupt_thumbnails) {
+        match remake_thumbnail(db, library, thumbnail) {
+            Ok(()) => report.thumbnails_made += 1,
+            Err(reason) => report.failed.push((thumbnail.clone(), reason)),
+        }
+    }
+    for orphan in &found.orphan_originals {
+        let path = root.join(orphan);
+        let mut timings = Default::default();
+        match crate::import::import_file(db, library, &path, &mut timings) {
+            crate::import::FileOutcome::Imported { .. } => report.imported += 1,
+            // Its bytes are in the library already: the copy under lost+found is enough.
+            crate::import::FileOutcome::AlreadyInLibrary(_) => {}
+            crate::import::FileOutcome::Failed(reason) => {
+                report.failed.push((orphan.clone(), format!("not imported: {reason}")));
+            }
+        }
+        match set_aside(root, orphan) {
+            Ok(()) => report.set_aside += 1,
+            Err(reason) => report.failed.push((orphan.clone(), reason)),
+        }
+    }
+    for reference in &found.orphan_references {
+        match set_aside(root, reference) {
+            Ok(()) => report.set_aside += 1,
+            Err(reason) => report.failed.push((reference.clone(), reason)),
+        }
+    }
+    report
+}
+
+/// Makes `thumbnails/<id>_thumb.jpg` again from the item's original.
+fn remake_thumbnail(db: &Database, library: &LibraryRoot, thumbnail: &str) -> Result<(), String> {
+    let id = thumbnail
+        .strip_prefix("thumbnails/")
+        .and_then(|name| name.strip_suffix("_thumb.jpg"))
+        .ok_or("not a thumbnail name")?
+        .to_owned();
+    let media_id = crate::db::types::MediaId::from_string(&id);
+    let item = db
+        .call_blocking(move |conn| crate::db::media::get(conn, &media_id))
+        .map_err(|e| e.to_string())?
+        .ok_or("its item is gone")?;
+    let original = library.resolve(&item.file_path).map_err(|e| e.to_string())?;
+    let image = decode_file(&original).map_err(|problem| format!("its original {}", problem.0))?;
+    let dest = library.resolve(thumbnail).map_err(|e| e.to_string())?;
+    write_thumbnail(&image, &dest).map_err(|e: LibraryError| e.to_string())
+}
+
+/// Moves `relative` (under the root) to `lost+found/<relative>`, never over another file.
+fn set_aside(root: &Path, relative: &str) -> Result<(), String> {
+    let from = root.join(relative);
+    let mut to: PathBuf = root.join(LOST_AND_FOUND).join(relative);
+    let mut n = 1;
+    while to.exists() {
+        to = root.join(LOST_AND_FOUND).join(format!("{relative}.{n}"));
+        n += 1;
+    }
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {} ({e})", dir.display()))?;
+    }
+    std::fs::rename(&from, &to).map_err(|e| format!("cannot be moved to {} ({e})", to.display()))
+}
