@@ -134,3 +134,41 @@ fn a_damaged_library_is_reported_without_changes_and_repaired_without_deleting()
         );
     }
 }
+
+#[test]
+fn settings_check_library_finds_and_repairs_a_missing_thumbnail() {
+    use distillery::ui::SettingsAdapter;
+    use slint::ComponentHandle;
+    common::init_testing_backend();
+    let app = demo(6);
+    let thumbnails: Vec<String> = snapshot(&app.library_dir().join("thumbnails")).into_keys().collect();
+    let lost = app.library_dir().join("thumbnails").join(&thumbnails[0]);
+    std::fs::remove_file(&lost).unwrap();
+    let (_ctx, main) = common::ui::open(&app);
+    let adapter = main.window.global::<SettingsAdapter>();
+    adapter.invoke_open_requested();
+    common::ui::settle(&main);
+    main.window
+        .window()
+        .dispatch_event(slint::platform::WindowEvent::PointerScrolled {
+            position: slint::LogicalPosition::new(640.0, 400.0),
+            delta_x: 0.0,
+            delta_y: -2000.0,
+        });
+    common::ui::settle(&main);
+    common::ui::press(&main, "Check Library", "Settings can check the library");
+    common::ui::settle(&main);
+    assert_eq!(
+        adapter.get_library_check_result(),
+        "Items whose thumbnail is missing: 1."
+    );
+    assert!(adapter.get_library_repairable());
+    common::ui::press(&main, "Repair", "a repair is offered");
+    common::ui::settle(&main);
+    assert_eq!(
+        adapter.get_library_check_result(),
+        "Repaired: 1 thumbnails made, 0 files imported, 0 set aside in lost+found. All 6 items are whole."
+    );
+    assert!(lost.is_file(), "the thumbnail was made again");
+    assert!(!adapter.get_library_repairable());
+}

@@ -103,6 +103,12 @@ pub fn build_main_window(
     }));
     let generation = generation_panel::connect(&window, references, db.clone(), &view.ui_state);
     let settings = settings_dialog::connect(&window, db.clone(), mode.clone(), view.settings_context.clone());
+    let repaired_grid = std::rc::Rc::downgrade(&grid);
+    settings.add_on_library_repaired(std::rc::Rc::new(move || {
+        if let Some(grid) = repaired_grid.upgrade() {
+            grid.refresh();
+        }
+    }));
     let defaults_for = std::rc::Rc::downgrade(&generation);
     settings.add_on_saved(std::rc::Rc::new(move |saved| {
         if let Some(generation) = defaults_for.upgrade() {

@@ -56,9 +56,12 @@ pub struct SettingsDialog {
     on_library_chosen: RefCell<Option<OnLibraryChosen>>,
     /// The folder the open question is about.
     library_target: RefCell<Option<PathBuf>>,
+    /// Told after a repair changed the library (the grid refreshes).
+    on_library_repaired: RefCell<Vec<Rc<dyn Fn()>>>,
 }
 
 mod fields;
+mod library_check;
 mod library_choice;
 mod loading;
 mod wiring;
@@ -74,6 +77,10 @@ impl SettingsDialog {
     /// Where paths come from when the user presses Choose….
     pub fn set_picker(&self, pick: PickPath) {
         *self.pick.borrow_mut() = Some(pick);
+    }
+
+    pub fn add_on_library_repaired(&self, listener: Rc<dyn Fn()>) {
+        self.on_library_repaired.borrow_mut().push(listener);
     }
 
     pub fn add_on_saved(&self, listener: OnSaved) {
@@ -149,6 +156,8 @@ impl SettingsDialog {
         adapter.set_checking(false);
         adapter.set_library_confirming(false);
         adapter.set_library_problem("".into());
+        adapter.set_library_check_result("".into());
+        adapter.set_library_repairable(false);
         adapter.set_open(true);
     }
 

@@ -36,6 +36,7 @@ pub fn connect(window: &AppWindow, db: Database, mode: LoadMode, context: Dialog
         on_saved: RefCell::new(Vec::new()),
         on_library_chosen: RefCell::new(None),
         library_target: RefCell::new(None),
+        on_library_repaired: RefCell::new(Vec::new()),
     });
     let weak = Rc::downgrade(&dialog);
     let with = move |act: fn(&Rc<SettingsDialog>)| {
@@ -57,6 +58,8 @@ pub fn connect(window: &AppWindow, db: Database, mode: LoadMode, context: Dialog
     adapter.on_choose_engine(with(|d| d.pick(PickTarget::EngineBinary)));
     adapter.on_choose_library(with(|d| d.pick(PickTarget::LibraryFolder)));
     adapter.on_library_confirmed(with(|d| d.library_confirmed()));
+    adapter.on_check_library(with(|d| d.check_library(false)));
+    adapter.on_repair_library(with(|d| d.check_library(true)));
     adapter.on_library_cancelled(with(|d| {
         d.library_target.borrow_mut().take();
         if let Some(window) = d.window.upgrade() {

@@ -1,0 +1,75 @@
+//! Settings → Library → Check Library: the same check as `distillery check`, off the UI
+//! thread, with its finding in a sentence and a Repair that deletes nothing.
+
+use super::SettingsDialog;
+use crate::library::LibraryRoot;
+use crate::library::check::{CheckReport, check_library};
+use crate::ui::SettingsAdapter;
+use slint::ComponentHandle;
+use std::rc::Rc;
+
+impl SettingsDialog {
+    /// Checks (and with `repair`, first repairs) the open library.
+    pub(super) fn check_library(self: &Rc<Self>, repair: bool) {
+        let Some(window) = self.window.upgrade() else { return };
+        let adapter = window.global::<SettingsAdapter>();
+        adapter.set_library_checking(true);
+        let (db, root) = (self.db.clone(), self.context.library_root.clone());
+        let this = Rc::clone(self);
+        self.mode.run(
+            move || -> Result<(CheckReport, Option<String>), String> {
+                let library = LibraryRoot::open(&root).map_err(|e| e.to_string())?;
+                let mut found = check_library(&db, &library).map_err(|e| e.to_string())?;
+                let mut repaired = None;
+                if repair && found.problems() > 0 {
+                    let done = crate::library::repair::repair(&db, &library, &found);
+                    repaired = Some(format!(
+                        "Repaired: {} thumbnails made, {} files imported, {} set aside in lost+found. ",
+                        done.thumbnails_made, done.imported, done.set_aside
+                    ));
+                    let _ = db.flush_blocking();
+                    found = check_library(&db, &library).map_err(|e| e.to_string())?;
+                }
+                Ok((found, repaired))
+            },
+            move |checked| {
+                let Some(window) = this.window.upgrade() else { return };
+                let adapter = window.global::<SettingsAdapter>();
+                adapter.set_library_checking(false);
+                match checked {
+                    Ok((found, repaired)) => {
+                        let repairable = found.problems() > found.missing_originals.len();
+                        adapter.set_library_repairable(repairable);
+                        adapter.set_library_check_result(
+                            format!("{}{}", repaired.clone().unwrap_or_default(), summary(&found)).into(),
+                        );
+                        if repaired.is_some() {
+                            let listeners = this.on_library_repaired.borrow().clone();
+                            for listener in listeners {
+                                listener();
+                            }
+                        }
+                    }
+                    Err(error) => {
+                        adapter.set_library_repairable(false);
+                        adapter.set_library_check_result(format!("The check could not run: {error}").into());
+                    }
+                }
+            },
+        );
+    }
+}
+
+/// "All 1,204 items are whole.", or the problems by kind ("Items whose thumbnail is missing: 2.").
+pub(super) fn summary(found: &CheckReport) -> String {
+    if found.problems() == 0 {
+        return format!("All {} items are whole.", crate::format::grouped(found.items as i64));
+    }
+    let parts: Vec<String> = found
+        .rows()
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(what, n)| format!("{what}: {n}"))
+        .collect();
+    crate::format::with_full_stop(&crate::format::capitalised(&parts.join("; ")))
+}
