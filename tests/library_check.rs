@@ -148,14 +148,7 @@ fn settings_check_library_finds_and_repairs_a_missing_thumbnail() {
     let adapter = main.window.global::<SettingsAdapter>();
     adapter.invoke_open_requested();
     common::ui::settle(&main);
-    main.window
-        .window()
-        .dispatch_event(slint::platform::WindowEvent::PointerScrolled {
-            position: slint::LogicalPosition::new(640.0, 400.0),
-            delta_x: 0.0,
-            delta_y: -2000.0,
-        });
-    common::ui::settle(&main);
+    common::ui::scroll_to_end(&main);
     common::ui::press(&main, "Check Library", "Settings can check the library");
     common::ui::settle(&main);
     assert_eq!(

@@ -114,14 +114,7 @@ fn a_folder_chosen_in_settings_is_described_and_switched_to_after_a_confirmation
         main.settings.set_picker(picker(folder));
         adapter.invoke_open_requested();
         settle(main);
-        main.window
-            .window()
-            .dispatch_event(slint::platform::WindowEvent::PointerScrolled {
-                position: slint::LogicalPosition::new(640.0, 400.0),
-                delta_x: 0.0,
-                delta_y: -2000.0,
-            });
-        settle(main);
+        common::ui::scroll_to_end(main);
         press(main, "Choose the library folder", "the library can be changed");
         settle(main);
     };

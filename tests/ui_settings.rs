@@ -8,7 +8,7 @@
 mod common;
 
 use common::TempApp;
-use common::ui::{demo, open, press, settle};
+use common::ui::{demo, open, press, scroll_to_end, settle};
 use distillery::engine::{EngineHandle, EngineStatus};
 use distillery::settings::{self, EngineOptions, GenerationDefaults};
 use distillery::ui::{EngineAdapter, MainWindow, SettingsAdapter};
@@ -47,16 +47,6 @@ fn shown(main: &MainWindow, label: &str) -> bool {
 /// Types `text` into the field labelled `label`, as a user would (its edited callback runs).
 fn type_into(main: &MainWindow, label: &str, text: &str) {
     labelled(main, label).set_accessible_value(text);
-    settle(main);
-}
-
-/// Scrolls the dialog's sections to their end (only what is on screen can be found).
-fn scroll_to_end(main: &MainWindow) {
-    main.window.window().dispatch_event(WindowEvent::PointerScrolled {
-        position: slint::LogicalPosition::new(640.0, 400.0),
-        delta_x: 0.0,
-        delta_y: -2000.0,
-    });
     settle(main);
 }
 

@@ -122,3 +122,16 @@ pub fn touch(main: &MainWindow, finger: i32, (x, y): (f32, f32), phase: i_slint_
             phase,
         }));
 }
+
+/// Scrolls whatever lies under the middle of a 1280×800 window to its end: the testing
+/// backend finds only what is on screen, so a dialog's lower sections need this first.
+pub fn scroll_to_end(main: &MainWindow) {
+    main.window
+        .window()
+        .dispatch_event(slint::platform::WindowEvent::PointerScrolled {
+            position: slint::LogicalPosition::new(640.0, 400.0),
+            delta_x: 0.0,
+            delta_y: -2000.0,
+        });
+    settle(main);
+}
