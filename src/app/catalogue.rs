@@ -51,12 +51,7 @@ pub fn open(data_dir: &Path, main: &Database, library: &LibraryRoot) -> anyhow::
     let own = open_database(&path)?.db;
     if created {
         tracing::info!(library = %library.path().display(), catalogue = %path.display(), "a new library catalogue");
-        let settings = main.call_blocking(app_settings::all_raw)?;
-        let carried: Vec<_> = settings
-            .into_iter()
-            .filter(|(key, _)| !LIBRARY_ONLY.contains(&key.as_str()))
-            .collect();
-        own.call_blocking(move |conn| app_settings::set_all_raw(conn, &carried))?;
+        copy_settings(main, &own, |key| !LIBRARY_ONLY.contains(&key))?;
     }
     own.call_blocking(move |conn| app_settings::set(conn, LIBRARY_ID, &id))?;
     Ok(own)
@@ -77,10 +72,12 @@ fn library_id(db: &Database) -> Result<Option<String>, DbError> {
 /// Copies the settings that go with the person from one catalogue to another (before a
 /// switch, so the engine and window stay as they were).
 pub fn carry_settings(from: &Database, to: &Database) -> Result<(), DbError> {
+    copy_settings(from, to, |key| CARRIED.contains(&key))
+}
+
+/// Copies the settings whose key `keep` accepts from one database to another.
+fn copy_settings(from: &Database, to: &Database, keep: impl Fn(&str) -> bool) -> Result<(), DbError> {
     let rows = from.call_blocking(app_settings::all_raw)?;
-    let carried: Vec<_> = rows
-        .into_iter()
-        .filter(|(key, _)| CARRIED.contains(&key.as_str()))
-        .collect();
-    to.call_blocking(move |conn| app_settings::set_all_raw(conn, &carried))
+    let copied: Vec<_> = rows.into_iter().filter(|(key, _)| keep(key)).collect();
+    to.call_blocking(move |conn| app_settings::set_all_raw(conn, &copied))
 }

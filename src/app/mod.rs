@@ -62,7 +62,7 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
         };
         match ctx.switch_library(&folder) {
             Ok(next) => {
-                ctx.db.flush_blocking()?;
+                // switch_library has let the old catalogue's queued writes finish.
                 ctx = next;
                 // The new library's catalogue may hold other engine settings.
                 let after = engine_setup::plan(&ctx)?;

@@ -116,7 +116,7 @@ fn readable_image(path: &Path) -> bool {
 
 /// Files under one of the library's folders, relative to the root with `/` separators
 /// (hidden files such as `.DS_Store` left out).
-fn files_under(root: &Path, folder: LibraryFolder) -> Vec<String> {
+pub(crate) fn files_under(root: &Path, folder: LibraryFolder) -> Vec<String> {
     let mut found = Vec::new();
     let mut pending: Vec<PathBuf> = vec![root.join(folder.dir_name())];
     while let Some(dir) = pending.pop() {

@@ -66,7 +66,7 @@ pub fn inspect(folder: &Path) -> FolderContents {
     let ours = [LibraryFolder::Originals, LibraryFolder::Thumbnails];
     if has(MARKER) || ours.iter().all(|f| has(f.dir_name())) {
         return FolderContents::Library {
-            originals: count_files(&folder.join(LibraryFolder::Originals.dir_name())),
+            originals: super::check::files_under(folder, LibraryFolder::Originals).len(),
         };
     }
     if entries.is_empty() {
@@ -74,19 +74,6 @@ pub fn inspect(folder: &Path) -> FolderContents {
     } else {
         FolderContents::OtherFiles { entries: entries.len() }
     }
-}
-
-/// Files under `dir` (originals are filed as YYYY/MM/<id>.<ext>).
-fn count_files(dir: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
-    entries
-        .filter_map(Result::ok)
-        .map(|e| match e.file_type() {
-            Ok(t) if t.is_dir() => count_files(&e.path()),
-            Ok(t) if t.is_file() => 1,
-            _ => 0,
-        })
-        .sum()
 }
 
 #[cfg(test)]
