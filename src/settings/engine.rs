@@ -22,6 +22,11 @@ pub struct ModelFiles {
 }
 
 impl ModelFiles {
+    /// The three paths in the order of `ModelKind::ALL`: diffusion model, VAE, text encoder.
+    pub fn paths(&self) -> [&std::path::Path; 3] {
+        [&self.diffusion_model, &self.vae, &self.llm]
+    }
+
     /// `CN_MODEL_DIFFUSION`, `CN_MODEL_VAE` and `CN_MODEL_LLM`, when all three are set.
     pub fn from_env() -> Option<Self> {
         let var = |name: &str| {

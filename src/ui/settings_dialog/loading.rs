@@ -30,11 +30,10 @@ pub(super) fn load(db: &Database, models_dir: Option<&Path>) -> Result<Loaded, c
     })?;
     let detected = models_dir.and_then(|dir| crate::app::environment::find_models(dir).ok());
     let checks = match &engine.models {
-        Some(m) => [
-            settings::check_model_field(ModelKind::Diffusion, &m.diffusion_model.display().to_string()),
-            settings::check_model_field(ModelKind::Vae, &m.vae.display().to_string()),
-            settings::check_model_field(ModelKind::TextEncoder, &m.llm.display().to_string()),
-        ],
+        Some(m) => {
+            let paths = m.paths();
+            std::array::from_fn(|at| settings::check_model_field(ModelKind::ALL[at], &paths[at].display().to_string()))
+        }
         None => [Ok(String::new()), Ok(String::new()), Ok(String::new())],
     };
     let engine_check = engine

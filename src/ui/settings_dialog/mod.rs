@@ -113,7 +113,7 @@ impl SettingsDialog {
         let Some(window) = self.window.upgrade() else { return };
         let adapter = window.global::<SettingsAdapter>();
         let paths: [String; 3] = match &loaded.engine.models {
-            Some(m) => [&m.diffusion_model, &m.vae, &m.llm].map(|p| p.display().to_string()),
+            Some(m) => m.paths().map(|p| p.display().to_string()),
             None => Default::default(),
         };
         for (at, kind) in ModelKind::ALL.into_iter().enumerate() {
@@ -162,11 +162,9 @@ impl SettingsDialog {
     }
 
     fn show_detected(&self, adapter: &SettingsAdapter, detected: Option<ModelFiles>, current: Option<&ModelFiles>) {
-        let differs = detected.as_ref().is_some_and(|found| {
-            current.is_none_or(|c| {
-                (&c.diffusion_model, &c.vae, &c.llm) != (&found.diffusion_model, &found.vae, &found.llm)
-            })
-        });
+        let differs = detected
+            .as_ref()
+            .is_some_and(|found| current.is_none_or(|c| c.paths() != found.paths()));
         let text = match (&detected, &self.context.models_dir) {
             (Some(_), Some(dir)) if differs => {
                 format!("Found a FLUX.2 Klein set in {}", crate::format::display_path(dir))
@@ -300,7 +298,7 @@ impl SettingsDialog {
         let Some(found) = self.detected.borrow_mut().take() else {
             return;
         };
-        for (at, path) in [&found.diffusion_model, &found.vae, &found.llm].into_iter().enumerate() {
+        for (at, path) in found.paths().into_iter().enumerate() {
             self.model_path_changed(at, path.display().to_string());
         }
         if let Some(window) = self.window.upgrade() {
