@@ -339,11 +339,11 @@ fn delete_asks_first_then_moves_files_to_the_trash_and_removes_rows() {
     );
     assert_eq!(
         adapter.get_notice(),
-        "Moved 3 images to the trash. (3 into the library's .trash folder.)"
+        "Moved 3 images to the trash. (3 into the library's .trash folder.) Ctrl+Z puts them back."
     );
     assert!(find_label(
         &main,
-        "Moved 3 images to the trash. (3 into the library's .trash folder.)"
+        "Moved 3 images to the trash. (3 into the library's .trash folder.) Ctrl+Z puts them back."
     ));
 }
 

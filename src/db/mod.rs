@@ -16,6 +16,7 @@ pub mod generation_inputs;
 pub mod generations;
 pub mod jobs;
 pub mod media;
+pub mod media_history;
 pub mod media_query;
 pub mod queue;
 

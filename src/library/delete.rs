@@ -4,13 +4,16 @@
 
 use super::LibraryRoot;
 use super::trash::{LIBRARY_TRASH, TrashPolicy, Trashed, move_to_trash};
+use super::untrash::DeletedItem;
 use crate::db::types::MediaId;
-use crate::db::{Database, DbError, media};
+use crate::db::{Database, DbError, media, media_history};
 
 /// What a delete did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct DeleteReport {
     pub deleted: Vec<MediaId>,
+    /// What undo needs to put each deleted item back.
+    pub removed: Vec<DeletedItem>,
     /// Originals that went to the library's own `.trash/` (no desktop trash for that disk).
     pub into_library_trash: usize,
     /// File name and the reason, for each item left in place.
@@ -54,27 +57,38 @@ pub fn delete_media(
     ids: Vec<MediaId>,
     policy: TrashPolicy,
 ) -> Result<DeleteReport, DbError> {
-    let items = db.call_blocking(move |c| media::get_many(c, &ids))?;
+    let items = db.call_blocking(move |c| media_history::stored_items(c, &ids))?;
     let mut report = DeleteReport::default();
-    for item in items {
-        match move_to_trash(library, &item.file_path, policy) {
+    for stored in items {
+        let item = &stored.media;
+        let original = match move_to_trash(library, &item.file_path, policy) {
             Ok(where_to) => {
                 if matches!(where_to, Trashed::LibraryTrash(_)) {
                     report.into_library_trash += 1;
                 }
+                where_to
             }
             Err(error) => {
                 tracing::warn!(file = %item.file_path, %error, "could not move a file to the trash");
                 report.failed.push((item.file_name.clone(), error.to_string()));
                 continue;
             }
-        }
-        if let Some(thumb) = item.thumb_path.as_deref()
-            && let Err(error) = move_to_trash(library, thumb, TrashPolicy::LibraryOnly)
-        {
-            tracing::warn!(file = %thumb, %error, "could not move a thumbnail to the trash");
-        }
-        report.deleted.push(item.id);
+        };
+        let thumbnail = item.thumb_path.as_deref().and_then(|thumb| {
+            match move_to_trash(library, thumb, TrashPolicy::LibraryOnly) {
+                Ok(went) => Some(went),
+                Err(error) => {
+                    tracing::warn!(file = %thumb, %error, "could not move a thumbnail to the trash");
+                    None
+                }
+            }
+        });
+        report.deleted.push(item.id.clone());
+        report.removed.push(DeletedItem {
+            stored,
+            original,
+            thumbnail,
+        });
     }
     let ids = report.deleted.clone();
     if !ids.is_empty() {

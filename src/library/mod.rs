@@ -15,6 +15,7 @@ pub mod store;
 pub mod synthetic;
 pub mod thumbnails;
 pub mod trash;
+pub mod untrash;
 
 pub use error::LibraryError;
 pub use paths::{LibraryFolder, LibraryRoot};

@@ -6,6 +6,7 @@ pub use distillery_ui::*;
 mod engine_adapter;
 pub mod file_drop;
 pub mod generation_panel;
+pub mod history;
 pub mod import_runner;
 mod info_panel;
 mod library;
@@ -46,6 +47,7 @@ pub struct MainWindow {
     pub file_drop: std::rc::Rc<file_drop::FileDrop>,
     pub import: std::rc::Rc<import_runner::ImportRunner>,
     pub settings: std::rc::Rc<settings_dialog::SettingsDialog>,
+    pub history: std::rc::Rc<history::History>,
 }
 
 impl MainWindow {
@@ -69,6 +71,7 @@ pub fn build_main_window(
     let grid = library::connect(&window, db.clone(), library.clone(), view, mode.clone());
     let references = reference_tray::connect(&window, db.clone(), library.clone(), mode.clone());
     reference_sources::connect(&window, &references, &grid);
+    let history = history::connect(&window, &grid, &references);
     let info = info_panel::connect(
         &window,
         db.clone(),
@@ -125,5 +128,6 @@ pub fn build_main_window(
         file_drop,
         import,
         settings,
+        history,
     })
 }

@@ -63,6 +63,8 @@ pub struct ReferenceTray {
     resolve_drag: RefCell<Option<ResolveDrag>>,
     /// Why sources of the latest addition were refused, one line each.
     refusals: RefCell<Vec<String>>,
+    /// Where the user's changes are recorded for undo (the window's history).
+    history: RefCell<Weak<crate::ui::history::History>>,
     me: Weak<ReferenceTray>,
 }
 
@@ -77,6 +79,7 @@ pub fn connect(window: &AppWindow, db: Database, library: LibraryRoot, mode: Loa
         picker: RefCell::new(None),
         resolve_drag: RefCell::new(None),
         refusals: RefCell::new(Vec::new()),
+        history: RefCell::new(Weak::new()),
         me: me.clone(),
     });
     tray.show();
@@ -142,10 +145,40 @@ impl ReferenceTray {
         self.entries.borrow().iter().map(|e| e.source.clone()).collect()
     }
 
+    /// Where the user's changes are recorded for undo.
+    pub fn set_history(&self, history: &Rc<crate::ui::history::History>) {
+        *self.history.borrow_mut() = Rc::downgrade(history);
+    }
+
+    /// Records a change the user made, from the sources before it, for undo.
+    fn record(&self, before: Vec<ReferenceSource>) {
+        let after = self.sources();
+        if before == after {
+            return;
+        }
+        if let Some(history) = self.history.borrow().upgrade() {
+            history.record(crate::ui::history::Edit::References(
+                crate::ui::history::ReferenceEdit { before, after },
+            ));
+        }
+    }
+
+    /// Undo and redo: exactly these references, checked again (a file may have changed).
+    pub fn restore(&self, sources: Vec<ReferenceSource>) {
+        self.entries.borrow_mut().clear();
+        self.append(sources);
+    }
+
     /// Adds references after those already there; a source already present is not added
     /// twice. Each is checked off the UI thread, and dropped with a message if it cannot be
     /// used.
     pub fn add(&self, sources: Vec<ReferenceSource>) {
+        let before = self.sources();
+        self.append(sources);
+        self.record(before);
+    }
+
+    fn append(&self, sources: Vec<ReferenceSource>) {
         self.refusals.borrow_mut().clear();
         let mut added = Vec::new();
         {
@@ -189,11 +222,13 @@ impl ReferenceTray {
 
     /// Replaces every reference (reusing an earlier image's settings).
     pub fn replace(&self, sources: Vec<ReferenceSource>) {
-        self.entries.borrow_mut().clear();
-        self.add(sources);
+        let before = self.sources();
+        self.restore(sources);
+        self.record(before);
     }
 
     pub fn remove(&self, index: usize) {
+        let before = self.sources();
         {
             let mut entries = self.entries.borrow_mut();
             if index >= entries.len() {
@@ -204,6 +239,7 @@ impl ReferenceTray {
         self.refusals.borrow_mut().clear();
         self.show_refusals();
         self.show();
+        self.record(before);
     }
 
     pub fn len(&self) -> usize {

@@ -2,9 +2,11 @@
 //! background.
 
 use super::LibraryController;
-use crate::db::media;
 use crate::db::media_query::ViewItem;
 use crate::db::types::{CullStatus, MediaId, Rating};
+use crate::db::{media, media_history};
+use crate::ui::history::{CullChange, CullEdit, Edit};
+use std::sync::{Arc, Mutex};
 
 impl LibraryController {
     /// 1–5 rate, 0 clears: shown at once, saved in the background.
@@ -12,11 +14,7 @@ impl LibraryController {
         let Some(rating) = Rating::new(stars.clamp(0, 5) as u8) else {
             return;
         };
-        self.cull_selection(
-            |item| item.rating = rating,
-            "saving ratings",
-            move |conn, ids| media::set_rating(conn, ids, rating),
-        );
+        self.cull_selection(CullChange::Rating(rating));
     }
 
     /// 1 selected (P), 2 rejected (X), 0 clears (U).
@@ -26,30 +24,47 @@ impl LibraryController {
             2 => Some(CullStatus::Rejected),
             _ => None,
         };
-        self.cull_selection(
-            |item| item.status = status,
-            "saving culling statuses",
-            move |conn, ids| media::set_status(conn, ids, status),
-        );
+        self.cull_selection(CullChange::Status(status));
     }
 
-    /// Applies `change` to every selected item on screen at once, and `save` to their rows
-    /// on the database thread.
-    fn cull_selection(
-        &self,
-        change: impl Fn(&mut ViewItem),
-        what: &'static str,
-        save: impl FnOnce(&mut diesel::SqliteConnection, &[MediaId]) -> Result<usize, crate::db::DbError> + Send + 'static,
-    ) {
+    /// Applies `change` to every selected item on screen at once, saves it on the database
+    /// thread, and records it for undo.
+    fn cull_selection(&self, change: CullChange) {
         let ids = self.selected_ids();
         if ids.is_empty() {
             return;
         }
-        self.update_loaded(&ids, change);
-        self.db.spawn(what, move |conn| save(conn, &ids).map(|_| ()));
+        let edit = CullEdit {
+            ids,
+            change,
+            before: Arc::new(Mutex::new(Vec::new())),
+        };
+        self.apply_cull(&edit);
+        if let Some(history) = self.history.borrow().upgrade() {
+            history.record(Edit::Cull(edit));
+        }
     }
 
-    fn update_loaded(&self, ids: &[MediaId], change: impl Fn(&mut ViewItem)) {
+    /// Shows `edit`'s change at once and saves it, noting first what it replaces.
+    pub(super) fn apply_cull(&self, edit: &CullEdit) {
+        let change = edit.change;
+        self.update_loaded(&edit.ids, |item| match change {
+            CullChange::Rating(rating) => item.rating = rating,
+            CullChange::Status(status) => item.status = status,
+        });
+        let (ids, before) = (edit.ids.clone(), edit.before.clone());
+        self.db.spawn("saving a rating or status", move |conn| {
+            let states = media_history::cull_states(conn, &ids)?;
+            match change {
+                CullChange::Rating(rating) => media::set_rating(conn, &ids, rating)?,
+                CullChange::Status(status) => media::set_status(conn, &ids, status)?,
+            };
+            *before.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = states;
+            Ok(())
+        });
+    }
+
+    pub(super) fn update_loaded(&self, ids: &[MediaId], change: impl Fn(&mut ViewItem)) {
         let ids: std::collections::HashSet<&MediaId> = ids.iter().collect();
         let changed = self.model.cache.borrow_mut().update_loaded(|item| {
             let hit = ids.contains(&item.id);

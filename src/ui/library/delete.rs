@@ -5,6 +5,7 @@ use super::{LibraryAdapter, LibraryController};
 use crate::db::media_query::{self, MediaSort, StatusFilter};
 use crate::library::delete::{DeleteReport, delete_media};
 use crate::library::trash::TrashPolicy;
+use crate::ui::history::Edit;
 use std::time::Duration;
 
 /// How long a notice stays up.
@@ -99,9 +100,21 @@ impl LibraryController {
         let (db, library, policy) = (self.db.clone(), self.library.clone(), self.trash_policy.get());
         let work = move || delete_media(&db, &library, ids, policy);
         let me = self.me.borrow().clone();
+        // Undo waits until the delete is done and recorded.
+        let history = self.history.borrow().upgrade();
+        if let Some(history) = &history {
+            history.begin();
+        }
         self.mode.run(work, move |result| {
+            let removed = match &result {
+                Ok(report) if !report.removed.is_empty() => Some(Edit::Delete(report.removed.clone())),
+                _ => None,
+            };
             if let Some(this) = me.upgrade() {
                 this.deleted(result);
+            }
+            if let Some(history) = history {
+                history.end(removed);
             }
         });
     }
@@ -109,31 +122,34 @@ impl LibraryController {
     fn deleted(&self, result: Result<DeleteReport, crate::db::DbError>) {
         match result {
             Ok(report) => {
-                {
-                    let mut selected = self.selected.borrow_mut();
-                    for id in &report.deleted {
-                        selected.remove(id);
-                    }
+                self.forget_deleted(&report.deleted);
+                let mut notice = report.summary();
+                if !report.deleted.is_empty() {
+                    notice.push_str(" Ctrl+Z puts them back.");
                 }
-                // The item after the first deleted one takes over, as in a list after a delete:
-                // the refresh finds the current item gone and selects what is now in its place.
-                let first = self.model.selected.borrow().iter().next().copied();
-                if first.is_some()
-                    && self
-                        .current_id
-                        .borrow()
-                        .as_ref()
-                        .is_some_and(|id| report.deleted.contains(id))
-                {
-                    self.current.set(first);
-                }
-                self.show_notice(report.summary());
+                self.show_notice(notice);
             }
             Err(error) => self.show_notice(format!(
                 "Deleting failed: {error}. Nothing was removed from the library."
             )),
         }
         self.refresh();
+    }
+
+    /// Deleted items leave the selection; the item after the first deleted one takes over,
+    /// as in a list after a delete (the refresh finds the current item gone and selects what
+    /// is now in its place).
+    pub(super) fn forget_deleted(&self, deleted: &[crate::db::types::MediaId]) {
+        {
+            let mut selected = self.selected.borrow_mut();
+            for id in deleted {
+                selected.remove(id);
+            }
+        }
+        let first = self.model.selected.borrow().iter().next().copied();
+        if first.is_some() && self.current_id.borrow().as_ref().is_some_and(|id| deleted.contains(id)) {
+            self.current.set(first);
+        }
     }
 
     /// Where deleted files go (tests use the library's own trash to find them again).

@@ -11,6 +11,7 @@ mod grid_model;
 mod loads;
 mod selection;
 mod thumbnails;
+mod undo;
 mod view;
 
 use super::{AppWindow, LibraryAdapter};
@@ -102,6 +103,8 @@ pub struct LibraryController {
     current_listeners: RefCell<Vec<CurrentListener>>,
     cull_listeners: RefCell<Vec<CullListener>>,
     notice_timer: slint::Timer,
+    /// Where edits are recorded for undo (the window's history).
+    history: RefCell<Weak<crate::ui::history::History>>,
     me: RefCell<Weak<LibraryController>>,
 }
 
@@ -146,6 +149,7 @@ pub fn connect(
         current_listeners: RefCell::new(Vec::new()),
         cull_listeners: RefCell::new(Vec::new()),
         notice_timer: slint::Timer::default(),
+        history: RefCell::new(Weak::new()),
         me: RefCell::new(Weak::new()),
     });
     *controller.me.borrow_mut() = Rc::downgrade(&controller);

@@ -1,0 +1,145 @@
+//! Undo and redo of the library's edits (ratings, statuses, deletes), carried out for
+//! [`crate::ui::history::History`]. Afterwards the edited items are selected and shown, so
+//! the user sees what changed back, in the grid or the loupe.
+
+use super::LibraryController;
+use crate::db::media_history::{self, CullField, CullState};
+use crate::db::types::MediaId;
+use crate::library::delete::delete_media;
+use crate::library::untrash::{DeletedItem, restore_deleted};
+use crate::ui::history::{CullEdit, Direction, Done, Edit, History, Outcome};
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+
+impl LibraryController {
+    /// Where this library's edits are recorded for undo.
+    pub fn set_history(&self, history: &Rc<History>) {
+        *self.history.borrow_mut() = Rc::downgrade(history);
+    }
+
+    /// Undo: the items' rating (or status) and `updated_at` as they were before. Redo: the
+    /// change again.
+    pub(crate) fn replay_cull(&self, edit: CullEdit, direction: Direction, done: Done) {
+        if direction == Direction::Redo {
+            self.apply_cull(&edit);
+            self.after_replay(edit.ids.clone());
+            // The save is queued on the database thread, before anything asked later.
+            done(Outcome {
+                edit: Some(Edit::Cull(edit)),
+                problem: None,
+            });
+            return;
+        }
+        let field = edit.change.field();
+        let before = edit.before.clone();
+        self.run_query(
+            move |conn| {
+                let states = before.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                media_history::restore_cull_states(conn, &states, field)?;
+                Ok(states)
+            },
+            move |this, restored| match restored {
+                Ok(states) => {
+                    this.show_states(&states, field);
+                    this.after_replay(edit.ids.clone());
+                    done(Outcome {
+                        edit: Some(Edit::Cull(edit)),
+                        problem: None,
+                    });
+                }
+                Err(error) => done(Outcome {
+                    edit: Some(Edit::Cull(edit)),
+                    problem: Some(format!("Saving failed: {error}")),
+                }),
+            },
+        );
+    }
+
+    /// Undo: files back from the trash and rows back as they were. Redo: to the trash again.
+    pub(crate) fn replay_delete(&self, items: Vec<DeletedItem>, direction: Direction, done: Done) {
+        let (db, library, policy) = (self.db.clone(), self.library.clone(), self.trash_policy.get());
+        let me = self.me.borrow().clone();
+        match direction {
+            Direction::Undo => self.mode.run(
+                move || restore_deleted(&db, &library, items),
+                move |result| {
+                    let Some(this) = me.upgrade() else { return };
+                    match result {
+                        Ok(report) => {
+                            let problem = Some(report.problems()).filter(|p| !p.is_empty());
+                            let ids = report
+                                .restored
+                                .iter()
+                                .map(|item| item.stored.media.id.clone())
+                                .collect();
+                            // Redo deletes again what came back.
+                            let edit = (!report.restored.is_empty()).then_some(Edit::Delete(report.restored));
+                            this.after_replay(ids);
+                            done(Outcome { edit, problem });
+                        }
+                        Err(error) => done(Outcome {
+                            edit: None,
+                            problem: Some(format!("The library could not be updated: {error}")),
+                        }),
+                    }
+                },
+            ),
+            Direction::Redo => {
+                let ids: Vec<MediaId> = items.iter().map(|item| item.stored.media.id.clone()).collect();
+                self.mode.run(
+                    move || delete_media(&db, &library, ids, policy),
+                    move |result| {
+                        let Some(this) = me.upgrade() else { return };
+                        match result {
+                            Ok(report) => {
+                                let problem = report.failed.first().map(|_| report.summary());
+                                let edit = (!report.removed.is_empty()).then(|| Edit::Delete(report.removed.clone()));
+                                this.forget_deleted(&report.deleted);
+                                this.refresh();
+                                done(Outcome { edit, problem });
+                            }
+                            Err(error) => done(Outcome {
+                                edit: None,
+                                problem: Some(format!("Deleting failed: {error}")),
+                            }),
+                        }
+                    },
+                )
+            }
+        }
+    }
+
+    /// Shows restored states on the loaded items at once.
+    fn show_states(&self, states: &[CullState], field: CullField) {
+        let by_id: HashMap<&MediaId, &CullState> = states.iter().map(|s| (&s.id, s)).collect();
+        let ids: Vec<MediaId> = states.iter().map(|s| s.id.clone()).collect();
+        self.update_loaded(&ids, |item| {
+            if let Some(state) = by_id.get(&item.id) {
+                match field {
+                    CullField::Rating => item.rating = state.rating,
+                    CullField::Status => item.status = state.status,
+                }
+            }
+        });
+    }
+
+    /// The view is read again (an item may have come back into the filter), and the edited
+    /// items become the selection with the first one current.
+    fn after_replay(&self, ids: Vec<MediaId>) {
+        self.refresh();
+        let Some(first) = ids.first().cloned() else { return };
+        self.go_to_then(first, false, move |this| {
+            let in_view: BTreeSet<MediaId> = {
+                let cache = this.model.cache.borrow();
+                ids.iter()
+                    .filter(|id| cache.position_of(id).is_some())
+                    .cloned()
+                    .collect()
+            };
+            if in_view.len() > 1 {
+                this.selected.borrow_mut().extend(in_view);
+                this.sync_selection();
+            }
+        });
+    }
+}
