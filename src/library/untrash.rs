@@ -3,10 +3,10 @@
 //! cannot come back keeps no row, so the library never lists a file that is not there
 //! because of us; the user is told which and why.
 
+use super::LibraryRoot;
 use super::decode::decode_file;
 use super::thumbnails::write_thumbnail;
 use super::trash::Trashed;
-use super::{LibraryError, LibraryRoot};
 use crate::db::media_history::{self, StoredItem};
 use crate::db::{Database, DbError};
 use std::path::{Path, PathBuf};
@@ -43,7 +43,7 @@ pub fn restore_deleted(
         let media = &item.stored.media;
         if let Err(error) = bring_back(library, &media.file_path, &item.original, &mut desktop) {
             tracing::warn!(file = %media.file_path, %error, "could not restore a file from the trash");
-            report.failed.push((media.file_name.clone(), error.to_string()));
+            report.failed.push((media.file_name.clone(), error));
             report.still_deleted.push(item);
             continue;
         }
@@ -80,50 +80,27 @@ impl RestoreReport {
     }
 }
 
-/// Moves the file deleted from `relative` back, from wherever `went` says it is.
-fn bring_back(
-    library: &LibraryRoot,
-    relative: &str,
-    went: &Trashed,
-    desktop: &mut DesktopTrash,
-) -> Result<(), LibraryError> {
-    let dest = library.resolve(relative)?;
-    match went {
+/// Moves the file deleted from `relative` back, from wherever `went` says it is. The error
+/// is the reason, in words for the user.
+fn bring_back(library: &LibraryRoot, relative: &str, went: &Trashed, desktop: &mut DesktopTrash) -> Result<(), String> {
+    let dest = library.resolve(relative).map_err(|e| e.to_string())?;
+    if *went == Trashed::Missing {
         // It was already gone when it was deleted: nothing to bring back.
+        return Ok(());
+    }
+    if std::fs::symlink_metadata(&dest).is_ok() {
+        return Err("another file is in its place now".into());
+    }
+    if let Some(folder) = dest.parent() {
+        std::fs::create_dir_all(folder).map_err(|e| format!("its folder cannot be made again ({e})"))?;
+    }
+    match went {
         Trashed::Missing => Ok(()),
+        Trashed::LibraryTrash(from) if !from.exists() => Err("it is no longer in the library's trash folder".into()),
         Trashed::LibraryTrash(from) => {
-            refuse_overwrite(&dest)?;
-            make_parent(&dest)?;
-            std::fs::rename(from, &dest).map_err(|source| LibraryError::Io {
-                path: from.clone(),
-                source,
-            })
+            std::fs::rename(from, &dest).map_err(|e| format!("it cannot be moved back ({e})"))
         }
-        Trashed::DesktopTrash => {
-            refuse_overwrite(&dest)?;
-            make_parent(&dest)?;
-            desktop.restore(&dest)
-        }
-    }
-}
-
-fn refuse_overwrite(dest: &Path) -> Result<(), LibraryError> {
-    if std::fs::symlink_metadata(dest).is_ok() {
-        return Err(LibraryError::Unreadable {
-            path: dest.to_owned(),
-            reason: "another file is in its place now".into(),
-        });
-    }
-    Ok(())
-}
-
-fn make_parent(dest: &Path) -> Result<(), LibraryError> {
-    match dest.parent() {
-        Some(folder) => std::fs::create_dir_all(folder).map_err(|source| LibraryError::Io {
-            path: folder.to_owned(),
-            source,
-        }),
-        None => Ok(()),
+        Trashed::DesktopTrash => desktop.restore(&dest),
     }
 }
 
@@ -149,13 +126,9 @@ struct DesktopTrash {
 impl DesktopTrash {
     /// Restores the most recent trash entry that came from `dest`.
     #[cfg(any(target_os = "windows", all(unix, not(target_os = "macos"))))]
-    fn restore(&mut self, dest: &Path) -> Result<(), LibraryError> {
-        let failed = |reason: String| LibraryError::Unreadable {
-            path: dest.to_owned(),
-            reason,
-        };
+    fn restore(&mut self, dest: &Path) -> Result<(), String> {
         if self.listed.is_none() {
-            let items = trash::os_limited::list().map_err(|e| failed(format!("the trash cannot be read ({e})")))?;
+            let items = trash::os_limited::list().map_err(|e| format!("the trash cannot be read ({e})"))?;
             self.listed = Some(items);
         }
         let wanted = canonical(dest);
@@ -166,18 +139,15 @@ impl DesktopTrash {
             .filter(|(_, item)| canonical(&item.original_path()) == wanted)
             .max_by_key(|(_, item)| (item.time_deleted, trash_entry_age(item)))
             .map(|(position, _)| position)
-            .ok_or_else(|| failed("it is no longer in the trash".into()))?;
+            .ok_or("it is no longer in the trash")?;
         let item = items.swap_remove(position);
-        trash::os_limited::restore_all([item]).map_err(|e| failed(format!("the trash would not give it back ({e})")))
+        trash::os_limited::restore_all([item]).map_err(|e| format!("the trash would not give it back ({e})"))
     }
 
     /// The macOS Trash cannot be read back by programs; the user restores from Finder.
     #[cfg(not(any(target_os = "windows", all(unix, not(target_os = "macos")))))]
-    fn restore(&mut self, _dest: &Path) -> Result<(), LibraryError> {
-        Err(LibraryError::Unreadable {
-            path: _dest.to_owned(),
-            reason: "it is in the Trash; use Put Back in Finder".into(),
-        })
+    fn restore(&mut self, _dest: &Path) -> Result<(), String> {
+        Err("it is in the Trash; use Put Back in Finder".into())
     }
 }
 
