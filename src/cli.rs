@@ -158,6 +158,8 @@ pub enum SnapshotView {
     Loupe,
     /// The Settings dialog over the library, as stored settings fill it.
     Settings,
+    /// Compare mode: the selected image (the first one if none is) against the next.
+    Compare,
 }
 
 /// Which engine binary to drive.

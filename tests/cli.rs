@@ -126,6 +126,26 @@ fn snapshot_of_the_loupe_shows_the_image_at_fit_and_the_film_strip() {
 }
 
 #[test]
+fn snapshot_of_compare_shows_two_images_side_by_side() {
+    let app = TempApp::new();
+    let made = run(&[app.args(), strings(&["demo-library", "--count", "12"])].concat());
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    for (size, width, height) in [("1280x800", 1280u32, 800u32), ("960x600", 960, 600)] {
+        let image = snapshot_of(&app, size, "compare");
+        assert_eq!(image.dimensions(), (width, height));
+        // The library area between the panels, split in two panes: each holds an image
+        // (synthetic images are colourful) at the middle of its half.
+        let (left, right) = (44 + 320, width - 44 - 300);
+        let half = (right - left) / 2;
+        for centre_x in [left + half / 2, left + half + half / 2] {
+            let p = image.get_pixel(centre_x, height / 2);
+            let spread = p.0.iter().max().unwrap() - p.0.iter().min().unwrap();
+            assert!(spread > 24, "an image at x = {centre_x} at {size}: {p:?}");
+        }
+    }
+}
+
+#[test]
 fn snapshot_of_the_settings_shows_the_dialog_over_a_dimmed_window() {
     let app = TempApp::new();
     for (size, width, height) in [("1280x800", 1280u32, 800u32), ("960x600", 960, 600)] {

@@ -63,6 +63,21 @@ pub fn run(global: &GlobalOptions, args: &SnapshotArgs, started: Instant) -> any
             }
         }
     }
+    if args.view == crate::cli::SnapshotView::Compare {
+        // The selected image (the first if none is) against the next one, decoded on demand.
+        if main.library.selection().is_empty() {
+            main.library.select_single_at(0);
+        }
+        main.compare.open();
+        for _ in 0..4 {
+            let loaded = main.library.drain_blocking();
+            main.compare.refresh();
+            pixels = render(&offscreen, args.size.width, args.size.height);
+            if loaded == 0 {
+                break;
+            }
+        }
+    }
     if args.view == crate::cli::SnapshotView::Settings {
         // Reads the settings and checks the stored paths at once (on demand).
         main.settings.open();

@@ -3,6 +3,7 @@
 
 pub use distillery_ui::*;
 
+mod compare;
 mod engine_adapter;
 pub mod file_drop;
 pub mod generation_panel;
@@ -48,6 +49,7 @@ pub struct MainWindow {
     pub import: std::rc::Rc<import_runner::ImportRunner>,
     pub settings: std::rc::Rc<settings_dialog::SettingsDialog>,
     pub history: std::rc::Rc<history::History>,
+    pub compare: std::rc::Rc<compare::CompareController>,
 }
 
 impl MainWindow {
@@ -88,6 +90,7 @@ pub fn build_main_window(
         &grid,
         view.ui_state.auto_advance,
     );
+    let compare = compare::connect(&window, db.clone(), library.clone(), mode.clone(), &grid);
     let queue = queue_panel::QueuePanel::connect(&window);
     // The status bar's history shows a finished image in the library.
     let g = std::rc::Rc::downgrade(&grid);
@@ -129,5 +132,6 @@ pub fn build_main_window(
         import,
         settings,
         history,
+        compare,
     })
 }

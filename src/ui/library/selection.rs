@@ -3,6 +3,7 @@
 
 use super::{LibraryAdapter, LibraryController};
 use crate::browse::PAGE_SIZE;
+use crate::db::media_query::ViewItem;
 use crate::db::types::MediaId;
 use std::collections::BTreeSet;
 
@@ -95,6 +96,29 @@ impl LibraryController {
         let mut ids = self.selected_ids();
         ids.sort_by_key(|id| cache.position_of(id).unwrap_or(usize::MAX));
         ids
+    }
+
+    /// Where `id` is in the view, if its page is loaded.
+    pub fn position_of(&self, id: &MediaId) -> Option<usize> {
+        self.model.cache.borrow().position_of(id)
+    }
+
+    /// The item at `index` if its page is loaded (asking for nothing).
+    pub fn peek_at(&self, index: usize) -> Option<ViewItem> {
+        self.model.cache.borrow().peek(index).cloned()
+    }
+
+    /// Exactly these items become the selection; the item at `current` (or the first of
+    /// them in the view) becomes current.
+    pub fn select_ids(&self, ids: &[MediaId], current: Option<usize>) {
+        let current = current.or_else(|| ids.iter().filter_map(|id| self.position_of(id)).min());
+        *self.selected.borrow_mut() = ids.iter().cloned().collect();
+        if let Some(position) = current {
+            self.current.set(Some(position));
+            self.anchor.set(Some(position));
+            *self.current_id.borrow_mut() = self.id_at(position);
+        }
+        self.sync_selection();
     }
 
     /// The item the keyboard is at and the loupe shows.

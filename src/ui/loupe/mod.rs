@@ -14,7 +14,7 @@ use super::{AppWindow, LoadMode, LoupeAdapter};
 use crate::db::media_query::ViewItem;
 use crate::db::types::MediaId;
 use crate::library::LibraryRoot;
-use images::{DecodedImages, Entry, Outcome, Prepared};
+use images::{DecodedImages, Entry, Outcome};
 use slint::{ComponentHandle, ModelRc};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -23,6 +23,9 @@ use std::time::Duration;
 use worker::decode;
 
 pub use images::MAX_DECODED;
+/// Compare decodes the same way.
+pub(crate) use images::{Decoded as ScreenImage, Prepared};
+pub(crate) use worker::decode as decode_for_screen;
 
 /// How long the rating/status confirmation stays over the image.
 const FLASH: Duration = Duration::from_millis(700);

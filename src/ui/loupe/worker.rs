@@ -10,7 +10,7 @@ use crate::library::display::decode_for_display;
 /// Worker thread: reads the item's row (its file and name), decodes the file for the screen
 /// (or in full) and makes the pixel buffer. Returns the file name and the pixels or the
 /// problem, in words for the user.
-pub(super) fn decode(
+pub(crate) fn decode(
     db: &crate::db::Database,
     library: &LibraryRoot,
     id: &MediaId,
