@@ -59,7 +59,7 @@ fn schema_rs_matches_the_migrated_database() {
     let dir = tempfile::tempdir().unwrap();
     let db = distillery::db::open_database(&dir.path().join("d.db")).unwrap().db;
     let declared = declared();
-    assert_eq!(declared.len(), 7, "seven tables declared: {:?}", declared.keys());
+    assert_eq!(declared.len(), 8, "eight tables declared: {:?}", declared.keys());
 
     let actual = db
         .call_blocking(move |c| {
@@ -71,6 +71,7 @@ fn schema_rs_matches_the_migrated_database() {
                 "generations",
                 "media",
                 "media_counts",
+                "missing_originals",
                 "queue",
             ] {
                 let columns: Vec<ColumnInfo> = diesel::sql_query(format!(

@@ -69,6 +69,7 @@ fn a_damaged_library_is_reported_without_changes_and_repaired_without_deleting()
     let originals = snapshot(&root.join("originals"));
     let (lost, _) = originals.iter().next().unwrap();
     let lost = format!("originals/{lost}");
+    let lost_bytes = std::fs::read(root.join(&lost)).unwrap();
     std::fs::remove_file(root.join(&lost)).unwrap();
     std::fs::create_dir_all(root.join("originals/2020/01")).unwrap();
     image::RgbImage::from_pixel(40, 30, image::Rgb([200, 40, 90]))
@@ -111,7 +112,9 @@ fn a_damaged_library_is_reported_without_changes_and_repaired_without_deleting()
     let stderr = String::from_utf8_lossy(&repaired.stderr).into_owned();
     assert_eq!(repaired.status.code(), Some(1), "{stdout}{stderr}");
     assert!(
-        stderr.contains("repaired: 2 thumbnails made, 1 files imported, 2 files moved to lost+found/"),
+        stderr.contains(
+            "repaired: 2 thumbnails made, 1 files imported, 2 files moved to lost+found/, 1 items marked missing"
+        ),
         "{stderr}"
     );
     assert_eq!(row(&stdout, "original file is missing"), 1);
@@ -133,6 +136,65 @@ fn a_damaged_library_is_reported_without_changes_and_repaired_without_deleting()
             "{file} is kept"
         );
     }
+
+    // The lost original is marked: the grid shows it as missing, the loupe says where it
+    // belongs.
+    assert_eq!(marked_missing(&app), 1);
+    {
+        common::init_testing_backend();
+        let (_ctx, main) = common::ui::open(&app);
+        // The oldest images are at the end of the grid (the testing backend finds only
+        // what is scrolled into view).
+        common::ui::scroll_to_end(&main);
+        let marked = cards_marked_missing(&main);
+        assert_eq!(marked.len(), 1, "one card is marked: {marked:?}");
+        let index: i32 = marked[0].trim_start_matches("Image ").parse::<i32>().unwrap() - 1;
+        use slint::ComponentHandle;
+        main.window
+            .global::<distillery::ui::LibraryAdapter>()
+            .invoke_cell_pressed(index, false, false);
+        main.loupe.open();
+        common::ui::settle(&main);
+        let error = main.window.global::<distillery::ui::LoupeAdapter>().get_error();
+        assert!(
+            error.contains("is missing (it belongs at originals/"),
+            "the loupe explains: {error}"
+        );
+    }
+
+    // The file is put back: the next repair removes the mark and the library is whole.
+    std::fs::write(root.join(&lost), lost_bytes).unwrap();
+    let whole = run(&app, &["check", "--repair"]);
+    assert_eq!(
+        whole.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&whole.stderr)
+    );
+    assert_eq!(marked_missing(&app), 0);
+}
+
+fn marked_missing(app: &TempApp) -> i64 {
+    rusqlite::Connection::open(app.db_path())
+        .unwrap()
+        .query_row("SELECT count(*) FROM missing_originals", [], |row| row.get(0))
+        .unwrap()
+}
+
+/// The accessible labels of grid cards marked as missing their original.
+fn cards_marked_missing(main: &distillery::ui::MainWindow) -> Vec<String> {
+    use i_slint_backend_testing::ElementRoot;
+    main.window
+        .root_element()
+        .query_descendants()
+        .match_predicate(|e| {
+            e.accessible_description()
+                .is_some_and(|d| d.contains("original file missing"))
+        })
+        .find_all()
+        .into_iter()
+        .filter_map(|e| e.accessible_label().map(|l| l.to_string()))
+        .collect()
 }
 
 #[test]
@@ -160,7 +222,7 @@ fn settings_check_library_finds_and_repairs_a_missing_thumbnail() {
     common::ui::settle(&main);
     assert_eq!(
         adapter.get_library_check_result(),
-        "Repaired: 1 thumbnails made, 0 files imported, 0 set aside in lost+found. All 6 items are whole."
+        "Repaired: 1 thumbnails made, 0 files imported, 0 set aside in lost+found, 0 marked missing. All 6 items are whole."
     );
     assert!(lost.is_file(), "the thumbnail was made again");
     assert!(!adapter.get_library_repairable());

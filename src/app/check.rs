@@ -10,14 +10,16 @@ pub fn run(global: &GlobalOptions, args: &CheckArgs) -> anyhow::Result<()> {
     let ctx = AppContext::open(global)?;
     let started = std::time::Instant::now();
     let mut report = check_library(&ctx.db, &ctx.library)?;
-    if args.repair && report.problems() > 0 {
+    // Even with nothing to fix, a repair clears the marks of originals that are back.
+    if args.repair {
         let repaired = crate::library::repair::repair(&ctx.db, &ctx.library, &report);
         eprintln!(
-            "repaired: {} thumbnails made, {} files imported, {} files moved to {}/",
+            "repaired: {} thumbnails made, {} files imported, {} files moved to {}/, {} items marked missing",
             repaired.thumbnails_made,
             repaired.imported,
             repaired.set_aside,
-            crate::library::repair::LOST_AND_FOUND
+            crate::library::repair::LOST_AND_FOUND,
+            repaired.marked_missing
         );
         for (file, reason) in &repaired.failed {
             eprintln!("not repaired: {file}: {reason}");

@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod media;
 pub mod media_history;
 pub mod media_query;
+pub mod missing_originals;
 pub mod queue;
 
 pub use error::DbError;

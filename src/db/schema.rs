@@ -79,6 +79,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    missing_originals (media_id) {
+        media_id -> Text,
+        noticed_at -> Text,
+    }
+}
+
+diesel::table! {
     queue (id) {
         id -> Text,
         generation_id -> Text,
@@ -96,6 +103,7 @@ diesel::joinable!(generation_inputs -> generations (generation_id));
 diesel::joinable!(generation_inputs -> media (media_id));
 diesel::joinable!(generations -> base_models (base_model_id));
 diesel::joinable!(media -> generations (generation_id));
+diesel::joinable!(missing_originals -> media (media_id));
 diesel::joinable!(queue -> generations (generation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -105,5 +113,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     generations,
     media,
     media_counts,
+    missing_originals,
     queue,
 );

@@ -15,6 +15,8 @@ pub struct CheckReport {
     pub items: usize,
     /// Rows whose original file is gone.
     pub missing_originals: Vec<String>,
+    /// The same rows' ids, for marking them.
+    pub missing_ids: Vec<MediaId>,
     /// Files under `originals/` that no row names.
     pub orphan_originals: Vec<String>,
     pub missing_thumbnails: Vec<String>,
@@ -63,6 +65,7 @@ pub fn check_library(db: &Database, library: &LibraryRoot) -> Result<CheckReport
     for (id, file) in &rows {
         if !root.join(file).is_file() {
             report.missing_originals.push(file.clone());
+            report.missing_ids.push(MediaId::from_string(id));
         }
         let thumbnail = thumbnail_path(&MediaId::from_string(id));
         let at = root.join(&thumbnail);

@@ -1,8 +1,9 @@
 //! `check --repair`: fixes what a check found without deleting anything. Thumbnails are made
 //! again from their originals; files under `originals/` that no item names are imported as
 //! new items and then moved to `lost+found/`; unused prepared references are moved to
-//! `lost+found/` as well. An item whose original is gone cannot be repaired here and stays
-//! reported.
+//! `lost+found/` as well. An item whose original is gone cannot be repaired here: it is
+//! marked missing (`missing_originals`), so the grid shows it as missing, and stays reported.
+//! A marked item whose file is back loses its mark.
 
 use super::check::CheckReport;
 use super::decode::decode_file;
@@ -20,6 +21,8 @@ pub struct RepairReport {
     pub thumbnails_made: usize,
     pub imported: usize,
     pub set_aside: usize,
+    /// Items marked as missing their original.
+    pub marked_missing: usize,
     pub failed: Vec<(String, String)>,
 }
 
@@ -27,6 +30,13 @@ pub struct RepairReport {
 pub fn repair(db: &Database, library: &LibraryRoot, found: &CheckReport) -> RepairReport {
     let mut report = RepairReport::default();
     let root = library.path();
+    let missing = found.missing_ids.clone();
+    match db.call_blocking(move |conn| crate::db::missing_originals::mark_exactly(conn, &missing)) {
+        Ok(marked) => report.marked_missing = marked,
+        Err(error) => report
+            .failed
+            .push(("missing originals".into(), format!("could not be marked: {error}"))),
+    }
     for thumbnail in found.missing_thumbnails.iter().chain(&found.corrupt_thumbnails) {
         match remake_thumbnail(db, library, thumbnail) {
             Ok(()) => report.thumbnails_made += 1,

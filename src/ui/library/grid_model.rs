@@ -19,6 +19,8 @@ pub trait GridLoader {
     fn load_page(&self, request: crate::browse::PageRequest);
     fn load_thumbnail(&self, item: &ViewItem);
     fn thumbnail(&self, id: &MediaId) -> Option<slint::Image>;
+    /// Whether the library check found the item's original missing.
+    fn is_missing(&self, id: &MediaId) -> bool;
 }
 
 pub struct GridRowsModel {
@@ -185,6 +187,7 @@ impl GridRowsModel {
             rating: i32::from(item.rating.stars()),
             status: crate::ui::status_code(item.status),
             selected,
+            missing: loader.is_some_and(|l| l.is_missing(&item.id)),
         }
     }
 }

@@ -41,6 +41,29 @@ impl GridLoader for LibraryController {
     fn thumbnail(&self, id: &MediaId) -> Option<slint::Image> {
         self.thumbs.borrow_mut().get(id)
     }
+
+    fn is_missing(&self, id: &MediaId) -> bool {
+        self.missing.borrow().contains(id)
+    }
+}
+
+impl LibraryController {
+    /// Reads which items are marked as missing their original, and redraws those that
+    /// changed.
+    pub(super) fn load_missing(&self) {
+        self.run_query(crate::db::missing_originals::all, |this, marked| {
+            let Ok(marked) = marked else { return };
+            let marked: std::collections::HashSet<MediaId> = marked.into_iter().collect();
+            let changed: Vec<MediaId> = {
+                let old = this.missing.borrow();
+                old.symmetric_difference(&marked).cloned().collect()
+            };
+            *this.missing.borrow_mut() = marked;
+            for id in changed {
+                this.model.refresh_item(&id);
+            }
+        });
+    }
 }
 
 impl LibraryController {

@@ -103,6 +103,8 @@ pub struct LibraryController {
     current_listeners: RefCell<Vec<CurrentListener>>,
     cull_listeners: RefCell<Vec<CullListener>>,
     notice_timer: slint::Timer,
+    /// Items whose original the library check found missing (marked in the grid).
+    missing: RefCell<std::collections::HashSet<MediaId>>,
     /// Where edits are recorded for undo (the window's history).
     history: RefCell<Weak<crate::ui::history::History>>,
     me: RefCell<Weak<LibraryController>>,
@@ -149,6 +151,7 @@ pub fn connect(
         current_listeners: RefCell::new(Vec::new()),
         cull_listeners: RefCell::new(Vec::new()),
         notice_timer: slint::Timer::default(),
+        missing: RefCell::new(std::collections::HashSet::new()),
         history: RefCell::new(Weak::new()),
         me: RefCell::new(Weak::new()),
     });
@@ -156,6 +159,7 @@ pub fn connect(
     let loader: Rc<dyn GridLoader> = controller.clone();
     model.set_loader(Rc::downgrade(&loader));
 
+    controller.load_missing();
     let c = controller.clone();
     adapter.on_columns_changed(move |columns| c.model.set_columns(columns.max(1) as usize));
     let c = controller.clone();

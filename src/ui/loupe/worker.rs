@@ -29,6 +29,13 @@ pub(crate) fn decode(
             return (row.file_name, Err(problem));
         }
     };
+    if !path.exists() {
+        let problem = format!(
+            "The original file of {} is missing (it belongs at {}). Put it back there, or move the image to the trash; Settings → Check Library lists every missing file.",
+            row.file_name, row.file_path
+        );
+        return (row.file_name, Err(problem));
+    }
     let prepared = decode_for_display(&path, bound)
         .map(Prepared::from_pixels)
         .map_err(|problem| format!("{} {problem}.", row.file_name));

@@ -24,8 +24,8 @@ impl SettingsDialog {
                 if repair && found.problems() > 0 {
                     let done = crate::library::repair::repair(&db, &library, &found);
                     repaired = Some(format!(
-                        "Repaired: {} thumbnails made, {} files imported, {} set aside in lost+found. ",
-                        done.thumbnails_made, done.imported, done.set_aside
+                        "Repaired: {} thumbnails made, {} files imported, {} set aside in lost+found, {} marked missing. ",
+                        done.thumbnails_made, done.imported, done.set_aside, done.marked_missing
                     ));
                     let _ = db.flush_blocking();
                     found = check_library(&db, &library).map_err(|e| e.to_string())?;
@@ -38,7 +38,8 @@ impl SettingsDialog {
                 adapter.set_library_checking(false);
                 match checked {
                     Ok((found, repaired)) => {
-                        let repairable = found.problems() > found.missing_originals.len();
+                        // Missing originals cannot come back, but a repair marks them in the grid.
+                        let repairable = found.problems() > 0;
                         adapter.set_library_repairable(repairable);
                         adapter.set_library_check_result(
                             format!("{}{}", repaired.clone().unwrap_or_default(), summary(&found)).into(),
