@@ -82,6 +82,7 @@ pub fn restore_cull_states(
 pub struct StoredItem {
     pub media: Media,
     pub content_hash: Option<String>,
+    pub stack_id: Option<String>,
     pub referenced_by: Vec<GenerationInputId>,
 }
 
@@ -89,15 +90,15 @@ pub struct StoredItem {
 pub fn stored_items(conn: &mut SqliteConnection, ids: &[MediaId]) -> Result<Vec<StoredItem>, DbError> {
     let mut items = Vec::with_capacity(ids.len());
     for ids in ids.chunks(IDS_PER_STATEMENT) {
-        let rows: Vec<(Media, Option<String>)> = media::table
+        let rows: Vec<(Media, Option<String>, Option<String>)> = media::table
             .filter(media::id.eq_any(ids))
-            .select((Media::as_select(), media::content_hash))
+            .select((Media::as_select(), media::content_hash, media::stack_id))
             .load(conn)?;
         let links: Vec<(GenerationInputId, Option<MediaId>)> = generation_inputs::table
             .filter(generation_inputs::media_id.eq_any(ids))
             .select((generation_inputs::id, generation_inputs::media_id))
             .load(conn)?;
-        items.extend(rows.into_iter().map(|(media, content_hash)| {
+        items.extend(rows.into_iter().map(|(media, content_hash, stack_id)| {
             let referenced_by = links
                 .iter()
                 .filter(|(_, to)| to.as_ref() == Some(&media.id))
@@ -106,6 +107,7 @@ pub fn stored_items(conn: &mut SqliteConnection, ids: &[MediaId]) -> Result<Vec<
             StoredItem {
                 media,
                 content_hash,
+                stack_id,
                 referenced_by,
             }
         }));
@@ -131,6 +133,7 @@ struct RowInsert<'a> {
     created_at: &'a str,
     updated_at: &'a str,
     content_hash: Option<&'a str>,
+    stack_id: Option<&'a str>,
 }
 
 /// Puts deleted rows back exactly, and points their references at them again, in one
@@ -156,6 +159,7 @@ pub fn put_back(conn: &mut SqliteConnection, items: &[StoredItem]) -> Result<usi
                     created_at: m.created_at.as_str(),
                     updated_at: m.updated_at.as_str(),
                     content_hash: item.content_hash.as_deref(),
+                    stack_id: item.stack_id.as_deref(),
                 })
                 .execute(conn)?;
             if !item.referenced_by.is_empty() {

@@ -227,9 +227,21 @@ impl<ST> QueryFragment<Sqlite> for Prepared<ST> {
 
 impl<ST, Conn> RunQueryDsl<Conn> for Prepared<ST> {}
 
-/// Builds the WHERE clause. For date sorts the rating test is written `+rating` so that
-/// SQLite does not pick a rating index and then sort; the date index serves the order instead.
+/// The grid hides every image of a collapsed stack but its first. Written `+rowid` like the
+/// search, so SQLite keeps walking the index that serves the order and tests each entry
+/// against the hidden rows (an empty list when no stack is collapsed).
+const NOT_HIDDEN: &str = "+rowid NOT IN (SELECT rowid FROM stack_hidden)";
+
+/// Builds the WHERE clause: the filter's terms, and the rows collapsed stacks hide.
 fn where_clause(filter: &MediaFilter, sort: MediaSort, binds: &mut Vec<Bind>) -> Vec<String> {
+    let mut terms = filter_terms(filter, sort, binds);
+    terms.push(NOT_HIDDEN.to_owned());
+    terms
+}
+
+/// The filter's own terms. For date sorts the rating test is written `+rating` so that
+/// SQLite does not pick a rating index and then sort; the date index serves the order instead.
+fn filter_terms(filter: &MediaFilter, sort: MediaSort, binds: &mut Vec<Bind>) -> Vec<String> {
     let mut terms = Vec::new();
     match filter.status {
         StatusFilter::All => {}
@@ -342,8 +354,26 @@ pub fn page(
 }
 
 /// How many items match `filter` (the "342 images" of the count bar): a sum over the
-/// per-rating-and-status counts the triggers keep, at most 18 rows whatever the library size.
+/// per-rating-and-status counts the triggers keep (at most 18 rows whatever the library
+/// size), less the matching images that collapsed stacks hide.
 pub fn count(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, DbError> {
+    Ok(count_with_hidden(conn, filter)? - count_hidden(conn, filter)?)
+}
+
+/// The matching images collapsed stacks hide (none, at once, when no stack is collapsed).
+fn count_hidden(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, DbError> {
+    let mut binds = Vec::new();
+    let mut terms = filter_terms(filter, MediaSort::HighestRated, &mut binds);
+    terms.push("rowid IN (SELECT rowid FROM stack_hidden)".to_owned());
+    let sql = Sql {
+        text: format!("SELECT count(*) FROM media{}", where_sql(&terms)),
+        binds,
+    };
+    Ok(sql.rows::<BigInt>().get_result::<i64>(conn)?)
+}
+
+/// [`count`] including the images collapsed stacks hide.
+fn count_with_hidden(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, DbError> {
     if let Some(search) = &filter.search {
         // The kept counts know nothing of prompts. The search index has one row per item,
         // so with no other filter it counts the matches itself (about 1 ms on 100,000).
@@ -354,7 +384,13 @@ pub fn count(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, D
             };
             return Ok(sql.rows::<BigInt>().get_result::<i64>(conn)?);
         }
-        return count_by_scan(conn, filter);
+        let mut binds = Vec::new();
+        let terms = filter_terms(filter, MediaSort::HighestRated, &mut binds);
+        let sql = Sql {
+            text: format!("SELECT count(*) FROM media{}", where_sql(&terms)),
+            binds,
+        };
+        return Ok(sql.rows::<BigInt>().get_result::<i64>(conn)?);
     }
     let status = match filter.status {
         StatusFilter::All => "",
@@ -407,7 +443,7 @@ pub fn position(
         return Ok(None);
     };
     let item = ViewItem::from(&item);
-    if !filter.matches(&item) {
+    if !filter.matches(&item) || super::stacks::is_hidden(conn, id)? {
         return Ok(None);
     }
     let mut binds = Vec::new();

@@ -20,6 +20,7 @@ pub mod media_history;
 pub mod media_query;
 pub mod missing_originals;
 pub mod queue;
+pub mod stacks;
 
 pub use error::DbError;
 pub use open::{OpenedDatabase, SchemaReport, open_database};

@@ -18,6 +18,12 @@ diesel::table! {
 }
 
 diesel::table! {
+    collapsed_stacks (stack_id) {
+        stack_id -> Text,
+    }
+}
+
+diesel::table! {
     generation_inputs (id) {
         id -> Text,
         generation_id -> Text,
@@ -67,6 +73,7 @@ diesel::table! {
         created_at -> Text,
         updated_at -> Text,
         content_hash -> Nullable<Text>,
+        stack_id -> Nullable<Text>,
     }
 }
 
@@ -109,6 +116,7 @@ diesel::joinable!(queue -> generations (generation_id));
 diesel::allow_tables_to_appear_in_same_query!(
     app_settings,
     base_models,
+    collapsed_stacks,
     generation_inputs,
     generations,
     media,

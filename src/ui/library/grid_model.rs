@@ -21,6 +21,8 @@ pub trait GridLoader {
     fn thumbnail(&self, id: &MediaId) -> Option<slint::Image>;
     /// Whether the library check found the item's original missing.
     fn is_missing(&self, id: &MediaId) -> bool;
+    /// The size of the item's stack and whether it is collapsed, if it is in one.
+    fn stack(&self, id: &MediaId) -> Option<(u32, bool)>;
 }
 
 pub struct GridRowsModel {
@@ -175,6 +177,7 @@ impl GridRowsModel {
         };
         drop(cache);
         let thumbnail = loader.and_then(|l| l.thumbnail(&item.id));
+        let stack = loader.and_then(|l| l.stack(&item.id));
         if thumbnail.is_none()
             && let Some(loader) = loader
         {
@@ -188,6 +191,8 @@ impl GridRowsModel {
             status: crate::ui::status_code(item.status),
             selected,
             missing: loader.is_some_and(|l| l.is_missing(&item.id)),
+            stack_size: stack.map_or(0, |(size, _)| size as i32),
+            stack_collapsed: stack.is_some_and(|(_, collapsed)| collapsed),
         }
     }
 }

@@ -45,6 +45,10 @@ impl GridLoader for LibraryController {
     fn is_missing(&self, id: &MediaId) -> bool {
         self.missing.borrow().contains(id)
     }
+
+    fn stack(&self, id: &MediaId) -> Option<(u32, bool)> {
+        self.stack_of(id).map(|s| (s.size, s.collapsed))
+    }
 }
 
 impl LibraryController {
@@ -144,6 +148,7 @@ impl LibraryController {
         }
         match loaded {
             Ok(items) => {
+                self.load_stacks(items.iter().map(|item| item.id.clone()).collect());
                 self.model.cache.borrow_mut().insert(page, items);
                 self.select_loaded_page(page);
                 self.model.refresh_page(page);

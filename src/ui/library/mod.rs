@@ -10,6 +10,7 @@ mod delete;
 mod grid_model;
 mod loads;
 mod selection;
+mod stacks;
 mod thumbnails;
 mod undo;
 mod view;
@@ -103,6 +104,8 @@ pub struct LibraryController {
     current_listeners: RefCell<Vec<CurrentListener>>,
     cull_listeners: RefCell<Vec<CullListener>>,
     notice_timer: slint::Timer,
+    /// The stacks (of more than one image) of loaded items.
+    stacks: RefCell<std::collections::HashMap<MediaId, crate::db::stacks::StackInfo>>,
     /// Items whose original the library check found missing (marked in the grid).
     missing: RefCell<std::collections::HashSet<MediaId>>,
     /// Where edits are recorded for undo (the window's history).
@@ -151,6 +154,7 @@ pub fn connect(
         current_listeners: RefCell::new(Vec::new()),
         cull_listeners: RefCell::new(Vec::new()),
         notice_timer: slint::Timer::default(),
+        stacks: RefCell::new(std::collections::HashMap::new()),
         missing: RefCell::new(std::collections::HashSet::new()),
         history: RefCell::new(Weak::new()),
         me: RefCell::new(Weak::new()),
@@ -193,6 +197,16 @@ pub fn connect(
     adapter.on_delete_rejected_requested(move || c.request_delete_rejected());
     let c = controller.clone();
     adapter.on_delete_cancelled(move || c.cancel_delete());
+    let c = controller.clone();
+    adapter.on_stack_toggled(move |index| c.toggle_stack_at(index.max(0) as usize));
+    let c = controller.clone();
+    adapter.on_stack_toggle_requested(move || {
+        if let Some(position) = c.current_position() {
+            c.toggle_stack_at(position);
+        }
+    });
+    let c = controller.clone();
+    adapter.on_all_stacks_requested(move |collapsed| c.set_all_stacks_collapsed(collapsed));
     let c = controller.clone();
     adapter.on_show_in_folder_requested(move || c.show_in_folder());
     controller

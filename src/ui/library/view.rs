@@ -212,9 +212,12 @@ impl LibraryController {
 
     fn show_refreshed(&self, filter: MediaFilter, sort: MediaSort, refreshed: Refreshed) {
         let mut cache = PageCache::new(filter, sort, refreshed.filtered.max(0) as usize);
+        let mut ids = Vec::new();
         for (page, items) in refreshed.pages {
+            ids.extend(items.iter().map(|item| item.id.clone()));
             cache.insert(page, items);
         }
+        self.load_stacks(ids);
         self.forget_page_loads();
         self.model.replace_cache(cache);
         self.adapter_do(|adapter| show_counts(adapter, refreshed.total, refreshed.filtered));

@@ -152,7 +152,8 @@ impl LoupeController {
         (images.len(), images.peak())
     }
 
-    /// Opens the loupe on the grid's current item (the first item if none).
+    /// Opens the loupe on the grid's current item (the first item if none). On a collapsed
+    /// stack the stack opens first, so the loupe walks inside it.
     pub fn open(&self) {
         let Some(grid) = self.grid.upgrade() else { return };
         if grid.view_len() == 0 {
@@ -161,6 +162,21 @@ impl LoupeController {
         if grid.current_position().is_none() {
             grid.select_single_at(0);
         }
+        if let Some(id) = grid.current_id()
+            && grid.in_collapsed_stack(&id)
+        {
+            let me = self.me.borrow().clone();
+            grid.expand_stack_of(&id, move |_| {
+                if let Some(loupe) = me.upgrade() {
+                    loupe.open_now();
+                }
+            });
+            return;
+        }
+        self.open_now();
+    }
+
+    fn open_now(&self) {
         if let Some(window) = self.window.upgrade() {
             let size = window.window().size();
             self.bound.set((size.width.max(640), size.height.max(480)));
