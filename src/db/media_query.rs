@@ -6,12 +6,11 @@
 
 use super::DbError;
 use super::media::Media;
+pub use super::prepared::Bind;
+use super::prepared::Sql;
 use super::types::{MediaId, Rating, Timestamp};
 use diesel::prelude::*;
-use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Integer, Text};
-use diesel::sqlite::Sqlite;
-use std::marker::PhantomData;
 
 /// Which culling status the grid shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -166,67 +165,6 @@ impl Cursor {
     }
 }
 
-/// A value bound to a statement's `?`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Bind {
-    Text(String),
-    Int(i32),
-    BigInt(i64),
-}
-
-/// SQL text with one `?` per bound value. Values are always bound, never formatted in, so
-/// the grid has a few dozen distinct texts and each stays prepared.
-struct Sql {
-    text: String,
-    binds: Vec<Bind>,
-}
-
-impl Sql {
-    /// As a diesel query whose rows have the SQL types `ST`, read by position.
-    fn rows<ST>(self) -> Prepared<ST> {
-        debug_assert_eq!(self.text.matches('?').count(), self.binds.len(), "{}", self.text);
-        Prepared {
-            sql: self,
-            row: PhantomData,
-        }
-    }
-}
-
-/// Hand-written SQL run as a diesel query. Unlike `sql_query` it is kept in the connection's
-/// prepared-statement cache (keyed by its text), and its rows are read by position
-/// (`Queryable`) instead of by column name: together about a third of a page query's time.
-struct Prepared<ST> {
-    sql: Sql,
-    row: PhantomData<fn() -> ST>,
-}
-
-impl<ST> QueryId for Prepared<ST> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
-impl<ST: 'static> Query for Prepared<ST> {
-    type SqlType = ST;
-}
-
-impl<ST> QueryFragment<Sqlite> for Prepared<ST> {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
-        let mut pieces = self.sql.text.split('?');
-        out.push_sql(pieces.next().unwrap_or_default());
-        for (bind, piece) in self.sql.binds.iter().zip(pieces) {
-            match bind {
-                Bind::Text(text) => out.push_bind_param::<Text, _>(text)?,
-                Bind::Int(int) => out.push_bind_param::<Integer, _>(int)?,
-                Bind::BigInt(int) => out.push_bind_param::<BigInt, _>(int)?,
-            }
-            out.push_sql(piece);
-        }
-        Ok(())
-    }
-}
-
-impl<ST, Conn> RunQueryDsl<Conn> for Prepared<ST> {}
-
 /// The grid hides every image of a collapsed stack but its first. Written `+rowid` like the
 /// search, so SQLite keeps walking the index that serves the order and tests each entry
 /// against the hidden rows (an empty list when no stack is collapsed).
@@ -360,13 +298,21 @@ pub fn count(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, D
     Ok(count_with_hidden(conn, filter)? - count_hidden(conn, filter)?)
 }
 
-/// The matching images collapsed stacks hide (none, at once, when no stack is collapsed).
+/// The matching images collapsed stacks hide: nothing to count (one lookup) when no stack
+/// is collapsed; otherwise the hidden rows are walked and each tested against the filter
+/// (CROSS JOIN keeps SQLite from scanning the library by the filter's index instead).
 fn count_hidden(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, DbError> {
+    if !super::stacks::any_collapsed(conn)? {
+        return Ok(0);
+    }
     let mut binds = Vec::new();
     let mut terms = filter_terms(filter, MediaSort::HighestRated, &mut binds);
-    terms.push("rowid IN (SELECT rowid FROM stack_hidden)".to_owned());
+    terms.push("media.rowid = hidden.hidden_row".to_owned());
     let sql = Sql {
-        text: format!("SELECT count(*) FROM media{}", where_sql(&terms)),
+        text: format!(
+            "SELECT count(*) FROM (SELECT rowid AS hidden_row FROM stack_hidden) AS hidden CROSS JOIN media{}",
+            where_sql(&terms)
+        ),
         binds,
     };
     Ok(sql.rows::<BigInt>().get_result::<i64>(conn)?)

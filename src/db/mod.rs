@@ -19,6 +19,7 @@ pub mod media;
 pub mod media_history;
 pub mod media_query;
 pub mod missing_originals;
+mod prepared;
 pub mod queue;
 pub mod stacks;
 

@@ -99,6 +99,14 @@ pub fn first_of(conn: &mut SqliteConnection, stack_id: &str) -> Result<Option<Me
         .optional()?)
 }
 
+/// Whether any stack is collapsed (the grid's counts need no correction otherwise).
+pub fn any_collapsed(conn: &mut SqliteConnection) -> Result<bool, DbError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        collapsed_stacks::table.select(collapsed_stacks::stack_id),
+    ))
+    .get_result(conn)?)
+}
+
 /// Whether a collapsed stack hides the image.
 pub fn is_hidden(conn: &mut SqliteConnection, id: &MediaId) -> Result<bool, DbError> {
     #[derive(QueryableByName)]
