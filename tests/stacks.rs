@@ -157,6 +157,19 @@ fn a_collapsed_stack_is_its_first_image_in_every_view() {
         .collect();
 
     ctx.db.call_blocking(|c| stacks::set_collapsed(c, "s1", true)).unwrap();
+    // The hidden rows are found from the collapsed stacks, not by walking every stacked image.
+    let plan: Vec<String> = {
+        let conn = rusqlite::Connection::open(ctx.db.path()).unwrap();
+        let mut statement = conn
+            .prepare("EXPLAIN QUERY PLAN SELECT rowid FROM stack_hidden")
+            .unwrap();
+        statement
+            .query_map([], |row| row.get::<_, String>(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert!(plan[0].starts_with("SCAN c"), "{plan:?}");
     let mut n = 0;
     for filter in &filters {
         for sort in MediaSort::ALL {
