@@ -45,31 +45,41 @@ pub enum CullField {
     Status,
 }
 
-/// Writes `field` and `updated_at` of each item back as `states` say, in one transaction.
-/// Items deleted since are skipped. Returns how many rows changed.
+/// States written back per statement: three bound values each, well under SQLite's limit.
+const STATES_PER_STATEMENT: usize = 2_000;
+
+/// Writes `field` and `updated_at` of each item back as `states` say, in one transaction:
+/// one `UPDATE … FROM (VALUES …)` per 2,000 items rather than one statement per item
+/// (undoing a rating on 10,000 images: 118 ms instead of 288 ms; benches/undo.rs). Items deleted
+/// since are skipped. Returns how many rows changed.
 pub fn restore_cull_states(
     conn: &mut SqliteConnection,
     states: &[CullState],
     field: CullField,
 ) -> Result<usize, DbError> {
+    use diesel::sql_types::{Integer, Nullable, Text};
+    let column = match field {
+        CullField::Rating => "rating",
+        CullField::Status => "status",
+    };
     conn.transaction(|conn| {
         let mut changed = 0;
-        for state in states {
-            let row = media::table.find(&state.id);
-            changed += match field {
-                CullField::Rating => diesel::update(row)
-                    .set((
-                        media::rating.eq(i32::from(state.rating.stars())),
-                        media::updated_at.eq(state.updated_at.as_str()),
-                    ))
-                    .execute(conn)?,
-                CullField::Status => diesel::update(row)
-                    .set((
-                        media::status.eq(state.status),
-                        media::updated_at.eq(state.updated_at.as_str()),
-                    ))
-                    .execute(conn)?,
-            };
+        for chunk in states.chunks(STATES_PER_STATEMENT) {
+            let values = vec!["(?, ?, ?)"; chunk.len()].join(", ");
+            let sql = format!(
+                "UPDATE media SET {column} = v.column2, updated_at = v.column3 \
+                 FROM (VALUES {values}) AS v WHERE media.id = v.column1"
+            );
+            let mut query = diesel::sql_query(sql).into_boxed();
+            for state in chunk {
+                query = query.bind::<Text, _>(state.id.as_str().to_owned());
+                query = match field {
+                    CullField::Rating => query.bind::<Integer, _>(i32::from(state.rating.stars())),
+                    CullField::Status => query.bind::<Nullable<Text>, _>(state.status.map(|s| s.as_str().to_owned())),
+                };
+                query = query.bind::<Text, _>(state.updated_at.as_str().to_owned());
+            }
+            changed += query.execute(conn)?;
         }
         Ok::<_, diesel::result::Error>(changed)
     })
