@@ -21,24 +21,10 @@ use distillery::ui::{LibraryAdapter, LoadMode, MainWindow, build_main_window};
 use slint::ComponentHandle;
 use slint::platform::{Key, WindowEvent};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn library(count: u32) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-undo-{count}"));
-    if !dir.join("data").exists() {
-        std::fs::create_dir_all(&dir).unwrap();
-        let made = Command::new(env!("CARGO_BIN_EXE_distillery"))
-            .arg("--data-dir")
-            .arg(dir.join("data"))
-            .arg("--library")
-            .arg(dir.join("library"))
-            .args(["demo-library", "--count", &count.to_string()])
-            .status()
-            .unwrap();
-        assert!(made.success());
-    }
-    dir
+    common::demo_library("undo", count)
 }
 
 fn settle(screen: &BenchWindow, main: &MainWindow) {

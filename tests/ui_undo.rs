@@ -6,7 +6,6 @@ mod common;
 
 use common::pipeline::files_under;
 use common::ui::{demo, key, open, settle};
-use distillery::db::generation_inputs::{self, NewGenerationInput};
 use distillery::db::media;
 use distillery::db::types::MediaId;
 use distillery::generation::ReferenceSource;
@@ -142,19 +141,7 @@ fn every_edit_undoes_and_redoes_exactly_in_grid_and_loupe() {
         )
         .expect("the demo library has generated items");
     let generation = distillery::db::types::GenerationId::from_string(&generation);
-    let link = doomed.clone();
-    ctx.db
-        .call_blocking(move |c| {
-            generation_inputs::insert_all(
-                c,
-                &generation,
-                &[NewGenerationInput {
-                    media_id: Some(link),
-                    thumb_path: "ref_thumbnails/x.jpg".into(),
-                }],
-            )
-        })
-        .unwrap();
+    common::link_as_reference(&ctx.db, &generation, &doomed);
     ctx.db.flush_blocking().unwrap();
     let original_dump = dump(&db_path);
     let original_files = files(&root);

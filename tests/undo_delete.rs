@@ -8,7 +8,6 @@ mod common;
 use common::TempApp;
 use common::ui::demo;
 use distillery::app::AppContext;
-use distillery::db::generation_inputs::{self, NewGenerationInput};
 use distillery::db::media::{self, Media};
 use distillery::db::media_query::{MediaSort, page};
 use distillery::db::types::GenerationId;
@@ -61,19 +60,7 @@ fn undo_brings_files_back_from_the_desktop_trash() {
     let doomed = vec![before[1].id.clone(), before[4].id.clone()];
     // One of them is a reference of a generation.
     let generation: GenerationId = before.iter().find_map(|m| m.generation_id.clone()).unwrap();
-    let link = doomed[0].clone();
-    ctx.db
-        .call_blocking(move |c| {
-            generation_inputs::insert_all(
-                c,
-                &generation,
-                &[NewGenerationInput {
-                    media_id: Some(link),
-                    thumb_path: "ref_thumbnails/r.jpg".into(),
-                }],
-            )
-        })
-        .unwrap();
+    common::link_as_reference(&ctx.db, &generation, &doomed[0]);
     let trash = std::path::PathBuf::from(std::env::var_os("XDG_DATA_HOME").unwrap()).join("Trash/files");
 
     let report = delete_media(&ctx.db, &ctx.library, doomed.clone(), TrashPolicy::Desktop).unwrap();

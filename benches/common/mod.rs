@@ -34,6 +34,25 @@ pub fn options(dir: &Path) -> distillery::cli::GlobalOptions {
 
 pub mod window;
 
+/// A demo library of `count` items in target/bench-`name`-`count` (library/ and data/),
+/// made by `distillery demo-library` the first time and reused after.
+pub fn demo_library(name: &str, count: u32) -> std::path::PathBuf {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-{name}-{count}"));
+    if !dir.join("data").exists() {
+        std::fs::create_dir_all(&dir).unwrap();
+        let made = std::process::Command::new(env!("CARGO_BIN_EXE_distillery"))
+            .arg("--data-dir")
+            .arg(dir.join("data"))
+            .arg("--library")
+            .arg(dir.join("library"))
+            .args(["demo-library", "--count", &count.to_string()])
+            .status()
+            .unwrap();
+        assert!(made.success(), "demo-library failed");
+    }
+    dir
+}
+
 /// The simulated engine (a child process, with these phase delays in ms: LOAD, COND, ENCODE,
 /// STEP, DECODE, SAVE) with a model loaded, and the queue over it and `ctx`'s library.
 pub async fn sim_queue(

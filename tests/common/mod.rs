@@ -91,3 +91,24 @@ pub fn rows_in_view(
     })
     .unwrap()
 }
+
+/// Records `media` as a reference image of `generation` (as a generation that used it would),
+/// so deleting and restoring it can be checked against the link.
+pub fn link_as_reference(
+    db: &distillery::db::Database,
+    generation: &distillery::db::types::GenerationId,
+    media: &distillery::db::types::MediaId,
+) {
+    let (generation, media) = (generation.clone(), media.clone());
+    db.call_blocking(move |c| {
+        distillery::db::generation_inputs::insert_all(
+            c,
+            &generation,
+            &[distillery::db::generation_inputs::NewGenerationInput {
+                media_id: Some(media),
+                thumb_path: "ref_thumbnails/reference.jpg".into(),
+            }],
+        )
+    })
+    .unwrap();
+}
