@@ -6,14 +6,14 @@
 
 mod common;
 
-use common::window::BenchWindow;
-use common::{median, ms, options, rss_mb};
+use common::window::{BenchWindow, key, open_window as open, settle};
+use common::{median, ms, rss_mb};
 use distillery::app::AppContext;
 use distillery::db::media::{self, NewMedia};
 use distillery::db::types::{MediaId, MediaType, Origin, Timestamp};
-use distillery::ui::{LoadMode, LoupeAdapter, MainWindow, build_main_window};
+use distillery::ui::LoupeAdapter;
 use slint::ComponentHandle;
-use slint::platform::{Key, WindowEvent};
+use slint::platform::Key;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -53,33 +53,6 @@ fn add_large_jpeg(ctx: &AppContext, dir: &Path) -> PathBuf {
     };
     ctx.db.call_blocking(move |c| media::insert(c, &item)).unwrap();
     path
-}
-
-fn open(screen: &BenchWindow, dir: &Path) -> (AppContext, MainWindow) {
-    let ctx = AppContext::open(&options(dir)).unwrap();
-    let view = ctx.load_startup_view().unwrap();
-    let main = build_main_window(&ctx.db, &ctx.library, &view, LoadMode::OnDemand).unwrap();
-    main.window.show().unwrap();
-    main.window.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
-    settle(screen, &main);
-    (ctx, main)
-}
-
-fn settle(screen: &BenchWindow, main: &MainWindow) {
-    for _ in 0..8 {
-        screen.paint();
-        if main.library.drain_blocking() + main.loupe.drain_blocking() == 0 {
-            return;
-        }
-    }
-}
-
-fn key(main: &MainWindow, key: Key) {
-    let text: slint::SharedString = key.into();
-    main.window
-        .window()
-        .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
-    main.window.window().dispatch_event(WindowEvent::KeyReleased { text });
 }
 
 fn main() {

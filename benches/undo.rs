@@ -7,9 +7,8 @@
 
 mod common;
 
-use common::window::BenchWindow;
-use common::{median, ms, options};
-use distillery::app::AppContext;
+use common::window::{BenchWindow, key, open_window as open, settle};
+use common::{median, ms};
 use distillery::db::media_history::{self, CullField};
 use distillery::db::media_query::{MediaSort, page};
 use distillery::db::types::Rating;
@@ -17,31 +16,14 @@ use distillery::db::{media, media_history::CullState};
 use distillery::library::delete::delete_media;
 use distillery::library::trash::TrashPolicy;
 use distillery::library::untrash::restore_deleted;
-use distillery::ui::{LibraryAdapter, LoadMode, MainWindow, build_main_window};
+use distillery::ui::{LibraryAdapter, MainWindow};
 use slint::ComponentHandle;
 use slint::platform::{Key, WindowEvent};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 fn library(count: u32) -> PathBuf {
     common::demo_library("undo", count)
-}
-
-fn settle(screen: &BenchWindow, main: &MainWindow) {
-    for _ in 0..8 {
-        screen.paint();
-        if main.library.drain_blocking() + main.loupe.drain_blocking() == 0 {
-            return;
-        }
-    }
-}
-
-fn key(main: &MainWindow, text: impl Into<slint::SharedString>) {
-    let text = text.into();
-    main.window
-        .window()
-        .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
-    main.window.window().dispatch_event(WindowEvent::KeyReleased { text });
 }
 
 /// Ctrl+Z, timed to the painted frame.
@@ -59,16 +41,6 @@ fn timed_undo(screen: &BenchWindow, main: &MainWindow) -> Duration {
     let took = t.elapsed();
     assert!(main.history.is_idle());
     took
-}
-
-fn open(screen: &BenchWindow, dir: &Path) -> (AppContext, MainWindow) {
-    let ctx = AppContext::open(&options(dir)).unwrap();
-    let view = ctx.load_startup_view().unwrap();
-    let main = build_main_window(&ctx.db, &ctx.library, &view, LoadMode::OnDemand).unwrap();
-    main.window.show().unwrap();
-    main.window.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
-    settle(screen, &main);
-    (ctx, main)
 }
 
 fn main() {

@@ -93,3 +93,42 @@ impl BenchWindow {
         });
     }
 }
+
+/// The main window at 1280×800 over the library in `dir` (library/ and data/), loading on
+/// demand, with everything the first frames asked for loaded.
+pub fn open_window(
+    screen: &BenchWindow,
+    dir: &std::path::Path,
+) -> (distillery::app::AppContext, distillery::ui::MainWindow) {
+    use slint::ComponentHandle;
+    let ctx = distillery::app::AppContext::open(&super::options(dir)).unwrap();
+    let view = ctx.load_startup_view().unwrap();
+    let main =
+        distillery::ui::build_main_window(&ctx.db, &ctx.library, &view, distillery::ui::LoadMode::OnDemand).unwrap();
+    main.window.show().unwrap();
+    main.window.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
+    settle(screen, &main);
+    (ctx, main)
+}
+
+/// Paints, loads what the frame asked for (pages, thumbnails, decodes), and repeats until
+/// nothing is missing.
+pub fn settle(screen: &BenchWindow, main: &distillery::ui::MainWindow) {
+    for _ in 0..8 {
+        screen.paint();
+        if main.library.drain_blocking() + main.loupe.drain_blocking() == 0 {
+            return;
+        }
+    }
+}
+
+/// Presses and releases a key (a character, or a `slint::platform::Key`).
+pub fn key(main: &distillery::ui::MainWindow, text: impl Into<slint::SharedString>) {
+    use slint::ComponentHandle;
+    use slint::platform::WindowEvent;
+    let text = text.into();
+    main.window
+        .window()
+        .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+    main.window.window().dispatch_event(WindowEvent::KeyReleased { text });
+}
