@@ -102,6 +102,26 @@ fn undo_brings_files_back_from_the_desktop_trash() {
         )
         .unwrap();
     assert_eq!(linked, 1, "the reference points at the restored item again");
+
+    // Deleted again, and the trash emptied meanwhile: nothing can come back, and it says why.
+    let report = delete_media(&ctx.db, &ctx.library, doomed.clone(), TrashPolicy::Desktop).unwrap();
+    let trash_root = trash.parent().unwrap().to_owned();
+    std::fs::remove_dir_all(&trash_root).unwrap();
+    let restored = restore_deleted(&ctx.db, &ctx.library, report.removed).unwrap();
+    assert!(restored.restored.is_empty());
+    assert_eq!(restored.still_deleted.len(), 2);
+    assert!(
+        restored.problems().contains("it is no longer in the trash"),
+        "{}",
+        restored.problems()
+    );
+    for id in &doomed {
+        let id = id.clone();
+        assert!(
+            ctx.db.call_blocking(move |c| media::get(c, &id)).unwrap().is_none(),
+            "no row without its file"
+        );
+    }
 }
 
 #[test]
