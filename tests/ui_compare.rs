@@ -137,7 +137,7 @@ fn anchored_compare_steps_promotes_and_keeps() {
     assert_eq!(roles_and_names(&main)[0].1, name(&ctx, &second));
     assert_eq!(compare.get_candidate_position(), 2);
 
-    // K on the candidate: picked, and the best rejected; undo takes both back.
+    // K on the candidate: picked, and the best rejected; one undo takes both back.
     let third = item(&main, 2);
     press(&main, "k");
     ctx.db.flush_blocking().unwrap();
@@ -149,9 +149,25 @@ fn anchored_compare_steps_promotes_and_keeps() {
         (2, 1)
     );
     with_ctrl(&main, "z");
-    with_ctrl(&main, "z");
+    assert_eq!(
+        main.window.global::<LibraryAdapter>().get_notice(),
+        "Undone: rejecting 1 image and picking 1 image."
+    );
+    assert_eq!(
+        main.library.current_id(),
+        Some(third.id.clone()),
+        "the keys stay on the focused pane"
+    );
     ctx.db.flush_blocking().unwrap();
     assert_eq!(stored(&ctx, &third.id).status, third.status);
+    assert_eq!(stored(&ctx, &second.id).status, second.status);
+    // One redo does both again.
+    with_ctrl(&main, "y");
+    ctx.db.flush_blocking().unwrap();
+    assert_eq!(stored(&ctx, &third.id).status, Some(CullStatus::Selected));
+    assert_eq!(stored(&ctx, &second.id).status, Some(CullStatus::Rejected));
+    with_ctrl(&main, "z");
+    ctx.db.flush_blocking().unwrap();
     assert_eq!(stored(&ctx, &second.id).status, second.status);
 
     // Escape: back to the grid with the compared images selected.

@@ -41,6 +41,9 @@ pub struct CompareController {
     /// dragged is not rebuilt under the pointer.
     model: Rc<VecModel<ComparePane>>,
     focused: Cell<usize>,
+    /// K is selecting the other images to reject them: the selection is not the focused
+    /// pane's for a moment, and must not be given back to it.
+    keeping: Cell<bool>,
     /// Decoded images of the panes (and the next candidate), by item.
     decoded: RefCell<HashMap<MediaId, Rc<Decoded>>>,
     /// Decodes under way, so none is asked for twice.
@@ -64,6 +67,7 @@ pub fn connect(
         panes: RefCell::new(Vec::new()),
         model: Rc::new(VecModel::default()),
         focused: Cell::new(0),
+        keeping: Cell::new(false),
         decoded: RefCell::new(HashMap::new()),
         decoding: RefCell::new(Vec::new()),
         me: me.clone(),
@@ -235,8 +239,7 @@ impl CompareController {
         }
     }
 
-    /// K: the focused image is picked and the other shown images rejected (two edits, each
-    /// undoable).
+    /// K: the focused image is picked and the other shown images rejected, undone as one.
     fn keep_focused(&self) {
         let Some(grid) = self.grid.upgrade() else { return };
         let panes = self.panes.borrow().clone();
@@ -247,12 +250,16 @@ impl CompareController {
             .filter(|(i, _)| *i != focused)
             .filter_map(|(_, p)| p.id.clone())
             .collect();
-        if !others.is_empty() {
-            grid.select_ids(&others, None);
-            grid.set_status(2);
-        }
-        self.focus_grid();
-        grid.set_status(1);
+        self.keeping.set(true);
+        grid.as_one_edit(|grid| {
+            if !others.is_empty() {
+                grid.select_ids(&others, None);
+                grid.set_status(2);
+            }
+            self.focus_grid();
+            grid.set_status(1);
+        });
+        self.keeping.set(false);
         self.show();
     }
 
@@ -292,6 +299,17 @@ impl CompareController {
             return;
         }
         let Some(grid) = self.grid.upgrade() else { return };
+        // Culling keys act on the focused pane: an undo that selected what it changed gives
+        // the selection back to it.
+        let focused_id = self.panes.borrow().get(self.focused.get()).and_then(|p| p.id.clone());
+        if let Some(id) = &focused_id
+            && !self.keeping.get()
+            && grid.selection() != [id.clone()]
+            && grid.position_of(id).is_some()
+        {
+            self.focus_grid();
+            return;
+        }
         let count = grid.view_len();
         let mut shown = Vec::new();
         let mut wanted = Vec::new();

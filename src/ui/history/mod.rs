@@ -29,6 +29,8 @@ pub enum Edit {
     Delete(Vec<DeletedItem>),
     /// The generation panel's references changed.
     References(ReferenceEdit),
+    /// Edits made by one command ("keep this, reject the others"), undone as one.
+    Group(Vec<Edit>),
 }
 
 /// A culling key applied to `ids`.
@@ -80,6 +82,7 @@ impl Edit {
             }
             Edit::Delete(items) => format!("moving {} to the trash", images(items.len())),
             Edit::References(_) => "the change to the references".to_owned(),
+            Edit::Group(edits) => edits.iter().map(Edit::describe).collect::<Vec<_>>().join(" and "),
         }
     }
 }
@@ -142,6 +145,8 @@ pub struct History {
     waiting: RefCell<VecDeque<Direction>>,
     library: Weak<LibraryController>,
     references: Weak<ReferenceTray>,
+    /// Edits recorded while one command runs ([`History::as_one`]).
+    grouping: RefCell<Option<Vec<Edit>>>,
     me: Weak<History>,
 }
 
@@ -153,13 +158,30 @@ impl History {
             waiting: RefCell::new(VecDeque::new()),
             library: Rc::downgrade(library),
             references: Rc::downgrade(references),
+            grouping: RefCell::new(None),
             me: me.clone(),
         })
     }
 
     /// An edit the user made, already carried out.
     pub fn record(&self, edit: Edit) {
+        if let Some(group) = self.grouping.borrow_mut().as_mut() {
+            group.push(edit);
+            return;
+        }
         self.stack.borrow_mut().record(edit);
+    }
+
+    /// Runs `command`; the edits it records are undone and redone as one.
+    pub fn as_one(&self, command: impl FnOnce()) {
+        *self.grouping.borrow_mut() = Some(Vec::new());
+        command();
+        let mut edits = self.grouping.borrow_mut().take().unwrap_or_default();
+        match edits.len() {
+            0 => {}
+            1 => self.record(edits.remove(0)),
+            _ => self.record(Edit::Group(edits)),
+        }
     }
 
     /// An edit is being carried out; undo waits for [`Self::end`].
@@ -220,7 +242,19 @@ impl History {
                 history.carried_out(direction, &what, outcome);
             }
         });
+        self.perform(edit, direction, done);
+    }
+
+    /// Undoes or redoes one edit; `done` hears how it went.
+    fn perform(&self, edit: Edit, direction: Direction, done: Done) {
         match edit {
+            Edit::Group(edits) => {
+                let order: VecDeque<Edit> = match direction {
+                    Direction::Undo => edits.into_iter().rev().collect(),
+                    Direction::Redo => edits.into_iter().collect(),
+                };
+                self.perform_in_turn(order, Vec::new(), Vec::new(), direction, done);
+            }
             Edit::Cull(edit) => match self.library.upgrade() {
                 Some(library) => library.replay_cull(edit, direction, done),
                 None => done(Outcome {
@@ -248,6 +282,43 @@ impl History {
                 });
             }
         }
+    }
+
+    /// A group's edits one after the other (each may finish off the UI thread), newest
+    /// first when undoing; then `done` with what is left of the group.
+    fn perform_in_turn(
+        &self,
+        mut rest: VecDeque<Edit>,
+        mut kept: Vec<Edit>,
+        mut problems: Vec<String>,
+        direction: Direction,
+        done: Done,
+    ) {
+        let Some(edit) = rest.pop_front() else {
+            if direction == Direction::Undo {
+                kept.reverse();
+            }
+            let edit = match kept.len() {
+                0 => None,
+                1 => kept.pop(),
+                _ => Some(Edit::Group(kept)),
+            };
+            let problem = (!problems.is_empty()).then(|| problems.join(" "));
+            done(Outcome { edit, problem });
+            return;
+        };
+        let me = self.me.clone();
+        self.perform(
+            edit,
+            direction,
+            Box::new(move |outcome| {
+                kept.extend(outcome.edit);
+                problems.extend(outcome.problem);
+                if let Some(history) = me.upgrade() {
+                    history.perform_in_turn(rest, kept, problems, direction, done);
+                }
+            }),
+        );
     }
 
     fn carried_out(&self, direction: Direction, what: &str, outcome: Outcome) {

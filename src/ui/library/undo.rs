@@ -17,6 +17,15 @@ impl LibraryController {
         *self.history.borrow_mut() = Rc::downgrade(history);
     }
 
+    /// Runs `command`; the edits it makes are undone as one (when there is a history).
+    pub fn as_one_edit(&self, command: impl FnOnce(&Self)) {
+        let history = self.history.borrow().upgrade();
+        match history {
+            Some(history) => history.as_one(|| command(self)),
+            None => command(self),
+        }
+    }
+
     /// Undo: the items' rating (or status) and `updated_at` as they were before. Redo: the
     /// change again.
     pub(crate) fn replay_cull(&self, edit: CullEdit, direction: Direction, done: Done) {
