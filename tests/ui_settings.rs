@@ -88,6 +88,10 @@ fn a_wrong_model_file_is_named_and_nothing_is_saved() {
     press(&main, "Settings (Ctrl+,)", "the title bar opens the settings");
     settle(&main);
     assert!(adapter.get_open() && shown(&main, "Settings"));
+    assert!(
+        shown(&main, &format!("Distillery {}", env!("CARGO_PKG_VERSION"))),
+        "the footer names this build's version"
+    );
     press(&main, "Cancel", "the dialog has Cancel");
     assert!(!adapter.get_open());
     ctrl_comma(&main);

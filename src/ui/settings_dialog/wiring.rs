@@ -20,6 +20,7 @@ pub fn connect(window: &AppWindow, db: Database, mode: LoadMode, context: Dialog
     ));
     let adapter = window.global::<SettingsAdapter>();
     adapter.set_models(ModelRc::from(models.clone()));
+    adapter.set_app_version(env!("CARGO_PKG_VERSION").into());
     adapter.set_samplers(strings(&crate::generation::request::SAMPLERS.map(str::to_owned)));
     adapter.set_open(false);
     adapter.set_can_switch_library(false);
