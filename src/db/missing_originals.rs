@@ -5,16 +5,20 @@ use super::DbError;
 use super::schema::missing_originals;
 use super::types::{MediaId, Timestamp};
 use diesel::prelude::*;
+use std::collections::HashSet;
 
 /// Marks exactly `ids` as missing: new ones are added, ones found again lose their mark,
 /// those still missing keep the time they were first noticed. Returns how many are marked.
 pub fn mark_exactly(conn: &mut SqliteConnection, ids: &[MediaId]) -> Result<usize, DbError> {
     let now = Timestamp::now();
     conn.transaction(|conn| {
-        let marked: Vec<MediaId> = missing_originals::table
+        let marked: HashSet<MediaId> = missing_originals::table
             .select(missing_originals::media_id)
-            .load(conn)?;
-        let found_again: Vec<&MediaId> = marked.iter().filter(|id| !ids.contains(id)).collect();
+            .load::<MediaId>(conn)?
+            .into_iter()
+            .collect();
+        let missing: HashSet<&MediaId> = ids.iter().collect();
+        let found_again: Vec<&MediaId> = marked.iter().filter(|id| !missing.contains(id)).collect();
         for chunk in found_again.chunks(10_000) {
             diesel::delete(missing_originals::table.filter(missing_originals::media_id.eq_any(chunk))).execute(conn)?;
         }
