@@ -399,7 +399,7 @@ async fn deleting_a_reference_keeps_its_thumbnail_on_the_generation_that_used_it
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(report.deleted, std::slice::from_ref(&source));
+    assert_eq!(report.deleted_ids(), std::slice::from_ref(&source));
     assert!(
         !root.join(&source_item.file_path).exists(),
         "the original left the library"

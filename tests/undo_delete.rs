@@ -64,7 +64,7 @@ fn undo_brings_files_back_from_the_desktop_trash() {
     let trash = std::path::PathBuf::from(std::env::var_os("XDG_DATA_HOME").unwrap()).join("Trash/files");
 
     let report = delete_media(&ctx.db, &ctx.library, doomed.clone(), TrashPolicy::Desktop).unwrap();
-    assert_eq!(report.deleted.len(), 2);
+    assert_eq!(report.removed.len(), 2);
     assert!(report.removed.iter().all(|item| item.original == Trashed::DesktopTrash));
     assert_eq!(
         std::fs::read_dir(&trash).unwrap().count(),

@@ -11,8 +11,7 @@ use crate::db::{Database, DbError, media, media_history};
 /// What a delete did.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct DeleteReport {
-    pub deleted: Vec<MediaId>,
-    /// What undo needs to put each deleted item back.
+    /// The deleted items, with what undo needs to put each back.
     pub removed: Vec<DeletedItem>,
     /// Originals that went to the library's own `.trash/` (no desktop trash for that disk).
     pub into_library_trash: usize,
@@ -21,9 +20,14 @@ pub struct DeleteReport {
 }
 
 impl DeleteReport {
+    /// The ids of the deleted items.
+    pub fn deleted_ids(&self) -> Vec<MediaId> {
+        self.removed.iter().map(|item| item.stored.media.id.clone()).collect()
+    }
+
     /// One line for the user: "Moved 3 images to the trash." plus what failed.
     pub fn summary(&self) -> String {
-        let n = self.deleted.len();
+        let n = self.removed.len();
         let mut text = match n {
             0 => String::new(),
             1 => "Moved 1 image to the trash.".to_owned(),
@@ -83,14 +87,13 @@ pub fn delete_media(
                 }
             }
         });
-        report.deleted.push(item.id.clone());
         report.removed.push(DeletedItem {
             stored,
             original,
             thumbnail,
         });
     }
-    let ids = report.deleted.clone();
+    let ids = report.deleted_ids();
     if !ids.is_empty() {
         db.call_blocking(move |c| media::delete(c, &ids))?;
     }

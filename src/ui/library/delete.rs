@@ -122,9 +122,9 @@ impl LibraryController {
     fn deleted(&self, result: Result<DeleteReport, crate::db::DbError>) {
         match result {
             Ok(report) => {
-                self.forget_deleted(&report.deleted);
+                self.forget_deleted(&report.deleted_ids());
                 let mut notice = report.summary();
-                if !report.deleted.is_empty() {
+                if !report.removed.is_empty() {
                     notice.push_str(" Ctrl+Z puts them back.");
                 }
                 self.show_notice(notice);

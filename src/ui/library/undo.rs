@@ -103,7 +103,7 @@ impl LibraryController {
                             Ok(report) => {
                                 let problem = report.failed.first().map(|_| report.summary());
                                 let edit = (!report.removed.is_empty()).then(|| Edit::Delete(report.removed.clone()));
-                                this.forget_deleted(&report.deleted);
+                                this.forget_deleted(&report.deleted_ids());
                                 this.refresh();
                                 done(Outcome { edit, problem });
                             }
