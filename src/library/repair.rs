@@ -5,10 +5,8 @@
 //! marked missing (`missing_originals`), so the grid shows it as missing, and stays reported.
 //! A marked item whose file is back loses its mark.
 
+use super::LibraryRoot;
 use super::check::CheckReport;
-use super::decode::decode_file;
-use super::thumbnails::write_thumbnail;
-use super::{LibraryError, LibraryRoot};
 use crate::db::Database;
 use std::path::{Path, PathBuf};
 
@@ -80,10 +78,7 @@ fn remake_thumbnail(db: &Database, library: &LibraryRoot, thumbnail: &str) -> Re
         .call_blocking(move |conn| crate::db::media::get(conn, &media_id))
         .map_err(|e| e.to_string())?
         .ok_or("its item is gone")?;
-    let original = library.resolve(&item.file_path).map_err(|e| e.to_string())?;
-    let image = decode_file(&original).map_err(|problem| format!("its original {}", problem.0))?;
-    let dest = library.resolve(thumbnail).map_err(|e| e.to_string())?;
-    write_thumbnail(&image, &dest).map_err(|e: LibraryError| e.to_string())
+    super::thumbnails::remake(library, &item.file_path, thumbnail)
 }
 
 /// Moves `relative` (under the root) to `lost+found/<relative>`, never over another file.

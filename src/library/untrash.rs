@@ -4,8 +4,6 @@
 //! because of us; the user is told which and why.
 
 use super::LibraryRoot;
-use super::decode::decode_file;
-use super::thumbnails::write_thumbnail;
 use super::trash::Trashed;
 use crate::db::media_history::{self, StoredItem};
 use crate::db::{Database, DbError};
@@ -105,13 +103,7 @@ fn bring_back(library: &LibraryRoot, relative: &str, went: &Trashed, desktop: &m
 }
 
 fn remake_thumbnail(library: &LibraryRoot, original: &str, thumb: &str) {
-    let made = library
-        .resolve(original)
-        .ok()
-        .and_then(|original| decode_file(&original).ok());
-    if let (Some(image), Ok(dest)) = (made, library.resolve(thumb))
-        && let Err(error) = write_thumbnail(&image, &dest)
-    {
+    if let Err(error) = super::thumbnails::remake(library, original, thumb) {
         tracing::warn!(file = %thumb, %error, "could not make a thumbnail again");
     }
 }
