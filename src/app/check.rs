@@ -4,15 +4,13 @@
 
 use super::AppContext;
 use crate::cli::{CheckArgs, GlobalOptions};
-use crate::library::check::check_library;
+use crate::library::repair::check_and_repair;
 
 pub fn run(global: &GlobalOptions, args: &CheckArgs) -> anyhow::Result<()> {
     let ctx = AppContext::open(global)?;
     let started = std::time::Instant::now();
-    let mut report = check_library(&ctx.db, &ctx.library)?;
-    // Even with nothing to fix, a repair clears the marks of originals that are back.
-    if args.repair {
-        let repaired = crate::library::repair::repair(&ctx.db, &ctx.library, &report);
+    let (report, repaired) = check_and_repair(&ctx.db, &ctx.library, args.repair)?;
+    if let Some(repaired) = repaired {
         eprintln!(
             "repaired: {} thumbnails made, {} files imported, {} files moved to {}/, {} items marked missing",
             repaired.thumbnails_made,
@@ -24,8 +22,6 @@ pub fn run(global: &GlobalOptions, args: &CheckArgs) -> anyhow::Result<()> {
         for (file, reason) in &repaired.failed {
             eprintln!("not repaired: {file}: {reason}");
         }
-        ctx.db.flush_blocking()?;
-        report = check_library(&ctx.db, &ctx.library)?;
     }
     let lists = [
         ("missing original", &report.missing_originals),

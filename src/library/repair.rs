@@ -6,8 +6,8 @@
 //! A marked item whose file is back loses its mark.
 
 use super::LibraryRoot;
-use super::check::CheckReport;
-use crate::db::Database;
+use super::check::{CheckReport, check_library};
+use crate::db::{Database, DbError};
 use std::path::{Path, PathBuf};
 
 /// Where set-aside files go, under the library root, keeping their relative paths.
@@ -22,6 +22,23 @@ pub struct RepairReport {
     /// Items marked as missing their original.
     pub marked_missing: usize,
     pub failed: Vec<(String, String)>,
+}
+
+/// Checks `library` against its catalogue; with `and_repair`, repairs what the check found
+/// and checks again (`distillery check --repair`, Settings → Repair). The repair runs even
+/// when nothing was found: it also takes the marks off originals that are back.
+pub fn check_and_repair(
+    db: &Database,
+    library: &LibraryRoot,
+    and_repair: bool,
+) -> Result<(CheckReport, Option<RepairReport>), DbError> {
+    let found = check_library(db, library)?;
+    if !and_repair {
+        return Ok((found, None));
+    }
+    let repaired = repair(db, library, &found);
+    db.flush_blocking()?;
+    Ok((check_library(db, library)?, Some(repaired)))
 }
 
 /// Repairs what `found` lists in `library` (catalogued by `db`).

@@ -3,7 +3,8 @@
 
 use super::SettingsDialog;
 use crate::library::LibraryRoot;
-use crate::library::check::{CheckReport, check_library};
+use crate::library::check::CheckReport;
+use crate::library::repair::check_and_repair;
 use crate::ui::SettingsAdapter;
 use slint::ComponentHandle;
 use std::rc::Rc;
@@ -19,17 +20,13 @@ impl SettingsDialog {
         self.mode.run(
             move || -> Result<(CheckReport, Option<String>), String> {
                 let library = LibraryRoot::open(&root).map_err(|e| e.to_string())?;
-                let mut found = check_library(&db, &library).map_err(|e| e.to_string())?;
-                let mut repaired = None;
-                if repair && found.problems() > 0 {
-                    let done = crate::library::repair::repair(&db, &library, &found);
-                    repaired = Some(format!(
+                let (found, done) = check_and_repair(&db, &library, repair).map_err(|e| e.to_string())?;
+                let repaired = done.map(|done| {
+                    format!(
                         "Repaired: {} thumbnails made, {} files imported, {} set aside in lost+found, {} marked missing. ",
                         done.thumbnails_made, done.imported, done.set_aside, done.marked_missing
-                    ));
-                    let _ = db.flush_blocking();
-                    found = check_library(&db, &library).map_err(|e| e.to_string())?;
-                }
+                    )
+                });
                 Ok((found, repaired))
             },
             move |checked| {
