@@ -28,6 +28,17 @@ pub use window_geometry::restore_window_geometry;
 use crate::app::StartupView;
 use crate::db::Database;
 
+/// Runs a closure on `target` while it lives. Adapter callbacks hold this (cloned, one per
+/// callback) instead of the controller, so the window does not keep its controllers alive.
+pub(crate) fn while_alive<T: 'static>(target: &std::rc::Rc<T>) -> impl Fn(&dyn Fn(&T)) + Clone + 'static {
+    let weak = std::rc::Rc::downgrade(target);
+    move |f: &dyn Fn(&T)| {
+        if let Some(target) = weak.upgrade() {
+            f(&target);
+        }
+    }
+}
+
 /// A culling status as the .slint files number it: 0 none, 1 selected, 2 rejected.
 pub(crate) fn status_code(status: Option<crate::db::types::CullStatus>) -> i32 {
     match status {

@@ -77,12 +77,7 @@ pub fn connect(
     adapter.set_panes(ModelRc::from(
         compare.model.clone() as Rc<dyn slint::Model<Data = ComparePane>>
     ));
-    let c = Rc::downgrade(&compare);
-    let with = move |f: &dyn Fn(&CompareController)| {
-        if let Some(compare) = c.upgrade() {
-            f(&compare);
-        }
-    };
+    let with = super::while_alive(&compare);
     let w = with.clone();
     adapter.on_open_requested(move || w(&|c| c.open()));
     let w = with.clone();

@@ -95,12 +95,7 @@ pub fn connect(
     adapter.set_auto_advance(auto_advance);
     adapter.set_strip(ModelRc::new(super::library::StripView(grid.model.clone())));
 
-    let l = Rc::downgrade(&loupe);
-    let with = move |f: &dyn Fn(&LoupeController)| {
-        if let Some(loupe) = l.upgrade() {
-            f(&loupe);
-        }
-    };
+    let with = super::while_alive(&loupe);
     let w = with.clone();
     adapter.on_open_requested(move || w(&|l| l.open()));
     let w = with.clone();
