@@ -7,7 +7,7 @@
 
 mod stack;
 
-pub use stack::{MAX_EDITS, UndoStack};
+use stack::UndoStack;
 
 use super::LibraryController;
 use super::reference_tray::ReferenceTray;
@@ -203,14 +203,6 @@ impl History {
 
     pub fn redo(&self) {
         self.run(Direction::Redo);
-    }
-
-    pub fn can_undo(&self) -> bool {
-        self.stack.borrow().can_undo()
-    }
-
-    pub fn can_redo(&self) -> bool {
-        self.stack.borrow().can_redo()
     }
 
     /// Nothing under way and nothing waiting (tests wait for this).
