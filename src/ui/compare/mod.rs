@@ -11,8 +11,9 @@ mod decoding;
 
 use super::library::LibraryController;
 use super::{AppWindow, CompareAdapter, ComparePane, LoadMode, LoupeAdapter};
-use crate::db::types::MediaId;
+use crate::db::types::{CullStatus, MediaId};
 use crate::library::LibraryRoot;
+use crate::ui::history::CullChange;
 use decoding::Decoded;
 use slint::{ComponentHandle, Model, ModelRc, VecModel};
 use std::cell::{Cell, RefCell};
@@ -41,9 +42,6 @@ pub struct CompareController {
     /// dragged is not rebuilt under the pointer.
     model: Rc<VecModel<ComparePane>>,
     focused: Cell<usize>,
-    /// K is selecting the other images to reject them: the selection is not the focused
-    /// pane's for a moment, and must not be given back to it.
-    keeping: Cell<bool>,
     /// Decoded images of the panes (and the next candidate), by item.
     decoded: RefCell<HashMap<MediaId, Rc<Decoded>>>,
     /// Decodes under way, so none is asked for twice.
@@ -67,7 +65,6 @@ pub fn connect(
         panes: RefCell::new(Vec::new()),
         model: Rc::new(VecModel::default()),
         focused: Cell::new(0),
-        keeping: Cell::new(false),
         decoded: RefCell::new(HashMap::new()),
         decoding: RefCell::new(Vec::new()),
         me: me.clone(),
@@ -239,22 +236,19 @@ impl CompareController {
         let Some(grid) = self.grid.upgrade() else { return };
         let panes = self.panes.borrow().clone();
         let focused = self.focused.get();
+        let Some(kept) = panes.get(focused).and_then(|p| p.id.clone()) else {
+            return;
+        };
         let others: Vec<MediaId> = panes
             .iter()
             .enumerate()
             .filter(|(i, _)| *i != focused)
             .filter_map(|(_, p)| p.id.clone())
             .collect();
-        self.keeping.set(true);
         grid.as_one_edit(|grid| {
-            if !others.is_empty() {
-                grid.select_ids(&others, None);
-                grid.set_status(2);
-            }
-            self.focus_grid();
-            grid.set_status(1);
+            grid.cull(others, CullChange::Status(Some(CullStatus::Rejected)));
+            grid.cull(vec![kept], CullChange::Status(Some(CullStatus::Selected)));
         });
-        self.keeping.set(false);
         self.show();
     }
 
@@ -298,7 +292,6 @@ impl CompareController {
         // the selection back to it.
         let focused_id = self.panes.borrow().get(self.focused.get()).and_then(|p| p.id.clone());
         if let Some(id) = &focused_id
-            && !self.keeping.get()
             && grid.selection() != [id.clone()]
             && grid.position_of(id).is_some()
         {

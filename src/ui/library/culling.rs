@@ -27,10 +27,14 @@ impl LibraryController {
         self.cull_selection(CullChange::Status(status));
     }
 
-    /// Applies `change` to every selected item on screen at once, saves it on the database
-    /// thread, and records it for undo.
+    /// Applies `change` to every selected item.
     fn cull_selection(&self, change: CullChange) {
-        let ids = self.selected_ids();
+        self.cull(self.selected_ids(), change);
+    }
+
+    /// Applies `change` to `ids` on screen at once, saves it on the database thread, and
+    /// records it for undo.
+    pub fn cull(&self, ids: Vec<MediaId>, change: CullChange) {
         if ids.is_empty() {
             return;
         }
