@@ -123,7 +123,7 @@ pub fn build_main_window(
     let repaired_grid = std::rc::Rc::downgrade(&grid);
     settings.add_on_library_repaired(std::rc::Rc::new(move || {
         if let Some(grid) = repaired_grid.upgrade() {
-            grid.refresh();
+            grid.library_repaired();
         }
     }));
     let defaults_for = std::rc::Rc::downgrade(&generation);

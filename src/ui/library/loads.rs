@@ -52,8 +52,15 @@ impl GridLoader for LibraryController {
 }
 
 impl LibraryController {
-    /// Reads which items are marked as missing their original, and redraws those that
-    /// changed.
+    /// A repair may have marked or unmarked missing originals: the marks are read again
+    /// and the view refreshed.
+    pub fn library_repaired(&self) {
+        self.load_missing();
+        self.refresh();
+    }
+
+    /// Reads which items are marked as missing their original (at start and after a
+    /// repair, the only writer), and redraws those that changed.
     pub(super) fn load_missing(&self) {
         self.run_query(crate::db::missing_originals::all, |this, marked| {
             let Ok(marked) = marked else { return };

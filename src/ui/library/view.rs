@@ -150,7 +150,6 @@ impl LibraryController {
     /// and reload the pages on screen in one step, keeping the scroll position and the
     /// selection. Calls while one is on its way are folded into one more afterwards.
     pub fn refresh(&self) {
-        self.load_missing();
         if self.refreshing.replace(true) {
             self.refresh_again.set(true);
             return;
