@@ -1,7 +1,10 @@
 //! Which engine to run and which model to load at start.
 //!
 //! The engine is `--engine PATH|demo`, else `DISTILLERY_ENGINE`, else the binary saved in
-//! settings, else the demo engine (`cn-engine-sim` next to this executable). Model files
+//! settings, else the engine that came with the app: a packaged `cn-engine` in the app's
+//! resources (see `engine::bundled`), else the demo engine (`cn-engine-sim`). A binary the
+//! user chose in Settings wins over the bundled one, so a CUDA or test build can be tried
+//! without uninstalling anything. Model files
 //! come from `DISTILLERY_MODELS` (a folder), else settings, else `CN_MODEL_DIFFUSION`,
 //! `CN_MODEL_VAE` and `CN_MODEL_LLM`. The demo engine loads a
 //! simulated model so the whole product works at once; a real engine without model files
@@ -10,7 +13,7 @@
 use super::AppContext;
 use crate::cli::EngineChoice;
 use crate::engine::protocol::LoadParams;
-use crate::engine::{EngineConfig, demo_engine_path};
+use crate::engine::{EngineConfig, bundled_engine_path, demo_engine_path};
 use crate::library::LibraryFolder;
 use crate::settings::{self, ModelFiles};
 
@@ -40,7 +43,7 @@ pub fn plan_for(
     let choice = match (chosen, &stored.binary) {
         (Some(choice), _) => choice.clone(),
         (None, Some(binary)) => EngineChoice::Binary(binary.clone()),
-        (None, None) => EngineChoice::Demo,
+        (None, None) => bundled_engine_path().map_or(EngineChoice::Demo, EngineChoice::Binary),
     };
     let (binary, is_demo) = match choice {
         EngineChoice::Demo => (demo_engine_path()?, true),

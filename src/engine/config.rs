@@ -60,20 +60,3 @@ impl EngineConfig {
         }
     }
 }
-
-/// `cn-engine-sim` next to the running executable: the demo engine. Cargo's test and
-/// bench executables live one folder deeper (`target/<profile>/deps/`), so from there it is
-/// the one in the folder above.
-pub fn demo_engine_path() -> std::io::Result<PathBuf> {
-    let exe = std::env::current_exe()?;
-    let name = format!("cn-engine-sim{}", std::env::consts::EXE_SUFFIX);
-    let beside = exe.with_file_name(&name);
-    let in_deps = exe
-        .parent()
-        .filter(|dir| dir.ends_with("deps"))
-        .and_then(|deps| deps.parent());
-    match in_deps {
-        Some(above) if !beside.exists() => Ok(above.join(name)),
-        _ => Ok(beside),
-    }
-}

@@ -2,6 +2,7 @@
 //! and the manager actor that alone owns it. This module knows nothing of the database.
 
 mod actor;
+mod bundled;
 mod config;
 mod error;
 mod handle;
@@ -11,7 +12,8 @@ mod process;
 pub mod protocol;
 mod status;
 
-pub use config::{EngineConfig, Timeouts, demo_engine_path};
+pub use bundled::{bundled_engine_path, demo_engine_path};
+pub use config::{EngineConfig, Timeouts};
 pub use error::EngineError;
 pub use handle::{CancelMode, EngineHandle, GenerateRequest};
 pub use process::{engine_version, engine_version_blocking};

@@ -14,6 +14,8 @@ pub(super) struct Loaded {
     pub(super) detected: Option<ModelFiles>,
     pub(super) checks: [Result<String, String>; 3],
     pub(super) engine_check: Option<Result<String, String>>,
+    /// The cn-engine that came with the app: its version and folder, or why it does not run.
+    pub(super) bundled_engine: Option<Result<String, String>>,
 }
 
 pub(super) fn load(db: &Database, models_dir: Option<&Path>) -> Result<Loaded, crate::db::DbError> {
@@ -40,6 +42,7 @@ pub(super) fn load(db: &Database, models_dir: Option<&Path>) -> Result<Loaded, c
         .binary
         .as_ref()
         .map(|binary| settings::check_engine_binary(&binary.display().to_string()));
+    let bundled_engine = crate::engine::bundled_engine_path().map(|path| describe_bundled(&path));
     Ok(Loaded {
         engine,
         defaults,
@@ -47,5 +50,14 @@ pub(super) fn load(db: &Database, models_dir: Option<&Path>) -> Result<Loaded, c
         detected,
         checks,
         engine_check,
+        bundled_engine,
     })
+}
+
+/// "cn-engine 0.4.0 (3f2a9c1), in /usr/lib/distillery/bin", or why it does not run.
+fn describe_bundled(path: &Path) -> Result<String, String> {
+    let folder = path.parent().map(crate::format::display_path).unwrap_or_default();
+    settings::check_engine_binary(&path.display().to_string())
+        .map(|version| format!("{version}, in {folder}"))
+        .map_err(|problem| format!("The engine that came with Distillery does not start: {problem}"))
 }

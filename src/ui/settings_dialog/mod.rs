@@ -134,6 +134,13 @@ impl SettingsDialog {
         self.show_detected(&adapter, loaded.detected, loaded.engine.models.as_ref());
 
         adapter.set_demo_engine(loaded.engine.binary.is_none());
+        let (bundled, bundled_problem) = match loaded.bundled_engine {
+            Some(Ok(note)) => (note, String::new()),
+            Some(Err(problem)) => (String::new(), problem),
+            None => Default::default(),
+        };
+        adapter.set_bundled_engine(bundled.into());
+        adapter.set_bundled_engine_problem(bundled_problem.into());
         adapter.set_engine_path(
             loaded
                 .engine
