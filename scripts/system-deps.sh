@@ -23,5 +23,6 @@ WINDOW_PACKAGES=(libfontconfig1 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libxkb
 # Testing: a virtual X server, input and screenshots for the end-to-end test; ImageMagick,
 # exiftool, cwebp and python3 for the image corpora of ../shared/corpus (import tests).
 TEST_PACKAGES=(xvfb xdotool imagemagick libimage-exiftool-perl webp python3)
-# scripts/package: dpkg-deb and strip, the icon renderer, and lintian to check the result.
-PACKAGE_PACKAGES=(dpkg-dev binutils librsvg2-bin lintian)
+# scripts/package: dpkg-deb and strip, the icon renderer, the manual page, lintian to check
+# the .deb, mksquashfs and curl for the AppImage.
+PACKAGE_PACKAGES=(dpkg-dev binutils librsvg2-bin lintian help2man squashfs-tools curl)

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 pub mod engine;
+pub mod package;
 pub mod pipeline;
 pub mod ui;
 
