@@ -162,9 +162,46 @@ fn a_damaged_library_is_reported_without_changes_and_repaired_without_deleting()
         );
     }
 
-    // The file is put back: the next repair removes the mark and the library is whole.
+    // The file is put back: the check reports the mark as out of date, Settings offers the
+    // repair, which removes the mark, and the library is whole.
     std::fs::write(root.join(&lost), lost_bytes).unwrap();
-    let whole = run(&app, &["check", "--repair"]);
+    let stale = run(&app, &["check"]);
+    assert_eq!(stale.status.code(), Some(1));
+    let table = String::from_utf8_lossy(&stale.stdout);
+    assert!(
+        table.contains("| items marked missing whose file is back | 1 |"),
+        "{table}"
+    );
+    assert!(
+        String::from_utf8_lossy(&stale.stderr).contains(&format!("file back, still marked missing: {lost}")),
+        "the file is named"
+    );
+    {
+        use distillery::ui::SettingsAdapter;
+        use slint::ComponentHandle;
+        let (_ctx, main) = common::ui::open(&app);
+        let adapter = main.window.global::<SettingsAdapter>();
+        adapter.invoke_open_requested();
+        common::ui::settle(&main);
+        common::ui::scroll_to_end(&main);
+        common::ui::press(&main, "Check Library", "Settings can check the library");
+        common::ui::settle(&main);
+        assert_eq!(
+            adapter.get_library_check_result(),
+            "Items marked missing whose file is back: 1."
+        );
+        assert!(adapter.get_library_repairable(), "the repair is offered");
+        common::ui::press(&main, "Repair", "a repair is offered");
+        common::ui::settle(&main);
+        let result = adapter.get_library_check_result();
+        assert!(
+            result.contains("0 marked missing.") && result.ends_with("items are whole."),
+            "{result}"
+        );
+        assert!(!adapter.get_library_repairable());
+    }
+    assert_eq!(marked_missing(&app), 0);
+    let whole = run(&app, &["check"]);
     assert_eq!(
         whole.status.code(),
         Some(0),

@@ -29,6 +29,7 @@ pub fn run(global: &GlobalOptions, args: &CheckArgs) -> anyhow::Result<()> {
         ("missing thumbnail", &report.missing_thumbnails),
         ("unreadable thumbnail", &report.corrupt_thumbnails),
         ("unused prepared reference", &report.orphan_references),
+        ("file back, still marked missing", &report.stale_marks),
     ];
     for (what, files) in lists {
         for file in files {

@@ -24,6 +24,8 @@ pub struct CheckReport {
     pub corrupt_thumbnails: Vec<String>,
     /// Prepared references no generation uses.
     pub orphan_references: Vec<String>,
+    /// Items still marked missing whose original is back (a repair takes the mark off).
+    pub stale_marks: Vec<String>,
 }
 
 impl CheckReport {
@@ -33,29 +35,33 @@ impl CheckReport {
             + self.missing_thumbnails.len()
             + self.corrupt_thumbnails.len()
             + self.orphan_references.len()
+            + self.stale_marks.len()
     }
 
     /// Each kind of problem with its count, for the summary table.
-    pub fn rows(&self) -> [(&'static str, usize); 5] {
+    pub fn rows(&self) -> [(&'static str, usize); 6] {
         [
             ("items whose original file is missing", self.missing_originals.len()),
             ("files in originals/ that no item names", self.orphan_originals.len()),
             ("items whose thumbnail is missing", self.missing_thumbnails.len()),
             ("thumbnails that cannot be read", self.corrupt_thumbnails.len()),
             ("prepared references no generation uses", self.orphan_references.len()),
+            ("items marked missing whose file is back", self.stale_marks.len()),
         ]
     }
 }
 
 /// Checks `library` against its catalogue `db`. Changes nothing.
 pub fn check_library(db: &Database, library: &LibraryRoot) -> Result<CheckReport, DbError> {
-    let (rows, params) = db.call_blocking(|conn| {
+    let (rows, params, marked) = db.call_blocking(|conn| {
         use crate::db::schema::{generations, media};
         use diesel::prelude::*;
         let rows: Vec<(String, String)> = media::table.select((media::id, media::file_path)).load(conn)?;
         let params: Vec<Option<String>> = generations::table.select(generations::params_json).load(conn)?;
-        Ok((rows, params))
+        let marked = crate::db::missing_originals::all(conn)?;
+        Ok((rows, params, marked))
     })?;
+    let marked: HashSet<String> = marked.iter().map(|id| id.as_str().to_owned()).collect();
     let mut report = CheckReport {
         items: rows.len(),
         ..CheckReport::default()
@@ -66,6 +72,8 @@ pub fn check_library(db: &Database, library: &LibraryRoot) -> Result<CheckReport
         if found.original_missing {
             report.missing_originals.push(file.clone());
             report.missing_ids.push(MediaId::from_string(id));
+        } else if marked.contains(id) {
+            report.stale_marks.push(file.clone());
         }
         match found.thumbnail {
             Thumbnail::Readable => {}
@@ -95,6 +103,7 @@ pub fn check_library(db: &Database, library: &LibraryRoot) -> Result<CheckReport
         &mut report.missing_thumbnails,
         &mut report.corrupt_thumbnails,
         &mut report.orphan_references,
+        &mut report.stale_marks,
     ] {
         list.sort();
     }

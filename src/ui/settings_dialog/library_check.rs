@@ -35,7 +35,8 @@ impl SettingsDialog {
                 adapter.set_library_checking(false);
                 match checked {
                     Ok((found, repaired)) => {
-                        // Missing originals cannot come back, but a repair marks them in the grid.
+                        // Missing originals cannot come back, but a repair marks them in the grid
+                        // (and takes the mark off those whose file is back).
                         let repairable = found.problems() > 0;
                         adapter.set_library_repairable(repairable);
                         adapter.set_library_check_result(
