@@ -24,6 +24,13 @@ fn the_appimage_unpacks_to_a_working_app() {
     assert_eq!(&bytes[8..11], b"AI\x02", "with the type-2 AppImage magic");
     drop(bytes);
 
+    // The runtime itself runs the app without FUSE when asked to extract first.
+    let version = run(Command::new(&image)
+        .arg("--appimage-extract-and-run")
+        .arg("--version")
+        .env("TMPDIR", out.path()));
+    assert_eq!(stdout(&version), format!("distillery {}", env!("CARGO_PKG_VERSION")));
+
     let unpacked = tempfile::tempdir().unwrap();
     run(Command::new(&image)
         .arg("--appimage-extract")

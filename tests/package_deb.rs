@@ -55,6 +55,14 @@ fn the_deb_installs_a_working_app_and_passes_lintian() {
     let (_, path) = line.split_once('\t').expect("MEDIA_ID<TAB>PATH");
     assert!(Path::new(path).is_file(), "{path} was written by the bundled engine");
 
+    // apt can install it: every dependency names a package it can find (simulated, so the
+    // machine running the tests is not changed).
+    let simulated = run(Command::new("apt-get")
+        .args(["install", "--simulate", "--no-install-recommends"])
+        .arg(&deb));
+    let plan = stdout(&simulated);
+    assert!(plan.contains("Inst distillery ("), "{plan}");
+
     // Errors fail the check; so would the manual-page warning, which is gone.
     let lintian = run(Command::new("lintian").arg("--allow-root").arg(&deb));
     assert_eq!(stdout(&lintian), "", "lintian has nothing to say");
