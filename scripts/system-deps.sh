@@ -24,5 +24,7 @@ WINDOW_PACKAGES=(libfontconfig1 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libxkb
 # exiftool, cwebp and python3 for the image corpora of ../shared/corpus (import tests).
 TEST_PACKAGES=(xvfb xdotool imagemagick libimage-exiftool-perl webp python3)
 # scripts/package: dpkg-deb and strip, the icon renderer, the manual page, lintian to check
-# the .deb, mksquashfs and curl for the AppImage.
-PACKAGE_PACKAGES=(dpkg-dev binutils librsvg2-bin lintian help2man squashfs-tools curl)
+# the .deb, mksquashfs and curl for the AppImage; the libraries the .deb depends on, so
+# the package test's simulated install finds them even where apt has no package lists.
+PACKAGE_PACKAGES=(dpkg-dev binutils librsvg2-bin lintian help2man squashfs-tools curl
+    libx11-6 libx11-xcb1 libxcursor1 libxi6 libxcb1 libxkbcommon0 libxkbcommon-x11-0 libwayland-client0 libdbus-1-3)
