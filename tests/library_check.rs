@@ -177,28 +177,16 @@ fn a_damaged_library_is_reported_without_changes_and_repaired_without_deleting()
         "the file is named"
     );
     {
-        use distillery::ui::SettingsAdapter;
-        use slint::ComponentHandle;
         let (_ctx, main) = common::ui::open(&app);
-        let adapter = main.window.global::<SettingsAdapter>();
-        adapter.invoke_open_requested();
-        common::ui::settle(&main);
-        common::ui::scroll_to_end(&main);
-        common::ui::press(&main, "Check Library", "Settings can check the library");
-        common::ui::settle(&main);
-        assert_eq!(
-            adapter.get_library_check_result(),
-            "Items marked missing whose file is back: 1."
-        );
-        assert!(adapter.get_library_repairable(), "the repair is offered");
-        common::ui::press(&main, "Repair", "a repair is offered");
-        common::ui::settle(&main);
-        let result = adapter.get_library_check_result();
+        let (found, repairable) = check_in_settings(&main);
+        assert_eq!(found, "Items marked missing whose file is back: 1.");
+        assert!(repairable, "the repair is offered");
+        let (result, repairable) = repair_in_settings(&main);
         assert!(
             result.contains("0 marked missing.") && result.ends_with("items are whole."),
             "{result}"
         );
-        assert!(!adapter.get_library_repairable());
+        assert!(!repairable);
     }
     assert_eq!(marked_missing(&app), 0);
     let whole = run(&app, &["check"]);
@@ -236,31 +224,49 @@ fn cards_marked_missing(main: &distillery::ui::MainWindow) -> Vec<String> {
 
 #[test]
 fn settings_check_library_finds_and_repairs_a_missing_thumbnail() {
-    use distillery::ui::SettingsAdapter;
-    use slint::ComponentHandle;
     common::init_testing_backend();
     let app = demo(6);
     let thumbnails: Vec<String> = snapshot(&app.library_dir().join("thumbnails")).into_keys().collect();
     let lost = app.library_dir().join("thumbnails").join(&thumbnails[0]);
     std::fs::remove_file(&lost).unwrap();
     let (_ctx, main) = common::ui::open(&app);
-    let adapter = main.window.global::<SettingsAdapter>();
-    adapter.invoke_open_requested();
-    common::ui::settle(&main);
-    common::ui::scroll_to_end(&main);
-    common::ui::press(&main, "Check Library", "Settings can check the library");
-    common::ui::settle(&main);
+    let (found, repairable) = check_in_settings(&main);
+    assert_eq!(found, "Items whose thumbnail is missing: 1.");
+    assert!(repairable);
+    let (result, repairable) = repair_in_settings(&main);
     assert_eq!(
-        adapter.get_library_check_result(),
-        "Items whose thumbnail is missing: 1."
-    );
-    assert!(adapter.get_library_repairable());
-    common::ui::press(&main, "Repair", "a repair is offered");
-    common::ui::settle(&main);
-    assert_eq!(
-        adapter.get_library_check_result(),
+        result,
         "Repaired: 1 thumbnails made, 0 files imported, 0 set aside in lost+found, 0 marked missing. All 6 items are whole."
     );
     assert!(lost.is_file(), "the thumbnail was made again");
-    assert!(!adapter.get_library_repairable());
+    assert!(!repairable);
+}
+
+/// Settings → Check Library: the result line and whether a repair is offered.
+fn check_in_settings(main: &distillery::ui::MainWindow) -> (String, bool) {
+    use distillery::ui::SettingsAdapter;
+    use slint::ComponentHandle;
+    let adapter = main.window.global::<SettingsAdapter>();
+    adapter.invoke_open_requested();
+    common::ui::settle(main);
+    common::ui::scroll_to_end(main);
+    common::ui::press(main, "Check Library", "Settings can check the library");
+    common::ui::settle(main);
+    (
+        adapter.get_library_check_result().to_string(),
+        adapter.get_library_repairable(),
+    )
+}
+
+/// Settings → Repair after a check: the result line and whether a repair is still offered.
+fn repair_in_settings(main: &distillery::ui::MainWindow) -> (String, bool) {
+    use distillery::ui::SettingsAdapter;
+    use slint::ComponentHandle;
+    common::ui::press(main, "Repair", "a repair is offered");
+    common::ui::settle(main);
+    let adapter = main.window.global::<SettingsAdapter>();
+    (
+        adapter.get_library_check_result().to_string(),
+        adapter.get_library_repairable(),
+    )
 }

@@ -70,18 +70,7 @@ pub fn smoke_test(app: &Path) {
     assert_eq!(stdout(&version), format!("distillery {}", env!("CARGO_PKG_VERSION")));
 
     let home = TempApp::new();
-    let generated = run(app_command(app).args(home.args()).args([
-        "--engine",
-        "demo",
-        "generate",
-        "--prompt",
-        "a kite over dunes",
-        "--count",
-        "1",
-    ]));
-    let line = stdout(&generated);
-    let (_, path) = line.split_once('\t').expect("MEDIA_ID<TAB>PATH");
-    assert!(Path::new(path).is_file(), "{path} was written");
+    generate_one(app_command(app).args(home.args()).args(["--engine", "demo"]));
 
     let shot = home.dir.path().join("shot.png");
     run(app_command(app)
@@ -116,4 +105,14 @@ pub fn assert_installed_tree(root: &Path) {
         copyright.contains("The goals of the Open Font License (OFL)"),
         "the Inter font licence is shipped"
     );
+}
+
+/// Runs `command` (an app command with its options) as `generate` of one image and checks
+/// the image it names was written.
+pub fn generate_one(command: &mut Command) -> PathBuf {
+    let generated = run(command.args(["generate", "--prompt", "a kite over dunes", "--count", "1"]));
+    let line = stdout(&generated);
+    let (_, path) = line.split_once('\t').expect("MEDIA_ID<TAB>PATH");
+    assert!(Path::new(path).is_file(), "{path} was written");
+    PathBuf::from(path)
 }
