@@ -8,6 +8,7 @@ mod common;
 
 use common::TempApp;
 use common::package::{app_command, assert_installed_tree, build, generate_one, run, stdout};
+use std::path::Path;
 use std::process::Command;
 
 #[test]
@@ -66,4 +67,27 @@ fn the_deb_installs_a_working_app_and_passes_lintian() {
     // Errors fail the check; so would the manual-page warning, which is gone.
     let lintian = run(Command::new("lintian").arg("--allow-root").arg(&deb));
     assert_eq!(stdout(&lintian), "", "lintian has nothing to say");
+}
+
+#[test]
+fn a_real_engine_slot_refuses_what_is_not_cn_engine() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let not_engine = out.path().join("cn-engine");
+    std::fs::write(&not_engine, "#!/bin/sh\necho 'hello 1.0'\n").unwrap();
+    std::fs::set_permissions(&not_engine, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let refused = Command::new(manifest.join("scripts/package"))
+        .args(["--binaries", "target/debug", "--fast", "--out"])
+        .arg(out.path().join("packages"))
+        .env("CN_ENGINE_BIN", &not_engine)
+        .current_dir(manifest)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("is not a cn-engine this machine can run (its --version printed \"hello 1.0\")"),
+        "{said}"
+    );
+    assert!(!out.path().join("packages").exists(), "nothing was packaged");
 }
