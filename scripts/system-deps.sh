@@ -27,4 +27,4 @@ TEST_PACKAGES=(xvfb xdotool imagemagick libimage-exiftool-perl webp python3)
 # the .deb, mksquashfs and curl for the AppImage; the libraries the .deb depends on, so
 # the package test's simulated install finds them even where apt has no package lists.
 PACKAGE_PACKAGES=(dpkg-dev binutils librsvg2-bin lintian help2man squashfs-tools curl
-    libx11-6 libx11-xcb1 libxcursor1 libxi6 libxcb1 libxkbcommon0 libxkbcommon-x11-0 libwayland-client0 libdbus-1-3)
+    libfontconfig1 libx11-6 libx11-xcb1 libxcursor1 libxi6 libxcb1 libxkbcommon0 libxkbcommon-x11-0 libwayland-client0 libdbus-1-3)

@@ -25,7 +25,12 @@ fn the_deb_installs_a_working_app_and_passes_lintian() {
     let root = tempfile::tempdir().unwrap();
     run(Command::new("dpkg-deb").arg("-x").arg(&deb).arg(root.path()));
     assert_installed_tree(root.path());
-    let bundled = root.path().join("usr/lib/distillery/bin/cn-engine");
+    // The app names the engine by its resolved path (current_exe reads /proc/self/exe).
+    let bundled = root
+        .path()
+        .canonicalize()
+        .unwrap()
+        .join("usr/lib/distillery/bin/cn-engine");
     assert!(bundled.is_file(), "the real engine's slot is filled from CN_ENGINE_BIN");
     let app = root.path().join("usr/bin/distillery");
     common::package::smoke_test(&app);
