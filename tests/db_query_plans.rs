@@ -198,3 +198,55 @@ fn kept_counts_match_a_scan_through_inserts_culling_and_deletes() {
     check(&db, "after deletes");
     assert_eq!(db.call_blocking(media::count_all).unwrap(), 240);
 }
+
+/// Binds a page statement's values through rusqlite (the grid's SQL is driver-neutral).
+fn bind_all(statement: &mut rusqlite::Statement<'_>, binds: &[media_query::Bind]) {
+    for (i, bind) in binds.iter().enumerate() {
+        match bind {
+            media_query::Bind::Text(t) => statement.raw_bind_parameter(i + 1, t),
+            media_query::Bind::Int(n) => statement.raw_bind_parameter(i + 1, n),
+            media_query::Bind::BigInt(n) => statement.raw_bind_parameter(i + 1, n),
+        }
+        .unwrap();
+    }
+}
+
+/// A prepared page statement runs again with new values without SQLite parsing and planning
+/// it anew. (A bound `LIMIT ?` did that on every run: SQLite re-plans for the bound limit.)
+#[test]
+fn page_statements_are_planned_once_and_reused_for_every_page() {
+    let (dir, db) = seeded(50);
+    drop(db);
+    let conn = rusqlite::Connection::open(dir.path().join("d.db")).unwrap();
+    let search = MediaFilter {
+        min_rating: Rating::new(1).unwrap(),
+        status: StatusFilter::All,
+        search: media_query::SearchText::parse("1"),
+    };
+    assert!(search.search.is_some());
+    for filter in filters().into_iter().chain([search]) {
+        for sort in MediaSort::ALL {
+            let mut statements = 0;
+            // Two cursors: the same text with different values, as paging down does.
+            for (second, created) in [(10, "2026-01-01T00:00:10.000Z"), (20, "2026-01-01T00:00:20.000Z")] {
+                let cursor = Cursor {
+                    rating: Rating::new(second % 6).unwrap(),
+                    created_at: Timestamp::parse(created).unwrap(),
+                    id: MediaId::new(),
+                };
+                let (sql, binds) = media_query::page_statement(&filter, sort, Some(&cursor), 7);
+                let mut statement = conn.prepare_cached(&sql).unwrap();
+                bind_all(&mut statement, &binds);
+                let mut rows = statement.raw_query();
+                while rows.next().unwrap().is_some() {}
+                drop(rows);
+                statements += 1;
+                assert_eq!(
+                    statement.get_status(rusqlite::StatementStatus::RePrepare),
+                    0,
+                    "{filter:?} {sort:?}: run {statements} planned again: {sql}"
+                );
+            }
+        }
+    }
+}
