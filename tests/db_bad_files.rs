@@ -101,9 +101,8 @@ fn another_programs_database_is_refused_and_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("distillery.db");
     {
-        use diesel::Connection;
         use diesel::connection::SimpleConnection;
-        let mut conn = diesel::SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+        let mut conn = distillery::db::connection::establish(path.to_str().unwrap()).unwrap();
         conn.batch_execute("CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('bread');")
             .unwrap();
     }

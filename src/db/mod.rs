@@ -4,6 +4,7 @@
 //! on the database thread and answers through a future (or, outside the event loop, by
 //! blocking). One repository module per table holds the SQL.
 
+pub mod connection;
 mod error;
 mod open;
 pub mod schema;

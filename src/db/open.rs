@@ -46,7 +46,7 @@ pub fn open_database(path: &Path) -> Result<OpenedDatabase, DbError> {
         path: path.to_owned(),
         source: diesel::ConnectionError::BadConnection("the path is not valid UTF-8".into()),
     })?;
-    let mut conn = SqliteConnection::establish(url).map_err(|source| DbError::Open {
+    let mut conn = super::connection::establish(url).map_err(|source| DbError::Open {
         path: path.to_owned(),
         source,
     })?;
@@ -173,7 +173,7 @@ fn quick_check_in_background(path: &Path) {
         .name("database check".into())
         .spawn(move || {
             let url = format!("file:{}?mode=ro", path.display());
-            let checked = SqliteConnection::establish(&url)
+            let checked = super::connection::establish(&url)
                 .map_err(|source| DbError::Open {
                     path: path.clone(),
                     source,
