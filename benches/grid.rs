@@ -10,12 +10,12 @@
 
 mod common;
 
+use common::page_ratio::{self, filters};
 use common::window::BenchWindow;
 use common::{median, ms, options, rss_mb};
 use distillery::app::AppContext;
 use distillery::browse::PAGE_SIZE;
-use distillery::db::media_query::{self, Bind, Cursor, MediaFilter, MediaSort, StatusFilter};
-use distillery::db::types::Rating;
+use distillery::db::media_query::{self, Cursor, MediaSort};
 use distillery::ui::{LibraryAdapter, LoadMode, MainWindow, build_main_window};
 use slint::ComponentHandle;
 use std::path::{Path, PathBuf};
@@ -40,20 +40,6 @@ fn settle(screen: &BenchWindow, main: &MainWindow) -> usize {
         }
     }
     8
-}
-
-fn filters() -> Vec<MediaFilter> {
-    let mut all = Vec::new();
-    for stars in 0..=5u8 {
-        for status in StatusFilter::ALL {
-            all.push(MediaFilter {
-                min_rating: Rating::new(stars).unwrap(),
-                status,
-                search: None,
-            });
-        }
-    }
-    all
 }
 
 fn main() {
@@ -298,20 +284,8 @@ fn main() {
     ));
     drop(main);
 
-    // Page queries: every filter × sort, keyset page after the first, through diesel and
-    // through raw rusqlite with the same SQL, interleaved in one run.
-    let db_path = dir.join("data").join("distillery.db");
-    let raw = rusqlite::Connection::open(&db_path).unwrap();
-    let mut direct = {
-        use diesel::Connection;
-        diesel::SqliteConnection::establish(&db_path.display().to_string()).unwrap()
-    };
+    // Filtered counts, and the page query through the app's database thread.
     let mut threaded = Vec::new();
-    let mut raw_all = Vec::new();
-    let mut all_diesel = Vec::new();
-    let mut worst_diesel = (Duration::ZERO, String::new());
-    let mut worst_ratio = (0.0f64, String::new());
-    let mut ratios = Vec::new();
     let mut worst_count = (Duration::ZERO, String::new());
     for filter in filters() {
         let counts: Vec<Duration> = (0..15)
@@ -334,79 +308,40 @@ fn main() {
                 .unwrap();
             let Some(last) = first.last() else { continue };
             let cursor = Cursor::after(last);
-            let mut via_diesel = Vec::new();
-            let mut via_raw = Vec::new();
-            for run in 0..41 {
+            for _ in 0..11 {
                 let (c2, f2) = (cursor.clone(), filter.clone());
                 let t = Instant::now();
                 ctx.db
                     .call_blocking(move |c| media_query::page(c, &f2, sort, Some(&c2), PAGE_SIZE as u32))
                     .unwrap();
                 threaded.push(t.elapsed());
-                let mut diesel_side = || {
-                    let t = Instant::now();
-                    let n = media_query::page(&mut direct, &filter, sort, Some(&cursor), PAGE_SIZE as u32)
-                        .unwrap()
-                        .len();
-                    (t.elapsed(), n)
-                };
-                // Both sides write the SQL for the page first, as the app does for each page.
-                let raw_side = || {
-                    let t = Instant::now();
-                    let (sql, binds) = media_query::page_statement(&filter, sort, Some(&cursor), PAGE_SIZE as u32);
-                    let m = raw_page(&raw, &sql, &binds);
-                    (t.elapsed(), m)
-                };
-                // Each goes first every other run, so neither gains from caches the other warmed.
-                let ((d, n), (r, m)) = if run % 2 == 0 {
-                    let d = diesel_side();
-                    (d, raw_side())
-                } else {
-                    let r = raw_side();
-                    (diesel_side(), r)
-                };
-                assert_eq!(n, m);
-                via_diesel.push(d);
-                via_raw.push(r);
-                all_diesel.push(d);
-                raw_all.push(r);
-            }
-            let (d, r) = (median(via_diesel), median(via_raw));
-            let label = format!("{filter:?} {sort:?}");
-            if d > worst_diesel.0 {
-                worst_diesel = (d, label.clone());
-            }
-            let ratio = d.as_secs_f64() / r.as_secs_f64().max(1e-9);
-            ratios.push(ratio);
-            if ratio > worst_ratio.0 {
-                worst_ratio = (ratio, label);
             }
         }
     }
-    let above = ratios.iter().filter(|r| **r > 1.2).count();
-    ratios.sort_by(f64::total_cmp);
+
+    // Page queries: every filter × sort, keyset page after the first, through diesel and
+    // through raw rusqlite with the same SQL, interleaved in one run.
+    let pages = page_ratio::measure(&dir.join("data").join("distillery.db"), 41);
+    let slowest = pages.slowest_diesel();
     rows.push((
         format!(
             "page query, keyset, slowest of {} filter × sort (median of 41)",
-            ratios.len()
+            pages.combos.len()
         ),
-        format!("{} ({})", ms(worst_diesel.0), worst_diesel.1),
+        format!("{} ({})", ms(slowest.diesel), slowest.label),
         "< 0.5 ms".into(),
     ));
     rows.push((
         "diesel ÷ raw rusqlite, same SQL, both with cached statements, median / worst".into(),
-        format!(
-            "{:.2}× / {:.2}× ({}); {above} of {} above 1.2×",
-            ratios[ratios.len() / 2],
-            worst_ratio.0,
-            worst_ratio.1,
-            ratios.len()
-        ),
+        pages.summary(),
         "≤ 1.2×".into(),
     ));
     rows.push((
-        "page query, all 96 × 41 runs: diesel / raw rusqlite, median".into(),
-        format!("{} / {}", ms(median(all_diesel)), ms(median(raw_all))),
+        format!(
+            "page query, all {} × 41 runs: diesel / raw rusqlite, median",
+            pages.combos.len()
+        ),
+        format!("{} / {}", ms(median(pages.all_diesel)), ms(median(pages.all_raw))),
         "".into(),
     ));
     rows.push((
@@ -425,33 +360,4 @@ fn main() {
     for (metric, value, goal) in rows {
         println!("| {metric} | {value} | {goal} |");
     }
-}
-
-/// The same page through rusqlite with a cached statement, reading every column by position
-/// into owned values as the diesel row type does.
-fn raw_page(conn: &rusqlite::Connection, sql: &str, binds: &[Bind]) -> usize {
-    let mut statement = conn.prepare_cached(sql).unwrap();
-    run_raw(&mut statement, binds)
-}
-
-fn run_raw(statement: &mut rusqlite::Statement<'_>, binds: &[Bind]) -> usize {
-    let params: Vec<Box<dyn rusqlite::ToSql>> = binds
-        .iter()
-        .map(|b| match b {
-            Bind::Text(t) => Box::new(t.clone()) as Box<dyn rusqlite::ToSql>,
-            Bind::Int(i) => Box::new(*i),
-            Bind::BigInt(i) => Box::new(*i),
-        })
-        .collect();
-    let rows = statement
-        .query_map(rusqlite::params_from_iter(params.iter()), |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, i32>(1)?,
-                row.get::<_, Option<i32>>(2)?,
-                row.get::<_, String>(3)?,
-            ))
-        })
-        .unwrap();
-    rows.collect::<Result<Vec<_>, _>>().unwrap().len()
 }

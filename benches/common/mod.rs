@@ -32,6 +32,7 @@ pub fn options(dir: &Path) -> distillery::cli::GlobalOptions {
     }
 }
 
+pub mod page_ratio;
 pub mod window;
 
 /// A demo library of `count` items in target/bench-`name`-`count` (library/ and data/),
