@@ -321,12 +321,13 @@ fn main() {
 
     // Page queries: every filter × sort, keyset page after the first, through diesel and
     // through raw rusqlite with the same SQL, interleaved in one run.
-    let pages = page_ratio::measure(&dir.join("data").join("distillery.db"), 41);
+    let pages = page_ratio::measure(&dir.join("data").join("distillery.db"), page_ratio::RUNS);
     let slowest = pages.slowest_diesel();
     rows.push((
         format!(
-            "page query, keyset, slowest of {} filter × sort (median of 41)",
-            pages.combos.len()
+            "page query, keyset, slowest of {} filter × sort (median of {})",
+            pages.combos.len(),
+            page_ratio::RUNS
         ),
         format!("{} ({})", ms(slowest.diesel), slowest.label),
         "< 0.5 ms".into(),
@@ -338,8 +339,9 @@ fn main() {
     ));
     rows.push((
         format!(
-            "page query, all {} × 41 runs: diesel / raw rusqlite, median",
-            pages.combos.len()
+            "page query, all {} × {} runs: diesel / raw rusqlite, median",
+            pages.combos.len(),
+            page_ratio::RUNS
         ),
         format!("{} / {}", ms(median(pages.all_diesel)), ms(median(pages.all_raw))),
         "".into(),

@@ -1,6 +1,6 @@
 //! The grid's page query alone: every filter × sort, through diesel and through raw rusqlite
 //! with the same SQL, on the grid bench's 100k library. `cargo bench --bench page_query`.
-//! Prints every combination's ratio, worst first (PAGE_QUERY_RUNS=N runs each, default 41).
+//! Prints every combination's ratio, worst first (PAGE_QUERY_RUNS=N runs each, default page_ratio::RUNS).
 
 mod common;
 
@@ -14,7 +14,7 @@ fn main() {
     let runs: usize = std::env::var("PAGE_QUERY_RUNS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(41);
+        .unwrap_or(page_ratio::RUNS);
     let dir = common::demo_library("grid", count);
     let report = page_ratio::measure(&dir.join("data").join("distillery.db"), runs);
     let mut combos = report.combos.clone();
