@@ -160,3 +160,75 @@ fn the_window_renders_at_its_minimum_size() {
     let pixel = frame.as_slice()[(10 * 960 + 400) as usize];
     assert_eq!((pixel.r, pixel.g, pixel.b), (0x17, 0x17, 0x17));
 }
+
+/// Where an element labelled `label` is drawn: (x, y, width, height) in the window.
+fn bounds(window: &AppWindow, label: &str) -> (f32, f32, f32, f32) {
+    let element = ElementHandle::find_by_accessible_label(window, label)
+        .next()
+        .unwrap_or_else(|| panic!("no element labelled {label:?}"));
+    let (at, size) = (element.absolute_position(), element.size());
+    (at.x, at.y, size.width, size.height)
+}
+
+/// At the smallest window with both panels open the library gets 252 px: the filter and
+/// count bars take a second line there, and no control leaves the window, covers another or
+/// shrinks to an ellipsis; at 1280×800 everything sits on one line each.
+#[test]
+fn every_control_fits_at_960_by_600_with_both_panels_open() {
+    common::init_testing_backend();
+    let app = common::ui::demo(12);
+    let (_ctx, main) = common::ui::open(&app);
+    let window = &main.window;
+    let count_text = window.global::<distillery::ui::LibraryAdapter>().get_count_text();
+    assert_eq!(count_text, "12 images");
+    let controls = [
+        "Generation panel",
+        "Rating filter",
+        "Status filter",
+        "Search prompts and file names",
+        "Compare the selected images",
+        "Import images",
+        count_text.as_str(),
+        "Sort order",
+        "Thumbnail size",
+        "Info panel",
+    ];
+    for (width, height, narrow) in [(960.0, 600.0, true), (1280.0, 800.0, false)] {
+        window.window().set_size(slint::LogicalSize::new(width, height));
+        common::ui::settle(&main);
+        let shell = window.global::<ShellAdapter>();
+        assert!(shell.get_generation_panel_open() && shell.get_info_panel_open());
+        assert_eq!(shell.get_library_narrow(), narrow, "{width}×{height}");
+
+        let placed: Vec<_> = controls.iter().map(|label| (*label, bounds(window, label))).collect();
+        for (label, (x, y, w, h)) in &placed {
+            assert!(
+                *x >= 0.0 && *y >= 0.0 && x + w <= width && y + h <= height,
+                "{width}×{height}: {label} at {x},{y} {w}×{h} leaves the window"
+            );
+        }
+        for (i, (a, (ax, ay, aw, ah))) in placed.iter().enumerate() {
+            for (b, (bx, by, bw, bh)) in &placed[i + 1..] {
+                let apart = ax + aw <= *bx || bx + bw <= *ax || ay + ah <= *by || by + bh <= *ay;
+                assert!(apart, "{width}×{height}: {a} and {b} overlap");
+            }
+        }
+        // Wide enough for their longest labels ("All statuses", "Date (newest)", the count).
+        for (label, least) in [
+            ("Rating filter", 100.0),
+            ("Status filter", 100.0),
+            ("Search prompts and file names", 100.0),
+            ("Sort order", 140.0),
+            (count_text.as_str(), 100.0),
+        ] {
+            let (_, _, w, _) = bounds(window, label);
+            assert!(w >= least, "{width}×{height}: {label} is {w} px wide");
+        }
+        // The search sits on the filters' line only when there is room for it.
+        let (_, rating_y, _, _) = bounds(window, "Rating filter");
+        let (_, search_y, _, _) = bounds(window, "Search prompts and file names");
+        assert_eq!(search_y > rating_y, narrow, "{width}×{height}: search line");
+        let media_type = ElementHandle::find_by_accessible_label(window, "Media type").next();
+        assert_eq!(media_type.is_some(), !narrow, "{width}×{height}: media type");
+    }
+}
