@@ -198,7 +198,11 @@ fn saved_settings_survive_a_restart_and_reach_new_requests_at_once() {
         ),
         (8, "2.5", 2)
     );
-    assert!(adapter.get_demo_engine(), "no binary chosen: the demo engine");
+    assert_eq!(
+        adapter.get_engine_pick(),
+        0,
+        "no binary chosen: the engine that came with the app"
+    );
 
     scroll_to_end(&main);
     press(&main, "Reset to Defaults", "the advanced section can be reset");
@@ -238,7 +242,7 @@ fn corrupt_stored_settings_fall_back_to_the_defaults() {
     assert!(plan.is_demo, "an unreadable engine choice is the demo engine");
     ctrl_comma(&main);
     let adapter = main.window.global::<SettingsAdapter>();
-    assert!(adapter.get_demo_engine());
+    assert_eq!(adapter.get_engine_pick(), 0);
     assert!(adapter.get_models().iter().all(|m| m.path.is_empty()));
     assert_eq!(
         (
@@ -461,4 +465,81 @@ fn a_model_set_in_the_models_folder_is_offered() {
     );
     assert_eq!(adapter.get_detected(), "", "offered once");
     assert_eq!(adapter.get_base_model_index(), 1);
+}
+
+/// Where a real engine came with Distillery, Settings offers three engines; picking the
+/// demo engine is stored and wins over the packaged one. (The testing backend's executable
+/// has no resources folder, so the packaged engine's note is set by hand once the dialog has
+/// loaded.)
+#[test]
+fn with_a_packaged_engine_the_demo_engine_can_still_be_picked() {
+    common::init_testing_backend();
+    let app = demo(1);
+    let (ctx, main) = open(&app);
+    ctrl_comma(&main);
+    let adapter = main.window.global::<SettingsAdapter>();
+    assert!(adapter.get_open());
+    assert!(shown(
+        &main,
+        "Use the demo engine (synthetic images, no model files needed)"
+    ));
+    assert!(!shown(&main, "Engine to run"), "no engine came with this build");
+
+    adapter.set_bundled_engine("cn-engine 0.4.0, in /usr/lib/distillery/bin".into());
+    settle(&main);
+    assert!(!shown(
+        &main,
+        "Use the demo engine (synthetic images, no model files needed)"
+    ));
+    assert!(
+        shown(&main, "✓ cn-engine 0.4.0, in /usr/lib/distillery/bin"),
+        "its version shows"
+    );
+    let engine = labelled(&main, "Engine to run");
+    assert_eq!(
+        engine.accessible_value().unwrap(),
+        "The engine that came with Distillery"
+    );
+    // Down one, as a keyboard user picks from the list.
+    let (at, size) = (engine.absolute_position(), engine.size());
+    let position = slint::LogicalPosition::new(at.x + size.width / 2.0, at.y + size.height / 2.0);
+    let button = slint::platform::PointerEventButton::Left;
+    main.window
+        .window()
+        .dispatch_event(WindowEvent::PointerPressed { position, button });
+    main.window
+        .window()
+        .dispatch_event(WindowEvent::PointerReleased { position, button });
+    settle(&main);
+    common::ui::key(&main, Key::DownArrow);
+    common::ui::key(&main, Key::Return);
+    settle(&main);
+    assert_eq!(adapter.get_engine_pick(), 1);
+    assert_eq!(
+        labelled(&main, "Engine to run").accessible_value().unwrap(),
+        "The demo engine (synthetic images)"
+    );
+    assert!(
+        !labelled(&main, "Engine binary path")
+            .accessible_enabled()
+            .unwrap_or(true),
+        "the binary field is for the third choice only"
+    );
+    press(&main, "Save", "the dialog has Save");
+    settle(&main);
+    assert!(!adapter.get_open(), "{}", adapter.get_save_problem());
+
+    let stored = ctx.db.call_blocking(settings::engine_source).unwrap();
+    assert_eq!(stored, settings::EngineSource::Demo);
+    let plan = distillery::app::engine_plan(&ctx).unwrap();
+    assert!(plan.is_demo, "the demo engine runs");
+
+    // Opened again, the dialog shows the stored pick; "came with the app" clears it.
+    ctrl_comma(&main);
+    assert_eq!(adapter.get_engine_pick(), 1);
+    adapter.set_engine_pick(0);
+    press(&main, "Save", "the dialog has Save");
+    settle(&main);
+    let stored = ctx.db.call_blocking(settings::engine_source).unwrap();
+    assert_eq!(stored, settings::EngineSource::CameWithApp);
 }

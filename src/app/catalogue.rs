@@ -15,8 +15,9 @@ const LIBRARY_ID: &str = "library.id";
 
 /// Settings that belong to the person rather than to one library: they go with a switch to
 /// another library.
-const CARRIED: [&str; 9] = [
+const CARRIED: [&str; 10] = [
     "engine.binary",
+    "engine.demo",
     "engine.model_files",
     "engine.options",
     "generation.defaults",

@@ -1,10 +1,11 @@
 //! Which engine to run and which model to load at start.
 //!
-//! The engine is `--engine PATH|demo`, else `DISTILLERY_ENGINE`, else the binary saved in
-//! settings, else the engine that came with the app: a packaged `cn-engine` in the app's
-//! resources (see `engine::bundled`), else the demo engine (`cn-engine-sim`). A binary the
-//! user chose in Settings wins over the bundled one, so a CUDA or test build can be tried
-//! without uninstalling anything. Model files
+//! The engine is `--engine PATH|demo`, else `DISTILLERY_ENGINE`, else the one picked in
+//! Settings: a cn-engine binary, the demo engine, or (the default) the engine that came with
+//! the app, which is a packaged `cn-engine` in the app's resources (see `engine::bundled`),
+//! else the demo engine (`cn-engine-sim`). A binary or the demo engine picked in Settings
+//! wins over the bundled one, so a CUDA or test build, or the demo, can be tried without
+//! uninstalling anything. Model files
 //! come from `DISTILLERY_MODELS` (a folder), else settings, else `CN_MODEL_DIFFUSION`,
 //! `CN_MODEL_VAE` and `CN_MODEL_LLM`. The demo engine loads a
 //! simulated model so the whole product works at once; a real engine without model files
@@ -15,7 +16,8 @@ use crate::cli::EngineChoice;
 use crate::engine::protocol::LoadParams;
 use crate::engine::{EngineConfig, bundled_engine_path, demo_engine_path};
 use crate::library::LibraryFolder;
-use crate::settings::{self, ModelFiles};
+use crate::settings::{self, EngineSource, ModelFiles};
+use std::path::PathBuf;
 
 /// The model name the demo engine reports.
 pub const DEMO_MODEL: &str = "FLUX.2 Klein (demo)";
@@ -40,11 +42,26 @@ pub fn plan_for(
     stored: &settings::EngineSettings,
     library: &crate::library::LibraryRoot,
 ) -> anyhow::Result<EnginePlan> {
-    let choice = match (chosen, &stored.binary) {
+    let choice = engine_choice(chosen, &stored.source, bundled_engine_path());
+    plan_choice(choice, stored, library)
+}
+
+/// The engine that runs: `chosen` (flag or environment), else the one picked in Settings,
+/// where "the one that came with the app" is `bundled` if there is one, else the demo engine.
+fn engine_choice(chosen: Option<&EngineChoice>, stored: &EngineSource, bundled: Option<PathBuf>) -> EngineChoice {
+    match (chosen, stored) {
         (Some(choice), _) => choice.clone(),
-        (None, Some(binary)) => EngineChoice::Binary(binary.clone()),
-        (None, None) => bundled_engine_path().map_or(EngineChoice::Demo, EngineChoice::Binary),
-    };
+        (None, EngineSource::Binary(binary)) => EngineChoice::Binary(binary.clone()),
+        (None, EngineSource::Demo) => EngineChoice::Demo,
+        (None, EngineSource::CameWithApp) => bundled.map_or(EngineChoice::Demo, EngineChoice::Binary),
+    }
+}
+
+fn plan_choice(
+    choice: EngineChoice,
+    stored: &settings::EngineSettings,
+    library: &crate::library::LibraryRoot,
+) -> anyhow::Result<EnginePlan> {
     let (binary, is_demo) = match choice {
         EngineChoice::Demo => (demo_engine_path()?, true),
         EngineChoice::Binary(path) => (path, false),
@@ -129,5 +146,41 @@ fn load_params(models: &ModelFiles, options: settings::EngineOptions) -> LoadPar
         vae: text(&models.vae),
         llm: text(&models.llm),
         ..load_defaults(options)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn binary(path: &str) -> EngineChoice {
+        EngineChoice::Binary(PathBuf::from(path))
+    }
+
+    #[test]
+    fn the_engine_picked_in_settings_wins_over_the_one_that_came_with_the_app() {
+        let bundled = || Some(PathBuf::from("/usr/lib/distillery/bin/cn-engine"));
+        let chosen = EngineSource::Binary(Path::new("/opt/cuda/cn-engine").into());
+        assert_eq!(engine_choice(None, &chosen, bundled()), binary("/opt/cuda/cn-engine"));
+        assert_eq!(engine_choice(None, &EngineSource::Demo, bundled()), EngineChoice::Demo);
+        assert_eq!(
+            engine_choice(None, &EngineSource::CameWithApp, bundled()),
+            binary("/usr/lib/distillery/bin/cn-engine")
+        );
+        // Nothing came with the app: its engine is the demo.
+        assert_eq!(
+            engine_choice(None, &EngineSource::CameWithApp, None),
+            EngineChoice::Demo
+        );
+        // A flag or DISTILLERY_ENGINE wins over everything.
+        assert_eq!(
+            engine_choice(Some(&EngineChoice::Demo), &chosen, bundled()),
+            EngineChoice::Demo
+        );
+        assert_eq!(
+            engine_choice(Some(&binary("/tmp/x")), &EngineSource::Demo, bundled()),
+            binary("/tmp/x")
+        );
     }
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 const ENGINE_OPTIONS: &str = "engine.options";
 const GENERATION_DEFAULTS: &str = "generation.defaults";
 const ENGINE_BINARY: &str = "engine.binary";
+const ENGINE_DEMO: &str = "engine.demo";
 pub(super) const MODEL_FILES: &str = "engine.model_files";
 
 /// The three files a FLUX.2 Klein model needs.
@@ -125,18 +126,46 @@ pub fn set_generation_defaults(conn: &mut SqliteConnection, defaults: &Generatio
     app_settings::set(conn, GENERATION_DEFAULTS, defaults)
 }
 
-/// The cn-engine binary chosen in settings, if any (an unreadable value: the demo engine).
-pub fn engine_binary(conn: &mut SqliteConnection) -> Result<Option<std::path::PathBuf>, DbError> {
-    read_json(conn, ENGINE_BINARY)
+/// Which engine Distillery runs, as chosen in Settings.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum EngineSource {
+    /// The engine that came with Distillery: a packaged `cn-engine`, else the demo engine.
+    #[default]
+    CameWithApp,
+    /// The demo engine, even where a real one came with Distillery.
+    Demo,
+    /// A cn-engine binary the user chose.
+    Binary(std::path::PathBuf),
 }
 
-pub fn set_engine_binary(conn: &mut SqliteConnection, binary: &std::path::Path) -> Result<(), DbError> {
-    app_settings::set(conn, ENGINE_BINARY, binary)
+/// The engine chosen in settings. A chosen binary is kept under `engine.binary`, the demo
+/// engine chosen over a packaged one as `engine.demo`; neither means the engine that came
+/// with the app (an unreadable value counts as not set).
+pub fn engine_source(conn: &mut SqliteConnection) -> Result<EngineSource, DbError> {
+    if let Some(binary) = read_json(conn, ENGINE_BINARY)? {
+        return Ok(EngineSource::Binary(binary));
+    }
+    Ok(match read_json::<bool>(conn, ENGINE_DEMO)? {
+        Some(true) => EngineSource::Demo,
+        _ => EngineSource::CameWithApp,
+    })
 }
 
-/// Back to the demo engine (no binary chosen).
-pub fn clear_engine_binary(conn: &mut SqliteConnection) -> Result<(), DbError> {
-    app_settings::remove(conn, ENGINE_BINARY).map(|_| ())
+pub fn set_engine_source(conn: &mut SqliteConnection, source: &EngineSource) -> Result<(), DbError> {
+    match source {
+        EngineSource::Binary(binary) => {
+            app_settings::remove(conn, ENGINE_DEMO)?;
+            app_settings::set(conn, ENGINE_BINARY, binary)
+        }
+        EngineSource::Demo => {
+            app_settings::remove(conn, ENGINE_BINARY)?;
+            app_settings::set(conn, ENGINE_DEMO, &true)
+        }
+        EngineSource::CameWithApp => {
+            app_settings::remove(conn, ENGINE_BINARY)?;
+            app_settings::remove(conn, ENGINE_DEMO).map(|_| ())
+        }
+    }
 }
 
 /// The model files chosen in settings, if any (an unreadable value: none).

@@ -2,7 +2,7 @@
 //! to load them, and the sampling defaults. Checking reads files and runs `--version`, so it
 //! belongs off the UI thread.
 
-use super::{EngineOptions, GenerationDefaults, ModelFiles};
+use super::{EngineOptions, EngineSource, GenerationDefaults, ModelFiles};
 use crate::db::{DbError, app_settings};
 use crate::engine::model_check::{ModelKind, check_model_file};
 use diesel::SqliteConnection;
@@ -18,7 +18,8 @@ pub struct SettingsForm {
     /// Diffusion model, VAE, text encoder (as [`ModelKind::ALL`]); all empty for none.
     pub models: [String; 3],
     pub base_model: Option<String>,
-    pub demo_engine: bool,
+    /// Which engine; for [`EnginePick::Binary`] the path is `engine_path`.
+    pub engine: EnginePick,
     pub engine_path: String,
     pub options: EngineOptions,
     pub steps: i32,
@@ -26,11 +27,19 @@ pub struct SettingsForm {
     pub sampler: String,
 }
 
+/// The engine picked in the form (the binary's path is a field of its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EnginePick {
+    #[default]
+    CameWithApp,
+    Demo,
+    Binary,
+}
+
 /// What the engine runs and loads, as stored.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EngineSettings {
-    /// None: the demo engine.
-    pub binary: Option<PathBuf>,
+    pub source: EngineSource,
     pub models: Option<ModelFiles>,
     pub options: EngineOptions,
 }
@@ -117,7 +126,7 @@ pub fn check_form(form: &SettingsForm) -> Result<CheckedSettings, FormProblems> 
             problems.models[at] = check_model_field(kind, &form.models[at]).err();
         }
     }
-    if !form.demo_engine {
+    if form.engine == EnginePick::Binary {
         problems.engine = check_engine_binary(&form.engine_path).err();
     }
     let guidance = form.guidance.trim().replace(',', ".").parse::<f64>().ok();
@@ -145,7 +154,11 @@ pub fn check_form(form: &SettingsForm) -> Result<CheckedSettings, FormProblems> 
     });
     Ok(CheckedSettings {
         engine: EngineSettings {
-            binary: (!form.demo_engine).then(|| path(&form.engine_path)),
+            source: match form.engine {
+                EnginePick::CameWithApp => EngineSource::CameWithApp,
+                EnginePick::Demo => EngineSource::Demo,
+                EnginePick::Binary => EngineSource::Binary(path(&form.engine_path)),
+            },
             models,
             options: form.options,
         },
@@ -156,7 +169,7 @@ pub fn check_form(form: &SettingsForm) -> Result<CheckedSettings, FormProblems> 
 /// The engine settings as stored (each unreadable value falls back to its default).
 pub fn read_engine_settings(conn: &mut SqliteConnection) -> Result<EngineSettings, DbError> {
     Ok(EngineSettings {
-        binary: super::engine_binary(conn)?,
+        source: super::engine_source(conn)?,
         models: super::model_files(conn)?,
         options: super::engine_options(conn)?,
     })
@@ -166,10 +179,7 @@ pub fn read_engine_settings(conn: &mut SqliteConnection) -> Result<EngineSetting
 pub fn save_checked(conn: &mut SqliteConnection, checked: &CheckedSettings) -> Result<(), DbError> {
     use diesel::Connection;
     conn.transaction(|conn| {
-        match &checked.engine.binary {
-            Some(binary) => super::set_engine_binary(conn, binary)?,
-            None => super::clear_engine_binary(conn)?,
-        }
+        super::set_engine_source(conn, &checked.engine.source)?;
         match &checked.engine.models {
             Some(models) => super::set_model_files(conn, models)?,
             None => {

@@ -38,10 +38,10 @@ pub(super) fn load(db: &Database, models_dir: Option<&Path>) -> Result<Loaded, c
         }
         None => [Ok(String::new()), Ok(String::new()), Ok(String::new())],
     };
-    let engine_check = engine
-        .binary
-        .as_ref()
-        .map(|binary| settings::check_engine_binary(&binary.display().to_string()));
+    let engine_check = match &engine.source {
+        settings::EngineSource::Binary(binary) => Some(settings::check_engine_binary(&binary.display().to_string())),
+        _ => None,
+    };
     let bundled_engine = crate::engine::bundled_engine_path().map(|path| describe_bundled(&path));
     Ok(Loaded {
         engine,

@@ -12,6 +12,12 @@ use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+/// `SettingsAdapter.engine-pick`: the engine that came with the app, the demo engine, or a
+/// chosen binary.
+pub(super) const PICK_CAME_WITH_APP: i32 = 0;
+pub(super) const PICK_DEMO: i32 = 1;
+pub(super) const PICK_BINARY: i32 = 2;
+
 /// What a picker of the dialog picks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PickTarget {
@@ -133,7 +139,11 @@ impl SettingsDialog {
         *self.base_models.borrow_mut() = loaded.base_models;
         self.show_detected(&adapter, loaded.detected, loaded.engine.models.as_ref());
 
-        adapter.set_demo_engine(loaded.engine.binary.is_none());
+        adapter.set_engine_pick(match loaded.engine.source {
+            settings::EngineSource::CameWithApp => PICK_CAME_WITH_APP,
+            settings::EngineSource::Demo => PICK_DEMO,
+            settings::EngineSource::Binary(_) => PICK_BINARY,
+        });
         let (bundled, bundled_problem) = match loaded.bundled_engine {
             Some(Ok(note)) => (note, String::new()),
             Some(Err(problem)) => (String::new(), problem),
@@ -141,15 +151,11 @@ impl SettingsDialog {
         };
         adapter.set_bundled_engine(bundled.into());
         adapter.set_bundled_engine_problem(bundled_problem.into());
-        adapter.set_engine_path(
-            loaded
-                .engine
-                .binary
-                .as_ref()
-                .map(|b| b.display().to_string())
-                .unwrap_or_default()
-                .into(),
-        );
+        let binary = match &loaded.engine.source {
+            settings::EngineSource::Binary(binary) => binary.display().to_string(),
+            _ => String::new(),
+        };
+        adapter.set_engine_path(binary.into());
         show_engine_check(&adapter, loaded.engine_check.unwrap_or(Ok(String::new())));
         adapter.set_engine_override(self.context.engine_override.clone().unwrap_or_default().into());
         adapter.set_library_override(self.context.library_override.clone().unwrap_or_default().into());
@@ -323,7 +329,11 @@ impl SettingsDialog {
                 .borrow()
                 .get(adapter.get_base_model_index().max(0) as usize)
                 .cloned(),
-            demo_engine: adapter.get_demo_engine(),
+            engine: match adapter.get_engine_pick() {
+                PICK_DEMO => settings::EnginePick::Demo,
+                PICK_BINARY => settings::EnginePick::Binary,
+                _ => settings::EnginePick::CameWithApp,
+            },
             engine_path: adapter.get_engine_path().to_string(),
             options: settings::EngineOptions {
                 offload_to_cpu: adapter.get_offload_to_cpu(),
@@ -371,7 +381,7 @@ impl SettingsDialog {
         match saved {
             Ok(checked) => {
                 adapter.set_open(false);
-                tracing::info!(engine = ?checked.engine.binary, models = checked.engine.models.is_some(), "settings saved");
+                tracing::info!(engine = ?checked.engine.source, models = checked.engine.models.is_some(), "settings saved");
                 let listeners = self.on_saved.borrow().clone();
                 for listener in listeners {
                     listener(&checked);

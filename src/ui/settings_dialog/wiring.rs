@@ -67,10 +67,10 @@ pub fn connect(window: &AppWindow, db: Database, mode: LoadMode, context: Dialog
             window.global::<SettingsAdapter>().set_library_confirming(false);
         }
     }));
-    adapter.on_demo_engine_toggled(with(|d| {
+    adapter.on_engine_pick_changed(with(|d| {
         let Some(window) = d.window.upgrade() else { return };
         let adapter = window.global::<SettingsAdapter>();
-        if !adapter.get_demo_engine() && !adapter.get_engine_path().is_empty() {
+        if adapter.get_engine_pick() == super::PICK_BINARY && !adapter.get_engine_path().is_empty() {
             d.engine_path_changed(adapter.get_engine_path().to_string());
         }
     }));
