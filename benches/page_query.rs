@@ -14,7 +14,8 @@ fn main() {
     let runs: usize = std::env::var("PAGE_QUERY_RUNS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(page_ratio::RUNS);
+        .unwrap_or(page_ratio::RUNS)
+        .max(1);
     let dir = common::demo_library("grid", count);
     let report = page_ratio::measure(&dir.join("data").join("distillery.db"), runs);
     let mut combos = report.combos.clone();

@@ -234,18 +234,30 @@ fn page_statements_are_planned_once_and_reused_for_every_page() {
                     created_at: Timestamp::parse(created).unwrap(),
                     id: MediaId::new(),
                 };
-                let (sql, binds) = media_query::page_statement(&filter, sort, Some(&cursor), 7);
-                let mut statement = conn.prepare_cached(&sql).unwrap();
-                bind_all(&mut statement, &binds);
-                let mut rows = statement.raw_query();
-                while rows.next().unwrap().is_some() {}
-                drop(rows);
-                statements += 1;
-                assert_eq!(
-                    statement.get_status(rusqlite::StatementStatus::RePrepare),
-                    0,
-                    "{filter:?} {sort:?}: run {statements} planned again: {sql}"
-                );
+                // A page after a cursor, the first page, and a page at an offset (a jump),
+                // as `page_at_offset` writes it.
+                let (first_sql, first_binds) = media_query::page_statement(&filter, sort, None, 7);
+                let (mut offset_sql, mut offset_binds) = (first_sql.clone(), first_binds.clone());
+                offset_sql.push_str(" OFFSET ?");
+                offset_binds.push(media_query::Bind::BigInt(i64::from(second)));
+                let pages = [
+                    media_query::page_statement(&filter, sort, Some(&cursor), 7),
+                    (first_sql, first_binds),
+                    (offset_sql, offset_binds),
+                ];
+                for (sql, binds) in pages {
+                    let mut statement = conn.prepare_cached(&sql).unwrap();
+                    bind_all(&mut statement, &binds);
+                    let mut rows = statement.raw_query();
+                    while rows.next().unwrap().is_some() {}
+                    drop(rows);
+                    statements += 1;
+                    assert_eq!(
+                        statement.get_status(rusqlite::StatementStatus::RePrepare),
+                        0,
+                        "{filter:?} {sort:?}: run {statements} planned again: {sql}"
+                    );
+                }
             }
         }
     }

@@ -200,6 +200,9 @@ fn a_damaged_library_is_reported_without_changes_and_repaired_without_deleting()
 }
 
 fn marked_missing(app: &TempApp) -> i64 {
+    // SQLite's process-wide mode is set before anything here uses SQLite (rusqlite would
+    // initialise it first, while another test's first connection may be setting it).
+    distillery::db::connection::multi_thread_mode();
     rusqlite::Connection::open(app.db_path())
         .unwrap()
         .query_row("SELECT count(*) FROM missing_originals", [], |row| row.get(0))

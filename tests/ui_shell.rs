@@ -171,8 +171,8 @@ fn bounds(window: &AppWindow, label: &str) -> (f32, f32, f32, f32) {
 }
 
 /// At the smallest window with both panels open the library gets 252 px: the filter and
-/// count bars take a second line there, and no control leaves the window, covers another or
-/// shrinks to an ellipsis; at 1280×800 everything sits on one line each.
+/// count bars take a second line there, and no control leaves the library, covers another or
+/// shrinks to an ellipsis; from a 568 px library up everything sits on one line each.
 #[test]
 fn every_control_fits_at_960_by_600_with_both_panels_open() {
     common::init_testing_backend();
@@ -193,7 +193,14 @@ fn every_control_fits_at_960_by_600_with_both_panels_open() {
         "Thumbnail size",
         "Info panel",
     ];
-    for (width, height, narrow) in [(960.0, 600.0, true), (1280.0, 800.0, false)] {
+    // 1275 and 1276 px are either side of the switch (a 568 px library).
+    let sizes = [
+        (960.0, 600.0, true),
+        (1275.0, 800.0, true),
+        (1276.0, 800.0, false),
+        (1280.0, 800.0, false),
+    ];
+    for (width, height, narrow) in sizes {
         window.window().set_size(slint::LogicalSize::new(width, height));
         common::ui::settle(&main);
         let shell = window.global::<ShellAdapter>();
@@ -205,6 +212,14 @@ fn every_control_fits_at_960_by_600_with_both_panels_open() {
             assert!(
                 *x >= 0.0 && *y >= 0.0 && x + w <= width && y + h <= height,
                 "{width}×{height}: {label} at {x},{y} {w}×{h} leaves the window"
+            );
+        }
+        // The bars' controls stay inside the library, not under a panel.
+        let (lx, ly, lw, lh) = bounds(window, "Library");
+        for (label, (x, y, w, h)) in placed.iter().filter(|(label, _)| !label.ends_with(" panel")) {
+            assert!(
+                *x >= lx && *y >= ly && x + w <= lx + lw + 0.5 && y + h <= ly + lh + 0.5,
+                "{width}×{height}: {label} at {x},{y} {w}×{h} leaves the library ({lx},{ly} {lw}×{lh})"
             );
         }
         for (i, (a, (ax, ay, aw, ah))) in placed.iter().enumerate() {
@@ -231,4 +246,28 @@ fn every_control_fits_at_960_by_600_with_both_panels_open() {
         let media_type = ElementHandle::find_by_accessible_label(window, "Media type").next();
         assert_eq!(media_type.is_some(), !narrow, "{width}×{height}: media type");
     }
+}
+
+/// The search field moves to the filter bar's second line when the library narrows; it is
+/// the same field, so what is being typed keeps going into it.
+#[test]
+fn typing_in_the_search_survives_the_filter_bar_breaking_its_line() {
+    common::init_testing_backend();
+    let app = common::ui::demo(3);
+    let (_ctx, main) = common::ui::open(&app);
+    let window = &main.window;
+    let library = window.global::<distillery::ui::LibraryAdapter>();
+    assert!(!window.global::<ShellAdapter>().get_library_narrow());
+    press_ctrl(window, 'f');
+    common::ui::key(&main, "m");
+    assert_eq!(library.get_search_text(), "m");
+    window.window().set_size(slint::LogicalSize::new(960.0, 600.0));
+    common::ui::settle(&main);
+    assert!(window.global::<ShellAdapter>().get_library_narrow());
+    common::ui::key(&main, "o");
+    assert_eq!(library.get_search_text(), "mo", "the field kept the keyboard");
+    window.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
+    common::ui::settle(&main);
+    common::ui::key(&main, "u");
+    assert_eq!(library.get_search_text(), "mou");
 }

@@ -15,8 +15,10 @@ pub enum Bind {
     BigInt(i64),
 }
 
-/// SQL text with one `?` per bound value. Values are always bound, never formatted in, so
-/// the grid has a few dozen distinct texts and each stays prepared.
+/// SQL text with one `?` per bound value. Values from the user or the database are always
+/// bound, never formatted in, so the grid has a few dozen distinct texts and each stays
+/// prepared. (The one number written into the text is a page's LIMIT: SQLite plans a bound
+/// LIMIT again on every run, see `media_query::page_sql`.)
 pub(super) struct Sql {
     pub text: String,
     pub binds: Vec<Bind>,
