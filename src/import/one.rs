@@ -82,7 +82,8 @@ fn try_import(
     if meta.len() > MAX_FILE_BYTES {
         return Err(format!(
             "is too large to import ({} MB; the limit is {} MB)",
-            meta.len() >> 20,
+            // Rounded up, so a file just over the limit does not read as equal to it.
+            meta.len().div_ceil(1 << 20),
             MAX_FILE_BYTES >> 20
         ));
     }

@@ -24,6 +24,28 @@ pub struct PreparedReference {
     pub thumbnail: Vec<u8>,
 }
 
+/// Whether the file at `path` can be a reference before it is read: it exists, is a file,
+/// and is within [`MAX_REFERENCE_FILE_BYTES`]. Else what is wrong, as words that follow the
+/// file's name ("is a folder, not an image"). Whether it is an image is for the decoder.
+pub fn check_reference_file(path: &Path) -> Result<(), String> {
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "does not exist".to_owned(),
+        _ => format!("cannot be read ({e})"),
+    })?;
+    if meta.is_dir() {
+        return Err("is a folder, not an image".into());
+    }
+    if meta.len() > MAX_REFERENCE_FILE_BYTES {
+        return Err(format!(
+            "is too large to use as a reference ({} MB; the limit is {} MB)",
+            // Rounded up, so a file just over the limit does not read as equal to it.
+            meta.len().div_ceil(1 << 20),
+            MAX_REFERENCE_FILE_BYTES >> 20
+        ));
+    }
+    Ok(())
+}
+
 /// Prepares the image at `source` as a reference. Errors name the file and say what is wrong
 /// with it: missing, a folder, too large, not an image, damaged.
 pub fn prepare_reference(library: &LibraryRoot, source: &Path) -> Result<PreparedReference, LibraryError> {
@@ -31,20 +53,7 @@ pub fn prepare_reference(library: &LibraryRoot, source: &Path) -> Result<Prepare
         path: source.to_owned(),
         reason,
     };
-    let meta = std::fs::metadata(source).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => unreadable("does not exist".into()),
-        _ => unreadable(format!("cannot be read ({e})")),
-    })?;
-    if meta.is_dir() {
-        return Err(unreadable("is a folder, not an image".into()));
-    }
-    if meta.len() > MAX_REFERENCE_FILE_BYTES {
-        return Err(unreadable(format!(
-            "is too large ({} MB; the limit is {} MB)",
-            meta.len() >> 20,
-            MAX_REFERENCE_FILE_BYTES >> 20
-        )));
-    }
+    check_reference_file(source).map_err(unreadable)?;
     let bytes = std::fs::read(source).map_err(|e| unreadable(format!("cannot be read ({e})")))?;
     let hash = Sha256::digest(&bytes);
     let name: String = hash.iter().take(16).map(|b| format!("{b:02x}")).collect();
@@ -84,4 +93,35 @@ fn downscale(image: DynamicImage) -> DynamicImage {
     let width = ((image.width() as f64 * scale).floor() as u32).max(1);
     let height = ((image.height() as f64 * scale).floor() as u32).max(1);
     image.resize_exact(width, height, image::imageops::FilterType::Triangle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reference_file_is_checked_before_it_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let fine = dir.path().join("fine.png");
+        std::fs::write(&fine, b"not read here").unwrap();
+        assert_eq!(check_reference_file(&fine), Ok(()));
+        assert_eq!(
+            check_reference_file(&dir.path().join("gone.png")),
+            Err("does not exist".to_owned())
+        );
+        assert_eq!(
+            check_reference_file(dir.path()),
+            Err("is a folder, not an image".to_owned())
+        );
+        // A sparse file: its size is what counts, and nothing of it is read.
+        let huge = dir.path().join("huge.tif");
+        std::fs::File::create(&huge)
+            .unwrap()
+            .set_len(MAX_REFERENCE_FILE_BYTES + 1)
+            .unwrap();
+        assert_eq!(
+            check_reference_file(&huge),
+            Err("is too large to use as a reference (257 MB; the limit is 256 MB)".to_owned())
+        );
+    }
 }

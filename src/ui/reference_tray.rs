@@ -16,8 +16,6 @@ use std::rc::{Rc, Weak};
 
 /// More references than this help no model we run, and the engine caches 8 latents.
 pub const MAX_REFERENCES: usize = 8;
-/// Files larger than this are refused before being read (as when the job prepares them).
-const MAX_FILE_BYTES: u64 = crate::library::references::MAX_REFERENCE_FILE_BYTES;
 /// The tiles are 56 px; twice that stays sharp on a HiDPI screen.
 const TILE_PIXELS: u32 = 112;
 
@@ -362,20 +360,8 @@ fn inspect(db: &Database, library: &LibraryRoot, source: &ReferenceSource) -> Re
         }
         ReferenceSource::File(path) => {
             let name = file_name(path);
-            let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => format!("{name} does not exist."),
-                _ => format!("{name} cannot be read ({e})."),
-            })?;
-            if meta.is_dir() {
-                return Err(format!("{name} is a folder, not an image."));
-            }
-            if meta.len() > MAX_FILE_BYTES {
-                return Err(format!(
-                    "{name} is too large to use as a reference ({} MB; the limit is {} MB).",
-                    meta.len() >> 20,
-                    MAX_FILE_BYTES >> 20
-                ));
-            }
+            crate::library::references::check_reference_file(path)
+                .map_err(|problem| crate::format::with_full_stop(&format!("{name} {problem}")))?;
             let image = crate::library::decode::decode_file(path)
                 .map_err(|problem| crate::format::with_full_stop(&format!("{name} {problem}")))?;
             Ok(Inspected {
