@@ -53,6 +53,17 @@ pub fn file_size(bytes: i64) -> String {
     }
 }
 
+/// "is too large to import (513 MB; the limit is 512 MB)": why a file over `limit` bytes is
+/// refused, `purpose` saying for what. Sizes in MiB as the limits are set, rounded up, so a
+/// file just over the limit does not read as equal to it.
+pub fn too_large(bytes: u64, limit: u64, purpose: &str) -> String {
+    format!(
+        "is too large {purpose} ({} MB; the limit is {} MB)",
+        bytes.div_ceil(1 << 20),
+        limit >> 20
+    )
+}
+
 /// "1024 × 688".
 pub fn dimensions(width: Option<i32>, height: Option<i32>) -> String {
     match (width, height) {

@@ -247,7 +247,7 @@ fn page_sql(filter: &MediaFilter, sort: MediaSort, after: Option<&Cursor>, limit
     let filter_sql = where_sql(&terms);
     // The limit is written into the text, not bound: SQLite re-plans a statement whose LIMIT
     // is a bound value every time it is bound again (it optimises for the value), so each page
-    // would be parsed and planned anew: a quarter of a page's time. The app asks for a page
+    // would be parsed and planned anew: about a fifth of a page's time. The app asks for a page
     // size or for everything, so this adds no statement texts worth mentioning.
     Sql {
         text: format!("SELECT {VIEW_COLUMNS} FROM media{filter_sql} ORDER BY {order} LIMIT {limit}"),

@@ -80,12 +80,7 @@ fn try_import(
         return Err("is empty (0 bytes)".into());
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(format!(
-            "is too large to import ({} MB; the limit is {} MB)",
-            // Rounded up, so a file just over the limit does not read as equal to it.
-            meta.len().div_ceil(1 << 20),
-            MAX_FILE_BYTES >> 20
-        ));
+        return Err(crate::format::too_large(meta.len(), MAX_FILE_BYTES, "to import"));
     }
     let bytes = std::fs::read(path).map_err(|e| read_problem(&e))?;
     timings.read += started.elapsed();

@@ -36,11 +36,10 @@ pub fn check_reference_file(path: &Path) -> Result<(), String> {
         return Err("is a folder, not an image".into());
     }
     if meta.len() > MAX_REFERENCE_FILE_BYTES {
-        return Err(format!(
-            "is too large to use as a reference ({} MB; the limit is {} MB)",
-            // Rounded up, so a file just over the limit does not read as equal to it.
-            meta.len().div_ceil(1 << 20),
-            MAX_REFERENCE_FILE_BYTES >> 20
+        return Err(crate::format::too_large(
+            meta.len(),
+            MAX_REFERENCE_FILE_BYTES,
+            "to use as a reference",
         ));
     }
     Ok(())
