@@ -14,18 +14,15 @@ use std::sync::OnceLock;
 
 /// Opens the SQLite database at `url` (a path or a `file:` URI).
 pub fn establish(url: &str) -> ConnectionResult<SqliteConnection> {
-    configure_process_once();
+    multi_thread_mode();
     SqliteConnection::establish(url)
 }
 
-/// Whether SQLite took multi-thread mode. False when something in this process used SQLite
-/// before the first [`establish`]: the settings only apply before SQLite initialises, and
-/// connections then stay serialized (correct, only slower).
+/// Sets SQLite's process-wide mode the first time it is called, and says whether SQLite took
+/// multi-thread mode. False when something in this process used SQLite before: the settings
+/// only apply before SQLite initialises, and connections then stay serialized (correct, only
+/// slower).
 pub fn multi_thread_mode() -> bool {
-    configure_process_once()
-}
-
-fn configure_process_once() -> bool {
     static CONFIGURED: OnceLock<bool> = OnceLock::new();
     *CONFIGURED.get_or_init(|| {
         let configured = configure_process();
