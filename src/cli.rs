@@ -15,6 +15,11 @@ pub struct Cli {
     #[command(flatten)]
     pub global: GlobalOptions,
 
+    /// Images or folders to import into the window's library. With a window already open on
+    /// the library, they go to that window, which comes to the front.
+    #[arg(value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -246,6 +251,16 @@ mod tests {
         let cli = Cli::try_parse_from(["distillery", "--engine", "/opt/cn-engine"]).unwrap();
         assert_eq!(cli.global.engine, Some(EngineChoice::Binary("/opt/cn-engine".into())));
         assert!(cli.command.is_none());
+    }
+
+    #[test]
+    fn files_open_the_window_and_subcommands_still_win_after_global_options() {
+        let cli = Cli::try_parse_from(["distillery", "--library", "/tmp/lib", "a.png", "b dir"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.files, [PathBuf::from("a.png"), PathBuf::from("b dir")]);
+        let cli = Cli::try_parse_from(["distillery", "--library", "/tmp/lib", "generate", "--prompt", "x"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Generate(_))));
+        assert!(cli.files.is_empty());
     }
 
     #[test]

@@ -10,6 +10,19 @@ fn main() -> ExitCode {
     distillery::format::remember_local_offset();
     // Usage errors print clap's message and exit with code 2.
     let cli = Cli::parse();
+    if let Some(missing) = cli.files.iter().find(|file| !file.exists()) {
+        // Also what a mistyped subcommand becomes: say both.
+        use clap::CommandFactory;
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::InvalidValue,
+                format!(
+                    "'{}' is neither a file or folder to import nor a command (see distillery --help)",
+                    missing.display()
+                ),
+            )
+            .exit();
+    }
     let data_dir = match app::resolve_data_dir(&cli.global) {
         Ok(dir) => dir,
         Err(error) => return fail(&error),
@@ -17,7 +30,7 @@ fn main() -> ExitCode {
     logging::init(Some(&data_dir.join("logs")));
 
     let result = match &cli.command {
-        None => app::run(&cli.global, started),
+        None => app::run(&cli.global, &cli.files, started),
         Some(Command::Snapshot(args)) => app::snapshot::run(&cli.global, args, started),
         Some(Command::Generate(args)) => app::commands::generate(&cli.global, args),
         Some(Command::Queue(args)) => app::commands::queue(&cli.global, args),

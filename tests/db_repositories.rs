@@ -95,7 +95,7 @@ fn migrations_apply_to_an_empty_file_and_reopening_changes_nothing() {
             Ok((mode.journal_mode, keys.foreign_keys, timeout.timeout))
         })
         .unwrap();
-    assert_eq!(pragmas, ("wal".to_owned(), 1, 5000));
+    assert_eq!(pragmas, ("wal".to_owned(), 1, 15000));
 }
 
 #[test]

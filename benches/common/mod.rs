@@ -76,10 +76,15 @@ pub async fn sim_queue(
         })
         .await
         .unwrap();
-    let (queue, _) =
-        distillery::queue::QueueHandle::start(ctx.db.clone(), ctx.library.clone(), engine.clone(), "bench".into())
-            .await
-            .unwrap();
+    let (queue, _) = distillery::queue::QueueHandle::start(
+        ctx.db.clone(),
+        ctx.library.clone(),
+        engine.clone(),
+        "bench".into(),
+        ctx.ownership.clone(),
+    )
+    .await
+    .unwrap();
     (engine, queue)
 }
 

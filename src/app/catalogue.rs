@@ -4,11 +4,12 @@
 //! known by the id in its marker file, so a moved library keeps its catalogue, a new folder
 //! starts an empty one, and going back to a library finds its ratings as they were.
 
-use crate::db::{Database, DbError, app_settings, open_database};
+use crate::db::{Database, DbError, Ownership, app_settings, open_database};
 use crate::library::LibraryRoot;
 use crate::library::identity;
 use anyhow::Context as _;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The id of the library a database catalogues.
 const LIBRARY_ID: &str = "library.id";
@@ -32,12 +33,18 @@ const CARRIED: [&str; 10] = [
 const LIBRARY_ONLY: [&str; 4] = [LIBRARY_ID, "library_root", "ui.current_item", "ui.loupe_open"];
 
 /// The catalogue of `library`: `main` itself for the data folder's own library, else the
-/// library's own database (created with a copy of `main`'s settings the first time).
-pub fn open(data_dir: &Path, main: &Database, library: &LibraryRoot) -> anyhow::Result<Database> {
+/// library's own database (created with a copy of `main`'s settings the first time). Returns
+/// it with this process's claim on it (`main_ownership` when it is `main`).
+pub fn open(
+    data_dir: &Path,
+    main: &Database,
+    main_ownership: &Arc<Ownership>,
+    library: &LibraryRoot,
+) -> anyhow::Result<(Database, Arc<Ownership>)> {
     let main_id = library_id(main)?;
     let folder_id = identity::read_id(library.path());
     if main_id.is_some() && main_id == folder_id {
-        return Ok(main.clone());
+        return Ok((main.clone(), main_ownership.clone()));
     }
     let id = identity::ensure_id(library.path())
         .with_context(|| format!("cannot mark {} as a Distillery library", library.path().display()))?;
@@ -45,17 +52,18 @@ pub fn open(data_dir: &Path, main: &Database, library: &LibraryRoot) -> anyhow::
         // The data folder's first library (or one from before libraries had ids).
         let adopted = id.clone();
         main.call_blocking(move |conn| app_settings::set(conn, LIBRARY_ID, &adopted))?;
-        return Ok(main.clone());
+        return Ok((main.clone(), main_ownership.clone()));
     }
     let path = catalogue_path(data_dir, &id);
     let created = !path.exists();
-    let own = open_database(&path)?.db;
+    let opened = open_database(&path)?;
+    let (own, ownership) = (opened.db, opened.ownership);
     if created {
         tracing::info!(library = %library.path().display(), catalogue = %path.display(), "a new library catalogue");
         copy_settings(main, &own, |key| !LIBRARY_ONLY.contains(&key))?;
     }
     own.call_blocking(move |conn| app_settings::set(conn, LIBRARY_ID, &id))?;
-    Ok(own)
+    Ok((own, ownership))
 }
 
 /// Where the catalogue of a library other than the data folder's own is kept.

@@ -7,9 +7,12 @@ use crate::cli::{CheckArgs, GlobalOptions};
 use crate::library::repair::check_and_repair;
 
 pub fn run(global: &GlobalOptions, args: &CheckArgs) -> anyhow::Result<()> {
-    let ctx = AppContext::open(global)?;
+    AppContext::run_with(global, |ctx| check(ctx, args))
+}
+
+fn check(ctx: &AppContext, args: &CheckArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let (report, repaired) = check_and_repair(&ctx.db, &ctx.library, args.repair)?;
+    let (report, repaired) = check_and_repair(&ctx.db, &ctx.library, args.repair, &ctx.ownership)?;
     if let Some(repaired) = repaired {
         eprintln!(
             "repaired: {} thumbnails made, {} files imported, {} files moved to {}/, {} items marked missing",

@@ -7,8 +7,8 @@ use crate::db::types::{JobId, JobStatus};
 use crate::db::{generations, queue as queue_rows};
 use crate::engine::EngineHandle;
 use crate::generation::{GenerationRequest, ReferenceSource};
-use crate::queue::QueueHandle;
-use anyhow::{Context as _, bail};
+use crate::queue::{QueueHandle, RowWatch};
+use anyhow::bail;
 use std::collections::HashSet;
 use std::io::Write;
 
@@ -22,7 +22,13 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 
 pub fn generate(global: &GlobalOptions, args: &GenerateArgs) -> anyhow::Result<()> {
     let ctx = AppContext::open(global)?;
-    let plan = super::engine_plan(&ctx)?;
+    let outcome = generate_in(&ctx, args);
+    ctx.close();
+    outcome
+}
+
+fn generate_in(ctx: &AppContext, args: &GenerateArgs) -> anyhow::Result<()> {
+    let plan = super::engine_plan(ctx)?;
     let Some(load) = plan.initial_load.clone() else {
         bail!(
             "no model files are configured for the engine {}: set CN_MODEL_DIFFUSION, CN_MODEL_VAE and CN_MODEL_LLM, or use --engine demo",
@@ -40,52 +46,183 @@ pub fn generate(global: &GlobalOptions, args: &GenerateArgs) -> anyhow::Result<(
     request.validate().map_err(anyhow::Error::msg)?;
 
     runtime()?.block_on(async move {
-        let engine = EngineHandle::start(plan.config);
-        let outcome = run_generate(&ctx, &engine, load, request).await;
-        engine.shutdown().await;
+        let mut local = None;
+        let outcome = run_generate(ctx, &plan.config, load, request, &mut local).await;
+        if let Some(local) = local {
+            local.stop().await;
+        }
         outcome
     })
 }
 
-async fn run_generate(
-    ctx: &AppContext,
-    engine: &EngineHandle,
-    load: crate::engine::protocol::LoadParams,
-    request: GenerationRequest,
-) -> anyhow::Result<()> {
-    let model = load.model_label();
-    let (queue, recovered) =
-        QueueHandle::start(ctx.db.clone(), ctx.library.clone(), engine.clone(), model.clone()).await?;
-    if recovered.finished + recovered.requeued + recovered.failed > 0 {
-        eprintln!(
-            "Recovered an interrupted queue: {} finished, {} queued again, {} failed as interrupted.",
-            recovered.finished, recovered.requeued, recovered.failed
-        );
-    }
-    let mut updates = queue.subscribe();
-    eprintln!("Loading {model}…");
-    let loader = engine.clone();
-    let loading = tokio::spawn(async move { loader.load(load).await });
-    let jobs = queue.submit(request).await?;
-    let total = jobs.len();
-    eprintln!("Queued {total} image{}.", if total == 1 { "" } else { "s" });
-    if let Err(error) = loading.await.context("the model load task failed")? {
-        bail!("the model could not be loaded: {error}");
+/// The engine and queue this process runs while it owns the library.
+struct LocalQueue {
+    engine: EngineHandle,
+    queue: QueueHandle,
+}
+
+impl LocalQueue {
+    /// Starts the engine, loads the model and starts the queue (which recovers what an
+    /// earlier owner left).
+    async fn start(
+        ctx: &AppContext,
+        config: &crate::engine::EngineConfig,
+        load: crate::engine::protocol::LoadParams,
+    ) -> anyhow::Result<Self> {
+        let model = load.model_label();
+        let engine = EngineHandle::start(config.clone());
+        let (queue, recovered) = QueueHandle::start(
+            ctx.db.clone(),
+            ctx.library.clone(),
+            engine.clone(),
+            model.clone(),
+            ctx.ownership.clone(),
+        )
+        .await?;
+        if recovered.finished + recovered.requeued + recovered.failed > 0 {
+            eprintln!(
+                "Recovered an interrupted queue: {} finished, {} queued again, {} failed as interrupted.",
+                recovered.finished, recovered.requeued, recovered.failed
+            );
+        }
+        eprintln!("Loading {model}…");
+        let loader = engine.clone();
+        tokio::spawn(async move {
+            if let Err(error) = loader.load(load).await {
+                // The queue waits for a loaded model; the engine's status says why not.
+                tracing::error!(%error, "the model could not be loaded");
+                eprintln!("The model could not be loaded: {error}");
+            }
+        });
+        Ok(Self { engine, queue })
     }
 
-    let mut waiting: HashSet<JobId> = jobs.iter().cloned().collect();
-    let mut failed = 0;
-    let mut last_line = String::new();
-    while !waiting.is_empty() {
-        let update = match updates.recv().await {
-            Ok(update) => update,
-            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-            Err(_) => bail!("the queue stopped unexpectedly"),
-        };
-        if !waiting.contains(&update.job_id) {
-            continue;
+    /// No new jobs, a moment for the running one, then the engine quits.
+    async fn stop(self) {
+        if self.queue.shutdown(super::shutdown::JOB_GRACE).await == crate::queue::ShutdownOutcome::LeftRunning {
+            eprintln!(
+                "A job that was still running will be finished or run again the next time Distillery opens this library."
+            );
         }
-        let number = jobs.iter().position(|j| *j == update.job_id).map_or(0, |i| i + 1);
+        self.engine.shutdown().await;
+    }
+}
+
+/// Where the waiting loop's news comes from.
+enum News {
+    Update(Box<crate::queue::JobUpdate>),
+    /// The local queue's channel lagged or closed: the rows still tell.
+    Missed,
+    Tick,
+    Stop,
+}
+
+async fn run_generate(
+    ctx: &AppContext,
+    config: &crate::engine::EngineConfig,
+    load: crate::engine::protocol::LoadParams,
+    request: GenerationRequest,
+    local: &mut Option<LocalQueue>,
+) -> anyhow::Result<()> {
+    let stop = std::sync::Arc::new(tokio::sync::Notify::new());
+    let stopper = stop.clone();
+    super::shutdown::on_stop_signal(move || stopper.notify_one());
+
+    let model = load.model_label();
+    if ctx.ownership.is_owner() {
+        *local = Some(LocalQueue::start(ctx, config, load.clone()).await?);
+    }
+    let jobs = match local.as_ref() {
+        Some(running) => running.queue.submit(request).await?,
+        None => {
+            let jobs = crate::queue::submit(&ctx.db, &ctx.library, request, Some(model)).await?;
+            eprintln!(
+                "This library is open in {}; it runs these images.",
+                ctx.ownership.describe_owner()
+            );
+            jobs
+        }
+    };
+    let total = jobs.len();
+    eprintln!("Queued {total} image{}.", if total == 1 { "" } else { "s" });
+
+    let mut rows = RowWatch::jobs(&jobs);
+    let mut updates = local.as_ref().map(|l| l.queue.subscribe());
+    let mut ticks = tokio::time::interval(crate::db::changes::POLL_EVERY);
+    let mut waiting: HashSet<JobId> = jobs.iter().cloned().collect();
+    let mut report = Report::new(&jobs);
+    while !waiting.is_empty() {
+        let news = tokio::select! {
+            update = next_update(&mut updates) => match update {
+                Some(update) => News::Update(Box::new(update)),
+                None => News::Missed,
+            },
+            _ = ticks.tick() => News::Tick,
+            () = stop.notified() => News::Stop,
+        };
+        match news {
+            News::Update(update) => report.show(&update, &mut waiting)?,
+            News::Missed => updates = None,
+            News::Stop => {
+                let left = waiting.len();
+                bail!(
+                    "stopped before {left} of {total} images were made; they stay queued and run the next time Distillery opens this library (distillery queue cancel ID drops one)"
+                );
+            }
+            News::Tick => {
+                if local.is_none() && ctx.ownership.try_take().unwrap_or(false) {
+                    eprintln!("The Distillery that ran this library has ended; running the queue here.");
+                    let started = LocalQueue::start(ctx, config, load.clone()).await?;
+                    updates = Some(started.queue.subscribe());
+                    *local = Some(started);
+                }
+                for update in rows.changes(&ctx.db, &ctx.library).await? {
+                    report.show(&update, &mut waiting)?;
+                }
+            }
+        }
+    }
+    if report.failed > 0 {
+        bail!("{} of {total} images failed", report.failed);
+    }
+    Ok(())
+}
+
+/// The local queue's next update; `None` when its channel lagged or closed. Never resolves
+/// without a local queue.
+async fn next_update(
+    updates: &mut Option<tokio::sync::broadcast::Receiver<crate::queue::JobUpdate>>,
+) -> Option<crate::queue::JobUpdate> {
+    match updates {
+        Some(receiver) => receiver.recv().await.ok(),
+        None => std::future::pending().await,
+    }
+}
+
+/// Prints a generate run's progress to stderr and each stored image to stdout.
+struct Report {
+    jobs: Vec<JobId>,
+    failed: usize,
+    last_line: String,
+}
+
+impl Report {
+    fn new(jobs: &[JobId]) -> Self {
+        Self {
+            jobs: jobs.to_vec(),
+            failed: 0,
+            last_line: String::new(),
+        }
+    }
+
+    /// Shows one update of one of this run's jobs; updates of other jobs, and repeats of a
+    /// job's end (the queue and the rows may both tell it), are skipped.
+    fn show(&mut self, update: &crate::queue::JobUpdate, waiting: &mut HashSet<JobId>) -> anyhow::Result<()> {
+        if !waiting.contains(&update.job_id) {
+            return Ok(());
+        }
+        let total = self.jobs.len();
+        let number = self.jobs.iter().position(|j| *j == update.job_id).map_or(0, |i| i + 1);
         match update.status {
             JobStatus::Processing => {
                 let line = match (&update.phase, update.step, update.total_steps) {
@@ -95,9 +232,9 @@ async fn run_generate(
                     (Some(phase), _, _) => format!("[{number}/{total}] {phase}"),
                     _ => format!("[{number}/{total}] Starting"),
                 };
-                if line != last_line {
+                if line != self.last_line {
                     eprintln!("{line}");
-                    last_line = line;
+                    self.last_line = line;
                 }
             }
             JobStatus::Completed => {
@@ -109,23 +246,31 @@ async fn run_generate(
                 }
                 eprintln!("[{number}/{total}] Done in {:.1} s", update.elapsed.as_secs_f64());
             }
-            JobStatus::Failed | JobStatus::Cancelled => {
+            JobStatus::Cancelled => {
                 waiting.remove(&update.job_id);
-                failed += 1;
-                let reason = update.error.clone().unwrap_or_else(|| "cancelled".into());
+                self.failed += 1;
+                eprintln!("[{number}/{total}] Cancelled (job {})", update.job_id);
+            }
+            JobStatus::Failed => {
+                waiting.remove(&update.job_id);
+                self.failed += 1;
+                let reason = update.error.clone().unwrap_or_else(|| "failed".into());
                 eprintln!("[{number}/{total}] Failed: {reason}");
             }
             JobStatus::Pending => {}
         }
+        Ok(())
     }
-    if failed > 0 {
-        bail!("{failed} of {total} images failed");
-    }
-    Ok(())
 }
 
 pub fn queue(global: &GlobalOptions, args: &QueueArgs) -> anyhow::Result<()> {
     let ctx = AppContext::open(global)?;
+    let outcome = queue_in(&ctx, args);
+    ctx.close();
+    outcome
+}
+
+fn queue_in(ctx: &AppContext, args: &QueueArgs) -> anyhow::Result<()> {
     match &args.action {
         None => {
             let rows = ctx.db.call_blocking(|conn| {

@@ -1,9 +1,10 @@
 use crate::cli::{EngineChoice, GlobalOptions};
-use crate::db::{Database, DbError, media, open_database};
+use crate::db::{Database, DbError, Ownership, media, open_database};
 use crate::library::LibraryRoot;
 use crate::settings::{self, UiState};
 use anyhow::Context as _;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What every part of the app shares: the database, the library folder and the engine choice.
 pub struct AppContext {
@@ -13,6 +14,9 @@ pub struct AppContext {
     /// as `db` unless another library is open.
     pub main_db: Database,
     pub library: LibraryRoot,
+    /// This process's claim on the open library: held when it owns it (runs its queue,
+    /// recovery and repairs); otherwise the queue takes it once the owner has gone.
+    pub ownership: Arc<Ownership>,
     pub engine: Option<EngineChoice>,
     pub data_dir: PathBuf,
     /// The library came from `--library` or `DISTILLERY_LIBRARY`, not from settings.
@@ -60,7 +64,7 @@ impl AppContext {
         if !report.applied.is_empty() {
             tracing::info!(migrations = ?report.applied, "updated the database schema");
         }
-        let db = opened.db;
+        let (db, main_ownership) = (opened.db, opened.ownership);
 
         let overridden = global.library.clone().or_else(super::environment::library);
         let library_overridden = overridden.is_some();
@@ -74,11 +78,19 @@ impl AppContext {
         let library = LibraryRoot::open(&root)?;
         tracing::info!(library = %library.path().display(), "library opened");
         let main_db = db;
-        let db = super::catalogue::open(&data_dir, &main_db, &library)?;
+        let (db, ownership) = super::catalogue::open(&data_dir, &main_db, &main_ownership, &library)?;
+        if !Arc::ptr_eq(&ownership, &main_ownership) {
+            // The data folder's own library is not the one open here: whoever opens it owns it.
+            main_ownership.release();
+        }
+        if !ownership.is_owner() {
+            tracing::info!(owner = %ownership.describe_owner(), "the library is open in another process; joining it as a client");
+        }
         Ok(Self {
             db,
             main_db,
             library,
+            ownership,
             engine: global.engine.clone().or_else(super::environment::engine),
             data_dir,
             library_overridden,
@@ -90,9 +102,17 @@ impl AppContext {
     /// over, and remembered as the library to open at the next start.
     pub fn switch_library(&self, root: &std::path::Path) -> anyhow::Result<Self> {
         let library = LibraryRoot::open(root)?;
-        let db = super::catalogue::open(&self.data_dir, &self.main_db, &library)?;
-        if db.path() != self.db.path() {
+        let main_ownership = Arc::new(Ownership::for_database(self.main_db.path()));
+        let (db, ownership) = super::catalogue::open(&self.data_dir, &self.main_db, &main_ownership, &library)?;
+        let same_catalogue = db_is_same(&db, &self.db);
+        if !same_catalogue {
             super::catalogue::carry_settings(&self.db, &db)?;
+            // The library left behind can be owned by another process now.
+            self.ownership.release();
+        }
+        if Arc::ptr_eq(&ownership, &main_ownership) {
+            // Back on the data folder's own library: claim it as any start would.
+            let _ = ownership.try_take();
         }
         let remembered = library.path().to_owned();
         self.main_db
@@ -103,10 +123,33 @@ impl AppContext {
             db,
             main_db: self.main_db.clone(),
             library,
+            ownership: if same_catalogue {
+                self.ownership.clone()
+            } else {
+                ownership
+            },
             engine: self.engine.clone(),
             data_dir: self.data_dir.clone(),
             library_overridden: false,
         })
+    }
+
+    /// Opens the library, runs `work` on it and closes it (see [`Self::close`]) whatever
+    /// `work` returned: the shape of every command.
+    pub fn run_with<T>(global: &GlobalOptions, work: impl FnOnce(&Self) -> anyhow::Result<T>) -> anyhow::Result<T> {
+        let ctx = Self::open(global)?;
+        let outcome = work(&ctx);
+        ctx.close();
+        outcome
+    }
+
+    /// Ends this process's use of the library: every queued write is finished, the write-ahead
+    /// log is folded into `distillery.db` and the connections are closed, then the library is
+    /// left for another process to own.
+    pub fn close(&self) {
+        self.db.close_blocking();
+        self.main_db.close_blocking();
+        self.ownership.release();
     }
 
     /// Reads what the window needs at start. Runs before the event loop starts, so waiting
@@ -153,6 +196,11 @@ impl AppContext {
             library_override,
             models_dir,
             library_root: self.library.path().to_owned(),
+            ownership: self.ownership.clone(),
         }
     }
+}
+
+fn db_is_same(a: &Database, b: &Database) -> bool {
+    a.path() == b.path()
 }

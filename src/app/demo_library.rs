@@ -67,7 +67,10 @@ fn mix(index: u64, salt: u64) -> u64 {
 }
 
 pub fn run(global: &GlobalOptions, args: &DemoLibraryArgs) -> anyhow::Result<()> {
-    let ctx = AppContext::open(global)?;
+    AppContext::run_with(global, |ctx| make_demo_library(ctx, args))
+}
+
+fn make_demo_library(ctx: &AppContext, args: &DemoLibraryArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let count = args.count as usize;
     let sources = paint_sources(&ctx.library, count.min(DISTINCT))?;
@@ -154,8 +157,7 @@ pub fn run(global: &GlobalOptions, args: &DemoLibraryArgs) -> anyhow::Result<()>
             rows.push((item, Rating::new(rating).unwrap_or_default(), status));
         }
         ctx.db.call_blocking(move |conn| {
-            use diesel::Connection;
-            conn.transaction(|conn| {
+            crate::db::transaction::write(conn, |conn| {
                 generations::insert_many(conn, &generation_rows)?;
                 media::insert_many(conn, &rows)
             })

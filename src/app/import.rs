@@ -10,29 +10,42 @@ use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
 pub fn run(global: &GlobalOptions, args: &ImportArgs) -> anyhow::Result<()> {
-    let ctx = AppContext::open(global)?;
+    AppContext::run_with(global, |ctx| import_paths(ctx, args))
+}
+
+fn import_paths(ctx: &AppContext, args: &ImportArgs) -> anyhow::Result<()> {
     let mut options = ImportOptions::default();
     if let Some(threads) = args.threads {
         options.threads = threads as usize;
     }
-    let cancel = AtomicBool::new(false);
+    // Ctrl+C (or SIGTERM) stops at the next file; what was imported stays.
+    let cancel = std::sync::Arc::new(AtomicBool::new(false));
+    let stopper = cancel.clone();
+    super::shutdown::on_stop_signal_outside_runtime(move || stopper.store(true, std::sync::atomic::Ordering::SeqCst));
     let stdout = Mutex::new(std::io::stdout());
-    let report = import(&ctx.db, &ctx.library, &args.paths, options, &cancel, &|progress| {
-        match &progress.outcome {
-            FileOutcome::Imported { media_id, stored } => {
-                if let Ok(mut out) = stdout.lock() {
-                    let _ = writeln!(out, "{media_id}\t{}", stored.display());
+    let report = import(
+        &ctx.db,
+        &ctx.library,
+        &args.paths,
+        options,
+        cancel.as_ref(),
+        &|progress| {
+            match &progress.outcome {
+                FileOutcome::Imported { media_id, stored } => {
+                    if let Ok(mut out) = stdout.lock() {
+                        let _ = writeln!(out, "{media_id}\t{}", stored.display());
+                    }
                 }
+                FileOutcome::AlreadyInLibrary(_) => {
+                    eprintln!("{}: already in library", progress.path.display());
+                }
+                FileOutcome::Failed(reason) => eprintln!("{}: {reason}", progress.path.display()),
             }
-            FileOutcome::AlreadyInLibrary(_) => {
-                eprintln!("{}: already in library", progress.path.display());
+            if progress.done % 100 == 0 || progress.done == progress.total {
+                eprintln!("{} of {} files", progress.done, progress.total);
             }
-            FileOutcome::Failed(reason) => eprintln!("{}: {reason}", progress.path.display()),
-        }
-        if progress.done % 100 == 0 || progress.done == progress.total {
-            eprintln!("{} of {} files", progress.done, progress.total);
-        }
-    });
+        },
+    );
     // Files that failed were reported as they ended; these never became files to import.
     for (path, reason) in &report.unusable {
         eprintln!("{}: {reason}", path.display());

@@ -12,6 +12,8 @@ pub mod import;
 mod os_drop;
 mod pickers;
 mod session;
+mod shutdown;
+pub mod single_instance;
 pub mod snapshot;
 
 pub use context::{AppContext, StartupView, default_data_dir, resolve_data_dir};
@@ -23,11 +25,19 @@ use crate::cli::GlobalOptions;
 use slint::ComponentHandle;
 use std::time::Instant;
 
-/// Opens the main window and runs until it is closed. Switching to another library (in
-/// Settings) closes the window and opens it again on that library; the engine keeps
-/// running, with its model loaded.
-pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
+/// Opens the main window and runs until it is closed, importing `files` into its library.
+/// Switching to another library (in Settings) closes the window and opens it again on that
+/// library; the engine keeps running, with its model loaded. With a window already open on
+/// the library, `files` go to that window instead, which comes to the front.
+pub fn run(global: &GlobalOptions, files: &[std::path::PathBuf], started: Instant) -> anyhow::Result<()> {
     let mut ctx = AppContext::open(global)?;
+    let mut listening = match claim_window(&ctx, files) {
+        WindowClaim::HandedOver => {
+            ctx.close();
+            return Ok(());
+        }
+        WindowClaim::First(listening) => listening,
+    };
     // Slint owns this thread; services run on a small tokio runtime of their own.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -48,14 +58,24 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
             }
         });
     }
+    {
+        let _inside = runtime.enter();
+        shutdown::on_stop_signal(|| {
+            let _ = slint::invoke_from_event_loop(|| {
+                let _ = slint::quit_event_loop();
+            });
+        });
+    }
     let running_plan = std::rc::Rc::new(std::cell::RefCell::new(plan));
     let mut first = Some(started);
+    let mut initial_files = files.to_vec();
     loop {
         let services = session::Services {
             runtime: runtime.handle().clone(),
             engine: engine.clone(),
             running_plan: running_plan.clone(),
             report_first_frame: global.report_first_frame.then_some(()).and(first.take()),
+            initial_files: std::mem::take(&mut initial_files),
         };
         let Some(folder) = session::run_window(&ctx, services)? else {
             break;
@@ -64,6 +84,15 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
             Ok(next) => {
                 // switch_library has let the old catalogue's queued writes finish.
                 ctx = next;
+                // Later windows of the new library come here; of the old one, open on their own.
+                drop(listening.take());
+                listening = match claim_window(&ctx, &[]) {
+                    WindowClaim::First(listening) => listening,
+                    WindowClaim::HandedOver => {
+                        tracing::warn!("another window has this library open too");
+                        None
+                    }
+                };
                 // The new library's catalogue may hold other engine settings.
                 let after = engine_setup::plan(&ctx)?;
                 let before = running_plan.replace(after.clone());
@@ -73,11 +102,46 @@ pub fn run(global: &GlobalOptions, started: Instant) -> anyhow::Result<()> {
             Err(error) => tracing::error!(%error, folder = %folder.display(), "could not switch to the library"),
         }
     }
-    // Quit the engine (killed after 5 s if it does not), and let queued settings writes finish.
+    // Quit the engine (killed after 5 s if it does not), let queued writes finish and close
+    // the database whole.
     runtime.block_on(engine.shutdown());
-    ctx.db.flush_blocking()?;
-    ctx.main_db.flush_blocking()?;
+    ctx.close();
     Ok(())
+}
+
+enum WindowClaim {
+    /// This is the library's window (listening for later ones, when it can).
+    First(Option<single_instance::Listening>),
+    /// The library's open window took the files and came to the front.
+    HandedOver,
+}
+
+/// Becomes the window of `ctx`'s library, or hands `files` to the one it has.
+fn claim_window(ctx: &AppContext, files: &[std::path::PathBuf]) -> WindowClaim {
+    let claimed = single_instance::claim(ctx.db.path(), files, |handover| {
+        let _ = slint::invoke_from_event_loop(move || session::receive_handover(handover.files));
+    });
+    match claimed {
+        Ok(single_instance::Claim::First(listening)) => WindowClaim::First(Some(listening)),
+        Ok(single_instance::Claim::HandedOver) => {
+            let what = match files.len() {
+                0 => String::new(),
+                1 => "; it imports the file".to_owned(),
+                n => format!("; it imports the {n} files"),
+            };
+            eprintln!(
+                "Distillery is already open on {}: brought its window to the front{what}.",
+                ctx.library.path().display()
+            );
+            WindowClaim::HandedOver
+        }
+        Err(error) => {
+            // A second window then opens beside the first: a client of the library's owner,
+            // never a second owner.
+            tracing::warn!(%error, "later windows of this library cannot be sent here");
+            WindowClaim::First(None)
+        }
+    }
 }
 
 /// Saved settings reach the running engine: another binary, other model files or load

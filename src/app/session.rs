@@ -13,6 +13,36 @@ pub struct Services {
     pub running_plan: std::rc::Rc<std::cell::RefCell<EnginePlan>>,
     /// Print the time to the first frame and quit (`--report-first-frame`).
     pub report_first_frame: Option<Instant>,
+    /// Files given on the command line, imported once the window is up.
+    pub initial_files: Vec<PathBuf>,
+}
+
+/// What the open window does with files a later window hands it.
+type ReceiveHandover = std::rc::Rc<dyn Fn(Vec<PathBuf>)>;
+
+thread_local! {
+    /// The open window's [`ReceiveHandover`] (UI thread only).
+    static HANDOVER: std::cell::RefCell<Option<ReceiveHandover>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs on the UI thread when a later window of this library handed over: the window comes to
+/// the front and imports the files.
+pub fn receive_handover(files: Vec<PathBuf>) {
+    let receiver = HANDOVER.with(|slot| slot.borrow().clone());
+    if let Some(receive) = receiver {
+        receive(files);
+    }
+}
+
+/// Brings the window to the front: shown, not minimised, focused (as far as the window
+/// manager allows).
+fn raise(window: &crate::ui::AppWindow) {
+    use slint::winit_030::WinitWindowAccessor;
+    let _ = window.show();
+    window.window().with_winit_window(|winit| {
+        winit.set_minimized(false);
+        winit.focus_window();
+    });
 }
 
 /// Runs the main window over `ctx`'s library until it closes; returns the library folder
@@ -23,6 +53,7 @@ pub fn run_window(ctx: &AppContext, services: Services) -> anyhow::Result<Option
         engine,
         running_plan,
         report_first_frame,
+        initial_files,
     } = services;
     let view = ctx.load_startup_view()?;
     let main = crate::ui::build_main_window(
@@ -118,11 +149,21 @@ pub fn run_window(ctx: &AppContext, services: Services) -> anyhow::Result<Option
     let (library_changed, library_changes) = tokio::sync::mpsc::unbounded_channel();
     main.library.follow_changes(library_changes);
     let (db, library, queue_engine) = (ctx.db.clone(), ctx.library.clone(), engine.clone());
-    let panel_db = ctx.db.clone();
+    let (panel_db, ownership, started_queue) = (ctx.db.clone(), ctx.ownership.clone(), queue_ready.clone());
     runtime.spawn(async move {
-        match crate::queue::QueueHandle::start(db, library, queue_engine, model_label).await {
+        // What another process writes (an import, a submit, a cancel) shows within a second.
+        let mut external = crate::db::changes::watch_external(&db, crate::db::changes::POLL_EVERY);
+        let grid_changed = library_changed.clone();
+        tokio::spawn(async move {
+            while external.changed().await.is_ok() {
+                if grid_changed.send(()).is_err() {
+                    return;
+                }
+            }
+        });
+        match crate::queue::QueueHandle::start(db, library, queue_engine, model_label, ownership).await {
             Ok((queue, _)) => {
-                let _ = queue_ready.set(queue.clone());
+                let _ = started_queue.set(queue.clone());
                 let forward = super::forward_new_media(queue.subscribe(), library_changed);
                 let follow = crate::ui::queue_panel::follow(panel_db, queue.subscribe(), job_updates);
                 tokio::select! {
@@ -135,8 +176,28 @@ pub fn run_window(ctx: &AppContext, services: Services) -> anyhow::Result<Option
         }
     });
 
+    let (raised, importer) = (window.as_weak(), std::rc::Rc::downgrade(&main.import));
+    HANDOVER.with(|slot| {
+        *slot.borrow_mut() = Some(std::rc::Rc::new(move |files: Vec<PathBuf>| {
+            if let Some(window) = raised.upgrade() {
+                raise(&window);
+            }
+            if let Some(import) = importer.upgrade().filter(|_| !files.is_empty()) {
+                import.start(files);
+            }
+        }));
+    });
+    if !initial_files.is_empty() {
+        main.import.start(initial_files);
+    }
+
     window.run()?;
+    HANDOVER.with(|slot| slot.borrow_mut().take());
     drop(stop_queue);
+    // No new jobs; the running one gets a moment to finish, else the next start takes it.
+    if let Some(queue) = queue_ready.get() {
+        runtime.block_on(queue.shutdown(super::shutdown::JOB_GRACE));
+    }
     let chosen = switch_to.borrow_mut().take();
     Ok(chosen)
 }

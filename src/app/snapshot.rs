@@ -90,6 +90,7 @@ pub fn run(global: &GlobalOptions, args: &SnapshotArgs, started: Instant) -> any
     image
         .save_with_format(&args.out, image::ImageFormat::Png)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
+    ctx.close();
     eprintln!(
         "wrote {} ({}x{}); painted with thumbnails {:.1} ms after start",
         args.out.display(),

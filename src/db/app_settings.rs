@@ -55,7 +55,7 @@ pub fn all_raw(conn: &mut SqliteConnection) -> Result<Vec<(String, Option<String
 /// Stores settings as read by [`all_raw`] (copied from another database), replacing any
 /// with the same keys, in one transaction.
 pub fn set_all_raw(conn: &mut SqliteConnection, rows: &[(String, Option<String>)]) -> Result<(), DbError> {
-    conn.transaction(|conn| {
+    crate::db::transaction::write(conn, |conn| {
         for (key, value) in rows {
             diesel::insert_into(app_settings::table)
                 .values((app_settings::key.eq(key), app_settings::value.eq(value)))

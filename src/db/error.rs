@@ -28,6 +28,25 @@ pub enum DbError {
         known: String,
     },
 
+    #[error(
+        "{path} is missing or empty, but {wal} beside it holds {wal_size} bytes of the catalogue: the library database is damaged. Both files were left untouched; copy them somewhere safe, then restore {path} from a backup."
+    )]
+    LoneWal { path: PathBuf, wal: PathBuf, wal_size: u64 },
+
+    #[error(
+        "the database {path} cannot be written: {cause} ({detail}). Free some space or choose a writable data folder with --data-dir."
+    )]
+    Unwritable {
+        path: PathBuf,
+        cause: String,
+        detail: String,
+    },
+
+    #[error(
+        "{path} is being created or updated by {owner}, which has not finished after a minute. Try again when it has, or close it."
+    )]
+    SchemaNotReady { path: PathBuf, owner: String },
+
     #[error("cannot open the database {path}: {source}")]
     Open {
         path: PathBuf,
@@ -68,6 +87,7 @@ impl DbError {
                 | DbError::ForeignDatabase { .. }
                 | DbError::Corrupt { .. }
                 | DbError::NewerSchema { .. }
+                | DbError::LoneWal { .. }
         )
     }
 }

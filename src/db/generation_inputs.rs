@@ -58,7 +58,7 @@ pub fn insert_all(
             created_at: now.as_str(),
         })
         .collect();
-    conn.transaction(|conn| {
+    crate::db::transaction::write(conn, |conn| {
         diesel::insert_into(generation_inputs::table)
             .values(&rows)
             .execute(conn)

@@ -114,3 +114,15 @@ pub fn mark_failed(
         .execute(conn)?;
     Ok(changed > 0)
 }
+
+/// Whether a generation's stored parameters name the prepared reference `file` (relative to
+/// the library root).
+pub fn uses_reference(conn: &mut SqliteConnection, file: &str) -> Result<bool, DbError> {
+    let quoted = serde_json::to_string(file).unwrap_or_default();
+    let query = generations::table.filter(
+        diesel::dsl::sql::<diesel::sql_types::Bool>("instr(params_json, ")
+            .bind::<diesel::sql_types::Text, _>(quoted)
+            .sql(") > 0"),
+    );
+    Ok(diesel::select(diesel::dsl::exists(query)).get_result(conn)?)
+}

@@ -17,7 +17,7 @@ pub fn submit(
     inputs: &[NewGenerationInput],
     priority: i32,
 ) -> Result<QueueJob, DbError> {
-    conn.transaction(|conn| {
+    crate::db::transaction::write(conn, |conn| {
         generations::insert(conn, generation)?;
         if !inputs.is_empty() {
             generation_inputs::insert_all(conn, &generation.id, inputs)?;
@@ -36,7 +36,7 @@ pub fn complete(
     outcome: &GenerationOutcome,
     new_media: &NewMedia,
 ) -> Result<Option<Media>, DbError> {
-    conn.transaction(|conn| {
+    crate::db::transaction::write(conn, |conn| {
         let still_running = queue_table::table
             .find(job)
             .select(queue_table::status)
@@ -61,7 +61,7 @@ pub fn fail(
     message: &str,
     total_time_ms: Option<i64>,
 ) -> Result<bool, DbError> {
-    conn.transaction(|conn| {
+    crate::db::transaction::write(conn, |conn| {
         let failed = queue::finish(conn, job, Some(message))?;
         if failed {
             generations::mark_failed(conn, generation, total_time_ms)?;
@@ -72,7 +72,7 @@ pub fn fail(
 
 /// Fails a job that never got to run (recovery, or an unreadable generation).
 pub fn fail_pending_or_processing(conn: &mut SqliteConnection, job: &JobId, message: &str) -> Result<bool, DbError> {
-    conn.transaction(|conn| {
+    crate::db::transaction::write(conn, |conn| {
         let Some(found) = queue::get(conn, job)? else {
             return Ok(false);
         };
@@ -97,7 +97,7 @@ pub fn fail_pending_or_processing(conn: &mut SqliteConnection, job: &JobId, mess
 /// Runs a failed job again: the job goes back to pending (keeping its attempt count) and its
 /// generation back to pending. Returns false if the job had not failed.
 pub fn retry(conn: &mut SqliteConnection, job: &JobId) -> Result<bool, DbError> {
-    conn.transaction(|conn| {
+    crate::db::transaction::write(conn, |conn| {
         let Some(found) = queue::get(conn, job)? else {
             return Ok(false);
         };

@@ -140,7 +140,7 @@ pub fn get(conn: &mut SqliteConnection, id: &MediaId) -> Result<Option<Media>, D
 /// Sets the rating of every listed item in one transaction; returns how many changed.
 pub fn set_rating(conn: &mut SqliteConnection, ids: &[MediaId], rating: Rating) -> Result<usize, DbError> {
     let now = Timestamp::now();
-    conn.transaction(|conn| {
+    crate::db::transaction::write(conn, |conn| {
         let mut changed = 0;
         for ids in ids.chunks(IDS_PER_STATEMENT) {
             changed += diesel::update(media::table.filter(media::id.eq_any(ids)))
@@ -158,7 +158,7 @@ pub fn set_rating(conn: &mut SqliteConnection, ids: &[MediaId], rating: Rating) 
 /// Sets (or clears, with `None`) the culling status of every listed item; returns how many changed.
 pub fn set_status(conn: &mut SqliteConnection, ids: &[MediaId], status: Option<CullStatus>) -> Result<usize, DbError> {
     let now = Timestamp::now();
-    conn.transaction(|conn| {
+    crate::db::transaction::write(conn, |conn| {
         let mut changed = 0;
         for ids in ids.chunks(IDS_PER_STATEMENT) {
             changed += diesel::update(media::table.filter(media::id.eq_any(ids)))
@@ -173,7 +173,7 @@ pub fn set_status(conn: &mut SqliteConnection, ids: &[MediaId], status: Option<C
 /// Removes the rows of the listed items (their files are the library's business); returns how
 /// many were removed. References from `generation_inputs` become NULL.
 pub fn delete(conn: &mut SqliteConnection, ids: &[MediaId]) -> Result<usize, DbError> {
-    conn.transaction(|conn| {
+    crate::db::transaction::write(conn, |conn| {
         let mut removed = 0;
         for ids in ids.chunks(IDS_PER_STATEMENT) {
             removed += diesel::delete(media::table.filter(media::id.eq_any(ids))).execute(conn)?;
@@ -209,6 +209,11 @@ pub fn count_all(conn: &mut SqliteConnection) -> Result<i64, DbError> {
 }
 
 /// The items a generation produced, oldest first.
+/// Whether an item's original is stored at `file_path` (relative to the library root).
+pub fn names_file(conn: &mut SqliteConnection, file_path: &str) -> Result<bool, DbError> {
+    Ok(diesel::select(diesel::dsl::exists(media::table.filter(media::file_path.eq(file_path)))).get_result(conn)?)
+}
+
 pub fn for_generation(conn: &mut SqliteConnection, generation: &GenerationId) -> Result<Vec<Media>, DbError> {
     Ok(media::table
         .filter(media::generation_id.eq(generation))

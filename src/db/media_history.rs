@@ -62,7 +62,7 @@ pub fn restore_cull_states(
         CullField::Rating => "rating",
         CullField::Status => "status",
     };
-    conn.transaction(|conn| {
+    crate::db::transaction::write(conn, |conn| {
         let mut changed = 0;
         for chunk in states.chunks(STATES_PER_STATEMENT) {
             let values = vec!["(?, ?, ?)"; chunk.len()].join(", ");
@@ -149,7 +149,7 @@ struct RowInsert<'a> {
 /// Puts deleted rows back exactly, and points their references at them again, in one
 /// transaction. A row whose id is in use again is an error and nothing is written.
 pub fn put_back(conn: &mut SqliteConnection, items: &[StoredItem]) -> Result<usize, DbError> {
-    conn.transaction(|conn| {
+    crate::db::transaction::write(conn, |conn| {
         for item in items {
             let m = &item.media;
             diesel::insert_into(media::table)

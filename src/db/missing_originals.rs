@@ -11,7 +11,7 @@ use std::collections::HashSet;
 /// those still missing keep the time they were first noticed. Returns how many are marked.
 pub fn mark_exactly(conn: &mut SqliteConnection, ids: &[MediaId]) -> Result<usize, DbError> {
     let now = Timestamp::now();
-    conn.transaction(|conn| {
+    crate::db::transaction::write(conn, |conn| {
         let marked: HashSet<MediaId> = missing_originals::table
             .select(missing_originals::media_id)
             .load::<MediaId>(conn)?

@@ -4,9 +4,12 @@
 //! on the database thread and answers through a future (or, outside the event loop, by
 //! blocking). One repository module per table holds the SQL.
 
+pub mod changes;
+mod close;
 pub mod connection;
 mod error;
 mod open;
+pub mod ownership;
 pub mod schema;
 pub mod types;
 mod worker;
@@ -23,9 +26,11 @@ pub mod missing_originals;
 mod prepared;
 pub mod queue;
 pub mod stacks;
+pub mod transaction;
 
 pub use error::DbError;
 pub use open::{OpenedDatabase, SchemaReport, open_database};
+pub use ownership::Ownership;
 pub use worker::Database;
 
 /// Every migration this build knows, embedded in the binary and applied at start.

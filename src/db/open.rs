@@ -1,3 +1,4 @@
+use super::ownership::Ownership;
 use super::{DbError, MIGRATIONS, worker::Database};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -6,11 +7,15 @@ use diesel_migrations::MigrationHarness;
 use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// An open, migrated library database and what opening it did.
 pub struct OpenedDatabase {
     pub db: Database,
     pub report: SchemaReport,
+    /// This process's claim on the library: held when it opened the database as the owner.
+    pub ownership: Arc<Ownership>,
 }
 
 /// What [`open_database`] changed, for the log.
@@ -27,9 +32,20 @@ pub struct SchemaReport {
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 const MIGRATIONS_TABLE: &str = "__diesel_schema_migrations";
 
+/// How long a write waits for another process's write to end before it fails. Another
+/// process's import or demo library commits in batches well under this.
+const BUSY_TIMEOUT_MS: u32 = 15_000;
+
+/// How long a client waits for the owner to finish creating or migrating the database.
+const SCHEMA_WAIT: Duration = Duration::from_secs(60);
+
 /// Opens (or creates) the library database at `path`, checks that it is a healthy Distillery
 /// database this version understands, applies pending migrations and starts the database
 /// thread.
+///
+/// The process that takes the library's lock ([`Ownership`]) is its owner and alone creates
+/// and migrates the file. Another process opens it as a client: it waits until the owner has
+/// brought the schema up to date (or takes over if the owner goes away meanwhile).
 ///
 /// A file that is not SQLite, belongs to another program, is damaged or comes from a newer
 /// Distillery is refused before anything is written to it.
@@ -40,8 +56,33 @@ pub fn open_database(path: &Path) -> Result<OpenedDatabase, DbError> {
             source,
         })?;
     }
-    let existed = check_header(path)?;
+    let ownership = Arc::new(Ownership::for_database(path));
+    let owner = take_ownership(&ownership);
+    let (conn, report) = if owner {
+        open_as_owner(path)?
+    } else {
+        open_as_client(path, &ownership)?
+    };
+    Ok(OpenedDatabase {
+        db: Database::start(conn, path.to_owned()),
+        report,
+        ownership,
+    })
+}
 
+/// Tries to become the library's owner; a lock file that cannot be opened (a read-only data
+/// folder) leaves this process a client.
+fn take_ownership(ownership: &Ownership) -> bool {
+    match ownership.try_take() {
+        Ok(owner) => owner,
+        Err(error) => {
+            tracing::warn!(%error, lock = %ownership.lock_path().display(), "the library lock cannot be taken; opening as a client");
+            false
+        }
+    }
+}
+
+fn connect(path: &Path) -> Result<SqliteConnection, DbError> {
     let url = path.to_str().ok_or_else(|| DbError::Open {
         path: path.to_owned(),
         source: diesel::ConnectionError::BadConnection("the path is not valid UTF-8".into()),
@@ -50,8 +91,17 @@ pub fn open_database(path: &Path) -> Result<OpenedDatabase, DbError> {
         path: path.to_owned(),
         source,
     })?;
-    // Wait for a lock rather than fail at once if another connection (a CLI run) holds it.
-    conn.batch_execute("PRAGMA busy_timeout = 5000;")?;
+    // Wait for a lock rather than fail at once if another process is writing.
+    conn.batch_execute(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};"))
+        .map_err(|error| unwritable_or_query(path, error))?;
+    Ok(conn)
+}
+
+/// The owner's open: refuse what is not ours or damaged, then create or migrate.
+fn open_as_owner(path: &Path) -> Result<(SqliteConnection, SchemaReport), DbError> {
+    refuse_lone_wal(path)?;
+    let existed = check_header(path)?;
+    let mut conn = connect(path)?;
 
     // Read-only checks first: nothing is written to a file we are going to refuse.
     let applied_before = if existed {
@@ -61,7 +111,7 @@ pub fn open_database(path: &Path) -> Result<OpenedDatabase, DbError> {
     };
 
     conn.batch_execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
-        .map_err(|error| corrupt_or_query(path, error))?;
+        .map_err(|error| unwritable_or_query(path, error))?;
 
     let mut report = SchemaReport {
         created: !existed,
@@ -79,13 +129,58 @@ pub fn open_database(path: &Path) -> Result<OpenedDatabase, DbError> {
     }
     let applied = conn
         .run_pending_migrations(MIGRATIONS)
-        .map_err(|error| DbError::Migration(error.to_string()))?;
+        .map_err(|error| migration_error(path, error.to_string()))?;
     report.applied = applied.iter().map(ToString::to_string).collect();
+    if !report.applied.is_empty() {
+        // The new schema goes into the database file itself, not only its -wal.
+        super::close::checkpoint(&mut conn);
+    }
+    Ok((conn, report))
+}
 
-    Ok(OpenedDatabase {
-        db: Database::start(conn, path.to_owned()),
-        report,
-    })
+/// A client's open: wait until the owner has created and migrated the database, then use it
+/// as it is. If the owner goes away meanwhile, this process becomes the owner.
+fn open_as_client(path: &Path, ownership: &Ownership) -> Result<(SqliteConnection, SchemaReport), DbError> {
+    let deadline = Instant::now() + SCHEMA_WAIT;
+    loop {
+        if check_header(path)? {
+            let mut conn = connect(path)?;
+            conn.batch_execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
+            let applied = check_existing_quickly(&mut conn, path)?;
+            let known = known_versions()?;
+            if known.iter().all(|version| applied.contains(version)) {
+                return Ok((conn, SchemaReport::default()));
+            }
+        }
+        if take_ownership(ownership) {
+            return open_as_owner(path);
+        }
+        if Instant::now() >= deadline {
+            return Err(DbError::SchemaNotReady {
+                path: path.to_owned(),
+                owner: ownership.describe_owner(),
+            });
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A missing or empty database beside a `-wal` that holds data is a damaged library, not a
+/// new one: opening it would start an empty catalogue over the one in the `-wal`.
+fn refuse_lone_wal(path: &Path) -> Result<(), DbError> {
+    let mut wal_name = path.file_name().unwrap_or_default().to_os_string();
+    wal_name.push("-wal");
+    let wal = path.with_file_name(wal_name);
+    let wal_size = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    let db_size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if wal_size > 0 && db_size == 0 {
+        return Err(DbError::LoneWal {
+            path: path.to_owned(),
+            wal,
+            wal_size,
+        });
+    }
+    Ok(())
 }
 
 /// Returns whether a non-empty file exists, refusing one that is not SQLite.
@@ -196,7 +291,34 @@ fn check_existing(conn: &mut SqliteConnection, path: &Path) -> Result<BTreeSet<S
     if check_now {
         quick_check(conn, path)?;
     }
+    let applied = check_existing_quickly(conn, path)?;
+    if applied.is_empty() {
+        return Ok(applied);
+    }
+    // A Distillery database has our tables; one that lost them is not ours to write to.
+    let ours: Count = diesel::sql_query(
+        "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('media', 'app_settings')",
+    )
+    .get_result(conn)
+    .map_err(|error| corrupt_or_query(path, error))?;
+    if ours.n < 2 {
+        return Err(DbError::ForeignDatabase { path: path.to_owned() });
+    }
+    if !check_now {
+        let known = known_versions()?;
+        if known.iter().any(|version| !applied.contains(version)) {
+            // A migration is about to write: the whole file is checked first.
+            quick_check(conn, path)?;
+        } else {
+            quick_check_in_background(path);
+        }
+    }
+    Ok(applied)
+}
 
+/// The migrations a database has, refusing one of another program or of a newer Distillery.
+/// Reads only the schema: what a client checks while the owner may still be migrating.
+fn check_existing_quickly(conn: &mut SqliteConnection, path: &Path) -> Result<BTreeSet<String>, DbError> {
     let tables: Vec<TableName> =
         diesel::sql_query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
             .load(conn)
@@ -222,23 +344,6 @@ fn check_existing(conn: &mut SqliteConnection, path: &Path) -> Result<BTreeSet<S
             known: known.iter().max().cloned().unwrap_or_default(),
         });
     }
-    // A Distillery database has our tables; one that lost them is not ours to write to.
-    let ours: Count = diesel::sql_query(
-        "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('media', 'app_settings')",
-    )
-    .get_result(conn)
-    .map_err(|error| corrupt_or_query(path, error))?;
-    if !applied.is_empty() && ours.n < 2 {
-        return Err(DbError::ForeignDatabase { path: path.to_owned() });
-    }
-    if !check_now {
-        if known.iter().any(|version| !applied.contains(version)) {
-            // A migration is about to write: the whole file is checked first.
-            quick_check(conn, path)?;
-        } else {
-            quick_check_in_background(path);
-        }
-    }
     Ok(applied)
 }
 
@@ -263,6 +368,39 @@ fn backup_before_migration(conn: &mut SqliteConnection, path: &Path, version: &s
         tracing::info!(backup = %backup.display(), "copied the database before migrating it");
     }
     Ok(backup)
+}
+
+/// A full disk or a read-only folder, named with the database file and the cause; anything
+/// else as [`corrupt_or_query`] reads it.
+fn unwritable_or_query(path: &Path, error: diesel::result::Error) -> DbError {
+    let text = error.to_string();
+    let causes = [
+        ("disk is full", "the disk is full"),
+        ("database or disk is full", "the disk is full"),
+        ("readonly", "the folder or file is read-only"),
+        ("read-only", "the folder or file is read-only"),
+        ("unable to open", "it cannot be opened"),
+    ];
+    match causes.iter().find(|(needle, _)| text.contains(needle)) {
+        Some((_, cause)) => DbError::Unwritable {
+            path: path.to_owned(),
+            cause: (*cause).to_owned(),
+            detail: text,
+        },
+        None => corrupt_or_query(path, error),
+    }
+}
+
+fn migration_error(path: &Path, text: String) -> DbError {
+    if ["full", "readonly", "read-only"].iter().any(|word| text.contains(word)) {
+        DbError::Unwritable {
+            path: path.to_owned(),
+            cause: "it cannot be written".to_owned(),
+            detail: text,
+        }
+    } else {
+        DbError::Migration(text)
+    }
 }
 
 /// SQLite reports a damaged file through a few error codes; name the file when it does.

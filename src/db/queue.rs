@@ -47,6 +47,21 @@ pub fn get(conn: &mut SqliteConnection, id: &JobId) -> Result<Option<QueueJob>, 
         .optional()?)
 }
 
+/// The jobs with these ids that exist, in no particular order.
+pub fn get_many(conn: &mut SqliteConnection, ids: &[JobId]) -> Result<Vec<QueueJob>, DbError> {
+    let mut found = Vec::with_capacity(ids.len());
+    // SQLite allows a limited number of bound values per statement.
+    for chunk in ids.chunks(500) {
+        found.extend(
+            queue::table
+                .filter(queue::id.eq_any(chunk))
+                .select(QueueJob::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(found)
+}
+
 /// The job that should run next: pending, highest priority, oldest (ids break ties: they
 /// are time-ordered, finer than the millisecond timestamps).
 pub fn next_pending(conn: &mut SqliteConnection) -> Result<Option<QueueJob>, DbError> {
@@ -127,7 +142,7 @@ pub fn cancel_processing(conn: &mut SqliteConnection, id: &JobId) -> Result<bool
 /// Moves a pending job one place sooner (`up`) or later in the run order; returns false when
 /// it is not pending or already at that end.
 pub fn move_pending(conn: &mut SqliteConnection, id: &JobId, up: bool) -> Result<bool, DbError> {
-    conn.transaction(|conn| {
+    crate::db::transaction::write(conn, |conn| {
         let pending: Vec<JobId> = queue::table
             .filter(queue::status.eq(JobStatus::Pending))
             .order((queue::priority.desc(), queue::created_at.asc(), queue::id.asc()))

@@ -75,7 +75,7 @@ pub fn set_collapsed(conn: &mut SqliteConnection, stack_id: &str, collapsed: boo
 /// Collapses every stack of more than one image (or expands them all). Returns how many
 /// stacks are collapsed afterwards.
 pub fn set_all_collapsed(conn: &mut SqliteConnection, collapsed: bool) -> Result<usize, DbError> {
-    conn.transaction(|conn| {
+    crate::db::transaction::write(conn, |conn| {
         diesel::delete(collapsed_stacks::table).execute(conn)?;
         if collapsed {
             diesel::sql_query(

@@ -209,6 +209,13 @@ impl Timestamp {
         &self.0
     }
 
+    /// The time this names; `None` for text that is not a stored timestamp.
+    pub fn to_datetime(&self) -> Option<time::OffsetDateTime> {
+        time::PrimitiveDateTime::parse(&self.0, TIMESTAMP_FORMAT)
+            .ok()
+            .map(time::PrimitiveDateTime::assume_utc)
+    }
+
     pub(crate) fn from_db(text: String) -> Self {
         Self(text)
     }

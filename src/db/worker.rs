@@ -6,25 +6,40 @@ use tokio::sync::oneshot;
 
 type Job = Box<dyn FnOnce(&mut SqliteConnection) + Send>;
 
+enum Message {
+    Run(Job),
+    /// Checkpoint, close the connection and end the thread; answered once it is closed.
+    Close(std::sync::mpsc::Sender<()>),
+}
+
 /// A cloneable handle to the database thread, which alone owns the SQLite connection.
 ///
 /// Jobs run one at a time in the order they were sent, so a job sent after another sees its
 /// writes. The thread ends when the last handle is dropped.
 #[derive(Clone)]
 pub struct Database {
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::Sender<Message>,
     path: PathBuf,
 }
 
 impl Database {
     /// Starts the database thread around an open, migrated connection.
     pub(crate) fn start(mut conn: SqliteConnection, path: PathBuf) -> Self {
-        let (jobs, inbox) = mpsc::channel::<Job>();
+        let (jobs, inbox) = mpsc::channel::<Message>();
         std::thread::Builder::new()
             .name("database".into())
             .spawn(move || {
-                for job in inbox {
-                    job(&mut conn);
+                for message in inbox {
+                    match message {
+                        Message::Run(job) => job(&mut conn),
+                        Message::Close(closed) => {
+                            super::close::checkpoint(&mut conn);
+                            drop(conn);
+                            let _ = closed.send(());
+                            tracing::debug!("database closed");
+                            return;
+                        }
+                    }
                 }
                 tracing::debug!("database thread finished");
             })
@@ -67,7 +82,7 @@ impl Database {
                 tracing::error!(%error, "{what} failed");
             }
         });
-        if self.jobs.send(job).is_err() {
+        if self.jobs.send(Message::Run(job)).is_err() {
             tracing::error!("{what} was dropped: the database thread has stopped");
         }
     }
@@ -75,6 +90,16 @@ impl Database {
     /// Waits until every job sent before this call has finished.
     pub fn flush_blocking(&self) -> Result<(), DbError> {
         self.call_blocking(|_| Ok(()))
+    }
+
+    /// Lets every job sent before this call finish, folds the write-ahead log into the
+    /// database file and closes the connection. Later calls on any clone fail with
+    /// [`DbError::WorkerGone`]. Closing twice is harmless.
+    pub fn close_blocking(&self) {
+        let (closed, wait) = std::sync::mpsc::channel();
+        if self.jobs.send(Message::Close(closed)).is_ok() {
+            let _ = wait.recv();
+        }
     }
 
     fn send<T, F>(&self, work: F) -> Result<oneshot::Receiver<Result<T, DbError>>, DbError>
@@ -87,7 +112,7 @@ impl Database {
             // The caller may have gone away; then nobody wants the answer.
             let _ = reply.send(work(conn));
         });
-        self.jobs.send(job).map_err(|_| DbError::WorkerGone)?;
+        self.jobs.send(Message::Run(job)).map_err(|_| DbError::WorkerGone)?;
         Ok(answer)
     }
 }

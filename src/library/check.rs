@@ -26,6 +26,9 @@ pub struct CheckReport {
     pub orphan_references: Vec<String>,
     /// Items still marked missing whose original is back (a repair takes the mark off).
     pub stale_marks: Vec<String>,
+    /// When the check began: a file changed since then may be another process's work in
+    /// progress and is never called a stray.
+    pub began: Option<std::time::SystemTime>,
 }
 
 impl CheckReport {
@@ -53,6 +56,7 @@ impl CheckReport {
 
 /// Checks `library` against its catalogue `db`. Changes nothing.
 pub fn check_library(db: &Database, library: &LibraryRoot) -> Result<CheckReport, DbError> {
+    let began = std::time::SystemTime::now();
     let (rows, params, marked) = db.call_blocking(|conn| {
         use crate::db::schema::{generations, media};
         use diesel::prelude::*;
@@ -64,6 +68,7 @@ pub fn check_library(db: &Database, library: &LibraryRoot) -> Result<CheckReport
     let marked: HashSet<String> = marked.iter().map(|id| id.as_str().to_owned()).collect();
     let mut report = CheckReport {
         items: rows.len(),
+        began: Some(began),
         ..CheckReport::default()
     };
     let root = library.path();
@@ -97,6 +102,7 @@ pub fn check_library(db: &Database, library: &LibraryRoot) -> Result<CheckReport
             report.orphan_references.push(file);
         }
     }
+    settle(db, library, &mut report, began)?;
     for list in [
         &mut report.missing_originals,
         &mut report.orphan_originals,
@@ -108,6 +114,59 @@ pub fn check_library(db: &Database, library: &LibraryRoot) -> Result<CheckReport
         list.sort();
     }
     Ok(report)
+}
+
+/// Drops what another process's work in progress made look wrong: the rows were read before
+/// the files were listed, so a file whose row was committed in between, or one being written
+/// now, looked stray; an item deleted meanwhile looked missing. Each candidate is looked at
+/// again now (there are few).
+fn settle(
+    db: &Database,
+    library: &LibraryRoot,
+    report: &mut CheckReport,
+    began: std::time::SystemTime,
+) -> Result<(), DbError> {
+    let root = library.path();
+    let in_flight = super::in_flight::named_by_markers(library);
+    let settled = |file: &String| {
+        !super::in_flight::being_written(file, &in_flight) && !super::in_flight::changed_since(&root.join(file), began)
+    };
+    let originals: Vec<String> = report.orphan_originals.drain(..).filter(|f| settled(f)).collect();
+    let references: Vec<String> = report.orphan_references.drain(..).filter(|f| settled(f)).collect();
+    let missing: Vec<(String, MediaId)> = report
+        .missing_originals
+        .drain(..)
+        .zip(report.missing_ids.drain(..))
+        .filter(|(file, _)| !root.join(file).is_file())
+        .collect();
+    let (originals, references, missing) = db.call_blocking(move |conn| {
+        let mut strays = Vec::new();
+        for file in originals {
+            if !crate::db::media::names_file(conn, &file)? {
+                strays.push(file);
+            }
+        }
+        let mut unused = Vec::new();
+        for file in references {
+            if !crate::db::generations::uses_reference(conn, &file)? {
+                unused.push(file);
+            }
+        }
+        let mut gone = Vec::new();
+        for (file, id) in missing {
+            if crate::db::media::get(conn, &id)?.is_some() {
+                gone.push((file, id));
+            }
+        }
+        Ok((strays, unused, gone))
+    })?;
+    report.orphan_originals = originals;
+    report.orphan_references = references;
+    for (file, id) in missing {
+        report.missing_originals.push(file);
+        report.missing_ids.push(id);
+    }
+    Ok(())
 }
 
 /// Threads checking items at once. The work waits on the disk, not the CPU, and a disk

@@ -7,6 +7,7 @@ pub mod display;
 mod error;
 pub mod files;
 pub mod identity;
+pub mod in_flight;
 pub mod paths;
 pub mod png_text;
 pub mod references;

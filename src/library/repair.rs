@@ -7,8 +7,19 @@
 
 use super::LibraryRoot;
 use super::check::{CheckReport, check_library};
-use crate::db::{Database, DbError};
+use crate::db::{Database, DbError, Ownership};
 use std::path::{Path, PathBuf};
+
+/// Why a check with repair did not run.
+#[derive(Debug, thiserror::Error)]
+pub enum RepairError {
+    #[error(
+        "{owner} has this library open, and only it may repair the library (files it is writing would look stray from here). Repair from its Settings, or close it and try again; a check without repair works now."
+    )]
+    NotOwner { owner: String },
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
 
 /// Where set-aside files go, under the library root, keeping their relative paths.
 pub const LOST_AND_FOUND: &str = "lost+found";
@@ -26,12 +37,19 @@ pub struct RepairReport {
 
 /// Checks `library` against its catalogue; with `and_repair`, repairs what the check found
 /// and checks again (`distillery check --repair`, Settings → Repair). The repair runs even
-/// when nothing was found: it also takes the marks off originals that are back.
+/// when nothing was found: it also takes the marks off originals that are back. Only the
+/// library's owner repairs: another process's work in progress is invisible from elsewhere.
 pub fn check_and_repair(
     db: &Database,
     library: &LibraryRoot,
     and_repair: bool,
-) -> Result<(CheckReport, Option<RepairReport>), DbError> {
+    ownership: &Ownership,
+) -> Result<(CheckReport, Option<RepairReport>), RepairError> {
+    if and_repair && !ownership.is_owner() {
+        return Err(RepairError::NotOwner {
+            owner: ownership.describe_owner(),
+        });
+    }
     let found = check_library(db, library)?;
     if !and_repair {
         return Ok((found, None));
@@ -58,7 +76,13 @@ pub fn repair(db: &Database, library: &LibraryRoot, found: &CheckReport) -> Repa
             Err(reason) => report.failed.push((thumbnail.clone(), reason)),
         }
     }
+    let began = found.began.unwrap_or_else(std::time::SystemTime::now);
     for orphan in &found.orphan_originals {
+        // Looked at once more just before it is touched: a row committed since the check, or
+        // a file being written by a finalisation, is not a stray.
+        if !still_stray(db, library, orphan, began, StrayKind::Original) {
+            continue;
+        }
         let path = root.join(orphan);
         let mut timings = Default::default();
         match crate::import::import_file(db, library, &path, &mut timings) {
@@ -75,12 +99,42 @@ pub fn repair(db: &Database, library: &LibraryRoot, found: &CheckReport) -> Repa
         }
     }
     for reference in &found.orphan_references {
+        if !still_stray(db, library, reference, began, StrayKind::Reference) {
+            continue;
+        }
         match set_aside(root, reference) {
             Ok(()) => report.set_aside += 1,
             Err(reason) => report.failed.push((reference.clone(), reason)),
         }
     }
     report
+}
+
+#[derive(Clone, Copy)]
+enum StrayKind {
+    Original,
+    Reference,
+}
+
+/// Whether `relative` is still a file no row names, settled since before the check began.
+fn still_stray(
+    db: &Database,
+    library: &LibraryRoot,
+    relative: &str,
+    began: std::time::SystemTime,
+    kind: StrayKind,
+) -> bool {
+    use super::in_flight::{being_written, changed_since, named_by_markers};
+    if changed_since(&library.path().join(relative), began) || being_written(relative, &named_by_markers(library)) {
+        return false;
+    }
+    let file = relative.to_owned();
+    let named = db.call_blocking(move |conn| match kind {
+        StrayKind::Original => crate::db::media::names_file(conn, &file),
+        StrayKind::Reference => crate::db::generations::uses_reference(conn, &file),
+    });
+    // When in doubt, leave the file where it is.
+    matches!(named, Ok(false))
 }
 
 /// Makes `thumbnails/<id>_thumb.jpg` again from the item's original.

@@ -1,16 +1,26 @@
 //! The queue actor: picks the next job, runs it, and answers the handles.
+//!
+//! Only the library's owner runs jobs (see [`Ownership`]). In any other process the actor is
+//! a client: submits, cancels and moves are rows for the owner to act on, and updates come
+//! from watching the rows. A client tries to become the owner on every tick, so jobs never
+//! wait for a process that has gone away.
 
 use super::recovery::{RecoveryReport, recover};
+use super::rows::RowWatch;
 use super::run::{JobContext, JobOutcome, run_job};
 use super::submit::submit;
 use super::{JobUpdate, QueueError};
 use crate::db::types::{JobId, JobStatus};
-use crate::db::{Database, generations, jobs, queue};
+use crate::db::{Database, Ownership, changes, generations, jobs, queue};
 use crate::engine::{CancelMode, EngineHandle, EngineStatus};
 use crate::generation::GenerationRequest;
 use crate::library::LibraryRoot;
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
+
+/// How often the actor looks at what other processes wrote, and tries to become the owner.
+const TICK: Duration = changes::POLL_EVERY;
 
 type Reply<T> = oneshot::Sender<Result<T, QueueError>>;
 
@@ -35,11 +45,25 @@ enum Command {
     Pause,
     Resume,
     SetModelLabel(String),
+    Shutdown {
+        grace: Duration,
+        done: oneshot::Sender<ShutdownOutcome>,
+    },
     Finished {
         job: JobId,
         outcome: JobOutcome,
         started: Instant,
     },
+}
+
+/// How the queue stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShutdownOutcome {
+    /// Nothing was running, or the running job ended within the grace period.
+    Idle,
+    /// The running job did not end in time: it was left as it was, and the next owner's
+    /// recovery runs it again (or finishes it, if its image had arrived).
+    LeftRunning,
 }
 
 /// A handle to the generation queue. Clones share one queue.
@@ -50,13 +74,15 @@ pub struct QueueHandle {
 }
 
 impl QueueHandle {
-    /// Recovers what a previous run left behind, then starts running jobs. Call inside a
-    /// tokio runtime.
+    /// Recovers what a previous run left behind, then starts running jobs; in a process that
+    /// does not own the library, follows the owner's work until it can take over. Call inside
+    /// a tokio runtime.
     pub async fn start(
         db: Database,
         library: LibraryRoot,
         engine: EngineHandle,
         model_label: String,
+        ownership: Arc<Ownership>,
     ) -> Result<(Self, RecoveryReport), QueueError> {
         let (updates, _) = broadcast::channel(1024);
         let ctx = JobContext {
@@ -66,9 +92,18 @@ impl QueueHandle {
             updates: updates.clone(),
             model_label,
         };
-        let report = recover(&ctx).await?;
+        let owner = ownership.is_owner();
+        let report = if owner {
+            recover(&ctx).await?
+        } else {
+            RecoveryReport::default()
+        };
         let (commands, inbox) = mpsc::channel(64);
         let engine_status = ctx.engine.status();
+        let mut rows = RowWatch::every_active_job();
+        // What is waiting or running now is known, not news.
+        let _ = rows.changes(&ctx.db, &ctx.library).await;
+        let data_version = ctx.db.call(changes::data_version).await.ok();
         let actor = Actor {
             ctx,
             inbox,
@@ -76,6 +111,11 @@ impl QueueHandle {
             paused: false,
             running: None,
             engine_status,
+            ownership,
+            owner,
+            rows,
+            data_version,
+            stopping: None,
         };
         tokio::spawn(actor.run());
         Ok((Self { commands, updates }, report))
@@ -118,6 +158,17 @@ impl QueueHandle {
         let _ = self.commands.send(Command::Resume).await;
     }
 
+    /// Stops starting jobs and waits up to `grace` for the running one to end; a job still
+    /// running then is left for the next owner's recovery (nothing is recorded as failed).
+    /// The queue answers nothing afterwards.
+    pub async fn shutdown(&self, grace: Duration) -> ShutdownOutcome {
+        let (done, outcome) = oneshot::channel();
+        if self.commands.send(Command::Shutdown { grace, done }).await.is_err() {
+            return ShutdownOutcome::Idle;
+        }
+        outcome.await.unwrap_or(ShutdownOutcome::Idle)
+    }
+
     /// The model new jobs are recorded with (after the engine was given another model).
     pub async fn set_model_label(&self, label: String) {
         let _ = self.commands.send(Command::SetModelLabel(label)).await;
@@ -135,6 +186,13 @@ impl QueueHandle {
 
 struct Running {
     job: JobId,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// A shutdown waiting for the running job.
+struct Stopping {
+    deadline: tokio::time::Instant,
+    done: Option<oneshot::Sender<ShutdownOutcome>>,
 }
 
 struct Actor {
@@ -146,15 +204,30 @@ struct Actor {
     running: Option<Running>,
     /// Jobs wait until the engine has a model loaded, instead of failing one by one.
     engine_status: watch::Receiver<EngineStatus>,
+    ownership: Arc<Ownership>,
+    /// This process owns the library and has recovered it: it runs jobs.
+    owner: bool,
+    /// Jobs as their rows last said, to report what other processes did to them.
+    rows: RowWatch,
+    /// SQLite's count of other connections' commits when last looked at.
+    data_version: Option<i64>,
+    stopping: Option<Stopping>,
 }
 
 impl Actor {
     async fn run(mut self) {
         let mut watching_engine = true;
+        let mut ticks = tokio::time::interval(TICK);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             if let Err(error) = self.start_next().await {
+                // Tried again on the next tick: a job is never left waiting on an idle queue.
                 tracing::error!(%error, "could not start the next job");
             }
+            if self.stopping.as_ref().is_some_and(|s| s.done.is_none()) {
+                break;
+            }
+            let deadline = self.stopping.as_ref().map(|s| s.deadline);
             tokio::select! {
                 command = self.inbox.recv() => match command {
                     Some(command) => self.handle(command).await,
@@ -164,12 +237,67 @@ impl Actor {
                     // The engine manager is gone: nothing more will change.
                     watching_engine = changed.is_ok();
                 }
+                _ = ticks.tick() => self.on_tick().await,
+                () = sleep_until(deadline) => self.give_up_running_job(),
             }
         }
         tracing::debug!("generation queue stopped");
     }
 
-    fn publish(&self, update: JobUpdate) {
+    /// Becomes the owner when the library's owner has gone, and reports what other processes
+    /// changed: new jobs, cancels, results.
+    async fn on_tick(&mut self) {
+        if !self.owner && self.stopping.is_none() && self.ownership.try_take().unwrap_or(false) {
+            match recover(&self.ctx).await {
+                Ok(report) => {
+                    tracing::info!(?report, "took over the library's queue from a process that ended");
+                    self.owner = true;
+                }
+                Err(error) => tracing::error!(%error, "recovering the queue failed; trying again"),
+            }
+        }
+        let Ok(version) = self.ctx.db.call(changes::data_version).await else {
+            return;
+        };
+        if self.data_version == Some(version) {
+            return;
+        }
+        self.data_version = Some(version);
+        match self.rows.changes(&self.ctx.db, &self.ctx.library).await {
+            Ok(updates) => {
+                for update in updates {
+                    let cancelled_here = update.status == JobStatus::Cancelled
+                        && self.running.as_ref().is_some_and(|r| r.job == update.job_id);
+                    if cancelled_here {
+                        // Cancelled from another process: the engine finishes and the result
+                        // is discarded, as for a cancel from this one.
+                        self.ctx.engine.cancel(update.job_id.as_str(), CancelMode::Soft).await;
+                    }
+                    let _ = self.ctx.updates.send(update);
+                }
+            }
+            Err(error) => tracing::warn!(%error, "could not read the queue's rows"),
+        }
+    }
+
+    /// The grace period of a shutdown is over and the job still runs: leave it for the next
+    /// owner, recording nothing.
+    fn give_up_running_job(&mut self) {
+        if let Some(running) = self.running.take() {
+            running.task.abort();
+            tracing::info!(job = %running.job, "left a running job for the next start to finish or run again");
+        }
+        self.finish_shutdown(ShutdownOutcome::LeftRunning);
+    }
+
+    fn finish_shutdown(&mut self, outcome: ShutdownOutcome) {
+        if let Some(done) = self.stopping.as_mut().and_then(|s| s.done.take()) {
+            let _ = done.send(outcome);
+        }
+    }
+
+    fn publish(&mut self, update: JobUpdate) {
+        self.rows.saw(&update.job_id, update.status);
         let _ = self.ctx.updates.send(update);
     }
 
@@ -213,9 +341,21 @@ impl Actor {
             Command::Pause => self.paused = true,
             Command::Resume => self.paused = false,
             Command::SetModelLabel(label) => self.ctx.model_label = label,
+            Command::Shutdown { grace, done } => {
+                self.stopping = Some(Stopping {
+                    deadline: tokio::time::Instant::now() + grace,
+                    done: Some(done),
+                });
+                if self.running.is_none() {
+                    self.finish_shutdown(ShutdownOutcome::Idle);
+                }
+            }
             Command::Finished { job, outcome, started } => {
                 if self.running.as_ref().is_some_and(|r| r.job == job) {
                     self.running = None;
+                    if self.stopping.is_some() {
+                        self.finish_shutdown(ShutdownOutcome::Idle);
+                    }
                 }
                 let mut update = JobUpdate::new(job, JobStatus::Completed);
                 update.elapsed = started.elapsed();
@@ -265,15 +405,14 @@ impl Actor {
         // starts, restarts or loads would be answered NO_MODEL and fail for nothing; the
         // status watch wakes this loop when the model is in.
         let engine_ready = self.engine_status.borrow().is_ready();
-        if self.paused || self.running.is_some() || !engine_ready {
+        if !self.owner || self.stopping.is_some() || self.paused || self.running.is_some() || !engine_ready {
             return Ok(());
         }
         let next = self
             .ctx
             .db
             .call(|conn| {
-                use diesel::Connection;
-                conn.transaction(|conn| {
+                crate::db::transaction::write(conn, |conn| {
                     let Some(job) = queue::next_pending(conn)? else {
                         return Ok(None);
                     };
@@ -287,11 +426,11 @@ impl Actor {
             })
             .await?;
         let Some((job, generation)) = next else { return Ok(()) };
-        self.running = Some(Running { job: job.id.clone() });
         self.publish(JobUpdate::new(job.id.clone(), JobStatus::Processing));
         let ctx = self.ctx.clone();
         let own = self.own.clone();
-        tokio::spawn(async move {
+        let running_job = job.id.clone();
+        let task = tokio::spawn(async move {
             let started = Instant::now();
             let id = job.id.clone();
             let outcome = run_job(ctx, job, generation).await;
@@ -305,6 +444,15 @@ impl Actor {
                     .await;
             }
         });
+        self.running = Some(Running { job: running_job, task });
         Ok(())
+    }
+}
+
+/// Sleeps until `deadline`, or forever without one.
+async fn sleep_until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
     }
 }

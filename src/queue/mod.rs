@@ -7,12 +7,15 @@
 mod actor;
 mod error;
 mod recovery;
+mod rows;
 mod run;
 mod submit;
 
-pub use actor::QueueHandle;
+pub use actor::{QueueHandle, ShutdownOutcome};
 pub use error::QueueError;
+pub use rows::RowWatch;
 pub use run::FinishTimings;
+pub use submit::submit;
 
 use crate::db::types::{JobId, JobStatus, MediaId};
 use std::path::PathBuf;

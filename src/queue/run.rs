@@ -66,12 +66,7 @@ impl ResultMarker {
     }
 }
 
-/// The files a finalisation is about to write.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct FinalizingMarker {
-    pub media_id: String,
-    pub files: Vec<String>,
-}
+pub use crate::library::in_flight::FinalizingMarker;
 
 /// Everything a running job needs.
 #[derive(Clone)]
@@ -233,11 +228,8 @@ pub async fn finalize(
     let media_id = MediaId::new();
     let now = time::OffsetDateTime::now_utc();
     let (file_path, thumb_path) = planned_paths(&media_id, now);
-    let marker_dir = ctx
-        .library
-        .folder(LibraryFolder::Tmp)
-        .map_err(|e| e.to_string())?
-        .join("finalizing");
+    ctx.library.folder(LibraryFolder::Tmp).map_err(|e| e.to_string())?;
+    let marker_dir = crate::library::in_flight::markers_dir(&ctx.library);
     let marker_path = marker_dir.join(format!("{media_id}.json"));
     let marker = FinalizingMarker {
         media_id: media_id.to_string(),

@@ -177,8 +177,7 @@ pub fn read_engine_settings(conn: &mut SqliteConnection) -> Result<EngineSetting
 
 /// Stores a checked form, all of it or nothing.
 pub fn save_checked(conn: &mut SqliteConnection, checked: &CheckedSettings) -> Result<(), DbError> {
-    use diesel::Connection;
-    conn.transaction(|conn| {
+    crate::db::transaction::write(conn, |conn| {
         super::set_engine_source(conn, &checked.engine.source)?;
         match &checked.engine.models {
             Some(models) => super::set_model_files(conn, models)?,

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 pub mod engine;
 pub mod package;
 pub mod pipeline;
+pub mod processes;
 pub mod ui;
+pub mod xvfb;
 
 /// Installs Slint's testing backend with the software renderer on this test thread, so
 /// windows can be created, clicked and snapshotted without a display.

@@ -58,6 +58,7 @@ impl Pipeline {
             ctx.library.clone(),
             engine.clone(),
             "flux2-klein-Q5_K.gguf".into(),
+            ctx.ownership.clone(),
         )
         .await
         .expect("the queue starts");

@@ -16,11 +16,12 @@ impl SettingsDialog {
         let adapter = window.global::<SettingsAdapter>();
         adapter.set_library_checking(true);
         let (db, root) = (self.db.clone(), self.context.library_root.clone());
+        let ownership = self.context.ownership.clone();
         let this = Rc::clone(self);
         self.mode.run(
             move || -> Result<(CheckReport, Option<String>), String> {
                 let library = LibraryRoot::open(&root).map_err(|e| e.to_string())?;
-                let (found, done) = check_and_repair(&db, &library, repair).map_err(|e| e.to_string())?;
+                let (found, done) = check_and_repair(&db, &library, repair, &ownership).map_err(|e| e.to_string())?;
                 let repaired = done.map(|done| {
                     format!(
                         "Repaired: {} thumbnails made, {} files imported, {} set aside in lost+found, {} marked missing. ",

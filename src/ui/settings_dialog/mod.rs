@@ -36,7 +36,7 @@ pub type OnLibraryChosen = Rc<dyn Fn(PathBuf)>;
 pub type OnSaved = Rc<dyn Fn(&CheckedSettings)>;
 
 /// What the dialog cannot change for this run, and where model sets are looked for.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DialogContext {
     /// Why the stored engine choice is not the one running ("--engine demo is set …").
     pub engine_override: Option<String>,
@@ -45,6 +45,8 @@ pub struct DialogContext {
     pub models_dir: Option<PathBuf>,
     /// The library folder in use.
     pub library_root: PathBuf,
+    /// This process's claim on the library: only its owner repairs it.
+    pub ownership: std::sync::Arc<crate::db::Ownership>,
 }
 
 pub struct SettingsDialog {
