@@ -28,6 +28,7 @@ pub fn generate(global: &GlobalOptions, args: &GenerateArgs) -> anyhow::Result<(
 }
 
 fn generate_in(ctx: &AppContext, args: &GenerateArgs) -> anyhow::Result<()> {
+    ctx.require_writable()?;
     let plan = super::engine_plan(ctx)?;
     let Some(load) = plan.initial_load.clone() else {
         bail!(

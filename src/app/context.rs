@@ -134,6 +134,14 @@ impl AppContext {
         })
     }
 
+    /// Refuses a change to a read-only library (an archive disk, a read-only share), saying why.
+    pub fn require_writable(&self) -> anyhow::Result<()> {
+        match self.library.read_only_reason() {
+            Some(reason) => anyhow::bail!("{reason}"),
+            None => Ok(()),
+        }
+    }
+
     /// Opens the library, runs `work` on it and closes it (see [`Self::close`]) whatever
     /// `work` returned: the shape of every command.
     pub fn run_with<T>(global: &GlobalOptions, work: impl FnOnce(&Self) -> anyhow::Result<T>) -> anyhow::Result<T> {

@@ -71,6 +71,7 @@ pub fn run(global: &GlobalOptions, args: &DemoLibraryArgs) -> anyhow::Result<()>
 }
 
 fn make_demo_library(ctx: &AppContext, args: &DemoLibraryArgs) -> anyhow::Result<()> {
+    ctx.require_writable()?;
     let started = Instant::now();
     let count = args.count as usize;
     let sources = paint_sources(&ctx.library, count.min(DISTINCT))?;

@@ -14,6 +14,7 @@ pub fn run(global: &GlobalOptions, args: &ImportArgs) -> anyhow::Result<()> {
 }
 
 fn import_paths(ctx: &AppContext, args: &ImportArgs) -> anyhow::Result<()> {
+    ctx.require_writable()?;
     let mut options = ImportOptions::default();
     if let Some(threads) = args.threads {
         options.threads = threads as usize;

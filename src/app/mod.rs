@@ -227,6 +227,18 @@ fn submit_to_queue(
     })
 }
 
+/// The generation panel's submit in a read-only library: the reason, never a job.
+fn refuse_generation(window: &crate::ui::AppWindow, reason: String) -> crate::ui::generation_panel::Submit {
+    let weak = window.as_weak();
+    std::rc::Rc::new(move |_request| {
+        if let Some(window) = weak.upgrade() {
+            window
+                .global::<crate::ui::GenerationAdapter>()
+                .set_message(reason.clone().into());
+        }
+    })
+}
+
 /// Cancel, retry and moves from the panel's queue list, on the runtime; a problem is logged (the
 /// list shows the job's state as the queue reports it).
 fn act_on_job(

@@ -120,7 +120,10 @@ pub fn run_window(ctx: &AppContext, services: Services) -> anyhow::Result<Option
         queue_ready.clone(),
         runtime.clone(),
     ));
-    main.connect_generation(super::submit_to_queue(window, queue_ready.clone(), runtime.clone()));
+    main.connect_generation(match ctx.library.read_only_reason() {
+        None => super::submit_to_queue(window, queue_ready.clone(), runtime.clone()),
+        Some(reason) => super::refuse_generation(window, reason),
+    });
     main.queue
         .set_on_action(super::act_on_job(queue_ready.clone(), runtime.clone()));
     main.queue.set_on_pause({
@@ -150,6 +153,8 @@ pub fn run_window(ctx: &AppContext, services: Services) -> anyhow::Result<Option
     main.library.follow_changes(library_changes);
     let (db, library, queue_engine) = (ctx.db.clone(), ctx.library.clone(), engine.clone());
     let (panel_db, ownership, started_queue) = (ctx.db.clone(), ctx.ownership.clone(), queue_ready.clone());
+    // A read-only library runs no queue: nothing may be generated into it (or recovered).
+    let runs_queue = !ctx.library.is_read_only();
     runtime.spawn(async move {
         // What another process writes (an import, a submit, a cancel) shows within a second.
         let mut external = crate::db::changes::watch_external(&db, crate::db::changes::POLL_EVERY);
@@ -161,6 +166,10 @@ pub fn run_window(ctx: &AppContext, services: Services) -> anyhow::Result<Option
                 }
             }
         });
+        if !runs_queue {
+            let _ = queue_stopped.await;
+            return;
+        }
         match crate::queue::QueueHandle::start(db, library, queue_engine, model_label, ownership).await {
             Ok((queue, _)) => {
                 let _ = started_queue.set(queue.clone());

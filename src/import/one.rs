@@ -13,7 +13,6 @@ use crate::library::files::{content_hash, remove_quietly, write_atomically};
 use crate::library::store::thumbnail_path;
 use crate::library::thumbnails::thumbnail_jpeg;
 use crate::library::{LibraryFolder, LibraryRoot};
-use diesel::Connection;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -152,7 +151,7 @@ fn try_import(
     // One call on the database thread: the duplicate check and the insert cannot interleave
     // with another import's.
     let stored = db.call_blocking(move |c| {
-        c.transaction::<_, DbError, _>(|c| {
+        crate::db::transaction::write::<_, DbError, _>(c, |c| {
             if let Some(existing) = media::find_by_hash(c, item.content_hash.as_deref().unwrap_or_default())? {
                 return Ok(Err(existing));
             }

@@ -40,6 +40,25 @@ pub fn named_by_markers(library: &LibraryRoot) -> HashSet<String> {
     named
 }
 
+/// The partial files (`name.<pid>.partial`) that writing `file` atomically may have left
+/// behind when its process was killed.
+pub fn partials_of(file: &Path) -> Vec<std::path::PathBuf> {
+    let (Some(dir), Some(name)) = (file.parent(), file.file_name()) else {
+        return Vec::new();
+    };
+    let prefix = format!("{}.", name.to_string_lossy());
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|entry| {
+            let other = entry.file_name().to_string_lossy().into_owned();
+            other.starts_with(&prefix) && other.ends_with(".partial")
+        })
+        .map(|entry| entry.path())
+        .collect()
+}
+
 /// Whether `relative` is being written right now: named by a finalising marker (or a
 /// partial file of one), or a partial file (`name.<pid>.partial`, see `write_atomically`) of a
 /// process that is still running.

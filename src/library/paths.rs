@@ -40,10 +40,12 @@ impl LibraryFolder {
     }
 }
 
-/// A checked, writable library root.
+/// A checked library root: writable, or an existing library on read-only media, which can
+/// be browsed but not changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LibraryRoot {
     root: PathBuf,
+    read_only: bool,
 }
 
 impl LibraryRoot {
@@ -61,12 +63,39 @@ impl LibraryRoot {
         if root.is_file() {
             return Err(LibraryError::RootIsFile { path: root });
         }
+        if super::identity::read_id(&root).is_some() {
+            return Ok(match probe_writable(&root) {
+                Ok(()) => Self { root, read_only: false },
+                Err(refused) => {
+                    // An archive disk or a read-only share: browse it as it is.
+                    tracing::info!(library = %root.display(), error = %refused, "the library is read-only");
+                    Self { root, read_only: true }
+                }
+            });
+        }
         std::fs::create_dir_all(&root).map_err(|source| LibraryError::CannotCreate {
             path: root.clone(),
             source,
         })?;
         probe_writable(&root)?;
-        Ok(Self { root })
+        Ok(Self { root, read_only: false })
+    }
+
+    /// An existing library that cannot be written (read-only media or permissions): it can be
+    /// browsed; nothing may be generated, imported, culled or deleted in it.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Why nothing can be changed in this library, for a banner or a refused command; `None`
+    /// when it is writable.
+    pub fn read_only_reason(&self) -> Option<String> {
+        self.read_only.then(|| {
+            format!(
+                "{} is read-only (read-only media or no write permission): you can browse it, but not generate, import, cull or delete.",
+                self.root.display()
+            )
+        })
     }
 
     pub fn path(&self) -> &Path {

@@ -17,6 +17,8 @@ pub enum RepairError {
         "{owner} has this library open, and only it may repair the library (files it is writing would look stray from here). Repair from its Settings, or close it and try again; a check without repair works now."
     )]
     NotOwner { owner: String },
+    #[error("{0}")]
+    ReadOnly(String),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -45,6 +47,9 @@ pub fn check_and_repair(
     and_repair: bool,
     ownership: &Ownership,
 ) -> Result<(CheckReport, Option<RepairReport>), RepairError> {
+    if let Some(reason) = library.read_only_reason().filter(|_| and_repair) {
+        return Err(RepairError::ReadOnly(reason));
+    }
     if and_repair && !ownership.is_owner() {
         return Err(RepairError::NotOwner {
             owner: ownership.describe_owner(),

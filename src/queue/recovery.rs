@@ -95,11 +95,14 @@ async fn remove_unfinished_files(ctx: &JobContext, report: &mut RecoveryReport) 
         let id = MediaId::from_string(marker.media_id.clone());
         let exists = ctx.db.call(move |conn| media::get(conn, &id)).await?.is_some();
         if !exists {
-            let files: Vec<_> = marker
+            let named: Vec<_> = marker
                 .files
                 .iter()
                 .filter_map(|f| ctx.library.resolve(f).ok())
                 .collect();
+            // With what a killed write left half done beside them.
+            let mut files = named.clone();
+            files.extend(named.iter().flat_map(|f| crate::library::in_flight::partials_of(f)));
             report.orphan_files_removed += files.iter().filter(|f| f.exists()).count();
             remove_quietly(&files.iter().map(|f| f.as_path()).collect::<Vec<_>>());
         }

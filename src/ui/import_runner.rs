@@ -102,7 +102,7 @@ impl ImportRunner {
 
     /// Imports `paths` (files and folders) now, or after the import that is running.
     pub fn start(&self, paths: Vec<PathBuf>) {
-        if paths.is_empty() {
+        if paths.is_empty() || self.library.is_read_only() {
             return;
         }
         if self.running.get() {
@@ -184,6 +184,10 @@ impl ImportRunner {
     }
 
     fn pick(&self, folders: bool) {
+        // No file chooser for a library nothing can be imported into (its banner says why).
+        if self.library.is_read_only() {
+            return;
+        }
         let picker = if folders { &self.pick_folders } else { &self.pick_files };
         let Some(picker) = picker.borrow().clone() else { return };
         let me = self.me.clone();

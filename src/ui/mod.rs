@@ -81,6 +81,9 @@ pub fn build_main_window(
 ) -> Result<MainWindow, slint::PlatformError> {
     let window = AppWindow::new()?;
     shell_adapter::connect(&window, db.clone(), view);
+    window
+        .global::<ShellAdapter>()
+        .set_read_only_reason(library.read_only_reason().unwrap_or_default().into());
     let grid = library::connect(&window, db.clone(), library.clone(), view, mode.clone());
     let references = reference_tray::connect(&window, db.clone(), library.clone(), mode.clone());
     reference_sources::connect(&window, &references, &grid);

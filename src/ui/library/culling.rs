@@ -35,7 +35,8 @@ impl LibraryController {
     /// Applies `change` to `ids` on screen at once, saves it on the database thread, and
     /// records it for undo.
     pub fn cull(&self, ids: Vec<MediaId>, change: CullChange) {
-        if ids.is_empty() {
+        // A read-only library is browsed, never changed (its banner says so).
+        if ids.is_empty() || self.library.is_read_only() {
             return;
         }
         let edit = CullEdit {

@@ -15,6 +15,9 @@ impl LibraryController {
     /// Delete key or the context menu: ask first (naming the file when there is one, which
     /// is read off the UI thread).
     pub fn request_delete(&self) {
+        if self.library.is_read_only() {
+            return;
+        }
         self.delete_target.borrow_mut().take();
         let ids = self.selected_ids();
         if ids.is_empty() {
@@ -49,6 +52,9 @@ impl LibraryController {
     /// Ctrl+Backspace or the context menu: every rejected item of the view (with the view's
     /// rating filter and search), found off the UI thread, after a question naming the count.
     pub fn request_delete_rejected(&self) {
+        if self.library.is_read_only() {
+            return;
+        }
         let mut filter = self.model.cache.borrow().filter();
         if !matches!(filter.status, StatusFilter::All | StatusFilter::Rejected) {
             self.show_notice("No rejected images in this view.".to_owned());
