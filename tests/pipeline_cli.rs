@@ -3,33 +3,14 @@
 
 mod common;
 
+use common::TempApp;
 use common::pipeline::files_under;
-use common::{TempApp, distillery_bin};
+use common::processes::distillery;
 use distillery::db::types::JobStatus;
 use distillery::db::{media, open_database, queue as queue_rows};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-const FAST: [(&str, &str); 6] = [
-    ("CN_SIM_LOAD_MS", "10"),
-    ("CN_SIM_COND_MS", "5"),
-    ("CN_SIM_STEP_MS", "5"),
-    ("CN_SIM_DECODE_MS", "5"),
-    ("CN_SIM_SAVE_MS", "1"),
-    ("CN_SIM_ENCODE_MS", "5"),
-];
-
-fn distillery(app: &TempApp, args: &[&str], env: &[(&str, &str)]) -> Command {
-    let mut command = Command::new(distillery_bin());
-    command
-        .args(app.args())
-        .args(["--engine", "demo"])
-        .args(args)
-        .env("RUST_LOG", "warn");
-    command.envs(FAST.iter().copied()).envs(env.iter().copied());
-    command
-}
 
 #[test]
 fn generate_prints_one_line_per_image_and_prompts_round_trip_exactly() {

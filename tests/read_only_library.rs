@@ -12,13 +12,10 @@ use common::pipeline::files_under;
 use common::processes::FAST;
 use std::process::{Command, Output};
 
-/// Runs `distillery ARGS` with the library mounted read-only at its own path.
-fn on_read_only_media(app: &TempApp, args: &[&str]) -> Output {
-    let library = app.library_dir().display().to_string();
-    let mut script = format!(
-        "mount --bind '{library}' '{library}' && mount -o remount,bind,ro '{library}' && exec '{}'",
-        common::distillery_bin().display()
-    );
+/// `distillery ARGS` on `app`, run after the shell commands `setup` in a private mount
+/// namespace (so nothing else sees its mounts).
+fn command_after(app: &TempApp, setup: &str, args: &[&str]) -> Command {
+    let mut script = format!("{setup} && exec '{}'", common::distillery_bin().display());
     for arg in app
         .args()
         .iter()
@@ -28,12 +25,28 @@ fn on_read_only_media(app: &TempApp, args: &[&str]) -> Output {
     {
         script.push_str(&format!(" '{arg}'"));
     }
-    Command::new("unshare")
+    let mut command = Command::new("unshare");
+    command
         .args(["-rm", "sh", "-c", &script])
         .envs(FAST.iter().copied())
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("unshare runs")
+        .env("RUST_LOG", "warn");
+    command
+}
+
+/// Mounts `dir` read-only at its own path.
+fn read_only_mount(dir: &std::path::Path) -> String {
+    let dir = dir.display();
+    format!("mount --bind '{dir}' '{dir}' && mount -o remount,bind,ro '{dir}'")
+}
+
+/// `distillery ARGS` with the library mounted read-only at its own path.
+fn read_only_command(app: &TempApp, args: &[&str]) -> Command {
+    command_after(app, &read_only_mount(&app.library_dir()), args)
+}
+
+/// Runs `distillery ARGS` with the library on read-only media.
+fn on_read_only_media(app: &TempApp, args: &[&str]) -> Output {
+    read_only_command(app, args).output().expect("unshare runs")
 }
 
 fn namespaces_available() -> bool {
@@ -142,20 +155,9 @@ fn in_the_window_culling_keys_and_delete_change_nothing_in_a_read_only_library()
     assert!(made.status.success());
     let (before_files, before_culling) = (files_under(&app.library_dir()), culling(&app));
     let (_xvfb, display) = start_xvfb();
-    let library = app.library_dir().display().to_string();
-    let mut script = format!(
-        "mount --bind '{library}' '{library}' && mount -o remount,bind,ro '{library}' && exec '{}'",
-        common::distillery_bin().display()
-    );
-    for arg in app.args().iter().map(String::as_str).chain(["--engine", "demo"]) {
-        script.push_str(&format!(" '{arg}'"));
-    }
-    let child = Command::new("unshare")
-        .args(["-rm", "sh", "-c", &script])
-        .envs(FAST.iter().copied())
+    let child = read_only_command(&app, &[])
         .env("DISPLAY", &display)
         .env_remove("WAYLAND_DISPLAY")
-        .env("RUST_LOG", "warn")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -190,4 +192,36 @@ fn in_the_window_culling_keys_and_delete_change_nothing_in_a_read_only_library()
     }
     assert_eq!(culling(&app), before_culling, "no rating or status was saved");
     assert_eq!(files_under(&app.library_dir()), before_files, "nothing was deleted");
+}
+
+#[test]
+fn a_read_only_or_full_data_folder_is_named_with_its_cause() {
+    assert!(namespaces_available(), "unshare -rm is needed for read-only media");
+    let app = TempApp::new();
+    let made = Command::new(common::distillery_bin())
+        .args(app.args())
+        .args(["demo-library", "--count", "2"])
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    let database = app.db_path().display().to_string();
+
+    let read_only = command_after(&app, &read_only_mount(&app.data_dir()), &["queue"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&read_only.stderr);
+    assert_eq!(read_only.status.code(), Some(1), "{text}");
+    assert!(text.contains(&database) && text.contains("read-only"), "{text}");
+
+    // A fresh data folder on a disk with room for the lock file but not the catalogue.
+    let full = TempApp::new();
+    std::fs::create_dir_all(full.data_dir()).unwrap();
+    let tiny = format!("mount -t tmpfs -o size=48k tmpfs '{}'", full.data_dir().display());
+    let output = command_after(&full, &tiny, &["queue"]).output().unwrap();
+    let text = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(&full.db_path().display().to_string()) && text.contains("the disk is full"),
+        "{text}"
+    );
 }

@@ -79,6 +79,28 @@ pub enum DbError {
 }
 
 impl DbError {
+    /// A query that failed because the database file cannot be written (a full disk, a
+    /// read-only folder) becomes [`DbError::Unwritable`] naming `path` and the cause.
+    pub fn naming(self, path: &std::path::Path) -> Self {
+        let DbError::Query(error) = &self else { return self };
+        let text = error.to_string();
+        let cause = if text.contains("disk is full") {
+            "the disk is full"
+        } else if text.contains("readonly")
+            || text.contains("read-only")
+            || text.contains("unable to open database file")
+        {
+            "its folder is read-only or cannot be reached"
+        } else {
+            return self;
+        };
+        DbError::Unwritable {
+            path: path.to_owned(),
+            cause: cause.to_owned(),
+            detail: text,
+        }
+    }
+
     /// True when the error means the file itself is unusable (not just one query).
     pub fn is_unusable_file(&self) -> bool {
         matches!(

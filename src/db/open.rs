@@ -57,7 +57,7 @@ pub fn open_database(path: &Path) -> Result<OpenedDatabase, DbError> {
         })?;
     }
     let ownership = Arc::new(Ownership::for_database(path));
-    let owner = take_ownership(&ownership);
+    let owner = take_ownership(&ownership, path)?;
     let (conn, report) = if owner {
         open_as_owner(path)?
     } else {
@@ -70,14 +70,31 @@ pub fn open_database(path: &Path) -> Result<OpenedDatabase, DbError> {
     })
 }
 
-/// Tries to become the library's owner; a lock file that cannot be opened (a read-only data
-/// folder) leaves this process a client.
-fn take_ownership(ownership: &Ownership) -> bool {
+/// Tries to become the library's owner. A data folder that cannot be written (read-only
+/// media, no permission) is refused here, naming the database: SQLite could not use it either.
+fn take_ownership(ownership: &Ownership, path: &Path) -> Result<bool, DbError> {
     match ownership.try_take() {
-        Ok(owner) => owner,
+        Ok(owner) => Ok(owner),
+        Err(error)
+            if matches!(
+                error.kind(),
+                std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+            ) =>
+        {
+            Err(DbError::Unwritable {
+                path: path.to_owned(),
+                cause: "its folder is read-only".to_owned(),
+                detail: error.to_string(),
+            })
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::StorageFull => Err(DbError::Unwritable {
+            path: path.to_owned(),
+            cause: "the disk is full".to_owned(),
+            detail: error.to_string(),
+        }),
         Err(error) => {
             tracing::warn!(%error, lock = %ownership.lock_path().display(), "the library lock cannot be taken; opening as a client");
-            false
+            Ok(false)
         }
     }
 }
@@ -119,7 +136,7 @@ fn open_as_owner(path: &Path) -> Result<(SqliteConnection, SchemaReport), DbErro
     };
     let pending = conn
         .pending_migrations(MIGRATIONS)
-        .map_err(|error| DbError::Migration(error.to_string()))?;
+        .map_err(|error| migration_error(path, error.to_string()))?;
     if !pending.is_empty() && !applied_before.is_empty() {
         let newest = pending
             .last()
@@ -152,7 +169,7 @@ fn open_as_client(path: &Path, ownership: &Ownership) -> Result<(SqliteConnectio
                 return Ok((conn, SchemaReport::default()));
             }
         }
-        if take_ownership(ownership) {
+        if take_ownership(ownership, path)? {
             return open_as_owner(path);
         }
         if Instant::now() >= deadline {
@@ -392,14 +409,17 @@ fn unwritable_or_query(path: &Path, error: diesel::result::Error) -> DbError {
 }
 
 fn migration_error(path: &Path, text: String) -> DbError {
-    if ["full", "readonly", "read-only"].iter().any(|word| text.contains(word)) {
-        DbError::Unwritable {
-            path: path.to_owned(),
-            cause: "it cannot be written".to_owned(),
-            detail: text,
-        }
+    let cause = if text.contains("full") {
+        "the disk is full"
+    } else if text.contains("readonly") || text.contains("read-only") {
+        "its folder is read-only"
     } else {
-        DbError::Migration(text)
+        return DbError::Migration(text);
+    };
+    DbError::Unwritable {
+        path: path.to_owned(),
+        cause: cause.to_owned(),
+        detail: text,
     }
 }
 

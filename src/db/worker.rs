@@ -58,7 +58,11 @@ impl Database {
         T: Send + 'static,
         F: FnOnce(&mut SqliteConnection) -> Result<T, DbError> + Send + 'static,
     {
-        self.send(work)?.await.map_err(|_| DbError::WorkerGone)?
+        let path = self.path.clone();
+        self.send(work)?
+            .await
+            .map_err(|_| DbError::WorkerGone)?
+            .map_err(|error| error.naming(&path))
     }
 
     /// Runs `work` on the database thread and waits for it. For the command line and start-up
@@ -68,7 +72,10 @@ impl Database {
         T: Send + 'static,
         F: FnOnce(&mut SqliteConnection) -> Result<T, DbError> + Send + 'static,
     {
-        self.send(work)?.blocking_recv().map_err(|_| DbError::WorkerGone)?
+        self.send(work)?
+            .blocking_recv()
+            .map_err(|_| DbError::WorkerGone)?
+            .map_err(|error| error.naming(&self.path))
     }
 
     /// Runs `work` without waiting for it; a failure is logged. For writes whose outcome the
@@ -77,8 +84,10 @@ impl Database {
     where
         F: FnOnce(&mut SqliteConnection) -> Result<(), DbError> + Send + 'static,
     {
+        let path = self.path.clone();
         let job: Job = Box::new(move |conn| {
             if let Err(error) = work(conn) {
+                let error = error.naming(&path);
                 tracing::error!(%error, "{what} failed");
             }
         });
