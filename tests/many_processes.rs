@@ -291,3 +291,65 @@ fn repair_from_a_process_that_does_not_own_the_library_is_refused() {
         String::from_utf8_lossy(&check.stderr)
     );
 }
+
+#[test]
+fn an_import_killed_mid_way_leaves_nothing_for_check_to_report() {
+    let app = TempApp::new();
+    let sources = app.dir.path().join("sources");
+    std::fs::create_dir_all(&sources).unwrap();
+    for n in 0..300u32 {
+        image::RgbImage::from_fn(96, 64, |x, y| {
+            image::Rgb([(x + n) as u8, (y * 3) as u8, (n % 251) as u8])
+        })
+        .save(sources.join(format!("{n}.png")))
+        .unwrap();
+    }
+    let source_arg = sources.display().to_string();
+    let import = spawn(distillery(&app, &["import", "--threads", "2", &source_arg], &[]));
+    // Killed once some images are in: others are being copied at that moment.
+    for _ in 0..20 {
+        import
+            .next_line(Duration::from_secs(30))
+            .expect("the import makes progress");
+    }
+    signal(import.pid(), "KILL");
+    let killed = finish(import, LIMIT, "the killed import");
+    assert_eq!(killed.status.code(), None);
+    let check = distillery(&app, &["check"], &[]).output().unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    // The next owner's recovery removes what the killed import left half done.
+    let generate = distillery(&app, &["generate", "--prompt", "after"], &[])
+        .output()
+        .unwrap();
+    assert_eq!(
+        generate.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&generate.stderr)
+    );
+    let markers = app.library_dir().join("tmp/finalizing");
+    assert_eq!(
+        std::fs::read_dir(&markers).map(|d| d.count()).unwrap_or(0),
+        0,
+        "no marker is left"
+    );
+    let originals = common::pipeline::files_under(&app.library_dir().join("originals"));
+    let items = count_rows(&app.db_path(), "SELECT count(*) FROM media");
+    assert_eq!(
+        originals.len() as i64,
+        items,
+        "every original has its item: {originals:?}"
+    );
+    let check = distillery(&app, &["check"], &[]).output().unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}

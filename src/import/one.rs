@@ -120,9 +120,18 @@ fn try_import(
     library
         .folder(LibraryFolder::Thumbnails)
         .map_err(|e| write_problem(&e))?;
-    write_atomically(&original, &bytes).map_err(|e| write_problem(&e))?;
+    // Names the files until their row is committed: a process killed in between leaves
+    // files that recovery removes and that no check takes for strays meanwhile.
+    let marker = crate::library::in_flight::mark(library, media_id.as_str(), &[file_path.clone(), thumb_path.clone()])
+        .map_err(|e| format!("could not be written into the library ({e})"))?;
+    let unmark = || remove_quietly(&[marker.as_path()]);
+    if let Err(error) = write_atomically(&original, &bytes) {
+        unmark();
+        return Err(write_problem(&error));
+    }
     if let Err(error) = write_atomically(&thumb, &thumbnail) {
         remove_quietly(&[&original]);
+        unmark();
         return Err(write_problem(&error));
     }
     timings.copy += started.elapsed();
@@ -163,7 +172,7 @@ fn try_import(
         })
     });
     timings.database += started.elapsed();
-    match stored {
+    let outcome = match stored {
         Ok(Ok(())) => Ok(FileOutcome::Imported {
             media_id,
             stored: original,
@@ -176,7 +185,9 @@ fn try_import(
             remove_quietly(&[&original, &thumb]);
             Err(database_problem(&error))
         }
-    }
+    };
+    unmark();
+    outcome
 }
 
 /// The stored file's extension, from its content (a PNG named .jpg is stored as .png).

@@ -19,6 +19,40 @@ use std::time::SystemTime;
 pub struct FinalizingMarker {
     pub media_id: String,
     pub files: Vec<String>,
+    /// The process writing them: recovery leaves the files of a live process alone (an import
+    /// in a client goes on while the owner recovers). Absent in markers of older versions.
+    #[serde(default)]
+    pub pid: Option<u32>,
+}
+
+impl FinalizingMarker {
+    /// A marker of this process for `files` of `media_id`.
+    pub fn new(media_id: String, files: Vec<String>) -> Self {
+        Self {
+            media_id,
+            files,
+            pid: Some(std::process::id()),
+        }
+    }
+
+    /// Whether the process that wrote this marker is still running.
+    pub fn writer_is_running(&self) -> bool {
+        self.pid.is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists())
+    }
+}
+
+/// Writes the marker for `files` before they are written (without an fsync: it guards
+/// against a killed process, not a power cut) and returns its path, to remove once the row
+/// is committed.
+pub fn mark(library: &LibraryRoot, media_id: &str, files: &[String]) -> std::io::Result<std::path::PathBuf> {
+    let dir = markers_dir(library);
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(format!("{media_id}.json"));
+    let marker = FinalizingMarker::new(media_id.to_owned(), files.to_vec());
+    let partial = dir.join(format!("{media_id}.json.{}.partial", std::process::id()));
+    std::fs::write(&partial, serde_json::to_vec(&marker).map_err(std::io::Error::other)?)?;
+    std::fs::rename(&partial, &path)?;
+    Ok(path)
 }
 
 /// The folder of finalising markers.

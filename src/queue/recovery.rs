@@ -92,6 +92,10 @@ async fn remove_unfinished_files(ctx: &JobContext, report: &mut RecoveryReport) 
             let _ = std::fs::remove_file(&path);
             continue;
         };
+        if marker.writer_is_running() {
+            // Another process's import in progress (or this one's): not left behind.
+            continue;
+        }
         let id = MediaId::from_string(marker.media_id.clone());
         let exists = ctx.db.call(move |conn| media::get(conn, &id)).await?.is_some();
         if !exists {

@@ -231,10 +231,7 @@ pub async fn finalize(
     ctx.library.folder(LibraryFolder::Tmp).map_err(|e| e.to_string())?;
     let marker_dir = crate::library::in_flight::markers_dir(&ctx.library);
     let marker_path = marker_dir.join(format!("{media_id}.json"));
-    let marker = FinalizingMarker {
-        media_id: media_id.to_string(),
-        files: vec![file_path, thumb_path],
-    };
+    let marker = FinalizingMarker::new(media_id.to_string(), vec![file_path, thumb_path]);
     write_atomically(&marker_path, &serde_json::to_vec(&marker).unwrap_or_default()).map_err(|e| e.to_string())?;
 
     let metadata = image_metadata(ctx, generation, result);
