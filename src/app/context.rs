@@ -104,15 +104,15 @@ impl AppContext {
         let library = LibraryRoot::open(root)?;
         let main_ownership = Arc::new(Ownership::for_database(self.main_db.path()));
         let (db, ownership) = super::catalogue::open(&self.data_dir, &self.main_db, &main_ownership, &library)?;
-        let same_catalogue = db_is_same(&db, &self.db);
+        let same_catalogue = db.path() == self.db.path();
         if !same_catalogue {
             super::catalogue::carry_settings(&self.db, &db)?;
             // The library left behind can be owned by another process now.
             self.ownership.release();
-        }
-        if Arc::ptr_eq(&ownership, &main_ownership) {
-            // Back on the data folder's own library: claim it as any start would.
-            let _ = ownership.try_take();
+            if Arc::ptr_eq(&ownership, &main_ownership) {
+                // Back on the data folder's own library: claim it as any start would.
+                let _ = ownership.try_take();
+            }
         }
         let remembered = library.path().to_owned();
         self.main_db
@@ -207,8 +207,4 @@ impl AppContext {
             ownership: self.ownership.clone(),
         }
     }
-}
-
-fn db_is_same(a: &Database, b: &Database) -> bool {
-    a.path() == b.path()
 }

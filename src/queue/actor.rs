@@ -19,6 +19,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
+mod shutdown;
+pub use shutdown::ShutdownOutcome;
+use shutdown::{Stopping, sleep_until};
+
 /// How often the actor looks at what other processes wrote, and tries to become the owner.
 const TICK: Duration = changes::POLL_EVERY;
 
@@ -54,16 +58,6 @@ enum Command {
         outcome: JobOutcome,
         started: Instant,
     },
-}
-
-/// How the queue stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ShutdownOutcome {
-    /// Nothing was running, or the running job ended within the grace period.
-    Idle,
-    /// The running job did not end in time: it was left as it was, and the next owner's
-    /// recovery runs it again (or finishes it, if its image had arrived).
-    LeftRunning,
 }
 
 /// A handle to the generation queue. Clones share one queue.
@@ -189,12 +183,6 @@ struct Running {
     task: tokio::task::JoinHandle<()>,
 }
 
-/// A shutdown waiting for the running job.
-struct Stopping {
-    deadline: tokio::time::Instant,
-    done: Option<oneshot::Sender<ShutdownOutcome>>,
-}
-
 struct Actor {
     ctx: JobContext,
     inbox: mpsc::Receiver<Command>,
@@ -277,22 +265,6 @@ impl Actor {
                 }
             }
             Err(error) => tracing::warn!(%error, "could not read the queue's rows"),
-        }
-    }
-
-    /// The grace period of a shutdown is over and the job still runs: leave it for the next
-    /// owner, recording nothing.
-    fn give_up_running_job(&mut self) {
-        if let Some(running) = self.running.take() {
-            running.task.abort();
-            tracing::info!(job = %running.job, "left a running job for the next start to finish or run again");
-        }
-        self.finish_shutdown(ShutdownOutcome::LeftRunning);
-    }
-
-    fn finish_shutdown(&mut self, outcome: ShutdownOutcome) {
-        if let Some(done) = self.stopping.as_mut().and_then(|s| s.done.take()) {
-            let _ = done.send(outcome);
         }
     }
 
@@ -446,13 +418,5 @@ impl Actor {
         });
         self.running = Some(Running { job: running_job, task });
         Ok(())
-    }
-}
-
-/// Sleeps until `deadline`, or forever without one.
-async fn sleep_until(deadline: Option<tokio::time::Instant>) {
-    match deadline {
-        Some(deadline) => tokio::time::sleep_until(deadline).await,
-        None => std::future::pending().await,
     }
 }

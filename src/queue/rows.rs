@@ -43,11 +43,6 @@ impl RowWatch {
         }
     }
 
-    /// The jobs still followed that have not ended.
-    pub fn unfinished(&self) -> usize {
-        self.known.values().filter(|status| !is_final(**status)).count()
-    }
-
     /// Reads the rows and returns an update for each job whose status changed since the last
     /// look. A job that ended is reported once and then no longer followed.
     pub async fn changes(&mut self, db: &Database, library: &LibraryRoot) -> Result<Vec<JobUpdate>, DbError> {
