@@ -11,6 +11,7 @@ pub mod model_check;
 mod process;
 pub mod protocol;
 mod status;
+mod stderr_log;
 
 pub use bundled::{bundled_engine_path, demo_engine_path};
 pub use config::{EngineConfig, Timeouts};

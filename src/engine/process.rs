@@ -73,6 +73,7 @@ impl EngineProcess {
             let mut reader = BufReader::new(stderr_pipe);
             let mut buf = Vec::new();
             let mut dropped = 0u64;
+            let mut logged = super::stderr_log::StderrLog::new(std::time::Instant::now());
             loop {
                 buf.clear();
                 // Bounded like stdout: a line without newline stops growing at 64 KiB.
@@ -80,7 +81,7 @@ impl EngineProcess {
                     Ok(0) => break,
                     Ok(_) => {
                         let line = String::from_utf8_lossy(&buf).trim_end().to_owned();
-                        tracing::debug!(target: "distillery::engine::stderr", "{line}");
+                        logged.log(&line);
                         if err_tx.try_send(line).is_err() {
                             dropped += 1;
                         }
@@ -88,6 +89,7 @@ impl EngineProcess {
                     Err(_) => break,
                 }
             }
+            logged.finish();
             if dropped > 0 {
                 tracing::debug!(dropped, "engine log lines dropped while the app was busy");
             }

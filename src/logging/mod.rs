@@ -1,4 +1,9 @@
-//! Tracing to stderr (filtered by RUST_LOG) and to a log file in the data folder.
+//! Tracing to stderr (filtered by RUST_LOG) and to a log file in the data folder, rotated
+//! by size while the app runs.
+
+mod rotating;
+
+pub use rotating::{KEPT_FILES, ROTATE_AT_BYTES, RotatingFile};
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -6,9 +11,6 @@ use tracing_subscriber::EnvFilter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{Layer, fmt};
-
-/// A log file larger than this is moved to `distillery.log.1` at start.
-const ROTATE_AT_BYTES: u64 = 10 * 1024 * 1024;
 
 /// Starts logging. Stderr shows warnings and Distillery's own progress unless RUST_LOG says
 /// otherwise; the file keeps Distillery's debug lines for bug reports. Returns the log file's
@@ -43,16 +45,9 @@ pub fn init(log_dir: Option<&Path>) -> Option<PathBuf> {
     file_path
 }
 
-fn open_log_file(dir: &Path) -> Result<(std::fs::File, PathBuf), String> {
+fn open_log_file(dir: &Path) -> Result<(RotatingFile, PathBuf), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create the log folder {}: {e}", dir.display()))?;
     let path = dir.join("distillery.log");
-    if std::fs::metadata(&path).is_ok_and(|meta| meta.len() > ROTATE_AT_BYTES) {
-        let _ = std::fs::rename(&path, dir.join("distillery.log.1"));
-    }
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .map_err(|e| format!("cannot open the log file {}: {e}", path.display()))?;
+    let file = RotatingFile::open(&path).map_err(|e| format!("cannot open the log file {}: {e}", path.display()))?;
     Ok((file, path))
 }
