@@ -183,6 +183,55 @@ fn a_damaged_file_shows_its_problem_and_the_next_key_moves_on() {
 }
 
 #[test]
+fn a_half_jpeg_and_a_tiff_that_breaks_its_decoder_are_named_and_the_loupe_goes_on() {
+    common::init_testing_backend();
+    let app = demo(6);
+    let (ctx, main) = open(&app);
+    let loupe = main.window.global::<LoupeAdapter>();
+    let expected = view(&ctx, MediaFilter::default(), MediaSort::NewestFirst);
+    // A JPEG cut in half (its decoder would pad it grey) and a tiled planar TIFF (its
+    // decoder asserts), written over two originals as a failing disk or a bad copy would.
+    let jpeg = {
+        let image = image::RgbImage::from_fn(640, 480, |x, y| {
+            image::Rgb([(x * 3) as u8, (y * 5) as u8, (x ^ y) as u8])
+        });
+        let mut bytes = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 90)
+            .encode_image(&image)
+            .unwrap();
+        bytes
+    };
+    std::fs::write(app.library_dir().join(&expected[1].file_path), &jpeg[..jpeg.len() / 2]).unwrap();
+    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz-seeds");
+    std::fs::copy(
+        seeds.join("tiled-planar.tif"),
+        app.library_dir().join(&expected[2].file_path),
+    )
+    .unwrap();
+
+    key(&main, Key::Return);
+    key(&main, Key::RightArrow);
+    assert_eq!(loupe.get_position(), 1);
+    assert!(!loupe.get_has_image());
+    assert_eq!(
+        loupe.get_error().to_string(),
+        format!("{} is incomplete (the file ends too early).", expected[1].file_name)
+    );
+    key(&main, Key::RightArrow);
+    assert_eq!(loupe.get_position(), 2);
+    assert!(!loupe.get_has_image());
+    assert_eq!(
+        loupe.get_error().to_string(),
+        format!("{} could not be read: the decoder failed on it.", expected[2].file_name)
+    );
+    // The loupe's decoding survived the decoder's panic.
+    key(&main, Key::RightArrow);
+    assert_eq!(loupe.get_position(), 3);
+    assert_eq!(loupe.get_error(), "");
+    assert!(loupe.get_has_image());
+}
+
+#[test]
 fn zooming_past_the_screen_sized_image_loads_it_in_full() {
     common::init_testing_backend();
     let app = demo(4);

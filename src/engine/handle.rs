@@ -194,13 +194,7 @@ impl EngineHandle {
 
 /// A result is only as good as its file: it must exist and decode completely.
 fn verify_output(path: &std::path::Path) -> Result<(), String> {
-    let mut reader = image::ImageReader::open(path).map_err(|e| format!("it cannot be opened ({e})"))?;
-    let mut limits = image::Limits::default();
-    limits.max_alloc = Some(512 * 1024 * 1024);
-    reader.limits(limits);
-    let reader = reader.with_guessed_format().map_err(|e| e.to_string())?;
-    reader
-        .decode()
-        .map(|_| ())
-        .map_err(|e| format!("it is not a complete image ({e})"))
+    crate::library::decode::decode_file(path)
+        .map(drop)
+        .map_err(|problem| format!("it {problem}"))
 }

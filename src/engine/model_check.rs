@@ -67,6 +67,9 @@ pub fn check_model_file(kind: ModelKind, path: &Path) -> Result<CheckedModel, St
     if metadata.is_dir() {
         return Err("is a folder, not a file".into());
     }
+    if let Some(reason) = crate::library::regular_file::not_regular(&metadata) {
+        return Err(reason.into());
+    }
     let extension = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -75,9 +78,9 @@ pub fn check_model_file(kind: ModelKind, path: &Path) -> Result<CheckedModel, St
         return Err(format!("is not a .{} file", kind.extension()));
     }
     let mut head = [0u8; 16];
-    let read = std::fs::File::open(path)
-        .and_then(|mut file| read_up_to(&mut file, &mut head))
-        .map_err(|e| format!("cannot be read ({e})"))?;
+    // Opened without blocking and checked again: a path swapped for a pipe cannot hang us.
+    let (mut file, _) = crate::library::regular_file::open_regular(path, u64::MAX, "")?;
+    let read = read_up_to(&mut file, &mut head).map_err(|e| format!("cannot be read ({e})"))?;
     let head = &head[..read];
     match kind.extension() {
         "gguf" if !head.starts_with(b"GGUF") => return Err("is not a GGUF file (its first bytes are wrong)".into()),

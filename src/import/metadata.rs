@@ -24,8 +24,13 @@ pub struct EmbeddedParameters {
     pub distillery: Option<ImageMetadata>,
 }
 
-/// The parameters embedded in a PNG's text chunks, if any tool's are there and readable.
+/// The parameters embedded in a PNG's text chunks, if any tool's are there and readable,
+/// with every value checked against its real range ([`super::plausible`]).
 pub fn read(png: &[u8]) -> Option<EmbeddedParameters> {
+    crate::library::decode::guarded_or_none("reading embedded parameters", || parse(png)).map(super::plausible::checked)
+}
+
+fn parse(png: &[u8]) -> Option<EmbeddedParameters> {
     let chunks = crate::library::png_text::read_text_chunks(png);
     let text = |key: &str| chunks.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
     let parsed = text(DISTILLERY_KEYWORD)

@@ -5,6 +5,7 @@
 
 pub mod metadata;
 mod one;
+mod plausible;
 mod walk;
 
 pub use one::{FileOutcome, FileTimings, MAX_FILE_BYTES, import_file};
@@ -92,6 +93,22 @@ impl ImportReport {
     }
 }
 
+/// [`import_file`], with a last line of defence: decoders have their own boundary, so a
+/// panic here is a bug of ours, and it still must not end the other files' import.
+fn import_in_worker(
+    db: &Database,
+    library: &LibraryRoot,
+    path: &std::path::Path,
+    timings: &mut FileTimings,
+) -> FileOutcome {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| import_file(db, library, path, timings))).unwrap_or_else(
+        |_| {
+            tracing::error!(path = %path.display(), "importing a file failed with an internal error");
+            FileOutcome::Failed("could not be imported because of an internal error (the log has the details)".into())
+        },
+    )
+}
+
 /// Imports `picked` (files and folders) into the library. `on_progress` is called from the
 /// worker threads as each file ends; setting `cancel` stops before the next file (files
 /// already started finish, so the library stays consistent).
@@ -129,7 +146,7 @@ pub fn import(
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = files.get(index) else { return };
                     let mut timings = FileTimings::default();
-                    let outcome = import_file(db, library, path, &mut timings);
+                    let outcome = import_in_worker(db, library, path, &mut timings);
                     let done = done.fetch_add(1, Ordering::Relaxed) + 1;
                     on_progress(&Progress {
                         done,

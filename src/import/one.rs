@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// Files larger than this are refused before being read.
-pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+pub use crate::library::decode::MAX_FILE_BYTES;
 
 /// What became of one file.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,17 +71,10 @@ fn try_import(
     timings: &mut FileTimings,
 ) -> Result<FileOutcome, String> {
     let started = Instant::now();
-    let meta = std::fs::metadata(path).map_err(|e| read_problem(&e))?;
-    if meta.is_dir() {
-        return Err("is a folder, not an image".into());
-    }
-    if meta.len() == 0 {
+    let bytes = crate::library::regular_file::read_regular(path, MAX_FILE_BYTES, "to import")?;
+    if bytes.is_empty() {
         return Err("is empty (0 bytes)".into());
     }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(crate::format::too_large(meta.len(), MAX_FILE_BYTES, "to import"));
-    }
-    let bytes = std::fs::read(path).map_err(|e| read_problem(&e))?;
     timings.read += started.elapsed();
 
     let started = Instant::now();
@@ -96,13 +89,14 @@ fn try_import(
     }
 
     let started = Instant::now();
-    let image = crate::library::decode::decode_bytes(&bytes).map_err(|problem| problem.0)?;
+    let decoded = crate::library::decode::decode_bytes(&bytes).map_err(|problem| problem.0)?;
     timings.decode += started.elapsed();
     let started = Instant::now();
-    let thumbnail = thumbnail_jpeg(&image).map_err(|e| format!("could not be made into a thumbnail ({e})"))?;
+    let thumbnail = thumbnail_jpeg(&decoded).map_err(|e| format!("could not be made into a thumbnail ({e})"))?;
     timings.thumbnail += started.elapsed();
-    let (width, height) = (image.width(), image.height());
-    drop(image);
+    let (width, height) = (decoded.width(), decoded.height());
+    // The pixels and their share of the decode budget go before the copy and the database.
+    drop(decoded);
 
     let started = Instant::now();
     let media_id = MediaId::new();
@@ -239,14 +233,6 @@ fn generation_row(p: EmbeddedParameters, created: &Timestamp) -> NewGeneration {
         params_json,
         status: GenerationStatus::Completed,
         created_at: created.as_str().to_owned(),
-    }
-}
-
-fn read_problem(error: &std::io::Error) -> String {
-    match error.kind() {
-        std::io::ErrorKind::NotFound => "disappeared before it could be read".into(),
-        std::io::ErrorKind::PermissionDenied => "cannot be read (permission denied)".into(),
-        _ => format!("cannot be read ({error})"),
     }
 }
 

@@ -2,6 +2,7 @@
 //! walked recursively, following links to folders but never into one already visited (a
 //! link back to a parent ends there). Problems are reported per path, never fatal.
 
+use crate::library::regular_file::not_regular;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -45,11 +46,18 @@ pub fn expand(picked: &[PathBuf]) -> Expanded {
                 reason: "is not an image type Distillery imports (PNG, JPEG, WebP, GIF, BMP or TIFF)".into(),
                 skipped: true,
             }),
-            Ok(meta) => {
-                if seen_files.insert(file_key(&meta, path)) {
-                    out.files.push(path.clone());
+            Ok(meta) => match not_regular(&meta) {
+                Some(reason) => out.unusable.push(Unusable {
+                    path: path.clone(),
+                    reason: reason.into(),
+                    skipped: false,
+                }),
+                None => {
+                    if seen_files.insert(file_key(&meta, path)) {
+                        out.files.push(path.clone());
+                    }
                 }
-            }
+            },
             Err(error) => out.unusable.push(Unusable {
                 path: path.clone(),
                 reason: unreachable_reason(path, &error),
@@ -81,11 +89,19 @@ fn walk(dir: &Path, visited: &mut HashSet<(u64, u64)>, seen_files: &mut HashSet<
     for path in paths {
         match std::fs::metadata(&path) {
             Ok(meta) if meta.is_dir() => walk(&path, visited, seen_files, out),
-            Ok(meta) if has_image_extension(&path) => {
-                if seen_files.insert(file_key(&meta, &path)) {
-                    out.files.push(path);
+            Ok(meta) if has_image_extension(&path) => match not_regular(&meta) {
+                // A pipe or device named like an image: named, never opened.
+                Some(reason) => out.unusable.push(Unusable {
+                    path,
+                    reason: reason.into(),
+                    skipped: false,
+                }),
+                None => {
+                    if seen_files.insert(file_key(&meta, &path)) {
+                        out.files.push(path);
+                    }
                 }
-            }
+            },
             Ok(_) => {} // not an image type: a folder import ignores it
             Err(error) if has_image_extension(&path) => out.unusable.push(Unusable {
                 reason: unreachable_reason(&path, &error),

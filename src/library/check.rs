@@ -218,14 +218,18 @@ fn check_items(root: &Path, rows: &[(String, String)]) -> Vec<ItemFound> {
 /// truncated or overwritten file fails, without the cost of decoding every pixel (100,000
 /// thumbnails would take minutes).
 fn readable_image(path: &Path) -> bool {
-    let Ok(bytes) = std::fs::read(path) else { return false };
-    let header_ok = image::ImageReader::new(std::io::Cursor::new(&bytes))
-        .with_guessed_format()
-        .ok()
-        .and_then(|r| r.into_dimensions().ok())
-        .is_some_and(|(w, h)| w > 0 && h > 0);
-    let is_jpeg = bytes.starts_with(&[0xFF, 0xD8]);
-    header_ok && (!is_jpeg || bytes.ends_with(&[0xFF, 0xD9]))
+    use super::decode::{complete, guarded_or_none};
+    let Ok(bytes) = super::regular_file::read_regular(path, super::decode::MAX_FILE_BYTES, "to check") else {
+        return false;
+    };
+    let header_ok = guarded_or_none("reading an image header", || {
+        image::ImageReader::new(std::io::Cursor::new(&bytes))
+            .with_guessed_format()
+            .ok()
+            .and_then(|r| r.into_dimensions().ok())
+    })
+    .is_some_and(|(w, h)| w > 0 && h > 0);
+    header_ok && complete::jpeg_is_complete(&bytes)
 }
 
 /// Files under one of the library's folders, relative to the root with `/` separators

@@ -3,7 +3,10 @@
 //! straight from the DCT (1/2, 1/4 or 1/8), which is several times faster than a full decode
 //! followed by a resize.
 
-use super::decode::{DecodeProblem, MAX_DECODED_BYTES, decode_file};
+use super::decode::budget::budget;
+use super::decode::{
+    DecodeProblem, INCOMPLETE, MAX_DECODED_BYTES, Resize, TOO_LARGE, complete, decode_bytes_for, guarded,
+};
 use fast_image_resize as fr;
 use image::{DynamicImage, ImageDecoder, ImageReader, RgbImage, RgbaImage};
 use std::path::Path;
@@ -44,16 +47,22 @@ impl DisplayPixels {
 /// Decodes `path` to fit within `bound` (width, height in pixels), or at full size when
 /// `bound` is `None`. Orientation is applied; alpha is kept only if the image has it.
 pub fn decode_for_display(path: &Path, bound: Option<(u32, u32)>) -> Result<DisplayPixels, DecodeProblem> {
+    let bytes = super::decode::read_image_file(path)?;
+    if complete::is_jpeg(&bytes) && !complete::jpeg_is_complete(&bytes) {
+        return Err(DecodeProblem(INCOMPLETE.into()));
+    }
     if let Some(bound) = bound
-        && let Some(scaled) = reduced_jpeg(path, bound)?
+        && let Some(scaled) = guarded("decoding a JPEG at screen size", || reduced_jpeg(&bytes, bound))?
     {
         return Ok(scaled);
     }
-    let image = decode_file(path)?;
-    let (full_width, full_height) = (image.width(), image.height());
+    let decoded = decode_bytes_for(&bytes, Resize::WeighingAlpha)?;
+    drop(bytes);
+    let (full_width, full_height) = (decoded.width(), decoded.height());
+    // The budget stays held until the pixels are in their final, screen-sized form.
     let pixels = match bound {
-        Some(bound) if !fits(full_width, full_height, bound) => shrink(image, bound)?,
-        _ => into_pixels(image),
+        Some(bound) if !fits(full_width, full_height, bound) => shrink(decoded.image, bound)?,
+        _ => into_pixels(decoded.image),
     };
     Ok(DisplayPixels {
         pixels,
@@ -114,9 +123,8 @@ fn shrink(image: DynamicImage, bound: (u32, u32)) -> Result<Pixels, DecodeProble
 /// A JPEG larger than `bound`, decoded at the smallest DCT scale that still covers `bound`
 /// and then resized to fit exactly. `None` for other formats and for JPEGs the reduced
 /// decoder cannot read (the caller falls back to the full decode, which reports problems).
-fn reduced_jpeg(path: &Path, bound: (u32, u32)) -> Result<Option<DisplayPixels>, DecodeProblem> {
-    let reader = ImageReader::open(path)
-        .map_err(|e| DecodeProblem(format!("cannot be opened ({e})")))?
+fn reduced_jpeg(bytes: &[u8], bound: (u32, u32)) -> Result<Option<DisplayPixels>, DecodeProblem> {
+    let reader = ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| DecodeProblem(e.to_string()))?;
     if reader.format() != Some(image::ImageFormat::Jpeg) {
@@ -153,10 +161,7 @@ fn reduced_jpeg(path: &Path, bound: (u32, u32)) -> Result<Option<DisplayPixels>,
         if turned { (bound.1, bound.0) } else { bound },
     );
 
-    let Ok(file) = std::fs::File::open(path) else {
-        return Ok(None);
-    };
-    let mut decoder = jpeg_decoder::Decoder::new(std::io::BufReader::new(file));
+    let mut decoder = jpeg_decoder::Decoder::new(std::io::Cursor::new(bytes));
     decoder.set_max_decoding_buffer_size(MAX_DECODED_BYTES as usize);
     if decoder.read_info().is_err() {
         return Ok(None);
@@ -167,6 +172,11 @@ fn reduced_jpeg(path: &Path, bound: (u32, u32)) -> Result<Option<DisplayPixels>,
     ) else {
         return Ok(None);
     };
+    // The reduced pixels (up to 4 bytes each, for CMYK), a rotated copy and the resize.
+    let reduced = u64::from(width) * u64::from(height) * 4;
+    let _reservation = budget()
+        .reserve(bytes.len() as u64 + reduced * 2)
+        .map_err(|_| DecodeProblem(TOO_LARGE.into()))?;
     let Ok(data) = decoder.decode() else {
         return Ok(None);
     };

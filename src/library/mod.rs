@@ -11,6 +11,7 @@ pub mod in_flight;
 pub mod paths;
 pub mod png_text;
 pub mod references;
+pub mod regular_file;
 pub mod repair;
 pub mod store;
 pub mod synthetic;

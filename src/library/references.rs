@@ -32,8 +32,8 @@ pub fn check_reference_file(path: &Path) -> Result<(), String> {
         std::io::ErrorKind::NotFound => "does not exist".to_owned(),
         _ => format!("cannot be read ({e})"),
     })?;
-    if meta.is_dir() {
-        return Err("is a folder, not an image".into());
+    if let Some(reason) = super::regular_file::not_regular(&meta) {
+        return Err(reason.into());
     }
     if meta.len() > MAX_REFERENCE_FILE_BYTES {
         return Err(crate::format::too_large(
@@ -53,17 +53,18 @@ pub fn prepare_reference(library: &LibraryRoot, source: &Path) -> Result<Prepare
         reason,
     };
     check_reference_file(source).map_err(unreadable)?;
-    let bytes = std::fs::read(source).map_err(|e| unreadable(format!("cannot be read ({e})")))?;
+    let bytes = super::regular_file::read_regular(source, MAX_REFERENCE_FILE_BYTES, "to use as a reference")
+        .map_err(unreadable)?;
     let hash = Sha256::digest(&bytes);
     let name: String = hash.iter().take(16).map(|b| format!("{b:02x}")).collect();
     let engine_path = library.folder(LibraryFolder::RefCache)?.join(format!("{name}.png"));
 
     let image = if engine_path.exists() {
         // Already prepared once: the small cached copy is enough for the thumbnail.
-        decode_file(&engine_path).map_err(|e| unreadable(e.0))?
+        decode_file(&engine_path).map_err(|e| unreadable(e.0))?.image
     } else {
         let decoded = decode_bytes(&bytes).map_err(|e| unreadable(e.0))?;
-        let small = downscale(decoded);
+        let small = downscale(decoded.image);
         let mut png = Vec::new();
         small
             .to_rgb8()

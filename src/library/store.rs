@@ -65,9 +65,9 @@ pub fn store_generated(
 ) -> Result<(StoredImage, StoreTimings), LibraryError> {
     let mut timings = StoreTimings::default();
     let started = Instant::now();
-    let bytes = std::fs::read(output).map_err(|e| LibraryError::Unreadable {
+    let bytes = super::decode::read_image_file(output).map_err(|problem| LibraryError::Unreadable {
         path: output.to_owned(),
-        reason: format!("cannot be read ({e})"),
+        reason: problem.0,
     })?;
     let image = decode_bytes(&bytes).map_err(|problem| LibraryError::Unreadable {
         path: output.to_owned(),

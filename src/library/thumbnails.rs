@@ -8,26 +8,37 @@ use std::path::Path;
 pub const THUMBNAIL_SIZE: u32 = 400;
 const JPEG_QUALITY: u8 = 85;
 
-/// The centre square of `image`, scaled to 400 × 400, as JPEG bytes.
+/// The centre square of `image`, scaled to 400 × 400, as JPEG bytes. Inside the decode
+/// boundary: the resizer and the encoder are third-party code too.
 pub fn thumbnail_jpeg(image: &DynamicImage) -> Result<Vec<u8>, String> {
+    super::decode::guarded("making a thumbnail", || {
+        thumbnail_unguarded(image).map_err(super::decode::DecodeProblem)
+    })
+    .map_err(|problem| problem.0)
+}
+
+fn thumbnail_unguarded(image: &DynamicImage) -> Result<Vec<u8>, String> {
     use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer, images};
 
-    // 8-bit RGB is what the resizer's SIMD paths and the JPEG encoder want; most images
-    // (every generated one) already are, so this is usually a borrow.
+    // 8-bit RGB or RGBA is what the resizer's SIMD paths take without a full-size copy (a
+    // 13000² RGBA image would need another 500 MB as RGB); most images already are.
     let converted;
-    let rgb = match image {
-        DynamicImage::ImageRgb8(rgb) => rgb,
+    let (raw, pixel, (width, height)) = match image {
+        DynamicImage::ImageRgb8(rgb) => (rgb.as_raw(), PixelType::U8x3, rgb.dimensions()),
+        DynamicImage::ImageRgba8(rgba) => (rgba.as_raw(), PixelType::U8x4, rgba.dimensions()),
         other => {
             converted = other.to_rgb8();
-            &converted
+            (converted.as_raw(), PixelType::U8x3, converted.dimensions())
         }
     };
-    let (width, height) = rgb.dimensions();
     let side = width.min(height).max(1);
-    let source = images::ImageRef::new(width, height, rgb.as_raw(), PixelType::U8x3).map_err(|e| e.to_string())?;
-    let mut target = images::Image::new(THUMBNAIL_SIZE, THUMBNAIL_SIZE, PixelType::U8x3);
+    let source = images::ImageRef::new(width, height, raw, pixel).map_err(|e| e.to_string())?;
+    let mut target = images::Image::new(THUMBNAIL_SIZE, THUMBNAIL_SIZE, pixel);
+    // Alpha is dropped from the thumbnail anyway; weighting by it would make the resizer
+    // premultiply a full-size copy of the source first.
     let options = ResizeOptions::new()
         .resize_alg(ResizeAlg::Convolution(FilterType::Bilinear))
+        .use_alpha(false)
         .crop(
             f64::from((width - side) / 2),
             f64::from((height - side) / 2),
@@ -37,15 +48,20 @@ pub fn thumbnail_jpeg(image: &DynamicImage) -> Result<Vec<u8>, String> {
     Resizer::new()
         .resize(&source, &mut target, &options)
         .map_err(|e| e.to_string())?;
+    let rgb = if pixel == PixelType::U8x4 {
+        // Alpha is dropped as `to_rgb8` does, after the resize (400² instead of full size).
+        target
+            .buffer()
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect()
+    } else {
+        target.into_vec()
+    };
 
     let mut bytes = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
-        .encode(
-            target.buffer(),
-            THUMBNAIL_SIZE,
-            THUMBNAIL_SIZE,
-            image::ExtendedColorType::Rgb8,
-        )
+        .encode(&rgb, THUMBNAIL_SIZE, THUMBNAIL_SIZE, image::ExtendedColorType::Rgb8)
         .map_err(|e| e.to_string())?;
     Ok(bytes)
 }

@@ -374,7 +374,9 @@ fn inspect(db: &Database, library: &LibraryRoot, source: &ReferenceSource) -> Re
 
 /// A square-cropped tile of `TILE_PIXELS`: a fast box-filtered scale until the short side
 /// is the tile's, then the centre.
-fn tile_pixels(image: image::DynamicImage) -> SharedPixelBuffer<Rgb8Pixel> {
+/// The decode's share of the memory budget is held until the tile is made.
+fn tile_pixels(decoded: crate::library::decode::Decoded) -> SharedPixelBuffer<Rgb8Pixel> {
+    let image = decoded.image;
     let (width, height) = (image.width().max(1), image.height().max(1));
     let short = width.min(height);
     let scaled = if short > TILE_PIXELS {
