@@ -24,17 +24,6 @@ fn run(app: &TempApp, args: &[&str], env: &[(&str, &str)]) -> Output {
     finish(spawn(distillery(app, args, env)), LIMIT, &args.join(" "))
 }
 
-fn noisy_jpeg(width: u32, height: u32) -> Vec<u8> {
-    let image = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x * 3) as u8, (y * 5) as u8, (x ^ y) as u8])
-    });
-    let mut bytes = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 90)
-        .encode_image(&image)
-        .unwrap();
-    bytes
-}
-
 #[test]
 fn a_tiff_that_panics_its_decoder_is_one_failed_file_and_the_import_goes_on() {
     let app = TempApp::new();
@@ -129,7 +118,7 @@ fn pipes_and_devices_are_refused_by_kind_as_references_and_imports() {
 #[test]
 fn a_jpeg_cut_in_half_is_refused_as_incomplete_like_check_says() {
     let app = TempApp::new();
-    let jpeg = noisy_jpeg(640, 480);
+    let jpeg = common::corpus::jpeg_bytes(&common::corpus::photo(640, 480, 3));
     let half = app.dir.path().join("half.jpg");
     std::fs::write(&half, &jpeg[..jpeg.len() / 2]).unwrap();
     let whole = app.dir.path().join("whole.jpg");

@@ -191,16 +191,7 @@ fn a_half_jpeg_and_a_tiff_that_breaks_its_decoder_are_named_and_the_loupe_goes_o
     let expected = view(&ctx, MediaFilter::default(), MediaSort::NewestFirst);
     // A JPEG cut in half (its decoder would pad it grey) and a tiled planar TIFF (its
     // decoder asserts), written over two originals as a failing disk or a bad copy would.
-    let jpeg = {
-        let image = image::RgbImage::from_fn(640, 480, |x, y| {
-            image::Rgb([(x * 3) as u8, (y * 5) as u8, (x ^ y) as u8])
-        });
-        let mut bytes = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 90)
-            .encode_image(&image)
-            .unwrap();
-        bytes
-    };
+    let jpeg = common::corpus::jpeg_bytes(&common::corpus::photo(640, 480, 3));
     std::fs::write(app.library_dir().join(&expected[1].file_path), &jpeg[..jpeg.len() / 2]).unwrap();
     let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz-seeds");
     std::fs::copy(

@@ -26,6 +26,9 @@ pub enum Logged {
     Line { text: String, dropped_before: u64 },
     /// Over the rate: counted, not logged.
     Dropped,
+    /// The first line over the rate: not logged, but the log says lines are being left out
+    /// (the count follows with the next logged line, which may come only at the end).
+    FirstDropped,
 }
 
 impl StderrLog {
@@ -43,7 +46,11 @@ impl StderrLog {
         self.refilled_at = now;
         if self.tokens < 1.0 {
             self.dropped += 1;
-            return Logged::Dropped;
+            return if self.dropped == 1 {
+                Logged::FirstDropped
+            } else {
+                Logged::Dropped
+            };
         }
         self.tokens -= 1.0;
         let text = match line.char_indices().nth(MAX_LOGGED_CHARS) {
@@ -75,6 +82,10 @@ impl StderrLog {
                 }
                 tracing::debug!(target: "distillery::engine::stderr", "{text}");
             }
+            Logged::FirstDropped => tracing::debug!(
+                target: "distillery::engine::stderr",
+                "engine lines not logged (too many at once); their count follows"
+            ),
             Logged::Dropped => {}
         }
     }
@@ -100,10 +111,13 @@ mod tests {
     fn a_flood_is_cut_to_the_burst_then_the_rate_with_a_count_of_the_rest() {
         let start = Instant::now();
         let mut log = StderrLog::new(start);
-        let logged = (0..10_000)
-            .filter(|_| matches!(log.offer("[INFO] sampling step", start), Logged::Line { .. }))
-            .count();
-        assert_eq!(logged, 100);
+        let offered: Vec<Logged> = (0..10_000).map(|_| log.offer("[INFO] sampling step", start)).collect();
+        assert_eq!(offered.iter().filter(|l| matches!(l, Logged::Line { .. })).count(), 100);
+        assert_eq!(
+            offered[100],
+            Logged::FirstDropped,
+            "the first line left out is said at once"
+        );
         assert_eq!(log.dropped(), 9_900);
         // One second later ten more lines get through; the first says what was left out.
         let later = start + Duration::from_secs(1);

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod corpus;
 pub mod engine;
 pub mod package;
 pub mod pipeline;

@@ -2,7 +2,8 @@
 //! hold at its peak (file bytes, pixels, copies) before allocating; a big image waits until
 //! the others have finished instead of decoding beside three of them, and an image that
 //! alone needs more than the whole budget is refused. Waiters are served in arrival order so
-//! a big image is not starved by a stream of small ones.
+//! a big image is not starved by a stream of small ones; tiny decodes (grid thumbnails) go
+//! ahead whenever they fit, so the grid does not wait for a huge import.
 
 use std::sync::{Condvar, Mutex, OnceLock};
 
@@ -10,6 +11,8 @@ use std::sync::{Condvar, Mutex, OnceLock};
 pub const FLOOR_BYTES: u64 = 512 << 20;
 /// No machine gets more: beyond this, decoding more at once only adds memory, not speed.
 pub const CAP_BYTES: u64 = 1 << 30;
+/// Decodes of at most this share of the budget go ahead of the queue when they fit.
+const SMALL_SHARE: u64 = 64;
 /// Overrides the budget, in MiB (for tests and for machines shared with other work).
 pub const BUDGET_ENV: &str = "DISTILLERY_DECODE_BUDGET_MB";
 
@@ -92,6 +95,20 @@ impl DecodeBudget {
             return Err(OverBudget);
         }
         let mut state = self.lock();
+        if bytes <= self.capacity / SMALL_SHARE {
+            // A grid thumbnail does not queue behind a huge import: small decodes go ahead
+            // whenever they fit. They cannot starve a big one, since a few threads' worth of
+            // them hold only a few 64ths of the budget.
+            while state.used + bytes > self.capacity {
+                state = self
+                    .changed
+                    .wait(state)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+            }
+            state.used += bytes;
+            state.peak = state.peak.max(state.used);
+            return Ok(Reservation { budget: self, bytes });
+        }
         let ticket = state.next_ticket;
         state.next_ticket += 1;
         while state.serving != ticket || state.used + bytes > self.capacity {
@@ -167,6 +184,23 @@ mod tests {
         assert!(most.load(Ordering::SeqCst) <= 100);
         assert!(budget.peak() <= 100);
         assert_eq!(budget.lock().used, 0);
+    }
+
+    #[test]
+    fn a_small_decode_goes_ahead_of_a_big_one_waiting() {
+        let budget = leaked(640);
+        let held = budget.reserve(400).unwrap();
+        std::thread::scope(|scope| {
+            // Waits: 400 + 300 > 640.
+            let big = scope.spawn(|| budget.reserve(300).map(|r| r.bytes()));
+            std::thread::sleep(Duration::from_millis(50));
+            // 10 is a 64th of the budget: it fits beside the 400 and does not queue.
+            let small = budget.reserve(10).unwrap();
+            assert_eq!(budget.lock().used, 410);
+            drop(small);
+            drop(held);
+            assert_eq!(big.join().unwrap(), Ok(300));
+        });
     }
 
     #[test]
