@@ -1,5 +1,5 @@
-//! Import throughput on 2,000 distinct PNGs of 256–1024 px a side (../shared/corpus
-//! build-bulk.sh, built once into target/corpus/bulk-2000):
+//! Import throughput on 2,000 distinct photo-like PNGs of 256–1024 px a side (made once by
+//! tests/common/corpus.rs into target/corpus/bulk-2000):
 //! - the whole import (read, hash, decode, thumbnail, copy, database) with 1 and 2 threads,
 //!   in images per second, and where the time goes per image;
 //! - the thumbnail stage alone (decode, resize, JPEG encode) on 2 threads;
@@ -9,6 +9,10 @@
 //! Run with `cargo bench --bench import` (IMPORT_BENCH_COUNT to change the set's size).
 
 mod common;
+// Only the bulk set is used here; the rest of the corpus serves the import tests.
+#[allow(dead_code)]
+#[path = "../tests/common/corpus.rs"]
+mod corpus;
 
 use distillery::app::AppContext;
 use distillery::import::{ImportOptions, import};
@@ -17,15 +21,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 fn bulk(count: usize) -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let out = root.join(format!("target/corpus/bulk-{count}"));
-    let built = std::process::Command::new("bash")
-        .arg(root.join("../shared/corpus/build-bulk.sh"))
-        .arg(&out)
-        .arg(count.to_string())
-        .status()
-        .expect("bash runs build-bulk.sh");
-    assert!(built.success(), "build-bulk.sh failed");
+    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/corpus/bulk-{count}"));
+    corpus::bulk(&out, count);
     out
 }
 

@@ -1,13 +1,14 @@
-//! Import against real files: the photo corpus (real photographs in every format and shape
+//! Import against real files: the photo corpus (photo-like pictures in every format and shape
 //! the importer must take, with EXIF orientations and other tools' metadata) and the bad-file
-//! corpus (each file with the outcome it must have), built from ../shared/corpus into
-//! target/corpus. Also: re-import finds duplicates, cancel leaves a consistent library, a
+//! corpus (each file with the outcome it must have), both made by tests/common/corpus.rs in a
+//! temporary folder. Also: re-import finds duplicates, cancel leaves a consistent library, a
 //! file that disappears and a full disk give per-file messages and leave nothing behind, and
 //! Distillery's own metadata round-trips.
 
 mod common;
 
 use common::TempApp;
+use common::corpus::{self, Expect};
 use distillery::app::AppContext;
 use distillery::db::types::MediaId;
 use distillery::db::{generations, media};
@@ -15,63 +16,6 @@ use distillery::import::{FileOutcome, ImportOptions, ImportReport, import};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-
-/// Builds (or reuses) a corpus under target/corpus with the shared script; one build at a
-/// time (the tests of this file run in parallel and share the corpora).
-fn corpus(kind: &str, args: &[&str]) -> PathBuf {
-    static BUILDING: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _one_at_a_time = BUILDING.lock().unwrap_or_else(|e| e.into_inner());
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let out = root.join("target/corpus").join(kind);
-    let script = root.join(format!("../shared/corpus/build-{kind}.sh"));
-    let built = std::process::Command::new("bash")
-        .arg(&script)
-        .arg(&out)
-        .args(args)
-        .output()
-        .expect("bash runs the corpus script");
-    assert!(
-        built.status.success(),
-        "{} failed: {}",
-        script.display(),
-        String::from_utf8_lossy(&built.stderr)
-    );
-    out
-}
-
-/// The manifest's rows as maps of column → value.
-fn manifest(dir: &Path) -> Vec<HashMap<String, String>> {
-    let text = std::fs::read_to_string(dir.join("manifest.tsv")).unwrap();
-    let mut lines = text.lines().filter(|l| !l.starts_with('#'));
-    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
-    lines
-        .map(|line| {
-            header
-                .iter()
-                .zip(line.split('\t'))
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
-/// A manifest path with `\xNN` escapes turned into raw bytes.
-fn manifest_path(dir: &Path, escaped: &str) -> PathBuf {
-    use std::os::unix::ffi::OsStringExt;
-    let mut bytes = Vec::new();
-    let mut rest = escaped.as_bytes();
-    while let Some((&b, tail)) = rest.split_first() {
-        if b == b'\\' && tail.first() == Some(&b'x') && tail.len() >= 3 {
-            let hex = std::str::from_utf8(&tail[1..3]).unwrap();
-            bytes.push(u8::from_str_radix(hex, 16).unwrap());
-            rest = &tail[3..];
-        } else {
-            bytes.push(b);
-            rest = tail;
-        }
-    }
-    dir.join(std::ffi::OsString::from_vec(bytes))
-}
 
 fn run(ctx: &AppContext, picked: &[PathBuf]) -> ImportReport {
     import(
@@ -111,8 +55,10 @@ fn stored(ctx: &AppContext, id: &MediaId) -> media::Media {
 
 #[test]
 fn the_photo_and_bad_corpora_import_with_a_reason_for_every_refusal() {
-    let photos = corpus("photos", &[]);
-    let bad = corpus("bad", &[]);
+    let made = tempfile::tempdir().unwrap();
+    let (photos, bad) = (made.path().join("photos"), made.path().join("bad"));
+    let photo_set = corpus::photos(&photos);
+    let bad_set = corpus::bad(&bad);
     let app = TempApp::new();
     let ctx = AppContext::open(&app.options()).unwrap();
     let report = run(&ctx, &[photos.clone(), bad.clone()]);
@@ -120,17 +66,22 @@ fn the_photo_and_bad_corpora_import_with_a_reason_for_every_refusal() {
     let failed: HashMap<PathBuf, String> = report.failed.iter().cloned().collect();
 
     // Every photo imports, upright, with its size as displayed.
-    for row in manifest(&photos) {
-        let path = photos.join(&row["file"]);
+    for photo in &photo_set {
+        let path = photos.join(&photo.file);
         let id = imported
             .get(&path)
-            .unwrap_or_else(|| panic!("{} imported: {:?}", row["file"], failed.get(&path)));
+            .unwrap_or_else(|| panic!("{} imported: {:?}", photo.file, failed.get(&path)));
         let item = stored(&ctx, id);
-        let shown = (row["display_width"].parse().ok(), row["display_height"].parse().ok());
-        assert_eq!((item.width, item.height), shown, "{}", row["file"]);
+        let (width, height) = photo.display;
+        assert_eq!(
+            (item.width, item.height),
+            (Some(width as i32), Some(height as i32)),
+            "{}",
+            photo.file
+        );
         assert_eq!(item.origin, distillery::db::types::Origin::Import);
-        assert_eq!(item.file_name, row["file"]);
-        if row["orientation"] != "1" {
+        assert_eq!(item.file_name, photo.file);
+        if photo.orientation != 1 {
             let original = ctx.library.resolve(&item.file_path).unwrap();
             let upright = distillery::library::decode::decode_file(&original).unwrap().to_rgb8();
             let (x, y) = (upright.width() / 50, upright.height() / 2);
@@ -138,7 +89,7 @@ fn the_photo_and_bad_corpora_import_with_a_reason_for_every_refusal() {
             assert!(
                 r > 200 && g < 60 && b < 60,
                 "{}: red block on the left, got {r},{g},{b}",
-                row["file"]
+                photo.file
             );
         }
     }
@@ -152,20 +103,9 @@ fn the_photo_and_bad_corpora_import_with_a_reason_for_every_refusal() {
             .unwrap()
             .unwrap()
     };
-    let a1111 = manifest(&photos)
-        .into_iter()
-        .find(|r| r["features"].contains("A1111"))
-        .unwrap();
-    let comfy = manifest(&photos)
-        .into_iter()
-        .find(|r| r["features"].contains("ComfyUI"))
-        .unwrap();
-    let invoke = manifest(&photos)
-        .into_iter()
-        .find(|r| r["features"].contains("InvokeAI"))
-        .unwrap();
-    for (row, tool) in [(&a1111, "automatic1111"), (&comfy, "comfyui"), (&invoke, "invokeai")] {
-        let generation = generation_of(&row["file"]);
+    let with_tool = |tool: &str| photo_set.iter().find(|p| p.tool == Some(tool)).unwrap().file.clone();
+    for tool in ["automatic1111", "comfyui", "invokeai"] {
+        let generation = generation_of(&with_tool(tool));
         assert_eq!(generation.provider, tool);
         assert!(
             generation.prompt.as_deref().is_some_and(|p| !p.is_empty()),
@@ -174,28 +114,34 @@ fn the_photo_and_bad_corpora_import_with_a_reason_for_every_refusal() {
         assert!(generation.seed.is_some(), "{tool} seed");
     }
     assert!(
-        !generation_of(&invoke["file"]).prompt.unwrap().is_ascii(),
+        !generation_of(&with_tool("invokeai")).prompt.unwrap().is_ascii(),
         "a non-Latin-1 prompt"
     );
+    assert_eq!(
+        generation_of(&with_tool("comfyui")).model_file.as_deref(),
+        Some("sd_xl_base_1.0.safetensors"),
+        "a model in a subfolder of ComfyUI's is known by its file name"
+    );
 
-    // Every bad file has the outcome the manifest asks for.
+    // Every bad file has the outcome the corpus asks for.
     let root = process_uid() == 0;
-    for row in manifest(&bad) {
-        let path = manifest_path(&bad, &row["path"]);
-        let expect = match row["expect"].as_str() {
-            "reject-unless-root" if root => "load",
-            "skip-unless-root" if root => "load",
+    for entry in &bad_set {
+        let path = bad.join(&entry.path);
+        let expect = match entry.expect {
+            Expect::RejectUnlessRoot | Expect::SkipUnlessRoot if root => Expect::Load,
+            Expect::RejectUnlessRoot => Expect::Reject,
+            Expect::SkipUnlessRoot => Expect::Skip,
             other => other,
         };
-        let name = &row["path"];
+        let name = entry.path.display();
         match expect {
-            "load" if row["kind"] == "dir" => {}
-            "load" => assert!(imported.contains_key(&path), "{name} loads: {:?}", failed.get(&path)),
-            "reject" => {
+            Expect::Load if entry.is_dir => {}
+            Expect::Load => assert!(imported.contains_key(&path), "{name} loads: {:?}", failed.get(&path)),
+            Expect::Reject => {
                 let reason = failed.get(&path).unwrap_or_else(|| panic!("{name} is refused"));
                 assert!(reason.len() > 8 && !reason.contains("Format error"), "{name}: {reason}");
             }
-            "skip" => assert!(
+            Expect::Skip => assert!(
                 !imported.contains_key(&path) && !failed.contains_key(&path),
                 "{name} is skipped quietly"
             ),
@@ -236,7 +182,9 @@ fn process_uid() -> u32 {
 
 #[test]
 fn cancelling_mid_import_leaves_a_consistent_library() {
-    let photos = corpus("photos", &[]);
+    let made = tempfile::tempdir().unwrap();
+    let photos = made.path().join("photos");
+    corpus::photos(&photos);
     let app = TempApp::new();
     let ctx = AppContext::open(&app.options()).unwrap();
     let cancel = AtomicBool::new(false);
