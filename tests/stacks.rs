@@ -279,9 +279,7 @@ fn stacks_collapse_and_expand_in_the_grid_and_open_in_the_loupe() {
     }
 
     // The badge expands it in place.
-    badge(&main, "Expand stack of 4")
-        .unwrap()
-        .invoke_accessible_default_action();
+    common::ui::click(&main, &badge(&main, "Expand stack of 4").unwrap(), "the stack badge");
     settle(&main);
     assert_eq!(adapter.get_count_text(), "20 images");
     assert_eq!(main.library.item_at(2).unwrap().id, members[0]);

@@ -66,8 +66,16 @@ fn delete_rejected_takes_exactly_the_rejected_items_of_the_view() {
     settle(&main);
     assert_eq!(ctx.db.call_blocking(media::count_all).unwrap(), total);
 
+    // Cancel, clicked: nothing happens either.
     ctrl_backspace(&main);
-    key(&main, Key::Return);
+    common::ui::press(&main, "Cancel", "the question's Cancel");
+    settle(&main);
+    assert!(!adapter.get_delete_confirming());
+    assert_eq!(ctx.db.call_blocking(media::count_all).unwrap(), total);
+
+    // Move to Trash, clicked once.
+    ctrl_backspace(&main);
+    common::ui::press(&main, "Move to Trash", "the question's confirm button");
     settle(&main);
     assert_eq!(
         ctx.db.call_blocking(media::count_all).unwrap(),

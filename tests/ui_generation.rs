@@ -189,3 +189,38 @@ fn the_prompt_box_resizes_by_its_grip() {
     assert_eq!(element(&main, "Prompt").size().height, 72.0);
     drop(app);
 }
+
+#[test]
+fn after_typing_a_prompt_one_click_or_one_tap_on_generate_queues_it() {
+    common::init_testing_backend();
+    let app = demo(3);
+    let (_ctx, main) = open(&app);
+    let sent = recorded(&main);
+    main.window.global::<EngineAdapter>().set_state(EngineState::Ready);
+    settle(&main);
+
+    // Click into the prompt and type, as a user does: the prompt has the keyboard focus.
+    common::ui::click(&main, &element(&main, "Prompt"), "the prompt");
+    for character in "a heron at dawn".chars() {
+        common::ui::key(&main, character.to_string());
+    }
+    settle(&main);
+    assert_eq!(
+        main.window.global::<GenerationAdapter>().get_prompt(),
+        "a heron at dawn"
+    );
+
+    // One click: the press must not be spent on moving the focus to the button.
+    common::ui::click(&main, &element(&main, "Generate"), "Generate");
+    assert_eq!(sent.borrow().len(), 1, "the first click generates");
+
+    // One tap of a finger, with the focus back in the prompt.
+    common::ui::click(&main, &element(&main, "Prompt"), "the prompt");
+    let generate = element(&main, "Generate");
+    let (position, size) = (generate.absolute_position(), generate.size());
+    let centre = (position.x + size.width / 2.0, position.y + size.height / 2.0);
+    common::ui::touch(&main, 0, centre, i_slint_core::input::TouchPhase::Started);
+    common::ui::mock_elapsed_time(60);
+    common::ui::touch(&main, 0, centre, i_slint_core::input::TouchPhase::Ended);
+    assert_eq!(sent.borrow().len(), 2, "the first tap generates");
+}

@@ -169,10 +169,7 @@ fn reuse_fills_the_generation_panel_with_the_images_prompt_and_size() {
     grid.invoke_cell_pressed(index as i32, false, false);
     settle(&main);
 
-    i_slint_backend_testing::ElementHandle::find_by_accessible_label(&main.window, "Reuse prompt and settings")
-        .next()
-        .expect("a generated image offers reuse")
-        .invoke_accessible_default_action();
+    common::ui::press(&main, "Reuse prompt and settings", "a generated image offers reuse");
     settle(&main);
     assert!(shell.get_generation_panel_open(), "the panel opens");
     assert_eq!(form.get_prompt(), generation.prompt.clone().unwrap().as_str());

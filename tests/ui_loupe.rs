@@ -85,7 +85,7 @@ fn the_loupe_walks_the_filtered_view_in_order_and_returns_to_the_same_item() {
     let back = ElementHandle::find_by_accessible_label(&main.window, "Back to grid")
         .next()
         .expect("the toolbar has a back button");
-    back.invoke_accessible_default_action();
+    common::ui::click(&main, &back, "Back to grid");
     settle(&main);
     assert!(!loupe.get_open());
 
@@ -118,7 +118,7 @@ fn culling_in_the_loupe_is_saved_confirmed_and_can_advance() {
     let toggle = ElementHandle::find_by_accessible_label(&main.window, "Auto-advance")
         .next()
         .expect("the toolbar has the auto-advance toggle");
-    toggle.invoke_accessible_default_action();
+    common::ui::click(&main, &toggle, "Auto-advance");
     assert!(loupe.get_auto_advance());
     key(&main, "x");
     assert_eq!(stored(&ctx, &expected[0]).status, Some(CullStatus::Rejected));

@@ -50,9 +50,40 @@ pub fn key(main: &MainWindow, text: impl Into<slint::SharedString>) {
     main.window.window().dispatch_event(WindowEvent::KeyReleased { text });
 }
 
-/// Presses the element labelled `label` (its default action, as a screen reader would),
-/// failing with `what` if there is none.
+/// Clicks the element labelled `label` as a user would: pointer down and up at its centre,
+/// through the window's hit testing (so whatever covers it, or a press that only moves the
+/// focus, makes the click miss). Fails with `what` if there is no such element on screen.
 pub fn press(main: &MainWindow, label: &str, what: &str) {
+    let element = i_slint_backend_testing::ElementHandle::find_by_accessible_label(&main.window, label)
+        .next()
+        .unwrap_or_else(|| panic!("{what}: nothing labelled {label:?}"));
+    click(main, &element, &format!("{what} ({label})"));
+}
+
+/// Clicks `element` at its centre with the left button (mocked time between press and
+/// release). The centre must be inside the window: a user cannot click what is off screen.
+pub fn click(main: &MainWindow, element: &i_slint_backend_testing::ElementHandle, what: &str) {
+    click_in(main.window.window(), element, what);
+}
+
+/// [`click`] in any window.
+pub fn click_in(window: &slint::Window, element: &i_slint_backend_testing::ElementHandle, what: &str) {
+    let (position, size) = (element.absolute_position(), element.size());
+    let centre = (position.x + size.width / 2.0, position.y + size.height / 2.0);
+    let window = window.size().to_logical(window.scale_factor());
+    assert!(
+        size.width > 0.0
+            && size.height > 0.0
+            && (0.0..window.width).contains(&centre.0)
+            && (0.0..window.height).contains(&centre.1),
+        "{what}: not on screen to click (at {centre:?}, {size:?}, window {window:?})"
+    );
+    element.mock_single_click(slint::platform::PointerEventButton::Left);
+}
+
+/// Presses the element labelled `label` through its accessibility action, as a screen reader
+/// would (tests of that path; user clicks go through [`press`]).
+pub fn press_by_action(main: &MainWindow, label: &str, what: &str) {
     i_slint_backend_testing::ElementHandle::find_by_accessible_label(&main.window, label)
         .next()
         .unwrap_or_else(|| panic!("{what}: nothing labelled {label:?}"))
