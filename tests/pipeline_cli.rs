@@ -273,3 +273,38 @@ fn a_full_disk_fails_the_job_with_a_clear_message_and_keeps_earlier_images() {
     assert_eq!(files_under(&library.join("originals")).len(), 1);
     assert_eq!(files_under(&library.join("thumbnails")).len(), 1);
 }
+
+#[test]
+fn a_missing_demo_engine_is_named_with_how_to_build_it_and_generate_ends() {
+    // The app alone, as `cargo run --bin distillery` leaves it: no cn-engine-sim beside it.
+    let app = TempApp::new();
+    let lone = app.dir.path().join("bin");
+    std::fs::create_dir_all(&lone).unwrap();
+    std::fs::copy(common::distillery_bin(), lone.join("distillery")).unwrap();
+    let mut command = Command::new(lone.join("distillery"));
+    command
+        .args(app.args())
+        .args(["--engine", "demo", "generate", "--prompt", "a lighthouse"])
+        .env("RUST_LOG", "off")
+        .stdin(Stdio::null());
+    let output = common::processes::finish(
+        common::processes::spawn(command),
+        Duration::from_secs(120),
+        "generate without a demo engine",
+    );
+    let errors = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{errors}");
+    assert!(
+        errors.contains(&format!(
+            "{} could not be started: the file does not exist",
+            lone.join("cn-engine-sim").display()
+        )),
+        "{errors}"
+    );
+    assert!(errors.contains("cargo build --release --bins"), "{errors}");
+    assert!(
+        errors.contains("no image was made because the model could not be loaded"),
+        "{errors}"
+    );
+    assert!(output.stdout.is_empty());
+}

@@ -60,6 +60,8 @@ fn generate_in(ctx: &AppContext, args: &GenerateArgs) -> anyhow::Result<()> {
 struct LocalQueue {
     engine: EngineHandle,
     queue: QueueHandle,
+    /// Why the model could not be loaded, once the engine has given up on it.
+    load_failed: tokio::sync::watch::Receiver<Option<String>>,
 }
 
 impl LocalQueue {
@@ -88,14 +90,20 @@ impl LocalQueue {
         }
         eprintln!("Loading {model}…");
         let loader = engine.clone();
+        let (failed, load_failed) = tokio::sync::watch::channel(None);
         tokio::spawn(async move {
             if let Err(error) = loader.load(load).await {
-                // The queue waits for a loaded model; the engine's status says why not.
+                // The queue would wait for a model forever: the waiting loop ends instead.
                 tracing::error!(%error, "the model could not be loaded");
                 eprintln!("The model could not be loaded: {error}");
+                let _ = failed.send(Some(error.to_string()));
             }
         });
-        Ok(Self { engine, queue })
+        Ok(Self {
+            engine,
+            queue,
+            load_failed,
+        })
     }
 
     /// No new jobs, a moment for the running one, then the engine quits.
@@ -116,6 +124,8 @@ enum News {
     Missed,
     Tick,
     Stop,
+    /// The engine gave up loading the model: no image can be made.
+    LoadFailed,
 }
 
 async fn run_generate(
@@ -149,6 +159,7 @@ async fn run_generate(
 
     let mut rows = RowWatch::jobs(&jobs);
     let mut updates = local.as_ref().map(|l| l.queue.subscribe());
+    let mut load_failed = local.as_ref().map(|l| l.load_failed.clone());
     let mut ticks = tokio::time::interval(crate::db::changes::POLL_EVERY);
     let mut waiting: HashSet<JobId> = jobs.iter().cloned().collect();
     let mut report = Report::new(&jobs);
@@ -160,6 +171,7 @@ async fn run_generate(
             },
             _ = ticks.tick() => News::Tick,
             () = stop.notified() => News::Stop,
+            () = load_failure(&mut load_failed) => News::LoadFailed,
         };
         match news {
             News::Update(update) => report.show(&update, &mut waiting)?,
@@ -170,11 +182,18 @@ async fn run_generate(
                     "stopped before {left} of {total} images were made; they stay queued and run the next time Distillery opens this library (distillery queue cancel ID drops one)"
                 );
             }
+            News::LoadFailed => {
+                let left = waiting.len();
+                bail!(
+                    "no image was made because the model could not be loaded; {left} of {total} stay queued and run the next time Distillery opens this library with a working engine (distillery queue cancel ID drops one)"
+                );
+            }
             News::Tick => {
                 if local.is_none() && ctx.ownership.try_take().unwrap_or(false) {
                     eprintln!("The Distillery that ran this library has ended; running the queue here.");
                     let started = LocalQueue::start(ctx, config, load.clone()).await?;
                     updates = Some(started.queue.subscribe());
+                    load_failed = Some(started.load_failed.clone());
                     *local = Some(started);
                 }
                 for update in rows.changes(&ctx.db, &ctx.library).await? {
@@ -187,6 +206,18 @@ async fn run_generate(
         bail!("{} of {total} images failed", report.failed);
     }
     Ok(())
+}
+
+/// Resolves once the local engine has given up loading the model; never without a local
+/// queue, or while the load may still succeed.
+async fn load_failure(failed: &mut Option<tokio::sync::watch::Receiver<Option<String>>>) {
+    let Some(receiver) = failed else {
+        return std::future::pending().await;
+    };
+    if receiver.wait_for(Option::is_some).await.is_err() {
+        // The loader ended without a failure.
+        std::future::pending::<()>().await;
+    }
 }
 
 /// The local queue's next update; `None` when its channel lagged or closed. Never resolves

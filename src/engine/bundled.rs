@@ -7,7 +7,9 @@
 use std::path::{Path, PathBuf};
 
 const REAL_ENGINE: &str = "cn-engine";
-const DEMO_ENGINE: &str = "cn-engine-sim";
+/// The demo engine's program name.
+pub(crate) const DEMO_ENGINE_NAME: &str = "cn-engine-sim";
+const DEMO_ENGINE: &str = DEMO_ENGINE_NAME;
 
 fn exe_name(stem: &str) -> String {
     format!("{stem}{}", std::env::consts::EXE_SUFFIX)

@@ -26,6 +26,22 @@ pub struct EngineProcess {
     pub stderr: mpsc::Receiver<String>,
 }
 
+/// Why `binary` could not be started, in words; a missing demo engine says how to build it
+/// (a source checkout built with `cargo run --bin distillery` has only the app).
+pub fn spawn_reason(binary: &Path, error: &std::io::Error) -> String {
+    let demo = binary
+        .file_stem()
+        .is_some_and(|name| name == super::bundled::DEMO_ENGINE_NAME);
+    match error.kind() {
+        std::io::ErrorKind::NotFound if demo => "the file does not exist. The demo engine is built beside the app by \
+             `cargo build --release --bins` (scripts/run does this)"
+            .into(),
+        std::io::ErrorKind::NotFound => "the file does not exist".into(),
+        std::io::ErrorKind::PermissionDenied => "it is not executable (permission denied)".into(),
+        _ => error.to_string(),
+    }
+}
+
 impl EngineProcess {
     /// Starts the engine with piped stdio in `workdir`.
     pub fn spawn(binary: &Path, workdir: &Path, env: &[(String, String)]) -> Result<Self, EngineError> {
@@ -43,7 +59,7 @@ impl EngineProcess {
             .stderr(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
-            .map_err(|e| spawn_error(e.to_string()))?;
+            .map_err(|e| spawn_error(spawn_reason(binary, &e)))?;
         let (Some(stdin), Some(stdout), Some(stderr_pipe)) =
             (child.stdin.take(), child.stdout.take(), child.stderr.take())
         else {
@@ -162,7 +178,7 @@ pub async fn engine_version(binary: &Path, limit: Duration) -> Result<String, En
     .map_err(|_| not_engine(format!("--version did not answer within {} s", limit.as_secs())))?
     .map_err(|e| EngineError::Spawn {
         path: binary.to_owned(),
-        reason: e.to_string(),
+        reason: spawn_reason(binary, &e),
     })?;
     version_line(binary, output.status.success(), &output.stdout)
 }
@@ -179,7 +195,7 @@ pub fn engine_version_blocking(binary: &Path, limit: Duration) -> Result<String,
         .spawn()
         .map_err(|e| EngineError::Spawn {
             path: binary.to_owned(),
-            reason: e.to_string(),
+            reason: spawn_reason(binary, &e),
         })?;
     let deadline = std::time::Instant::now() + limit;
     let status = loop {
@@ -214,4 +230,28 @@ fn version_line(binary: &Path, success: bool, stdout: &[u8]) -> Result<String, E
         });
     }
     Ok(first)
+}
+
+#[cfg(test)]
+mod spawn_reason_tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_demo_engine_says_how_to_build_it() {
+        let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let demo = spawn_reason(Path::new("/opt/distillery/cn-engine-sim"), &missing);
+        assert!(demo.starts_with("the file does not exist."), "{demo}");
+        assert!(demo.contains("cargo build --release --bins"), "{demo}");
+        assert_eq!(
+            spawn_reason(Path::new("/opt/cn-engine"), &missing),
+            "the file does not exist"
+        );
+        let error = EngineError::Spawn {
+            path: "/opt/distillery/cn-engine-sim".into(),
+            reason: demo,
+        };
+        assert!(error.to_string().starts_with(
+            "the engine program /opt/distillery/cn-engine-sim could not be started: the file does not exist."
+        ));
+    }
 }
