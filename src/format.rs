@@ -3,15 +3,11 @@
 
 use std::sync::OnceLock;
 
-static LOCAL_OFFSET: OnceLock<time::UtcOffset> = OnceLock::new();
-
-/// Reads the local time zone's offset. Call at the start of `main`, while the process has one
-/// thread: on Linux the `time` crate can only read it then (reading the environment while
-/// other threads may write it is unsound). Later calls keep the first answer.
-pub fn remember_local_offset() {
-    if let Ok(offset) = time::UtcOffset::current_local_offset() {
-        let _ = LOCAL_OFFSET.set(offset);
-    }
+/// The local time zone, read once (from `TZ` or the system's zone file); `None` when it
+/// cannot be read, and times are then shown in UTC and say so.
+fn local_zone() -> Option<&'static jiff::tz::TimeZone> {
+    static ZONE: OnceLock<Option<jiff::tz::TimeZone>> = OnceLock::new();
+    ZONE.get_or_init(|| jiff::tz::TimeZone::try_system().ok()).as_ref()
 }
 
 /// 10000 → "10,000".
@@ -73,25 +69,21 @@ pub fn dimensions(width: Option<i32>, height: Option<i32>) -> String {
 }
 
 /// A stored UTC timestamp in local time: "25 Nov 2026, 14:03" (with "UTC" when the local
-/// offset could not be read).
+/// time zone could not be read). Each date gets its own offset, so dates on both sides of a
+/// daylight-saving change are both right.
 pub fn local_time(stored: &crate::db::types::Timestamp) -> String {
-    let Ok(at) = time::PrimitiveDateTime::parse(
-        stored.as_str(),
-        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond]Z"),
-    ) else {
+    match local_zone() {
+        Some(zone) => time_in_zone(stored, zone, ""),
+        None => time_in_zone(stored, &jiff::tz::TimeZone::UTC, " UTC"),
+    }
+}
+
+fn time_in_zone(stored: &crate::db::types::Timestamp, zone: &jiff::tz::TimeZone, suffix: &str) -> String {
+    let Ok(at) = stored.as_str().parse::<jiff::Timestamp>() else {
         return stored.as_str().to_owned();
     };
-    let utc = at.assume_utc();
-    let (at, suffix) = match LOCAL_OFFSET.get() {
-        Some(offset) => (utc.to_offset(*offset), ""),
-        None => (utc, " UTC"),
-    };
-    let text = at
-        .format(time::macros::format_description!(
-            "[day padding:none] [month repr:short] [year], [hour]:[minute]"
-        ))
-        .unwrap_or_default();
-    format!("{text}{suffix}")
+    let local = at.to_zoned(zone.clone());
+    format!("{}{suffix}", local.strftime("%-d %b %Y, %H:%M"))
 }
 
 /// "3.2 s", "850 ms", "2 min 5 s".
@@ -146,7 +138,25 @@ mod tests {
         assert_eq!(duration_ms(3240), "3.2 s");
         assert_eq!(duration_ms(125_000), "2 min 5 s");
         let stamp = crate::db::types::Timestamp::parse("2026-11-25T14:03:09.120Z").unwrap();
-        // Tests run without the offset remembered: UTC, said so.
-        assert_eq!(local_time(&stamp), "25 Nov 2026, 14:03 UTC");
+        assert_eq!(
+            time_in_zone(&stamp, &jiff::tz::TimeZone::UTC, " UTC"),
+            "25 Nov 2026, 14:03 UTC"
+        );
+    }
+
+    #[test]
+    fn each_date_gets_its_own_offset_across_a_daylight_saving_change() {
+        // Central Europe: UTC+1 in winter, UTC+2 in summer; the clocks went back on
+        // 25 Oct 2026 at 03:00 summer time.
+        let berlin = jiff::tz::TimeZone::posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap();
+        let summer = crate::db::types::Timestamp::parse("2026-10-24T12:00:00.000Z").unwrap();
+        let winter = crate::db::types::Timestamp::parse("2026-10-26T12:00:00.000Z").unwrap();
+        assert_eq!(time_in_zone(&summer, &berlin, ""), "24 Oct 2026, 14:00");
+        assert_eq!(time_in_zone(&winter, &berlin, ""), "26 Oct 2026, 13:00");
+        // An hour before and after the change itself (01:00 UTC).
+        let before = crate::db::types::Timestamp::parse("2026-10-25T00:30:00.000Z").unwrap();
+        let after = crate::db::types::Timestamp::parse("2026-10-25T01:30:00.000Z").unwrap();
+        assert_eq!(time_in_zone(&before, &berlin, ""), "25 Oct 2026, 02:30");
+        assert_eq!(time_in_zone(&after, &berlin, ""), "25 Oct 2026, 02:30");
     }
 }

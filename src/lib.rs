@@ -8,6 +8,7 @@ pub mod app;
 pub mod browse;
 pub mod cli;
 pub mod db;
+pub mod desktop;
 pub mod engine;
 pub mod format;
 pub mod generation;

@@ -6,8 +6,6 @@ use std::time::Instant;
 
 fn main() -> ExitCode {
     let started = Instant::now();
-    // Before any thread starts: the only time the local time zone can be read safely.
-    distillery::format::remember_local_offset();
     // Usage errors print clap's message and exit with code 2.
     let cli = Cli::parse();
     if let Some(missing) = cli.files.iter().find(|file| !file.exists()) {

@@ -88,3 +88,61 @@ fn pages_assemble_into_the_view_in_order_and_the_cache_stays_bounded() {
     }
     assert_eq!(cache.pages_held(), 40);
 }
+
+/// A view's count and first page come from one snapshot: while another connection (another
+/// process, in real use) keeps rating images in and out of a 5-star filter, every snapshot's
+/// count is exactly the number of items its page shows.
+#[test]
+fn the_count_and_the_first_page_agree_while_another_connection_writes() {
+    let (app, db) = demo_library(60);
+    let ids: Vec<_> = db
+        .call_blocking(|c| media_query::page(c, &MediaFilter::default(), MediaSort::NewestFirst, None, 100))
+        .unwrap()
+        .into_iter()
+        .map(|item| item.id)
+        .collect();
+    let writer_db = open_database(&app.db_path()).unwrap().db;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut round = 0usize;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                // Five at a time, each in its own transaction, in and out of the filter.
+                let batch: Vec<_> = ids.iter().cycle().skip(round * 5).take(5).cloned().collect();
+                let stars = if round.is_multiple_of(2) { 5 } else { 1 };
+                writer_db
+                    .call_blocking(move |c| distillery::db::media::set_rating(c, &batch, Rating::new(stars).unwrap()))
+                    .unwrap();
+                round += 1;
+            }
+            round
+        })
+    };
+    let five_stars = MediaFilter {
+        min_rating: Rating::new(5).unwrap(),
+        status: StatusFilter::All,
+        search: None,
+    };
+    let mut counts = std::collections::BTreeSet::new();
+    let mut taken = 0;
+    while taken < 300 || (counts.len() < 2 && taken < 20_000) {
+        taken += 1;
+        let filter = five_stars.clone();
+        let snapshot = db
+            .call_blocking(move |c| media_query::view_snapshot(c, &filter, MediaSort::NewestFirst, PAGE_SIZE as u32))
+            .unwrap();
+        assert!(snapshot.filtered <= PAGE_SIZE as i64);
+        assert_eq!(
+            snapshot.first_page.len() as i64,
+            snapshot.filtered,
+            "the count and the page are of the same moment"
+        );
+        assert_eq!(snapshot.total, 60);
+        counts.insert(snapshot.filtered);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let rounds = writer.join().unwrap();
+    assert!(rounds > 10, "the writer ran ({rounds} rounds)");
+    assert!(counts.len() > 1, "the view saw the filter's count change: {counts:?}");
+}

@@ -434,3 +434,36 @@ async fn deleting_a_reference_keeps_its_thumbnail_on_the_generation_that_used_it
     );
     pipeline.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unloaded_model_loads_again_by_itself_for_the_next_job() {
+    use distillery::engine::EngineStatus;
+    let mut pipeline = Pipeline::start(&[]).await;
+    assert!(pipeline.engine.status().borrow().is_ready());
+    pipeline.engine.unload().await.unwrap();
+    let status = pipeline.engine.status().borrow().clone();
+    assert!(
+        matches!(&status, EngineStatus::Unloaded { model } if !model.is_empty()),
+        "{status:?}"
+    );
+    assert!(status.label().starts_with("Model unloaded: "), "{}", status.label());
+
+    let request = GenerationRequest {
+        seed: Some(7),
+        resolution: Resolution::R512,
+        ..GenerationRequest::new("after an unload")
+    };
+    let jobs = pipeline.queue.submit(request).await.unwrap();
+    let done = pipeline.wait_all(&jobs).await;
+    assert_eq!(
+        done[&jobs[0]].status,
+        JobStatus::Completed,
+        "{:?}",
+        done[&jobs[0]].error
+    );
+    assert!(
+        pipeline.engine.status().borrow().is_ready(),
+        "the model is loaded again"
+    );
+    pipeline.shutdown().await;
+}

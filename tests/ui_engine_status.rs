@@ -124,3 +124,57 @@ fn a_crash_during_a_job_turns_the_dot_red_until_the_engine_is_back_with_its_mode
     assert_eq!(adapter.get_message(), "");
     runtime.block_on(engine.shutdown());
 }
+
+/// "Unload" in the status bar, clicked: the real engine frees the model, the status bar says
+/// it will load again, and no Unload is offered until a model is loaded again (nor while a
+/// job runs).
+#[test]
+fn unload_in_the_status_bar_frees_the_model_until_the_next_job() {
+    common::init_testing_backend();
+    let runtime = common::runtime();
+    let dir = tempfile::tempdir().unwrap();
+    let app = demo(2);
+    let (_ctx, main) = open(&app);
+    let adapter = main.window.global::<EngineAdapter>();
+    let (engine, _faults) = engine_with_faults(&runtime, dir.path(), "", None);
+    wait_for(&runtime, &engine, |s| *s == EngineStatus::Idle);
+    runtime.block_on(engine.load(common::engine::model())).unwrap();
+    let status = wait_for(&runtime, &engine, EngineStatus::is_ready);
+    show_engine_status(&main.window, &status);
+    settle(&main);
+    let (unloader, handle) = (engine.clone(), runtime.handle().clone());
+    adapter.on_unload_requested(move || {
+        let engine = unloader.clone();
+        handle.spawn(async move { engine.unload().await.unwrap() });
+    });
+    common::ui::press(&main, "Unload model", "a loaded model can be unloaded");
+    let status = wait_for(&runtime, &engine, |s| matches!(s, EngineStatus::Unloaded { .. }));
+    show_engine_status(&main.window, &status);
+    settle(&main);
+    assert!(
+        adapter.get_label().starts_with("Model unloaded: "),
+        "{}",
+        adapter.get_label()
+    );
+    assert!(
+        ElementHandle::find_by_accessible_label(&main.window, "Unload model")
+            .next()
+            .is_none(),
+        "nothing to unload"
+    );
+    show_engine_status(
+        &main.window,
+        &EngineStatus::Busy {
+            job: "j".into(),
+            model: "m".into(),
+        },
+    );
+    settle(&main);
+    assert!(
+        ElementHandle::find_by_accessible_label(&main.window, "Unload model")
+            .next()
+            .is_none(),
+        "not under a running job"
+    );
+    runtime.block_on(engine.shutdown());
+}

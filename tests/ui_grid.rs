@@ -368,3 +368,70 @@ fn delete_with_the_desktop_trash_leaves_nothing_in_the_library() {
     assert!(!root.join(&before[0].file_path).exists());
     assert!(adapter.get_notice().starts_with("Moved 1 image to the trash."));
 }
+
+/// Filter and search changed in quick succession, with the library changing underneath
+/// (ratings written by another connection, refreshes between the changes): after each step
+/// the count label, the counts and the rows shown all describe the same view.
+#[test]
+fn the_count_and_the_rows_agree_through_rapid_filter_and_search_changes() {
+    common::init_testing_backend();
+    let app = demo(120);
+    let (ctx, main) = open(&app);
+    let adapter = main.window.global::<LibraryAdapter>();
+    let other = distillery::db::open_database(&app.db_path()).unwrap().db;
+    let ids: Vec<MediaId> = page(&ctx, MediaFilter::default(), MediaSort::NewestFirst)
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    let steps: [(i32, &str); 8] = [
+        (0, "lighthouse"),
+        (0, ""),
+        (5, ""),
+        (5, "harbour"),
+        (3, "a"),
+        (0, "zzzz-nothing"),
+        (1, ""),
+        (0, ""),
+    ];
+    for (round, (stars, search)) in steps.iter().enumerate() {
+        // Another process rates a few images in and out of the filters meanwhile.
+        let batch: Vec<MediaId> = ids.iter().skip(round * 7).take(7).cloned().collect();
+        let rating = Rating::new((round % 6) as u8).unwrap();
+        other
+            .call_blocking(move |c| media::set_rating(c, &batch, rating))
+            .unwrap();
+        adapter.set_min_rating(*stars);
+        adapter.invoke_view_changed();
+        main.library.refresh();
+        adapter.set_search_text((*search).into());
+        adapter.invoke_view_changed();
+        main.library.refresh();
+        settle(&main);
+
+        let filter = MediaFilter {
+            min_rating: Rating::new(*stars as u8).unwrap(),
+            status: StatusFilter::All,
+            search: distillery::db::media_query::SearchText::parse(search),
+        };
+        let expected = page(&ctx, filter, MediaSort::NewestFirst).len();
+        assert_eq!(
+            adapter.get_filtered_count() as usize,
+            expected,
+            "step {round}: {stars}★ {search:?}"
+        );
+        assert_eq!(adapter.get_total_count(), 120);
+        let text = adapter.get_count_text();
+        let words = if expected == 120 {
+            "120 images".to_owned()
+        } else {
+            format!("{expected} of 120 images")
+        };
+        assert_eq!(text.as_str(), words, "step {round}");
+        let columns = adapter.get_columns().max(1) as usize;
+        assert_eq!(
+            adapter.get_rows().row_count(),
+            expected.div_ceil(columns),
+            "step {round}: the grid's rows are the counted view's"
+        );
+    }
+}

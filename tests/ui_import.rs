@@ -187,6 +187,13 @@ fn formats_beyond_png_and_jpeg_import_and_embedded_parameters_show_in_the_info_p
     assert_eq!(info.get_steps(), "30");
     assert_eq!(info.get_sampler(), "Euler a");
     assert_eq!(info.get_model(), "dreamshaper_8");
+    assert_eq!(info.get_negative_prompt(), "people", "the negative prompt is shown too");
     assert_eq!(info.get_dimensions(), "90 × 60");
+    assert!(
+        i_slint_backend_testing::ElementHandle::find_by_accessible_label(&main.window, "Negative: people")
+            .next()
+            .is_some(),
+        "the panel has a Negative line"
+    );
     drop(app);
 }

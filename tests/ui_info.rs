@@ -180,3 +180,50 @@ fn reuse_fills_the_generation_panel_with_the_images_prompt_and_size() {
         "resolution and aspect give the image's size"
     );
 }
+
+#[test]
+fn clear_and_the_action_row_work_by_pointer_and_never_fail_silently() {
+    use common::ui::press;
+    common::init_testing_backend();
+    let (_app, ctx, main) = open_demo(6);
+    let grid = main.window.global::<LibraryAdapter>();
+    let info = main.window.global::<InfoAdapter>();
+    let items = newest(&ctx);
+    grid.invoke_cell_pressed(0, false, false);
+    settle(&main);
+
+    // Selected | Rejected | Clear, clicked as a user clicks.
+    press(&main, "Rejected", "the Rejected toggle");
+    assert_eq!(info.get_status(), 2);
+    press(&main, "Clear", "the Clear toggle");
+    assert_eq!(info.get_status(), 0);
+    ctx.db.flush_blocking().unwrap();
+    assert_eq!(newest(&ctx)[0].status, None, "cleared in the library");
+
+    // The file is gone from disk behind the app's back: each action says so.
+    let path = ctx.library.resolve(&items[0].file_path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let name = items[0].file_name.as_str().to_owned();
+    press(&main, "Show in file manager", "the reveal button");
+    assert_eq!(
+        grid.get_notice(),
+        format!("{name} cannot be shown: it is no longer on disk.").as_str()
+    );
+    press(&main, "Open in default app", "the open button");
+    assert_eq!(
+        grid.get_notice(),
+        format!("{name} could not be opened: it is no longer on disk.").as_str()
+    );
+    grid.set_notice("".into());
+    press(&main, "Copy image", "the copy button");
+    assert!(
+        grid.get_notice().starts_with(name.as_str()),
+        "copying a missing file says why: {}",
+        grid.get_notice()
+    );
+
+    // Delete asks first, as the Delete key does.
+    assert!(!grid.get_delete_confirming());
+    press(&main, "Move to trash", "the delete button");
+    assert!(grid.get_delete_confirming(), "the delete is confirmed first");
+}

@@ -124,12 +124,68 @@ fn culling_in_the_loupe_is_saved_confirmed_and_can_advance() {
     assert_eq!(stored(&ctx, &expected[0]).status, Some(CullStatus::Rejected));
     assert_eq!((loupe.get_flash_kind(), loupe.get_flash_value()), (2, 2));
     assert_eq!(loupe.get_position(), 1, "moved on after the culling key");
+    assert_eq!(
+        loupe.get_flash_index(),
+        0,
+        "the confirmation belongs to the image that was rejected, not the next one"
+    );
+    settle(&main);
+    let rejected = ElementHandle::find_by_accessible_label(&main.window, "Image 1, rejected")
+        .next()
+        .expect("the film strip marks the rejected image");
+    let current = ElementHandle::find_by_accessible_label(&main.window, "Image 2")
+        .next()
+        .expect("the current image is in the strip");
+    assert!(
+        rejected.absolute_position().x < current.absolute_position().x,
+        "the rejected image is left of the current one"
+    );
     key(&main, "p");
     assert_eq!(stored(&ctx, &expected[1]).status, Some(CullStatus::Selected));
     assert_eq!(loupe.get_position(), 2);
     ctx.db.flush_blocking().unwrap();
     let state = ctx.db.call_blocking(distillery::settings::load_ui_state).unwrap();
     assert!(state.auto_advance);
+}
+
+#[test]
+fn the_film_strip_keeps_the_current_image_in_the_middle() {
+    common::init_testing_backend();
+    let app = demo(60);
+    let (_ctx, main) = open(&app);
+    let loupe = main.window.global::<LoupeAdapter>();
+    key(&main, Key::Return);
+    for _ in 0..20 {
+        key(&main, Key::RightArrow);
+    }
+    settle(&main);
+    assert_eq!(loupe.get_position(), 20);
+    let strip = ElementHandle::find_by_accessible_label(&main.window, "Film strip")
+        .next()
+        .expect("the loupe has a film strip");
+    let current = ElementHandle::find_by_accessible_label(&main.window, "Image 21")
+        .next()
+        .expect("the current image is in the strip");
+    let middle = |e: &ElementHandle| e.absolute_position().x + e.size().width / 2.0;
+    let off_centre = (middle(&current) - middle(&strip)).abs();
+    assert!(
+        off_centre <= 60.0,
+        "the current image sits in the middle of the strip ({off_centre} px off), with images ahead of it"
+    );
+    let ahead = ElementHandle::find_by_accessible_label(&main.window, "Image 24")
+        .next()
+        .expect("images ahead of the current one are shown");
+    assert!(middle(&ahead) < strip.absolute_position().x + strip.size().width);
+    // At the start it cannot centre: the first image stays at the left end.
+    for _ in 0..20 {
+        key(&main, Key::LeftArrow);
+    }
+    settle(&main);
+    assert_eq!(loupe.get_position(), 0);
+    let first = ElementHandle::find_by_accessible_label(&main.window, "Image 1")
+        .next()
+        .unwrap();
+    assert!(first.absolute_position().x < middle(&strip));
 }
 
 #[test]
@@ -276,4 +332,56 @@ fn a_neighbour_whose_page_arrives_later_is_still_prefetched() {
         loupe.get_has_image(),
         "the image after the page boundary was prefetched"
     );
+}
+
+/// The loupe at the smallest window, both panels open and the demo banner up: the panels
+/// collapse to their rails and the banner steps aside, so the image area is at least 60 % of
+/// the window; at 1280 × 800 likewise, and at 1440 px the panels come back beside it.
+#[test]
+fn the_loupe_image_gets_most_of_a_small_window() {
+    common::init_testing_backend();
+    let app = demo(8);
+    let (_ctx, main) = open(&app);
+    main.window.global::<distillery::ui::EngineAdapter>().set_demo(true);
+    let loupe = main.window.global::<LoupeAdapter>();
+    key(&main, Key::Return);
+    assert!(loupe.get_open());
+    for (width, height, least) in [(960.0, 600.0, 0.60), (1280.0, 800.0, 0.70), (1440.0, 900.0, 0.35)] {
+        main.window.window().set_size(slint::LogicalSize::new(width, height));
+        settle(&main);
+        let canvas = ElementHandle::find_by_accessible_label(&main.window, loupe.get_file_name().as_str())
+            .max_by(|a, b| (a.size().width * a.size().height).total_cmp(&(b.size().width * b.size().height)))
+            .expect("the image canvas");
+        let share = canvas.size().width * canvas.size().height / (width * height);
+        eprintln!(
+            "loupe image area at {width}×{height}: {:.1} % of the window",
+            share * 100.0
+        );
+        assert!(
+            share >= least,
+            "{width}×{height}: the image area is {:.1} %",
+            share * 100.0
+        );
+        let beside = ElementHandle::find_by_accessible_label(&main.window, "Media info")
+            .next()
+            .is_some();
+        assert_eq!(
+            beside,
+            width >= 1440.0,
+            "{width}×{height}: the info panel beside the image"
+        );
+    }
+    // Collapsed, the info panel still opens from its rail, over the image.
+    main.window.window().set_size(slint::LogicalSize::new(960.0, 600.0));
+    settle(&main);
+    common::ui::press(&main, "Info panel", "the info rail");
+    settle(&main);
+    assert!(
+        ElementHandle::find_by_accessible_label(&main.window, "Media info")
+            .next()
+            .is_some(),
+        "the info panel floats over the loupe"
+    );
+    common::ui::press(&main, "Rejected", "the floating panel's status toggle");
+    assert_eq!(loupe.get_status(), 2, "and it works there");
 }

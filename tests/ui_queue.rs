@@ -36,6 +36,7 @@ fn start(env: &[(&str, &str)]) -> Setup {
     let view = pipeline.ctx.load_startup_view().unwrap();
     let main = build_main_window(&pipeline.ctx.db, &pipeline.ctx.library, &view, LoadMode::OnDemand).unwrap();
     main.window.show().unwrap();
+    common::ui::resize(main.window.window(), 1280.0, 800.0);
     let asked: Rc<RefCell<Vec<(JobAction, JobId)>>> = Rc::default();
     let record = asked.clone();
     main.queue
@@ -280,5 +281,99 @@ fn waiting_jobs_move_sooner_or_later_and_run_in_the_new_order() {
     })
     .collect();
     assert_eq!(made, ["three", "two", "one"], "the queue ran them in the order shown");
+    runtime.block_on(pipeline.shutdown());
+}
+
+/// Finds the one element labelled `label`.
+fn element(main: &MainWindow, label: &str) -> ElementHandle {
+    ElementHandle::find_by_accessible_label(&main.window, label)
+        .next()
+        .unwrap_or_else(|| panic!("nothing labelled {label:?}"))
+}
+
+/// Left edge and right edge of `element`.
+fn span(element: &ElementHandle) -> (f32, f32) {
+    let x = element.absolute_position().x;
+    (x, x + element.size().width)
+}
+
+#[test]
+fn a_crash_is_one_sentence_in_the_queue_its_log_lines_are_in_the_details_and_the_panel_keeps_its_width() {
+    let Setup {
+        runtime,
+        pipeline,
+        main,
+        mut updates,
+        ..
+    } = start(&[("CN_SIM_FAULT", "crash_gen:1")]);
+    main.window.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
+    let panel = element(&main, "Generation");
+    let (left, right) = span(&panel);
+    assert_eq!(right - left, 320.0, "the panel's own width");
+
+    runtime
+        .block_on(pipeline.queue.submit(GenerationRequest::new("a lighthouse at dusk")))
+        .unwrap();
+    pump_until(&main, &mut updates, "the job to fail", |list| {
+        list.len() == 1 && list[0].state == 2
+    });
+    let failed = entries(&main).remove(0);
+    assert!(
+        failed.error.starts_with("Engine exited unexpectedly") && failed.error.ends_with('.'),
+        "one sentence: {}",
+        failed.error
+    );
+    assert!(
+        !failed.error.contains('\n') && !failed.error.contains("[INFO]"),
+        "{}",
+        failed.error
+    );
+    assert!(
+        failed.error_details.contains("Last engine messages"),
+        "the engine's last words are kept for the details: {}",
+        failed.error_details
+    );
+
+    common::ui::settle(&main);
+    assert_eq!(
+        span(&element(&main, "Generation")),
+        (left, right),
+        "the panel did not widen"
+    );
+    for control in [
+        "Pause queue",
+        "Clear failed jobs",
+        "Retry a lighthouse at dusk",
+        "Remove a lighthouse at dusk",
+        "Aspect 4:5",
+        "Images per generate",
+    ] {
+        let (from, to) = span(&element(&main, control));
+        assert!(
+            from >= left && to <= right + 0.5,
+            "{control} is inside the panel: {from}..{to} in {left}..{right}"
+        );
+    }
+
+    // The details: a click away, with the log lines, selectable to copy.
+    common::ui::press(
+        &main,
+        "Details of the failure of a lighthouse at dusk",
+        "a failed job's details open",
+    );
+    let details = element(&main, "Details of the failure");
+    assert!(
+        details
+            .accessible_value()
+            .is_some_and(|text| text.contains("Last engine messages")),
+        "{:?}",
+        details.accessible_value()
+    );
+    common::ui::press(&main, "Close the details", "the details close");
+    assert!(
+        ElementHandle::find_by_accessible_label(&main.window, "Details of the failure")
+            .next()
+            .is_none()
+    );
     runtime.block_on(pipeline.shutdown());
 }

@@ -15,6 +15,8 @@ fn open_window(app: &TempApp) -> (AppContext, AppWindow) {
     let view = ctx.load_startup_view().unwrap();
     let main = build_main_window(&ctx.db, &ctx.library, &view, distillery::ui::LoadMode::OnDemand).unwrap();
     main.window.show().unwrap();
+    // The preferred size: both panels fit beside the library.
+    common::ui::resize(main.window.window(), 1280.0, 800.0);
     (ctx, main.window)
 }
 
@@ -172,9 +174,11 @@ fn bounds(window: &AppWindow, label: &str) -> (f32, f32, f32, f32) {
     (at.x, at.y, size.width, size.height)
 }
 
-/// At the smallest window with both panels open the library gets 252 px: the filter and
-/// count bars take a second line there, and no control leaves the library, covers another or
-/// shrinks to an ellipsis; from a 568 px library up everything sits on one line each.
+/// With both panels open: at the smallest window they collapse to their rails (the library
+/// would get 252 px beside them), at 1280 px the filter and count bars take a second line,
+/// and from a 680 px library up everything sits on one line each. No control leaves the
+/// library, covers another or shrinks to an ellipsis, the media type stays, and the search
+/// field always has room for a few words.
 #[test]
 fn every_control_fits_at_960_by_600_with_both_panels_open() {
     common::init_testing_backend();
@@ -187,6 +191,7 @@ fn every_control_fits_at_960_by_600_with_both_panels_open() {
         "Generation panel",
         "Rating filter",
         "Status filter",
+        "Media type",
         "Search prompts and file names",
         "Compare the selected images",
         "Import images",
@@ -195,18 +200,30 @@ fn every_control_fits_at_960_by_600_with_both_panels_open() {
         "Thumbnail size",
         "Info panel",
     ];
-    // 1275 and 1276 px are either side of the switch (a 568 px library).
+    // 1387 and 1388 px are either side of the line switch (a 680 px library); under 1108 px
+    // the panels float.
     let sizes = [
-        (960.0, 600.0, true),
-        (1275.0, 800.0, true),
-        (1276.0, 800.0, false),
-        (1280.0, 800.0, false),
+        (960.0, 600.0, false, true),
+        (1107.0, 700.0, false, true),
+        (1108.0, 700.0, true, false),
+        (1280.0, 800.0, true, false),
+        (1387.0, 800.0, true, false),
+        (1388.0, 800.0, false, false),
+        (1440.0, 900.0, false, false),
     ];
-    for (width, height, narrow) in sizes {
+    for (width, height, narrow, float) in sizes {
         window.window().set_size(slint::LogicalSize::new(width, height));
         common::ui::settle(&main);
         let shell = window.global::<ShellAdapter>();
         assert!(shell.get_generation_panel_open() && shell.get_info_panel_open());
+        assert_eq!(shell.get_panels_float(), float, "{width}×{height}: panels float");
+        assert_eq!(
+            ElementHandle::find_by_accessible_label(window, "Generation")
+                .next()
+                .is_some(),
+            !float,
+            "{width}×{height}: the generation panel beside the library"
+        );
         assert_eq!(shell.get_library_narrow(), narrow, "{width}×{height}");
 
         let placed: Vec<_> = controls.iter().map(|label| (*label, bounds(window, label))).collect();
@@ -230,11 +247,13 @@ fn every_control_fits_at_960_by_600_with_both_panels_open() {
                 assert!(apart, "{width}×{height}: {a} and {b} overlap");
             }
         }
-        // Wide enough for their longest labels ("All statuses", "Date (newest)", the count).
+        // Wide enough for their longest labels ("All statuses", "Date (newest)", the count),
+        // and a search field that shows a few words of a prompt.
         for (label, least) in [
             ("Rating filter", 100.0),
             ("Status filter", 100.0),
-            ("Search prompts and file names", 100.0),
+            ("Media type", 90.0),
+            ("Search prompts and file names", 200.0),
             ("Sort order", 140.0),
             (count_text.as_str(), 100.0),
         ] {
@@ -245,9 +264,25 @@ fn every_control_fits_at_960_by_600_with_both_panels_open() {
         let (_, rating_y, _, _) = bounds(window, "Rating filter");
         let (_, search_y, _, _) = bounds(window, "Search prompts and file names");
         assert_eq!(search_y > rating_y, narrow, "{width}×{height}: search line");
-        let media_type = ElementHandle::find_by_accessible_label(window, "Media type").next();
-        assert_eq!(media_type.is_some(), !narrow, "{width}×{height}: media type");
     }
+
+    // Collapsed, a panel opens from its rail over the library, and closes again there.
+    window.window().set_size(slint::LogicalSize::new(960.0, 600.0));
+    common::ui::settle(&main);
+    common::ui::press(&main, "Generation panel", "the generation rail");
+    common::ui::settle(&main);
+    let (_, _, panel_width, _) = bounds(window, "Generation");
+    assert_eq!(panel_width, 320.0, "the panel floats at its own width");
+    common::ui::press(&main, "Generate", "Generate is on screen in the floating panel");
+    common::ui::press(&main, "Generation panel", "the generation rail again");
+    common::ui::settle(&main);
+    assert!(
+        ElementHandle::find_by_accessible_label(window, "Generation")
+            .next()
+            .is_none()
+    );
+    let shell = window.global::<ShellAdapter>();
+    assert!(shell.get_generation_panel_open(), "the saved state is untouched");
 }
 
 /// The search field moves to the filter bar's second line when the library narrows; it is
@@ -259,16 +294,18 @@ fn typing_in_the_search_survives_the_filter_bar_breaking_its_line() {
     let (_ctx, main) = common::ui::open(&app);
     let window = &main.window;
     let library = window.global::<distillery::ui::LibraryAdapter>();
+    window.window().set_size(slint::LogicalSize::new(1440.0, 900.0));
+    common::ui::settle(&main);
     assert!(!window.global::<ShellAdapter>().get_library_narrow());
     press_ctrl(window, 'f');
     common::ui::key(&main, "m");
     assert_eq!(library.get_search_text(), "m");
-    window.window().set_size(slint::LogicalSize::new(960.0, 600.0));
+    window.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
     common::ui::settle(&main);
     assert!(window.global::<ShellAdapter>().get_library_narrow());
     common::ui::key(&main, "o");
     assert_eq!(library.get_search_text(), "mo", "the field kept the keyboard");
-    window.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
+    window.window().set_size(slint::LogicalSize::new(1440.0, 900.0));
     common::ui::settle(&main);
     common::ui::key(&main, "u");
     assert_eq!(library.get_search_text(), "mou");

@@ -71,6 +71,23 @@ fn undo_brings_files_back_from_the_desktop_trash() {
         2,
         "both originals are in the desktop trash"
     );
+    // Each entry says when it was deleted, so desktops can purge the trash by age.
+    let infos: Vec<String> = std::fs::read_dir(trash.with_file_name("info"))
+        .unwrap()
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(infos.len(), 2);
+    for info in &infos {
+        let date = info
+            .lines()
+            .find_map(|line| line.strip_prefix("DeletionDate="))
+            .unwrap_or_else(|| panic!("no DeletionDate in {info}"));
+        let today = time::OffsetDateTime::now_utc().year().to_string();
+        assert!(
+            date.len() == 19 && date.as_bytes()[10] == b'T' && date.starts_with(&today[..3]),
+            "a local YYYY-MM-DDTHH:MM:SS date: {date}"
+        );
+    }
     for id in &doomed {
         let id = id.clone();
         assert!(ctx.db.call_blocking(move |c| media::get(c, &id)).unwrap().is_none());

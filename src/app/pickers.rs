@@ -1,7 +1,10 @@
-//! Native file pickers (through the desktop's portal), run on the runtime so the window
-//! keeps painting while the dialog is open. A cancelled or unavailable picker gives nothing.
+//! File pickers: the desktop's portal (through rfd), else zenity or kdialog, else the app's
+//! own path prompt, so a chooser always appears. The search and the picker run on the runtime
+//! so the window keeps painting while it is open; a cancelled picker gives nothing.
 
+use crate::desktop::chooser::{Choose, Chooser, find_chooser, run_program};
 use crate::import::IMAGE_EXTENSIONS;
+use crate::ui::path_prompt::PathPrompt;
 use crate::ui::reference_tray::PickFiles;
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -13,10 +16,55 @@ pub enum Pick {
     Folders,
 }
 
+/// How a chooser answered: with paths (none when cancelled), or not at all (no chooser here,
+/// or it would not run): then the app asks itself.
+enum Answer {
+    Chosen(Vec<PathBuf>),
+    AskInApp,
+}
+
+/// Runs the best chooser for `choose`; `portal` is the rfd dialog for the portal case.
+async fn choose_with<F>(choose: Choose, title: String, portal: impl FnOnce() -> F) -> Answer
+where
+    F: std::future::Future<Output = Vec<PathBuf>>,
+{
+    let chooser = tokio::task::spawn_blocking(find_chooser)
+        .await
+        .unwrap_or(Chooser::BuiltIn);
+    match chooser {
+        Chooser::Portal => Answer::Chosen(portal().await),
+        Chooser::Program { kind, path } => {
+            let ran = tokio::task::spawn_blocking(move || run_program(kind, &path, &choose, &title)).await;
+            match ran {
+                Ok(Ok(paths)) => Answer::Chosen(paths),
+                Ok(Err(problem)) => {
+                    tracing::warn!(%problem, "the chooser program failed; asking in the app");
+                    Answer::AskInApp
+                }
+                Err(_) => Answer::AskInApp,
+            }
+        }
+        Chooser::BuiltIn => Answer::AskInApp,
+    }
+}
+
+fn images(many: bool) -> Choose {
+    Choose::Files {
+        filter: "Images".to_owned(),
+        extensions: IMAGE_EXTENSIONS.iter().map(|e| (*e).to_owned()).collect(),
+        many,
+    }
+}
+
 /// A picker titled `title`, answering on the UI thread.
-pub fn picker(runtime: tokio::runtime::Handle, pick: Pick, title: &'static str) -> PickFiles {
+pub fn picker(runtime: tokio::runtime::Handle, pick: Pick, title: &'static str, prompt: Rc<PathPrompt>) -> PickFiles {
     Rc::new(move |chosen| {
-        let task = runtime.spawn(async move {
+        let choose = match pick {
+            Pick::ImageFiles => images(true),
+            Pick::Folders => Choose::Folders { many: true },
+        };
+        let asked = choose.clone();
+        let task = runtime.spawn(choose_with(choose, title.to_owned(), move || async move {
             let dialog = rfd::AsyncFileDialog::new().set_title(title);
             let handles = match pick {
                 Pick::ImageFiles => dialog.add_filter("Images", &IMAGE_EXTENSIONS).pick_files().await,
@@ -25,35 +73,63 @@ pub fn picker(runtime: tokio::runtime::Handle, pick: Pick, title: &'static str) 
             handles
                 .map(|files| files.iter().map(|f| f.path().to_owned()).collect::<Vec<PathBuf>>())
                 .unwrap_or_default()
-        });
+        }));
+        let prompt = prompt.clone();
         let _ = slint::spawn_local(async move {
-            chosen(task.await.unwrap_or_default());
+            match task.await {
+                Ok(Answer::Chosen(paths)) => chosen(paths),
+                Ok(Answer::AskInApp) | Err(_) => prompt.ask(title, asked, chosen),
+            }
         });
     })
 }
 
 /// The Settings dialog's picker: one model file (by its extension), the engine binary, or a
 /// library folder.
-pub fn settings_picker(runtime: tokio::runtime::Handle) -> crate::ui::settings_dialog::PickPath {
+pub fn settings_picker(
+    runtime: tokio::runtime::Handle,
+    prompt: Rc<PathPrompt>,
+) -> crate::ui::settings_dialog::PickPath {
     use crate::ui::settings_dialog::PickTarget;
     Rc::new(move |target, chosen| {
-        let task = runtime.spawn(async move {
-            let dialog = rfd::AsyncFileDialog::new();
+        let (title, choose) = match &target {
+            PickTarget::Model(kind) => (
+                format!("Choose the {}", kind.label()),
+                Choose::Files {
+                    filter: kind.label().to_owned(),
+                    extensions: vec![kind.extension().to_owned()],
+                    many: false,
+                },
+            ),
+            PickTarget::EngineBinary => (
+                "Choose the cn-engine binary".to_owned(),
+                Choose::Files {
+                    filter: "Programs".to_owned(),
+                    extensions: Vec::new(),
+                    many: false,
+                },
+            ),
+            PickTarget::LibraryFolder => ("Choose a library folder".to_owned(), Choose::Folders { many: false }),
+        };
+        let (asked, shown_title) = (choose.clone(), title.clone());
+        let task = runtime.spawn(choose_with(choose, title.clone(), move || async move {
+            let dialog = rfd::AsyncFileDialog::new().set_title(&title);
             let handle = match target {
-                PickTarget::Model(kind) => {
-                    dialog
-                        .set_title(format!("Choose the {}", kind.label()))
-                        .add_filter(kind.label(), &[kind.extension()])
-                        .pick_file()
-                        .await
-                }
-                PickTarget::EngineBinary => dialog.set_title("Choose the cn-engine binary").pick_file().await,
-                PickTarget::LibraryFolder => dialog.set_title("Choose a library folder").pick_folder().await,
+                PickTarget::Model(kind) => dialog.add_filter(kind.label(), &[kind.extension()]).pick_file().await,
+                PickTarget::EngineBinary => dialog.pick_file().await,
+                PickTarget::LibraryFolder => dialog.pick_folder().await,
             };
-            handle.map(|h| h.path().to_owned())
-        });
+            handle.map(|h| h.path().to_owned()).into_iter().collect()
+        }));
+        let prompt = prompt.clone();
         let _ = slint::spawn_local(async move {
-            chosen(task.await.ok().flatten());
+            let first = |paths: Vec<PathBuf>| paths.into_iter().next();
+            match task.await {
+                Ok(Answer::Chosen(paths)) => chosen(first(paths)),
+                Ok(Answer::AskInApp) | Err(_) => {
+                    prompt.ask(&shown_title, asked, Box::new(move |paths| chosen(first(paths))))
+                }
+            }
         });
     })
 }

@@ -81,6 +81,17 @@ pub fn run_window(ctx: &AppContext, services: Services) -> anyhow::Result<Option
             let engine = restarter.clone();
             restart_runtime.spawn(async move { engine.restart().await });
         });
+    let (unloader, unload_runtime) = (engine.clone(), runtime.clone());
+    window
+        .global::<crate::ui::EngineAdapter>()
+        .on_unload_requested(move || {
+            let engine = unloader.clone();
+            unload_runtime.spawn(async move {
+                if let Err(error) = engine.unload().await {
+                    tracing::warn!(%error, "unloading the model failed");
+                }
+            });
+        });
     let model_label = running_plan
         .borrow()
         .initial_load
@@ -102,16 +113,29 @@ pub fn run_window(ctx: &AppContext, services: Services) -> anyhow::Result<Option
     // Generate hands requests to the queue once it has started (recovery runs first).
     let queue_ready = std::sync::Arc::new(std::sync::OnceLock::<crate::queue::QueueHandle>::new());
     os_drop::connect(window.window(), main.file_drop.clone());
+    let prompt = main.path_prompt.clone();
     main.generation.references.set_picker(pickers::picker(
         runtime.clone(),
         pickers::Pick::ImageFiles,
         "Add reference images",
+        prompt.clone(),
     ));
     main.import.set_pickers(
-        pickers::picker(runtime.clone(), pickers::Pick::ImageFiles, "Import images"),
-        pickers::picker(runtime.clone(), pickers::Pick::Folders, "Import folders"),
+        pickers::picker(
+            runtime.clone(),
+            pickers::Pick::ImageFiles,
+            "Import images",
+            prompt.clone(),
+        ),
+        pickers::picker(
+            runtime.clone(),
+            pickers::Pick::Folders,
+            "Import folders",
+            prompt.clone(),
+        ),
     );
-    main.settings.set_picker(pickers::settings_picker(runtime.clone()));
+    main.settings
+        .set_picker(pickers::settings_picker(runtime.clone(), prompt));
     main.settings.add_on_saved(super::apply_engine_settings(
         window,
         ctx,

@@ -355,6 +355,31 @@ fn count_with_hidden(conn: &mut SqliteConnection, filter: &MediaFilter) -> Resul
     Ok(sql.rows::<BigInt>().get_result::<i64>(conn)?)
 }
 
+/// What a view of the library shows at one moment: the library's size, how many items
+/// match, and the first `first_page` of them, all read from one snapshot so the count and the
+/// page can never disagree (an import committing between them would make them).
+#[derive(Debug, Clone)]
+pub struct ViewSnapshot {
+    pub total: i64,
+    pub filtered: i64,
+    pub first_page: Vec<ViewItem>,
+}
+
+pub fn view_snapshot(
+    conn: &mut SqliteConnection,
+    filter: &MediaFilter,
+    sort: MediaSort,
+    first_page: u32,
+) -> Result<ViewSnapshot, DbError> {
+    super::transaction::read(conn, |conn| {
+        Ok(ViewSnapshot {
+            total: super::media::count_all(conn)?,
+            filtered: count(conn, filter)?,
+            first_page: page_at_offset(conn, filter, sort, 0, first_page)?,
+        })
+    })
+}
+
 /// The same count by scanning `media` (to check the kept counts against).
 pub fn count_by_scan(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, DbError> {
     let mut binds = Vec::new();

@@ -34,6 +34,18 @@ where
     })
 }
 
+/// Runs `work` on one snapshot of the database: in WAL mode a transaction's reads all see
+/// the database as of its first read, so counts and pages read together agree even while
+/// another process writes.
+pub fn read<T, E, F>(conn: &mut SqliteConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut SqliteConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::Connection;
+    conn.transaction(work)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

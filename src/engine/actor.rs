@@ -116,6 +116,8 @@ pub(super) struct Actor {
     model: Option<String>,
     /// The last load that succeeded; replayed after a restart.
     last_load: Option<LoadParams>,
+    /// The model the user unloaded, to load again when a job needs it.
+    parked: Option<LoadParams>,
     waiting: VecDeque<Queued>,
     in_flight: Option<InFlight>,
     stderr_tail: VecDeque<String>,
@@ -141,6 +143,7 @@ impl Actor {
             version: None,
             model: None,
             last_load: None,
+            parked: None,
             waiting: VecDeque::new(),
             in_flight: None,
             stderr_tail: VecDeque::new(),
@@ -209,6 +212,20 @@ impl Actor {
                 self.waiting.push_back(Queued { kind, params, purpose });
             }
             ManagerCommand::Cancel { job_id, mode } => self.cancel(&job_id, mode).await,
+            ManagerCommand::Reload => {
+                // Once: the parked model goes into the load, and a failed load says so.
+                if self.model.is_none()
+                    && let Some(params) = self.parked.take()
+                {
+                    tracing::info!(model = %params.model_label(), "loading the unloaded model again for a job");
+                    let json = serde_json::to_value(&params).ok();
+                    self.waiting.push_back(Queued {
+                        kind: CommandKind::Load,
+                        params: json,
+                        purpose: Purpose::Load { params, reply: None },
+                    });
+                }
+            }
             ManagerCommand::Restart => {
                 self.stop_process().await;
                 self.fail_in_flight(EngineError::Unavailable("the engine was restarted".into()));
@@ -224,6 +241,7 @@ impl Actor {
                 self.config.binary = binary;
                 self.version = None;
                 self.last_load = None;
+                self.parked = None;
                 self.failures = 0;
                 self.last_failure = None;
                 self.life = Life::Backoff { until: Instant::now() };
@@ -396,7 +414,12 @@ impl Actor {
                 },
                 _ => match &self.model {
                     Some(model) => EngineStatus::Ready { model: model.clone() },
-                    None => EngineStatus::Idle,
+                    None => match &self.parked {
+                        Some(parked) => EngineStatus::Unloaded {
+                            model: parked.model_label(),
+                        },
+                        None => EngineStatus::Idle,
+                    },
                 },
             },
         };

@@ -65,6 +65,23 @@ pub fn demo_engine_for(exe: &Path) -> PathBuf {
     }
 }
 
+/// Why the running app's demo engine cannot run (its file is missing: a source checkout built
+/// with `cargo run --bin distillery` has only the app), or `None` when it is there.
+pub fn demo_engine_problem() -> Option<String> {
+    demo_engine_problem_for(&std::env::current_exe().ok()?)
+}
+
+fn demo_engine_problem_for(exe: &Path) -> Option<String> {
+    let path = demo_engine_for(exe);
+    (!path.is_file()).then(|| {
+        format!(
+            "The demo engine is missing: {} does not exist. It is built beside the app by \
+             `cargo build --release --bins` (scripts/run does this).",
+            path.display()
+        )
+    })
+}
+
 /// The demo engine of the running app.
 pub fn demo_engine_path() -> std::io::Result<PathBuf> {
     Ok(demo_engine_for(&std::env::current_exe()?))
@@ -73,6 +90,24 @@ pub fn demo_engine_path() -> std::io::Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_demo_engine_is_named_with_how_to_build_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let exe = dir.path().join("distillery");
+        touch(&exe);
+        let problem = demo_engine_problem_for(&exe).unwrap();
+        assert!(
+            problem.starts_with(&format!(
+                "The demo engine is missing: {} does not exist.",
+                dir.path().join("cn-engine-sim").display()
+            )),
+            "{problem}"
+        );
+        assert!(problem.contains("cargo build --release --bins"));
+        touch(&dir.path().join("cn-engine-sim"));
+        assert_eq!(demo_engine_problem_for(&exe), None);
+    }
 
     fn touch(path: &Path) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -45,6 +45,8 @@ pub(super) enum ManagerCommand {
         mode: CancelMode,
     },
     Restart,
+    /// Loads the model the user unloaded again (a job is waiting for it).
+    Reload,
     SwitchBinary {
         binary: PathBuf,
     },
@@ -139,6 +141,12 @@ impl EngineHandle {
     /// Unloads the model, freeing its memory.
     pub async fn unload(&self) -> Result<(), EngineError> {
         self.plain(CommandKind::Unload).await.map(|_| ())
+    }
+
+    /// Loads the model [`unload`](Self::unload) freed again, if it is still unloaded; the
+    /// status goes Loading, then Ready (or says why the load failed).
+    pub async fn reload(&self) {
+        let _ = self.commands.send(ManagerCommand::Reload).await;
     }
 
     /// Cancels a generation, waiting or running (see [`CancelMode`]).

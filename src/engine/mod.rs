@@ -13,7 +13,7 @@ pub mod protocol;
 mod status;
 mod stderr_log;
 
-pub use bundled::{bundled_engine_path, demo_engine_path};
+pub use bundled::{bundled_engine_path, demo_engine_path, demo_engine_problem};
 pub use config::{EngineConfig, Timeouts};
 pub use error::EngineError;
 pub use handle::{CancelMode, EngineHandle, GenerateRequest};

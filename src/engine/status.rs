@@ -7,6 +7,8 @@ pub enum EngineStatus {
     Starting,
     /// Running with no model loaded.
     Idle,
+    /// The user unloaded `model` to free memory; it loads again when a job needs it.
+    Unloaded { model: String },
     /// Loading a model.
     Loading,
     /// A model is loaded and the engine is waiting for work.
@@ -28,6 +30,7 @@ impl EngineStatus {
             EngineStatus::Stopped => "Engine stopped".to_owned(),
             EngineStatus::Starting => "Starting engine…".to_owned(),
             EngineStatus::Idle => "Engine idle — no model loaded".to_owned(),
+            EngineStatus::Unloaded { model } => format!("Model unloaded: {model} (loads again for the next image)"),
             EngineStatus::Loading => "Loading model…".to_owned(),
             EngineStatus::Ready { model } => format!("Model loaded: {model}"),
             EngineStatus::Busy { model, .. } => format!("Generating with {model}"),

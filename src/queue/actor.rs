@@ -376,8 +376,21 @@ impl Actor {
         // A job starts only on an engine with a model loaded. One sent while the engine
         // starts, restarts or loads would be answered NO_MODEL and fail for nothing; the
         // status watch wakes this loop when the model is in.
-        let engine_ready = self.engine_status.borrow().is_ready();
-        if !self.owner || self.stopping.is_some() || self.paused || self.running.is_some() || !engine_ready {
+        let (engine_ready, unloaded) = {
+            let status = self.engine_status.borrow();
+            (status.is_ready(), matches!(*status, EngineStatus::Unloaded { .. }))
+        };
+        if !self.owner || self.stopping.is_some() || self.paused || self.running.is_some() {
+            return Ok(());
+        }
+        if unloaded {
+            // The user unloaded the model to free memory: a waiting job loads it again.
+            if self.ctx.db.call(queue::next_pending).await?.is_some() {
+                self.ctx.engine.reload().await;
+            }
+            return Ok(());
+        }
+        if !engine_ready {
             return Ok(());
         }
         let next = self

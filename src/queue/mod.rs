@@ -6,6 +6,7 @@
 
 mod actor;
 mod error;
+mod failure_text;
 mod recovery;
 mod rows;
 mod run;
@@ -13,6 +14,7 @@ mod submit;
 
 pub use actor::{QueueHandle, ShutdownOutcome};
 pub use error::QueueError;
+pub use failure_text::{FailureText, failure_text};
 pub use rows::RowWatch;
 pub use run::FinishTimings;
 pub use submit::submit;

@@ -25,6 +25,8 @@ pub fn connect(window: &AppWindow, mut status: watch::Receiver<EngineStatus>, ru
 pub fn show(window: &AppWindow, status: &EngineStatus) {
     let adapter = window.global::<EngineAdapter>();
     adapter.set_state(state(status));
+    // Only between jobs: unloading under a running job would fail it.
+    adapter.set_can_unload(matches!(status, EngineStatus::Ready { .. }));
     match status {
         EngineStatus::Error { message } => {
             adapter.set_label("Engine error".into());
@@ -45,7 +47,7 @@ fn state(status: &EngineStatus) -> EngineState {
     match status {
         EngineStatus::Stopped => EngineState::Stopped,
         EngineStatus::Starting => EngineState::Starting,
-        EngineStatus::Idle => EngineState::Idle,
+        EngineStatus::Idle | EngineStatus::Unloaded { .. } => EngineState::Idle,
         EngineStatus::Loading => EngineState::Loading,
         EngineStatus::Ready { .. } | EngineStatus::Busy { .. } => EngineState::Ready,
         EngineStatus::Recovering { .. } | EngineStatus::Error { .. } => EngineState::Error,

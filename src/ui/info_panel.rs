@@ -112,6 +112,30 @@ pub fn connect(
                 panel.variations();
             }
         });
+    let g = Rc::downgrade(grid);
+    adapter.on_reveal_requested(move || {
+        if let Some(grid) = g.upgrade() {
+            grid.show_in_folder();
+        }
+    });
+    let g = Rc::downgrade(grid);
+    adapter.on_open_requested(move || {
+        if let Some(grid) = g.upgrade() {
+            grid.open_in_default_app();
+        }
+    });
+    let g = Rc::downgrade(grid);
+    adapter.on_copy_requested(move || {
+        if let Some(grid) = g.upgrade() {
+            grid.copy_image();
+        }
+    });
+    let g = Rc::downgrade(grid);
+    adapter.on_delete_requested(move || {
+        if let Some(grid) = g.upgrade() {
+            grid.request_delete();
+        }
+    });
     let p = Rc::downgrade(&panel);
     adapter.on_reference_clicked(move |index| {
         if let Some(panel) = p.upgrade() {
@@ -187,6 +211,7 @@ impl InfoPanel {
             adapter.set_created(format::local_time(&item.created_at).into());
             adapter.set_origin(if item.origin == Origin::Generation { 0 } else { 1 });
             adapter.set_generated(false);
+            adapter.set_negative_prompt("".into());
             adapter.set_references(ModelRc::default());
         });
         self.generation_arrived(details.generation);
@@ -209,6 +234,7 @@ impl InfoPanel {
         self.adapter_do(|adapter| {
             adapter.set_generated(true);
             adapter.set_prompt(g.prompt.clone().unwrap_or_default().into());
+            adapter.set_negative_prompt(negative_prompt(g).unwrap_or_default().into());
             adapter.set_model(text(g.model_file.clone()).into());
             adapter.set_resolution(format::dimensions(g.width, g.height).into());
             adapter.set_seed(text(g.seed.map(|s| s.to_string())).into());
@@ -351,6 +377,13 @@ fn read_references(
         })
         .collect();
     GenerationDetails { generation, references }
+}
+
+/// The negative prompt stored with an imported image's parameters, if it had one.
+fn negative_prompt(generation: &generations::Generation) -> Option<String> {
+    let json = generation.params_json.as_deref()?;
+    let params: serde_json::Value = serde_json::from_str(json).ok()?;
+    Some(params.get("negative_prompt")?.as_str()?.to_owned()).filter(|n| !n.trim().is_empty())
 }
 
 /// The resolution and aspect a generation was asked for (as the user chose them, or the

@@ -12,6 +12,7 @@ pub mod import_runner;
 mod info_panel;
 mod library;
 mod loupe;
+pub mod path_prompt;
 pub mod place;
 pub mod queue_panel;
 mod reference_sources;
@@ -61,6 +62,8 @@ pub struct MainWindow {
     pub settings: std::rc::Rc<settings_dialog::SettingsDialog>,
     pub history: std::rc::Rc<history::History>,
     pub compare: std::rc::Rc<compare::CompareController>,
+    /// The app's own chooser, where the desktop has none.
+    pub path_prompt: std::rc::Rc<path_prompt::PathPrompt>,
 }
 
 impl MainWindow {
@@ -80,6 +83,7 @@ pub fn build_main_window(
     mode: LoadMode,
 ) -> Result<MainWindow, slint::PlatformError> {
     let window = AppWindow::new()?;
+    let path_prompt = path_prompt::connect(&window);
     shell_adapter::connect(&window, db.clone(), view);
     window
         .global::<ShellAdapter>()
@@ -147,5 +151,6 @@ pub fn build_main_window(
         settings,
         history,
         compare,
+        path_prompt,
     })
 }

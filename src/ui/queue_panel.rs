@@ -291,6 +291,7 @@ fn shown_elapsed(row: &Row) -> Duration {
 }
 
 fn entry(row: &Row) -> QueueEntry {
+    let failure = crate::queue::failure_text(row.error.as_deref().unwrap_or_default());
     QueueEntry {
         id: row.id.as_str().into(),
         prompt: row.prompt.lines().next().unwrap_or_default().into(),
@@ -303,7 +304,8 @@ fn entry(row: &Row) -> QueueEntry {
         step: row.step as i32,
         steps: row.steps as i32,
         elapsed: format!("{} s", shown_elapsed(row).as_secs()).into(),
-        error: row.error.clone().unwrap_or_default().into(),
+        error: failure.summary.into(),
+        error_details: failure.details.into(),
         can_move_up: false,
         can_move_down: false,
     }

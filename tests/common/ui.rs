@@ -30,6 +30,13 @@ pub fn open(app: &TempApp) -> (AppContext, MainWindow) {
     (ctx, main)
 }
 
+/// Sets the window's size and runs the change handlers that follow it (the shell copies the
+/// width to decide whether the panels fit beside the library), as a frame would.
+pub fn resize(window: &slint::Window, width: f32, height: f32) {
+    window.set_size(slint::LogicalSize::new(width, height));
+    i_slint_core::properties::ChangeTracker::run_change_handlers();
+}
+
 /// Renders, loads what the frame asked for, and repeats until nothing is missing.
 pub fn settle(main: &MainWindow) {
     for _ in 0..6 {

@@ -62,6 +62,7 @@ impl Actor {
                         tracing::info!(model = %label, load_ms = loaded.load_time_ms, "model loaded");
                         self.model = Some(label);
                         self.last_load = Some(params);
+                        self.parked = None;
                         self.failures = 0;
                     }
                     Err(error) => {
@@ -103,7 +104,7 @@ impl Actor {
                 };
                 if flight.kind == CommandKind::Unload && result.is_ok() {
                     self.model = None;
-                    self.last_load = None;
+                    self.parked = self.last_load.take().or(self.parked.take());
                 }
                 self.publish();
                 let _ = reply.send(result);

@@ -183,46 +183,4 @@ impl LibraryController {
             self.press(index, false, false);
         }
     }
-
-    /// Opens the folder of the current item in the desktop's file manager.
-    pub fn show_in_folder(&self) {
-        let Some(id) = self.current_id.borrow().clone() else {
-            return;
-        };
-        self.run_query(
-            move |c| crate::db::media::get(c, &id),
-            |this, found| {
-                let Ok(Some(item)) = found else { return };
-                let Ok(path) = this.library.resolve(&item.file_path) else {
-                    return;
-                };
-                if let Err(error) = reveal_in_file_manager(&path) {
-                    this.show_notice(format!("Could not open the file manager: {error}"));
-                }
-            },
-        );
-    }
-}
-
-/// Asks the desktop to show `path` in its file manager (selected where the platform can).
-fn reveal_in_file_manager(path: &std::path::Path) -> std::io::Result<()> {
-    let mut command = if cfg!(target_os = "macos") {
-        let mut c = std::process::Command::new("open");
-        c.arg("-R").arg(path);
-        c
-    } else if cfg!(target_os = "windows") {
-        let mut c = std::process::Command::new("explorer");
-        c.arg(format!("/select,{}", path.display()));
-        c
-    } else {
-        let mut c = std::process::Command::new("xdg-open");
-        c.arg(path.parent().unwrap_or(path));
-        c
-    };
-    command
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .map(|_| ())
 }

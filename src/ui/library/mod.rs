@@ -7,6 +7,7 @@
 
 mod culling;
 mod delete;
+mod desktop_actions;
 mod grid_model;
 mod loads;
 mod selection;
@@ -86,7 +87,8 @@ pub struct LibraryController {
     mode: LoadMode,
     /// Bumped on every view change, so late pages of an old view are dropped.
     serial: Cell<u64>,
-    /// A live refresh is on its way; another change only asks for one more after it.
+    /// A live refresh or a new view is on its way; a change meanwhile only asks for one more
+    /// refresh after it.
     refreshing: Cell<bool>,
     refresh_again: Cell<bool>,
     selected: RefCell<BTreeSet<MediaId>>,

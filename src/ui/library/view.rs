@@ -73,10 +73,13 @@ impl LibraryController {
         }
         self.serial.set(self.serial.get() + 1);
         let serial = self.serial.get();
-        let counted = filter.clone();
+        // Until this view is shown, a library change waits for it (see `refresh`): a refresh
+        // now would re-read the old filter and win over this view.
+        self.refreshing.set(true);
+        let wanted = filter.clone();
         self.run_query(
-            move |c| Ok((media::count_all(c)?, media_query::count(c, &counted)?)),
-            move |this, counted| this.apply_view(serial, filter, sort, counted),
+            move |c| media_query::view_snapshot(c, &wanted, sort, PAGE_SIZE as u32),
+            move |this, snapshot| this.apply_view(serial, filter, sort, snapshot),
         );
     }
 
@@ -102,20 +105,36 @@ impl LibraryController {
         }
     }
 
-    fn apply_view(&self, serial: u64, filter: MediaFilter, sort: MediaSort, counted: Result<(i64, i64), DbError>) {
+    fn apply_view(
+        &self,
+        serial: u64,
+        filter: MediaFilter,
+        sort: MediaSort,
+        snapshot: Result<media_query::ViewSnapshot, DbError>,
+    ) {
         if serial != self.serial.get() {
+            // A later view is on its way; it finishes what this one would have.
             return;
         }
-        let (total, filtered) = match counted {
-            Ok(counts) => counts,
+        self.refreshing.set(false);
+        let media_query::ViewSnapshot {
+            total,
+            filtered,
+            first_page,
+        } = match snapshot {
+            Ok(snapshot) => snapshot,
             Err(error) => {
                 tracing::error!(%error, "counting the library failed");
                 return;
             }
         };
         self.forget_page_loads();
-        self.model
-            .replace_cache(PageCache::new(filter, sort, filtered as usize));
+        // The count and the first page come from one snapshot: they agree.
+        let mut cache = PageCache::new(filter, sort, filtered.max(0) as usize);
+        let ids: Vec<_> = first_page.iter().map(|item| item.id.clone()).collect();
+        cache.insert(0, first_page);
+        self.load_stacks(ids);
+        self.model.replace_cache(cache);
         self.anchor.set(None);
         self.current.set(None);
         *self.current_id.borrow_mut() = None;
@@ -123,6 +142,9 @@ impl LibraryController {
         self.adapter_do(|adapter| show_counts(adapter, total, filtered));
         self.reveal(0);
         self.notify_current();
+        if self.refresh_again.replace(false) {
+            self.refresh();
+        }
     }
 
     fn forget_page_loads(&self) {
@@ -169,26 +191,29 @@ impl LibraryController {
         self.run_query(
             {
                 let filter = filter.clone();
+                // One snapshot, so the count, the pages and the position agree.
                 move |c| {
-                    let current = match &current_id {
-                        Some(id) => media_query::position(c, &filter, sort, id)?,
-                        None => None,
-                    };
-                    let total = media::count_all(c)?;
-                    let filtered = media_query::count(c, &filter)?;
-                    let mut loaded = Vec::with_capacity(pages.len());
-                    for page in pages {
-                        let offset = (page * PAGE_SIZE) as u64;
-                        loaded.push((
-                            page,
-                            media_query::page_at_offset(c, &filter, sort, offset, PAGE_SIZE as u32)?,
-                        ));
-                    }
-                    Ok(Refreshed {
-                        total,
-                        filtered,
-                        pages: loaded,
-                        current,
+                    crate::db::transaction::read(c, |c| {
+                        let current = match &current_id {
+                            Some(id) => media_query::position(c, &filter, sort, id)?,
+                            None => None,
+                        };
+                        let total = media::count_all(c)?;
+                        let filtered = media_query::count(c, &filter)?;
+                        let mut loaded = Vec::with_capacity(pages.len());
+                        for page in pages {
+                            let offset = (page * PAGE_SIZE) as u64;
+                            loaded.push((
+                                page,
+                                media_query::page_at_offset(c, &filter, sort, offset, PAGE_SIZE as u32)?,
+                            ));
+                        }
+                        Ok(Refreshed {
+                            total,
+                            filtered,
+                            pages: loaded,
+                            current,
+                        })
                     })
                 }
             },
@@ -197,12 +222,15 @@ impl LibraryController {
     }
 
     fn apply_refresh(&self, serial: u64, filter: MediaFilter, sort: MediaSort, refreshed: Result<Refreshed, DbError>) {
+        if serial != self.serial.get() {
+            // A new view (filter, sort or search) replaced this refresh; it will refresh
+            // again when it is shown, if changes came meanwhile.
+            return;
+        }
         self.refreshing.set(false);
-        if serial == self.serial.get() {
-            match refreshed {
-                Ok(refreshed) => self.show_refreshed(filter, sort, refreshed),
-                Err(error) => tracing::error!(%error, "refreshing the library failed"),
-            }
+        match refreshed {
+            Ok(refreshed) => self.show_refreshed(filter, sort, refreshed),
+            Err(error) => tracing::error!(%error, "refreshing the library failed"),
         }
         if self.refresh_again.replace(false) {
             self.refresh();

@@ -253,6 +253,8 @@ impl LoupeController {
         self.adapter_do(|a| {
             a.set_flash_kind(kind);
             a.set_flash_value(value);
+            // The image that was rated: auto-advance moves on below.
+            a.set_flash_index(a.get_position());
             a.set_flash_visible(true);
         });
         let window = self.window.clone();

@@ -16,6 +16,8 @@ pub(super) struct Loaded {
     pub(super) engine_check: Option<Result<String, String>>,
     /// The cn-engine that came with the app: its version and folder, or why it does not run.
     pub(super) bundled_engine: Option<Result<String, String>>,
+    /// Why the demo engine cannot run (its file is missing), if it cannot.
+    pub(super) demo_engine_problem: Option<String>,
 }
 
 pub(super) fn load(db: &Database, models_dir: Option<&Path>) -> Result<Loaded, crate::db::DbError> {
@@ -51,6 +53,7 @@ pub(super) fn load(db: &Database, models_dir: Option<&Path>) -> Result<Loaded, c
         checks,
         engine_check,
         bundled_engine,
+        demo_engine_problem: crate::engine::demo_engine_problem(),
     })
 }
 

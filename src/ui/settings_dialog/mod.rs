@@ -153,6 +153,7 @@ impl SettingsDialog {
         };
         adapter.set_bundled_engine(bundled.into());
         adapter.set_bundled_engine_problem(bundled_problem.into());
+        adapter.set_demo_engine_problem(loaded.demo_engine_problem.unwrap_or_default().into());
         let binary = match &loaded.engine.source {
             settings::EngineSource::Binary(binary) => binary.display().to_string(),
             _ => String::new(),

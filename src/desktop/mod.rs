@@ -1,0 +1,12 @@
+//! The desktop around the app: opening a file in its default application, showing it in the
+//! file manager, and putting an image on the clipboard. Each call blocks (a D-Bus round trip,
+//! a decode), so callers run them off the UI thread; each failure is a sentence for the user.
+
+pub mod chooser;
+mod clipboard;
+mod launch;
+mod reveal;
+
+pub use clipboard::copy_image;
+pub use launch::{OPENER, open_in_default_app, open_with};
+pub use reveal::{file_uri, reveal_in_file_manager};

@@ -1,0 +1,74 @@
+//! The current image handed to the desktop: shown in the file manager, opened in the default
+//! application, copied to the clipboard. The work runs on its own thread (a D-Bus call, an
+//! application starting, a decode); a failure comes back as a notice, never silently.
+
+use super::LibraryController;
+use std::path::{Path, PathBuf};
+
+/// What to do with the current image's file: what to tell the user when it worked (if
+/// anything), or why it did not.
+type FileAction = fn(&Path, &str) -> Result<Option<String>, String>;
+
+impl LibraryController {
+    /// Shows the current image selected in the desktop's file manager.
+    pub fn show_in_folder(&self) {
+        self.with_current_file(|path, name| crate::desktop::reveal_in_file_manager(path, name).map(|()| None));
+    }
+
+    /// Opens the current image in the desktop's default application for its type.
+    pub fn open_in_default_app(&self) {
+        self.with_current_file(|path, name| crate::desktop::open_in_default_app(path, name).map(|()| None));
+    }
+
+    /// Puts the current image's pixels on the clipboard.
+    pub fn copy_image(&self) {
+        self.with_current_file(|path, name| {
+            crate::desktop::copy_image(path, name)?;
+            Ok(Some("Image copied to the clipboard.".to_owned()))
+        });
+    }
+
+    fn with_current_file(&self, action: FileAction) {
+        let Some(id) = self.current_id.borrow().clone() else {
+            return;
+        };
+        self.run_query(
+            move |c| crate::db::media::get(c, &id),
+            move |this, found| {
+                let Ok(Some(item)) = found else { return };
+                match this.library.resolve(&item.file_path) {
+                    Ok(path) => this.run_file_action(action, path, item.file_name),
+                    Err(error) => this.show_notice(format!("{} cannot be reached: {error}.", item.file_name)),
+                }
+            },
+        );
+    }
+
+    fn run_file_action(&self, action: FileAction, path: PathBuf, name: String) {
+        if matches!(self.mode, crate::ui::LoadMode::OnDemand) {
+            // Tests: at once, on this thread.
+            match action(&path, &name) {
+                Ok(Some(done)) => self.show_notice(done),
+                Ok(None) => {}
+                Err(problem) => self.show_notice(problem),
+            }
+            return;
+        }
+        let (done, result) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || {
+            let _ = done.send(action(&path, &name));
+        });
+        let me = self.me.borrow().clone();
+        let _ = slint::spawn_local(async move {
+            let outcome = result.await;
+            if let Some(this) = me.upgrade() {
+                match outcome {
+                    Ok(Ok(Some(done))) => this.show_notice(done),
+                    Ok(Ok(None)) => {}
+                    Ok(Err(problem)) => this.show_notice(problem),
+                    Err(_) => this.show_notice("That did not finish: the action stopped unexpectedly.".to_owned()),
+                }
+            }
+        });
+    }
+}
