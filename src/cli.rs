@@ -60,6 +60,51 @@ pub enum Command {
     /// Check the library against its catalogue: prints a summary table, names each problem
     /// on stderr, and exits with 1 if any remains. Changes nothing unless --repair is given.
     Check(CheckArgs),
+    /// List the catalogue as the grid shows it: one line per item (id, rating, status, path,
+    /// prompt; tab-separated), or one JSON object per line with --json.
+    List(ListArgs),
+    /// Rate images: `rate ID... N` with N from 0 (no rating) to 5. Changes nothing if an id
+    /// is not in the library.
+    Rate(RateArgs),
+    /// Mark images: `mark ID... selected|rejected|none`. Changes nothing if an id is not in
+    /// the library.
+    Mark(MarkArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    /// Only items whose prompt or file name has these words.
+    #[arg(long)]
+    pub search: Option<String>,
+    /// Only items rated at least N stars (1–5).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=5))]
+    pub min_rating: Option<u8>,
+    /// Only items marked selected, rejected or none (unmarked).
+    #[arg(long, value_parser = crate::services::listing::parse_status_filter)]
+    pub status: Option<crate::db::media_query::StatusFilter>,
+    /// The order: newest, oldest, rating (highest first) or name.
+    #[arg(long, default_value = "newest", value_parser = crate::services::listing::parse_order)]
+    pub sort: crate::services::listing::ListOrder,
+    /// At most N items.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// One JSON object per line: id, path, file_name, rating, status, prompt, created_at.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RateArgs {
+    /// The items' ids (as `list` prints them), then the rating.
+    #[arg(required = true, num_args = 2.., value_name = "ID... N")]
+    pub args: Vec<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MarkArgs {
+    /// The items' ids (as `list` prints them), then selected, rejected or none.
+    #[arg(required = true, num_args = 2.., value_name = "ID... STATUS")]
+    pub args: Vec<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -16,5 +16,6 @@ pub mod import;
 pub mod library;
 pub mod logging;
 pub mod queue;
+pub mod services;
 pub mod settings;
 pub mod ui;

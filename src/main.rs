@@ -35,6 +35,9 @@ fn main() -> ExitCode {
         Some(Command::Import(args)) => app::import::run(&cli.global, args),
         Some(Command::DemoLibrary(args)) => app::demo_library::run(&cli.global, args),
         Some(Command::Check(args)) => app::check::run(&cli.global, args),
+        Some(Command::List(args)) => app::culling::list(&cli.global, args),
+        Some(Command::Rate(args)) => app::culling::rate(&cli.global, args),
+        Some(Command::Mark(args)) => app::culling::mark(&cli.global, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,6 +4,7 @@ mod catalogue;
 pub mod check;
 pub mod commands;
 mod context;
+pub mod culling;
 pub mod demo_library;
 mod engine_setup;
 pub mod environment;

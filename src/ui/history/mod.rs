@@ -11,10 +11,11 @@ use stack::UndoStack;
 
 use super::LibraryController;
 use super::reference_tray::ReferenceTray;
-use crate::db::media_history::{CullField, CullState};
+use crate::db::media_history::CullState;
 use crate::db::types::{CullStatus, MediaId, Rating};
 use crate::generation::ReferenceSource;
 use crate::library::untrash::DeletedItem;
+pub use crate::services::culling::CullChange;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
@@ -42,21 +43,6 @@ pub struct CullEdit {
     /// saves the change, which runs before any later job (the undo's): so it is always there
     /// when the undo reads it.
     pub before: Arc<Mutex<Vec<CullState>>>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CullChange {
-    Rating(Rating),
-    Status(Option<CullStatus>),
-}
-
-impl CullChange {
-    pub fn field(self) -> CullField {
-        match self {
-            CullChange::Rating(_) => CullField::Rating,
-            CullChange::Status(_) => CullField::Status,
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

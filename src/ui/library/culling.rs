@@ -4,7 +4,6 @@
 use super::LibraryController;
 use crate::db::media_query::ViewItem;
 use crate::db::types::{CullStatus, MediaId, Rating};
-use crate::db::{media, media_history};
 use crate::ui::history::{CullChange, CullEdit, Edit};
 use std::sync::{Arc, Mutex};
 
@@ -59,12 +58,8 @@ impl LibraryController {
         });
         let (ids, before) = (edit.ids.clone(), edit.before.clone());
         self.db.spawn("saving a rating or status", move |conn| {
-            let states = media_history::cull_states(conn, &ids)?;
-            match change {
-                CullChange::Rating(rating) => media::set_rating(conn, &ids, rating)?,
-                CullChange::Status(status) => media::set_status(conn, &ids, status)?,
-            };
-            *before.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = states;
+            let culled = crate::services::culling::cull(conn, &ids, change)?;
+            *before.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = culled.before;
             Ok(())
         });
     }

@@ -3,7 +3,7 @@
 //! the user sees what changed back, in the grid or the loupe.
 
 use super::LibraryController;
-use crate::db::media_history::{self, CullField, CullState};
+use crate::db::media_history::{CullField, CullState};
 use crate::db::types::MediaId;
 use crate::library::delete::delete_media;
 use crate::library::untrash::{DeletedItem, restore_deleted};
@@ -44,7 +44,7 @@ impl LibraryController {
         self.run_query(
             move |conn| {
                 let states = before.lock().unwrap_or_else(|p| p.into_inner()).clone();
-                media_history::restore_cull_states(conn, &states, field)?;
+                crate::services::culling::restore(conn, &states, field)?;
                 Ok(states)
             },
             move |this, restored| match restored {
