@@ -55,6 +55,19 @@ pub fn restore(conn: &mut SqliteConnection, states: &[CullState], field: CullFie
     media_history::restore_cull_states(conn, states, field)
 }
 
+/// Compare's "keep this, reject the others": the changes, in the order they are applied
+/// (the others rejected, then the kept one selected; the kept one is never rejected, even
+/// if it is also listed among the others).
+pub fn keep_one_reject_others(kept: MediaId, others: Vec<MediaId>) -> Vec<(Vec<MediaId>, CullChange)> {
+    let others: Vec<MediaId> = others.into_iter().filter(|id| *id != kept).collect();
+    let mut changes = Vec::with_capacity(2);
+    if !others.is_empty() {
+        changes.push((others, CullChange::Status(Some(CullStatus::Rejected))));
+    }
+    changes.push((vec![kept], CullChange::Status(Some(CullStatus::Selected))));
+    changes
+}
+
 /// A status as people and scripts write it: "selected", "rejected" or "none".
 pub fn parse_status(text: &str) -> Result<Option<CullStatus>, String> {
     match text.trim().to_ascii_lowercase().as_str() {
@@ -138,6 +151,20 @@ mod tests {
         for (was, now) in before_rows.iter().zip(&restored) {
             assert_eq!((was.id.clone(), was.rating), (now.id.clone(), now.rating));
         }
+    }
+
+    #[test]
+    fn keeping_one_rejects_the_others_and_never_the_kept_one() {
+        let (a, b, c) = (MediaId::new(), MediaId::new(), MediaId::new());
+        let changes = keep_one_reject_others(a.clone(), vec![b.clone(), a.clone(), c.clone()]);
+        assert_eq!(
+            changes,
+            vec![
+                (vec![b, c], CullChange::Status(Some(CullStatus::Rejected))),
+                (vec![a.clone()], CullChange::Status(Some(CullStatus::Selected))),
+            ]
+        );
+        assert_eq!(keep_one_reject_others(a.clone(), vec![]).len(), 1);
     }
 
     #[test]

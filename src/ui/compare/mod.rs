@@ -11,9 +11,8 @@ mod decoding;
 
 use super::library::LibraryController;
 use super::{AppWindow, CompareAdapter, ComparePane, LoadMode, LoupeAdapter};
-use crate::db::types::{CullStatus, MediaId};
+use crate::db::types::MediaId;
 use crate::library::LibraryRoot;
-use crate::ui::history::CullChange;
 use decoding::Decoded;
 use slint::{ComponentHandle, Model, ModelRc, VecModel};
 use std::cell::{Cell, RefCell};
@@ -246,8 +245,9 @@ impl CompareController {
             .filter_map(|(_, p)| p.id.clone())
             .collect();
         grid.as_one_edit(|grid| {
-            grid.cull(others, CullChange::Status(Some(CullStatus::Rejected)));
-            grid.cull(vec![kept], CullChange::Status(Some(CullStatus::Selected)));
+            for (ids, change) in crate::services::culling::keep_one_reject_others(kept, others) {
+                grid.cull(ids, change);
+            }
         });
         self.show();
     }
