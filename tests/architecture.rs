@@ -1,0 +1,241 @@
+//! The layers' arrows, read from the sources. The application's rules are moving out of
+//! `src/ui` (into `src/services`) step by step; the lists below are what still crosses a
+//! line today. A new crossing fails this test, and so does a listed one that is gone (take
+//! it off the list), so the lists only shrink.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn sources(under: &str) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(under);
+    let mut out = Vec::new();
+    if root.is_dir() {
+        walk(&root, &mut out);
+    } else {
+        out.push(root);
+    }
+    out.sort();
+    out
+}
+
+fn relative(path: &Path) -> String {
+    path.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// The code of a file without its comments (a comment may name anything).
+fn code(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|line| match line.find("//") {
+            Some(at) => &line[..at],
+            None => line,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Whether `code` names the crate module `module` (`crate::module::…` or `crate::module;`,
+/// also inside a `use crate::{…}` list).
+fn names_module(code: &str, module: &str) -> bool {
+    let direct = format!("crate::{module}");
+    code.match_indices(&direct).any(|(at, _)| {
+        let next = code[at + direct.len()..].chars().next();
+        !next.is_some_and(|c| c.is_alphanumeric() || c == '_')
+    }) || code.contains("use crate::{") && {
+        code.split("use crate::{").skip(1).any(|list| {
+            let list = list.split('}').next().unwrap_or_default();
+            list.split(',')
+                .any(|item| item.trim().split("::").next() == Some(module))
+        })
+    }
+}
+
+fn names_slint(code: &str) -> bool {
+    code.contains("slint::") || code.contains("use slint") || code.contains("distillery_ui")
+}
+
+/// The files under `under` for which `crosses` holds.
+fn crossing(under: &str, crosses: impl Fn(&str) -> bool) -> BTreeSet<String> {
+    sources(under)
+        .iter()
+        .filter(|path| crosses(&code(path)))
+        .map(|path| relative(path))
+        .collect()
+}
+
+fn assert_exactly(what: &str, found: BTreeSet<String>, allowed: &[&str]) {
+    let allowed: BTreeSet<String> = allowed.iter().map(|s| (*s).to_owned()).collect();
+    let new: Vec<_> = found.difference(&allowed).collect();
+    let gone: Vec<_> = allowed.difference(&found).collect();
+    assert!(new.is_empty(), "{what}: new crossings {new:?}");
+    assert!(
+        gone.is_empty(),
+        "{what}: no longer crossing, take off the list: {gone:?}"
+    );
+}
+
+/// Slint stays in the window's layers: nothing below `ui` and `app` names it.
+#[test]
+fn nothing_below_the_window_names_slint() {
+    for layer in [
+        "src/services",
+        "src/db",
+        "src/library",
+        "src/engine",
+        "src/queue",
+        "src/generation",
+        "src/import",
+        "src/browse",
+        "src/settings",
+        "src/desktop",
+        "src/logging",
+        "src/format.rs",
+        "src/cli.rs",
+    ] {
+        assert_exactly(&format!("{layer} naming Slint"), crossing(layer, names_slint), &[]);
+    }
+}
+
+/// Nothing below the window reaches up into `ui` or `app`.
+#[test]
+fn lower_layers_never_reach_up() {
+    for layer in [
+        "src/services",
+        "src/db",
+        "src/library",
+        "src/engine",
+        "src/queue",
+        "src/generation",
+        "src/import",
+        "src/browse",
+        "src/settings",
+        "src/desktop",
+        "src/logging",
+    ] {
+        let up = crossing(layer, |code| names_module(code, "ui") || names_module(code, "app"));
+        assert_exactly(&format!("{layer} reaching ui or app"), up, &[]);
+    }
+}
+
+/// The engine knows nothing of the catalogue, the queue or the services.
+#[test]
+fn the_engine_knows_no_database_queue_or_services() {
+    let found = crossing("src/engine", |code| {
+        ["db", "queue", "services", "browse", "import"]
+            .iter()
+            .any(|module| names_module(code, module))
+    });
+    assert_exactly("src/engine naming db, queue, services, browse or import", found, &[]);
+}
+
+/// Services are the app's rules: no UI, no start-up wiring.
+#[test]
+fn services_stay_free_of_the_window() {
+    let found = crossing("src/services", |code| {
+        names_slint(code) || names_module(code, "ui") || names_module(code, "app")
+    });
+    assert_exactly("src/services naming the window", found, &[]);
+}
+
+/// `ui` reaching `app` (start-up wiring) and `db` (the catalogue directly, not through a
+/// service): what is left to move.
+#[test]
+fn the_window_reaches_app_and_db_only_where_still_listed() {
+    assert_exactly(
+        "src/ui naming crate::app",
+        crossing("src/ui", |code| names_module(code, "app")),
+        &[
+            "src/ui/library/mod.rs",
+            "src/ui/mod.rs",
+            "src/ui/settings_dialog/loading.rs",
+            "src/ui/shell_adapter.rs",
+        ],
+    );
+    assert_exactly(
+        "src/ui naming crate::db",
+        crossing("src/ui", |code| names_module(code, "db")),
+        &[
+            "src/ui/compare/decoding.rs",
+            "src/ui/compare/mod.rs",
+            "src/ui/generation_panel.rs",
+            "src/ui/history/mod.rs",
+            "src/ui/import_runner.rs",
+            "src/ui/info_panel.rs",
+            "src/ui/library/culling.rs",
+            "src/ui/library/delete.rs",
+            "src/ui/library/desktop_actions.rs",
+            "src/ui/library/grid_model.rs",
+            "src/ui/library/loads.rs",
+            "src/ui/library/mod.rs",
+            "src/ui/library/selection.rs",
+            "src/ui/library/stacks.rs",
+            "src/ui/library/thumbnails.rs",
+            "src/ui/library/undo.rs",
+            "src/ui/library/view.rs",
+            "src/ui/loupe/images.rs",
+            "src/ui/loupe/mod.rs",
+            "src/ui/loupe/worker.rs",
+            "src/ui/mod.rs",
+            "src/ui/place.rs",
+            "src/ui/queue_panel.rs",
+            "src/ui/reference_sources.rs",
+            "src/ui/reference_tray.rs",
+            "src/ui/settings_dialog/loading.rs",
+            "src/ui/settings_dialog/mod.rs",
+            "src/ui/settings_dialog/wiring.rs",
+            "src/ui/shell_adapter.rs",
+            "src/ui/window_geometry.rs",
+        ],
+    );
+}
+
+/// Small files with one job: none over 400 lines, except those listed with the length they
+/// may not grow past.
+#[test]
+fn source_files_stay_small() {
+    let allowed: &[(&str, usize)] = &[
+        ("src/db/media_query.rs", 449),
+        ("src/db/open.rs", 438),
+        ("src/engine/actor.rs", 458),
+        ("src/engine/protocol.rs", 410),
+        ("src/queue/actor.rs", 435),
+        ("src/ui/info_panel.rs", 409),
+        ("src/ui/settings_dialog/mod.rs", 417),
+    ];
+    let mut over = Vec::new();
+    for path in sources("src") {
+        let name = relative(&path);
+        let lines = std::fs::read_to_string(&path).unwrap().lines().count();
+        let limit = allowed
+            .iter()
+            .find(|(file, _)| *file == name)
+            .map_or(400, |(_, limit)| *limit);
+        if lines > limit {
+            over.push(format!("{name}: {lines} lines (at most {limit})"));
+        }
+    }
+    assert!(over.is_empty(), "files over their length: {over:?}");
+}
+
+#[test]
+fn the_module_matcher_reads_use_lists_and_paths() {
+    assert!(names_module("use crate::db::media;", "db"));
+    assert!(names_module("let x = crate::db::open();", "db"));
+    assert!(names_module("use crate::{db, format};", "db"));
+    assert!(!names_module("use crate::dbx::y;", "db"));
+    assert!(!names_module("use crate::format;", "db"));
+}
