@@ -1,7 +1,8 @@
 //! One window over one library: the main window and the services wired to it (queue,
 //! pickers, file drops, settings), until the window closes or the user switches library.
 
-use super::{AppContext, EnginePlan, os_drop, pickers};
+use super::{AppContext, EnginePlan};
+use crate::ui::{os_drop, pickers};
 use slint::ComponentHandle;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -67,7 +68,7 @@ pub fn run_window(ctx: &AppContext, services: Services) -> anyhow::Result<Option
     crate::ui::place::restore(&main, &view.ui_state);
     crate::ui::place::remember(&main, &ctx.db);
     if let Some(started) = report_first_frame {
-        super::first_frame::report_and_quit(window, started);
+        crate::ui::first_frame::report_and_quit(window, started);
     }
 
     crate::ui::connect_engine_status(window, engine.status(), &runtime);
