@@ -1,7 +1,8 @@
 use crate::cli::{EngineChoice, GlobalOptions};
 use crate::db::{Database, DbError, Ownership, media, open_database};
 use crate::library::LibraryRoot;
-use crate::settings::{self, UiState};
+use crate::settings;
+use crate::ui::StartupView;
 use anyhow::Context as _;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -21,18 +22,6 @@ pub struct AppContext {
     pub data_dir: PathBuf,
     /// The library came from `--library` or `DISTILLERY_LIBRARY`, not from settings.
     pub library_overridden: bool,
-}
-
-/// What the main window shows the moment it opens.
-#[derive(Debug, Clone)]
-pub struct StartupView {
-    pub ui_state: UiState,
-    pub total_count: i64,
-    /// Items matching the saved grid filter.
-    pub filtered_count: i64,
-    pub library_root: PathBuf,
-    /// What the Settings dialog cannot change for this run.
-    pub settings_context: crate::ui::settings_dialog::DialogContext,
 }
 
 /// The platform's data folder for Distillery (`~/.local/share/distillery` on Linux).

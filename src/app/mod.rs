@@ -14,7 +14,8 @@ mod shutdown;
 pub mod single_instance;
 pub mod snapshot;
 
-pub use context::{AppContext, StartupView, default_data_dir, resolve_data_dir};
+pub use crate::ui::StartupView;
+pub use context::{AppContext, default_data_dir, resolve_data_dir};
 pub use engine_setup::{
     DEMO_MODEL, EnginePlan, apply as apply_engine_plan, plan as engine_plan, plan_for as engine_plan_for,
 };

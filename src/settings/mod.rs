@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 mod engine;
 mod form;
+pub mod model_folder;
 pub use engine::*;
 pub use form::*;
 

@@ -22,14 +22,15 @@ mod reference_sources;
 pub mod reference_tray;
 pub mod settings_dialog;
 mod shell_adapter;
+mod startup_view;
 mod window_geometry;
 
 pub use engine_adapter::{connect as connect_engine_status, show as show_engine_status};
 pub use library::{LibraryController, LoadMode};
 pub use loupe::{LoupeController, MAX_DECODED};
+pub use startup_view::StartupView;
 pub use window_geometry::restore_window_geometry;
 
-use crate::app::StartupView;
 use crate::db::Database;
 
 /// Runs a closure on `target` while it lives. Adapter callbacks hold this (cloned, one per

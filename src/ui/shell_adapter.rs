@@ -1,9 +1,9 @@
 //! ShellAdapter: panel visibility (saved as it changes) and the title bar's window buttons.
 
 use super::{AppWindow, ShellAdapter};
-use crate::app::StartupView;
 use crate::db::Database;
 use crate::settings::{self, PanelState};
+use crate::ui::StartupView;
 use slint::ComponentHandle;
 
 pub fn connect(window: &AppWindow, db: Database, view: &StartupView) {

@@ -17,12 +17,12 @@ mod undo;
 mod view;
 
 use super::{AppWindow, LibraryAdapter};
-use crate::app::StartupView;
 use crate::browse::PageCache;
 use crate::db::Database;
 use crate::db::media_query::ViewItem;
 use crate::db::types::MediaId;
 use crate::library::LibraryRoot;
+use crate::ui::StartupView;
 pub use grid_model::StripView;
 use grid_model::{GridLoader, GridRowsModel};
 use loads::Pending;

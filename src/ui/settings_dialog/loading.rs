@@ -32,7 +32,7 @@ pub(super) fn load(db: &Database, models_dir: Option<&Path>) -> Result<Loaded, c
             names,
         ))
     })?;
-    let detected = models_dir.and_then(|dir| crate::app::environment::find_models(dir).ok());
+    let detected = models_dir.and_then(|dir| crate::settings::model_folder::find_models(dir).ok());
     let checks = match &engine.models {
         Some(m) => {
             let paths = m.paths();
