@@ -197,7 +197,6 @@ fn source_files_stay_small() {
         ("src/engine/actor.rs", 458),
         ("src/engine/protocol.rs", 410),
         ("src/queue/actor.rs", 435),
-        ("src/ui/info_panel.rs", 409),
         ("src/ui/settings_dialog/mod.rs", 417),
     ];
     let mut over = Vec::new();
@@ -213,6 +212,12 @@ fn source_files_stay_small() {
         }
     }
     assert!(over.is_empty(), "files over their length: {over:?}");
+    for (file, _) in allowed {
+        let lines = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
+            .map(|text| text.lines().count())
+            .unwrap_or(0);
+        assert!(lines > 400, "{file} is {lines} lines now: take it off the list");
+    }
 }
 
 #[test]

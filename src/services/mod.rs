@@ -5,4 +5,5 @@
 //! with an async form for callers on the runtime.
 
 pub mod culling;
+pub mod details;
 pub mod listing;

@@ -5,7 +5,7 @@
 
 use super::library::LibraryController;
 use super::{AppWindow, InfoAdapter, InfoReference, LoadMode};
-use crate::db::media::{self, Media};
+use crate::db::media::Media;
 use crate::db::media_query::ViewItem;
 use crate::db::types::{MediaId, Origin};
 use crate::db::{Database, DbError, generation_inputs, generations};
@@ -234,7 +234,7 @@ impl InfoPanel {
         self.adapter_do(|adapter| {
             adapter.set_generated(true);
             adapter.set_prompt(g.prompt.clone().unwrap_or_default().into());
-            adapter.set_negative_prompt(negative_prompt(g).unwrap_or_default().into());
+            adapter.set_negative_prompt(crate::services::details::negative_prompt(g).unwrap_or_default().into());
             adapter.set_model(text(g.model_file.clone()).into());
             adapter.set_resolution(format::dimensions(g.width, g.height).into());
             adapter.set_seed(text(g.seed.map(|s| s.to_string())).into());
@@ -259,7 +259,7 @@ impl InfoPanel {
             return;
         };
         let Some(window) = self.window.upgrade() else { return };
-        let (resolution, aspect) = stored_choices(&generation);
+        let (resolution, aspect) = crate::services::details::stored_choices(&generation);
         let mut request = crate::generation::GenerationRequest::new(generation.prompt.clone().unwrap_or_default());
         request.resolution = resolution;
         request.aspect = aspect;
@@ -303,7 +303,7 @@ impl InfoPanel {
             }
             return;
         };
-        let (resolution, aspect) = stored_choices(&generation);
+        let (resolution, aspect) = crate::services::details::stored_choices(&generation);
         let Some(window) = self.window.upgrade() else { return };
         let form = window.global::<super::GenerationAdapter>();
         super::generation_panel::fill(&form, &generation.prompt.unwrap_or_default(), resolution, aspect);
@@ -335,28 +335,14 @@ impl InfoPanel {
 /// Worker thread: the row of `id` and its generation with reference thumbnails. `None` if
 /// the item is gone.
 fn read_details(db: &Database, library: &LibraryRoot, id: MediaId) -> Result<Option<Details>, DbError> {
-    let found = db.call_blocking(move |c| {
-        let Some(item) = media::get(c, &id)? else {
-            return Ok(None);
-        };
-        let generation = match item.generation_id.clone() {
-            Some(generation_id) => match generations::get(c, &generation_id)? {
-                Some(generation) => {
-                    let inputs = generation_inputs::for_generation(c, &generation_id)?;
-                    Some((generation, inputs))
-                }
-                None => None,
-            },
-            None => None,
-        };
-        Ok(Some((item, generation)))
-    })?;
-    let Some((item, generation)) = found else {
+    let Some(found) = db.call_blocking(move |c| crate::services::details::item_details(c, &id))? else {
         return Ok(None);
     };
     Ok(Some(Details {
-        item,
-        generation: generation.map(|(generation, inputs)| read_references(library, generation, inputs)),
+        item: found.item,
+        generation: found
+            .generation
+            .map(|(generation, inputs)| read_references(library, generation, inputs)),
     }))
 }
 
@@ -377,33 +363,4 @@ fn read_references(
         })
         .collect();
     GenerationDetails { generation, references }
-}
-
-/// The negative prompt stored with an imported image's parameters, if it had one.
-fn negative_prompt(generation: &generations::Generation) -> Option<String> {
-    let json = generation.params_json.as_deref()?;
-    let params: serde_json::Value = serde_json::from_str(json).ok()?;
-    Some(params.get("negative_prompt")?.as_str()?.to_owned()).filter(|n| !n.trim().is_empty())
-}
-
-/// The resolution and aspect a generation was asked for (as the user chose them, or the
-/// nearest to its size for older rows).
-fn stored_choices(generation: &generations::Generation) -> (crate::generation::Resolution, crate::generation::Aspect) {
-    let stored = generation
-        .params_json
-        .as_deref()
-        .and_then(|json| serde_json::from_str::<crate::generation::StoredParams>(json).ok());
-    let from_size = crate::generation::choices_for(
-        generation.width.unwrap_or(1024).max(1) as u32,
-        generation.height.unwrap_or(1024).max(1) as u32,
-    );
-    let resolution = stored
-        .as_ref()
-        .and_then(|p| crate::generation::Resolution::parse(&p.resolution.to_string()))
-        .unwrap_or(from_size.0);
-    let aspect = stored
-        .as_ref()
-        .and_then(|p| crate::generation::Aspect::parse(&p.aspect))
-        .unwrap_or(from_size.1);
-    (resolution, aspect)
 }
