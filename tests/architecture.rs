@@ -194,7 +194,7 @@ fn source_files_stay_small() {
     let allowed: &[(&str, usize)] = &[
         ("src/db/media_query.rs", 449),
         ("src/db/open.rs", 438),
-        ("src/engine/actor.rs", 458),
+        ("src/engine/actor.rs", 445),
         ("src/engine/protocol.rs", 410),
         ("src/queue/actor.rs", 435),
         ("src/ui/settings_dialog/mod.rs", 417),

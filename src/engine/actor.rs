@@ -212,20 +212,7 @@ impl Actor {
                 self.waiting.push_back(Queued { kind, params, purpose });
             }
             ManagerCommand::Cancel { job_id, mode } => self.cancel(&job_id, mode).await,
-            ManagerCommand::Reload => {
-                // Once: the parked model goes into the load, and a failed load says so.
-                if self.model.is_none()
-                    && let Some(params) = self.parked.take()
-                {
-                    tracing::info!(model = %params.model_label(), "loading the unloaded model again for a job");
-                    let json = serde_json::to_value(&params).ok();
-                    self.waiting.push_back(Queued {
-                        kind: CommandKind::Load,
-                        params: json,
-                        purpose: Purpose::Load { params, reply: None },
-                    });
-                }
-            }
+            ManagerCommand::Reload => self.reload_parked(),
             ManagerCommand::Restart => {
                 self.stop_process().await;
                 self.fail_in_flight(EngineError::Unavailable("the engine was restarted".into()));

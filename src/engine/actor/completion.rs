@@ -21,15 +21,7 @@ impl Actor {
                 Response::Ok(_) => {
                     self.life = Life::Running;
                     match self.last_load.clone() {
-                        Some(params) => {
-                            let json = serde_json::to_value(&params).ok();
-                            let purpose = Purpose::Load { params, reply: None };
-                            self.waiting.push_front(Queued {
-                                kind: CommandKind::Load,
-                                params: json,
-                                purpose,
-                            });
-                        }
+                        Some(params) => self.waiting.push_front(Queued::own_load(params)),
                         None => self.failures = 0,
                     }
                 }

@@ -4,9 +4,21 @@
 use super::{Actor, Life, Purpose, Queued};
 use crate::engine::EngineError;
 use crate::engine::process::{EngineProcess, STDERR_TAIL_LINES, engine_version};
-use crate::engine::protocol::{CommandKind, Request};
+use crate::engine::protocol::{CommandKind, LoadParams, Request};
 use std::time::Duration;
 use tokio::time::Instant;
+
+impl Queued {
+    /// A load the actor asks for itself (after a restart, or for a parked model): nobody
+    /// waits on its reply.
+    pub(super) fn own_load(params: LoadParams) -> Self {
+        Queued {
+            kind: CommandKind::Load,
+            params: serde_json::to_value(&params).ok(),
+            purpose: Purpose::Load { params, reply: None },
+        }
+    }
+}
 
 impl Actor {
     pub(super) async fn on_exit(&mut self, code: Option<i32>) {
@@ -117,6 +129,17 @@ impl Actor {
     }
 
     /// Kills the engine if it runs and forgets it.
+    /// Queues a load of the model the user unloaded, once (a failed load says so, and the
+    /// model is not parked any more). Nothing happens while a model is loaded.
+    pub(super) fn reload_parked(&mut self) {
+        if self.model.is_none()
+            && let Some(params) = self.parked.take()
+        {
+            tracing::info!(model = %params.model_label(), "loading the unloaded model again for a job");
+            self.waiting.push_back(Queued::own_load(params));
+        }
+    }
+
     pub(super) async fn stop_process(&mut self) {
         self.drain_stderr();
         if let Some(mut process) = self.process.take() {
