@@ -5,7 +5,7 @@
 use super::AppContext;
 use crate::cli::{GlobalOptions, ListArgs, MarkArgs, RateArgs};
 use crate::db::types::{MediaId, Rating};
-use crate::services::culling::{CullChange, cull, parse_rating, parse_status};
+use crate::services::culling::{CullChange, cull_all_or_nothing, parse_rating, parse_status};
 use crate::services::listing::{ListQuery, list as list_items};
 
 pub fn list(global: &GlobalOptions, args: &ListArgs) -> anyhow::Result<()> {
@@ -94,22 +94,10 @@ fn change(global: &GlobalOptions, ids: &[String], change: CullChange, done: &str
             }
         }
         let asked = unique.clone();
-        let missing = ctx.db.call_blocking(move |conn| {
-            crate::db::transaction::write(conn, |conn| {
-                // Checked and written under one write lock: nothing can vanish in between.
-                let known = crate::db::media::get_many(conn, &asked)?;
-                let missing: Vec<MediaId> = asked
-                    .iter()
-                    .filter(|id| !known.iter().any(|m| &m.id == *id))
-                    .cloned()
-                    .collect();
-                if missing.is_empty() {
-                    cull(conn, &asked, change)?;
-                }
-                Ok::<_, crate::db::DbError>(missing)
-            })
-        })?;
-        if !missing.is_empty() {
+        let culled = ctx
+            .db
+            .call_blocking(move |conn| cull_all_or_nothing(conn, &asked, change))?;
+        if let Err(missing) = culled {
             let names: Vec<&str> = missing.iter().map(MediaId::as_str).collect();
             anyhow::bail!(
                 "nothing was changed: {} not in this library ({})",

@@ -3,7 +3,7 @@
 
 use crate::db::media_history::{self, CullField, CullState};
 use crate::db::types::{CullStatus, MediaId, Rating};
-use crate::db::{Database, DbError, media};
+use crate::db::{DbError, media};
 use diesel::SqliteConnection;
 
 /// One culling change, for every item it is applied to.
@@ -31,23 +31,46 @@ pub struct Culled {
 }
 
 /// Applies `change` to the items `ids` that exist, reading their state first, in one write
-/// transaction (another process cannot slip a change in between).
+/// transaction (another process cannot slip a change in between). The window's case: an
+/// item deleted meanwhile is simply not there any more.
 pub fn cull(conn: &mut SqliteConnection, ids: &[MediaId], change: CullChange) -> Result<Culled, DbError> {
     crate::db::transaction::write(conn, |conn| {
-        let before = media_history::cull_states(conn, ids)?;
-        let found: std::collections::HashSet<&MediaId> = before.iter().map(|state| &state.id).collect();
-        let missing = ids.iter().filter(|id| !found.contains(id)).cloned().collect();
-        match change {
-            CullChange::Rating(rating) => media::set_rating(conn, ids, rating)?,
-            CullChange::Status(status) => media::set_status(conn, ids, status)?,
-        };
-        Ok(Culled { before, missing })
+        let culled = read_before(conn, ids)?;
+        write_change(conn, ids, change)?;
+        Ok(culled)
     })
 }
 
-/// [`cull`] on the database thread.
-pub async fn cull_async(db: &Database, ids: Vec<MediaId>, change: CullChange) -> Result<Culled, DbError> {
-    db.call(move |conn| cull(conn, &ids, change)).await
+/// All or nothing, for scripts: when any of `ids` is not in the library nothing is written
+/// and those ids come back as the `Err`.
+pub fn cull_all_or_nothing(
+    conn: &mut SqliteConnection,
+    ids: &[MediaId],
+    change: CullChange,
+) -> Result<Result<Culled, Vec<MediaId>>, DbError> {
+    crate::db::transaction::write(conn, |conn| {
+        let culled = read_before(conn, ids)?;
+        if !culled.missing.is_empty() {
+            return Ok(Err(culled.missing));
+        }
+        write_change(conn, ids, change)?;
+        Ok(Ok(culled))
+    })
+}
+
+/// The states of `ids` before a change, and which of them have no item.
+fn read_before(conn: &mut SqliteConnection, ids: &[MediaId]) -> Result<Culled, DbError> {
+    let before = media_history::cull_states(conn, ids)?;
+    let found: std::collections::HashSet<&MediaId> = before.iter().map(|state| &state.id).collect();
+    let missing = ids.iter().filter(|id| !found.contains(id)).cloned().collect();
+    Ok(Culled { before, missing })
+}
+
+fn write_change(conn: &mut SqliteConnection, ids: &[MediaId], change: CullChange) -> Result<usize, DbError> {
+    match change {
+        CullChange::Rating(rating) => media::set_rating(conn, ids, rating),
+        CullChange::Status(status) => media::set_status(conn, ids, status),
+    }
 }
 
 /// Puts `field` back as `states` say (an undo), in one transaction.
@@ -90,6 +113,7 @@ pub fn parse_rating(text: &str) -> Result<Rating, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::Database;
     use crate::db::media_query::{MediaFilter, MediaSort, page};
 
     /// A real database file with five items.
@@ -175,7 +199,18 @@ mod tests {
         let culled = db
             .call_blocking(move |c| cull(c, &asked, CullChange::Status(Some(CullStatus::Rejected))))
             .unwrap();
-        assert_eq!(culled.missing, vec![ghost]);
+        assert_eq!(culled.missing, vec![ghost.clone()]);
+        // All or nothing: the known item is left as it was.
+        let (known, both) = (ids[2].clone(), vec![ids[2].clone(), ghost.clone()]);
+        let refused = db
+            .call_blocking(move |c| cull_all_or_nothing(c, &both, CullChange::Rating(Rating::new(5).unwrap())))
+            .unwrap();
+        assert_eq!(refused, Err(vec![ghost]));
+        let untouched = db
+            .call_blocking(move |c| crate::db::media::get(c, &known))
+            .unwrap()
+            .unwrap();
+        assert_eq!(untouched.rating, Rating::UNRATED);
         assert_eq!(parse_status("Selected"), Ok(Some(CullStatus::Selected)));
         assert_eq!(parse_status("none"), Ok(None));
         assert!(
