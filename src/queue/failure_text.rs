@@ -6,7 +6,7 @@
 const SUMMARY_CHARS: usize = 140;
 
 /// Where a message turns from what happened into evidence of it.
-const DETAIL_MARKERS: [&str; 3] = [". Last engine messages:", " Details: ", ". Details: "];
+const DETAIL_MARKERS: [&str; 2] = [". Last engine messages:", " Details: "];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FailureText {

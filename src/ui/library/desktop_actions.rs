@@ -44,31 +44,23 @@ impl LibraryController {
         );
     }
 
+    /// Runs `action` off the UI thread (at once in tests) and says how it went.
     fn run_file_action(&self, action: FileAction, path: PathBuf, name: String) {
-        if matches!(self.mode, crate::ui::LoadMode::OnDemand) {
-            // Tests: at once, on this thread.
-            match action(&path, &name) {
-                Ok(Some(done)) => self.show_notice(done),
-                Ok(None) => {}
-                Err(problem) => self.show_notice(problem),
-            }
-            return;
-        }
-        let (done, result) = tokio::sync::oneshot::channel();
-        std::thread::spawn(move || {
-            let _ = done.send(action(&path, &name));
-        });
         let me = self.me.borrow().clone();
-        let _ = slint::spawn_local(async move {
-            let outcome = result.await;
-            if let Some(this) = me.upgrade() {
+        self.mode.run(
+            move || {
+                // A panic in a desktop library must still end in a notice.
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| action(&path, &name)))
+                    .unwrap_or_else(|_| Err("That did not finish: the action stopped unexpectedly.".to_owned()))
+            },
+            move |outcome| {
+                let Some(this) = me.upgrade() else { return };
                 match outcome {
-                    Ok(Ok(Some(done))) => this.show_notice(done),
-                    Ok(Ok(None)) => {}
-                    Ok(Err(problem)) => this.show_notice(problem),
-                    Err(_) => this.show_notice("That did not finish: the action stopped unexpectedly.".to_owned()),
+                    Ok(Some(done)) => this.show_notice(done),
+                    Ok(None) => {}
+                    Err(problem) => this.show_notice(problem),
                 }
-            }
-        });
+            },
+        );
     }
 }
