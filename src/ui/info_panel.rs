@@ -85,57 +85,19 @@ pub fn connect(
             grid.set_status(status);
         }
     });
-    let p = Rc::downgrade(&panel);
-    adapter.on_reuse_requested(move || {
-        if let Some(panel) = p.upgrade() {
-            panel.reuse();
-        }
-    });
+    adapter.on_reuse_requested(weakly(&panel, InfoPanel::reuse));
     // The grid's context menu: the right-clicked image is the one shown here.
-    let p = Rc::downgrade(&panel);
-    window.global::<super::LibraryAdapter>().on_reuse_requested(move || {
-        if let Some(panel) = p.upgrade() {
-            panel.reuse();
-        }
-    });
-    let p = Rc::downgrade(&panel);
-    adapter.on_variations_requested(move || {
-        if let Some(panel) = p.upgrade() {
-            panel.variations();
-        }
-    });
-    let p = Rc::downgrade(&panel);
     window
         .global::<super::LibraryAdapter>()
-        .on_variations_requested(move || {
-            if let Some(panel) = p.upgrade() {
-                panel.variations();
-            }
-        });
-    let g = Rc::downgrade(grid);
-    adapter.on_reveal_requested(move || {
-        if let Some(grid) = g.upgrade() {
-            grid.show_in_folder();
-        }
-    });
-    let g = Rc::downgrade(grid);
-    adapter.on_open_requested(move || {
-        if let Some(grid) = g.upgrade() {
-            grid.open_in_default_app();
-        }
-    });
-    let g = Rc::downgrade(grid);
-    adapter.on_copy_requested(move || {
-        if let Some(grid) = g.upgrade() {
-            grid.copy_image();
-        }
-    });
-    let g = Rc::downgrade(grid);
-    adapter.on_delete_requested(move || {
-        if let Some(grid) = g.upgrade() {
-            grid.request_delete();
-        }
-    });
+        .on_reuse_requested(weakly(&panel, InfoPanel::reuse));
+    adapter.on_variations_requested(weakly(&panel, InfoPanel::variations));
+    window
+        .global::<super::LibraryAdapter>()
+        .on_variations_requested(weakly(&panel, InfoPanel::variations));
+    adapter.on_reveal_requested(weakly(grid, LibraryController::show_in_folder));
+    adapter.on_open_requested(weakly(grid, LibraryController::open_in_default_app));
+    adapter.on_copy_requested(weakly(grid, LibraryController::copy_image));
+    adapter.on_delete_requested(weakly(grid, LibraryController::request_delete));
     let p = Rc::downgrade(&panel);
     adapter.on_reference_clicked(move |index| {
         if let Some(panel) = p.upgrade() {
@@ -149,6 +111,17 @@ pub fn connect(
         }
     }));
     panel
+}
+
+/// A callback that calls `act` on `target` while it lives (the window's callbacks must not
+/// keep the controllers alive).
+fn weakly<T: 'static>(target: &Rc<T>, act: fn(&T)) -> impl Fn() + 'static {
+    let target = Rc::downgrade(target);
+    move || {
+        if let Some(target) = target.upgrade() {
+            act(&target);
+        }
+    }
 }
 
 impl InfoPanel {
