@@ -18,7 +18,7 @@ use common::window::BenchWindow;
 use common::{median, ms, options};
 use distillery::app::AppContext;
 use distillery::generation::GenerationRequest;
-use distillery::ui::queue_panel::{PromptedUpdate, follow};
+use distillery::services::job_prompts::{PromptedUpdate, follow};
 use distillery::ui::{GenerationAdapter, LoadMode, MainWindow, build_main_window};
 use slint::{ComponentHandle, Model};
 use std::rc::Rc;
@@ -80,7 +80,7 @@ fn main() {
     let (engine, queue) = runtime.block_on(common::sim_queue(&ctx, dir.path(), delays));
 
     let view = ctx.load_startup_view().unwrap();
-    let main = build_main_window(&ctx.db, &ctx.library, &view, LoadMode::OnDemand).unwrap();
+    let main = build_main_window(&ctx.catalog(), &view, LoadMode::OnDemand).unwrap();
     main.window.show().unwrap();
     main.window.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
     settle(&screen, &main);
@@ -91,7 +91,7 @@ fn main() {
         handle.spawn(async move { queue.submit(request).await });
     }));
     let (sender, mut panel) = mpsc::unbounded_channel();
-    runtime.spawn(follow(ctx.db.clone(), queue.subscribe(), sender));
+    runtime.spawn(follow(ctx.catalog(), queue.subscribe(), sender));
     let form = main.window.global::<GenerationAdapter>();
     main.window
         .global::<distillery::ui::EngineAdapter>()

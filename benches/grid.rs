@@ -120,7 +120,7 @@ fn main() {
     let ctx = AppContext::open(&options(&dir)).unwrap();
     let started = Instant::now();
     let view = ctx.load_startup_view().unwrap();
-    let main = build_main_window(&ctx.db, &ctx.library, &view, LoadMode::OnDemand).unwrap();
+    let main = build_main_window(&ctx.catalog(), &view, LoadMode::OnDemand).unwrap();
     main.window.show().unwrap();
     main.window.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
     settle(&screen, &main);

@@ -9,7 +9,7 @@ mod common;
 use common::pipeline::Pipeline;
 use common::ui::{demo, entries, pump_until, settle};
 use distillery::engine::EngineStatus;
-use distillery::ui::queue_panel::follow;
+use distillery::services::job_prompts::follow;
 use distillery::ui::{GenerationAdapter, InfoAdapter, LibraryAdapter, LoadMode, build_main_window, show_engine_status};
 use i_slint_backend_testing::ElementHandle;
 use slint::ComponentHandle;
@@ -30,7 +30,7 @@ fn a_prompt_and_a_reference_become_an_image_at_the_top_of_the_grid() {
         |_| {},
     ));
     let view = pipeline.ctx.load_startup_view().unwrap();
-    let main = build_main_window(&pipeline.ctx.db, &pipeline.ctx.library, &view, LoadMode::OnDemand).unwrap();
+    let main = build_main_window(&pipeline.ctx.catalog(), &view, LoadMode::OnDemand).unwrap();
     main.window.show().unwrap();
     main.window.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
     settle(&main);
@@ -39,7 +39,7 @@ fn a_prompt_and_a_reference_become_an_image_at_the_top_of_the_grid() {
         handle.block_on(queue.submit(request)).expect("the request is queued");
     }));
     let (sender, mut updates) = mpsc::unbounded_channel();
-    runtime.spawn(follow(pipeline.ctx.db.clone(), pipeline.queue.subscribe(), sender));
+    runtime.spawn(follow(pipeline.ctx.catalog(), pipeline.queue.subscribe(), sender));
     show_engine_status(
         &main.window,
         &runtime.block_on(

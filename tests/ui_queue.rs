@@ -10,7 +10,8 @@ use common::ui::{entries, pump_until};
 use distillery::db::media;
 use distillery::db::types::JobId;
 use distillery::generation::GenerationRequest;
-use distillery::ui::queue_panel::{JobAction, follow};
+use distillery::services::job_prompts::follow;
+use distillery::ui::queue_panel::JobAction;
 use distillery::ui::{GenerationAdapter, LoadMode, MainWindow, build_main_window};
 use i_slint_backend_testing::ElementHandle;
 use slint::ComponentHandle;
@@ -25,7 +26,7 @@ struct Setup {
     runtime: tokio::runtime::Runtime,
     pipeline: Pipeline,
     main: MainWindow,
-    updates: mpsc::UnboundedReceiver<distillery::ui::queue_panel::PromptedUpdate>,
+    updates: mpsc::UnboundedReceiver<distillery::services::job_prompts::PromptedUpdate>,
     asked: Rc<RefCell<Vec<(JobAction, JobId)>>>,
 }
 
@@ -34,7 +35,7 @@ fn start(env: &[(&str, &str)]) -> Setup {
     let runtime = common::runtime();
     let pipeline = runtime.block_on(Pipeline::start(env));
     let view = pipeline.ctx.load_startup_view().unwrap();
-    let main = build_main_window(&pipeline.ctx.db, &pipeline.ctx.library, &view, LoadMode::OnDemand).unwrap();
+    let main = build_main_window(&pipeline.ctx.catalog(), &view, LoadMode::OnDemand).unwrap();
     main.window.show().unwrap();
     common::ui::resize(main.window.window(), 1280.0, 800.0);
     let asked: Rc<RefCell<Vec<(JobAction, JobId)>>> = Rc::default();
@@ -42,7 +43,7 @@ fn start(env: &[(&str, &str)]) -> Setup {
     main.queue
         .set_on_action(Rc::new(move |action, job| record.borrow_mut().push((action, job))));
     let (sender, updates) = mpsc::unbounded_channel();
-    runtime.spawn(follow(pipeline.ctx.db.clone(), pipeline.queue.subscribe(), sender));
+    runtime.spawn(follow(pipeline.ctx.catalog(), pipeline.queue.subscribe(), sender));
     Setup {
         runtime,
         pipeline,

@@ -80,7 +80,7 @@ fn the_current_image_and_an_open_loupe_come_back() {
     let chosen;
     {
         let (ctx, main) = open(&app);
-        distillery::ui::place::remember(&main, &ctx.db);
+        distillery::ui::place::remember(&main, &ctx.catalog());
         main.window
             .global::<distillery::ui::LibraryAdapter>()
             .invoke_cell_pressed(7, false, false);
@@ -104,7 +104,7 @@ fn the_current_image_and_an_open_loupe_come_back() {
     assert_eq!(main.library.current_id(), Some(chosen));
 
     // Closed again, the next start shows the grid.
-    distillery::ui::place::remember(&main, &ctx.db);
+    distillery::ui::place::remember(&main, &ctx.catalog());
     main.window
         .global::<distillery::ui::LoupeAdapter>()
         .invoke_close_requested();

@@ -447,8 +447,7 @@ fn a_model_set_in_the_models_folder_is_offered() {
     let ctx = distillery::app::AppContext::open(&app.options()).unwrap();
     let mut view = ctx.load_startup_view().unwrap();
     view.settings_context.models_dir = Some(models.clone());
-    let main =
-        distillery::ui::build_main_window(&ctx.db, &ctx.library, &view, distillery::ui::LoadMode::OnDemand).unwrap();
+    let main = distillery::ui::build_main_window(&ctx.catalog(), &view, distillery::ui::LoadMode::OnDemand).unwrap();
     main.window.show().unwrap();
     settle(&main);
     ctrl_comma(&main);

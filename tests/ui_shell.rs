@@ -13,7 +13,7 @@ use slint::{ComponentHandle, SharedString};
 fn open_window(app: &TempApp) -> (AppContext, AppWindow) {
     let ctx = AppContext::open(&app.options()).expect("the app opens");
     let view = ctx.load_startup_view().unwrap();
-    let main = build_main_window(&ctx.db, &ctx.library, &view, distillery::ui::LoadMode::OnDemand).unwrap();
+    let main = build_main_window(&ctx.catalog(), &view, distillery::ui::LoadMode::OnDemand).unwrap();
     main.window.show().unwrap();
     // The preferred size: both panels fit beside the library.
     common::ui::resize(main.window.window(), 1280.0, 800.0);

@@ -103,8 +103,7 @@ pub fn open_window(
     use slint::ComponentHandle;
     let ctx = distillery::app::AppContext::open(&super::options(dir)).unwrap();
     let view = ctx.load_startup_view().unwrap();
-    let main =
-        distillery::ui::build_main_window(&ctx.db, &ctx.library, &view, distillery::ui::LoadMode::OnDemand).unwrap();
+    let main = distillery::ui::build_main_window(&ctx.catalog(), &view, distillery::ui::LoadMode::OnDemand).unwrap();
     main.window.show().unwrap();
     main.window.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
     settle(screen, &main);

@@ -40,6 +40,11 @@ pub fn resolve_data_dir(global: &GlobalOptions) -> anyhow::Result<PathBuf> {
 }
 
 impl AppContext {
+    /// The open library's catalogue, as the window and its services use it.
+    pub fn catalog(&self) -> crate::services::Catalog {
+        crate::services::Catalog::new(self.db.clone(), self.library.clone())
+    }
+
     /// Opens the database (checking and migrating it) and the library folder.
     /// The library is `--library`, else `DISTILLERY_LIBRARY`, else the folder chosen in
     /// settings, else the default.

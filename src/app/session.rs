@@ -57,16 +57,12 @@ pub fn run_window(ctx: &AppContext, services: Services) -> anyhow::Result<Option
         initial_files,
     } = services;
     let view = ctx.load_startup_view()?;
-    let main = crate::ui::build_main_window(
-        &ctx.db,
-        &ctx.library,
-        &view,
-        crate::ui::LoadMode::Background(runtime.clone()),
-    )?;
+    let catalog = ctx.catalog();
+    let main = crate::ui::build_main_window(&catalog, &view, crate::ui::LoadMode::Background(runtime.clone()))?;
     let window = &main.window;
     crate::ui::restore_window_geometry(window, view.ui_state.window);
     crate::ui::place::restore(&main, &view.ui_state);
-    crate::ui::place::remember(&main, &ctx.db);
+    crate::ui::place::remember(&main, &catalog);
     if let Some(started) = report_first_frame {
         crate::ui::first_frame::report_and_quit(window, started);
     }
@@ -166,7 +162,7 @@ pub fn run_window(ctx: &AppContext, services: Services) -> anyhow::Result<Option
     });
     // The panel's queue list follows the queue's updates (with each job's prompt).
     let (job_updates, mut shown_updates) =
-        tokio::sync::mpsc::unbounded_channel::<crate::ui::queue_panel::PromptedUpdate>();
+        tokio::sync::mpsc::unbounded_channel::<crate::services::job_prompts::PromptedUpdate>();
     let panel = main.queue.clone();
     let _ = slint::spawn_local(async move {
         while let Some((update, prompt)) = shown_updates.recv().await {
@@ -177,7 +173,7 @@ pub fn run_window(ctx: &AppContext, services: Services) -> anyhow::Result<Option
     let (library_changed, library_changes) = tokio::sync::mpsc::unbounded_channel();
     main.library.follow_changes(library_changes);
     let (db, library, queue_engine) = (ctx.db.clone(), ctx.library.clone(), engine.clone());
-    let (panel_db, ownership, started_queue) = (ctx.db.clone(), ctx.ownership.clone(), queue_ready.clone());
+    let (panel_catalog, ownership, started_queue) = (catalog.clone(), ctx.ownership.clone(), queue_ready.clone());
     // A read-only library runs no queue: nothing may be generated into it (or recovered).
     let runs_queue = !ctx.library.is_read_only();
     runtime.spawn(async move {
@@ -199,7 +195,7 @@ pub fn run_window(ctx: &AppContext, services: Services) -> anyhow::Result<Option
             Ok((queue, _)) => {
                 let _ = started_queue.set(queue.clone());
                 let forward = super::forward_new_media(queue.subscribe(), library_changed);
-                let follow = crate::ui::queue_panel::follow(panel_db, queue.subscribe(), job_updates);
+                let follow = crate::services::job_prompts::follow(panel_catalog, queue.subscribe(), job_updates);
                 tokio::select! {
                     _ = queue_stopped => {}
                     () = forward => {}

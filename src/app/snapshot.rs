@@ -38,7 +38,7 @@ pub fn run(global: &GlobalOptions, args: &SnapshotArgs, started: Instant) -> any
 
     let ctx = AppContext::open(global)?;
     let view = ctx.load_startup_view()?;
-    let main = crate::ui::build_main_window(&ctx.db, &ctx.library, &view, crate::ui::LoadMode::OnDemand)?;
+    let main = crate::ui::build_main_window(&ctx.catalog(), &view, crate::ui::LoadMode::OnDemand)?;
     let window = &main.window;
     window.show()?;
     offscreen.set_size(PhysicalSize::new(args.size.width, args.size.height));

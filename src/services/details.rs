@@ -9,6 +9,13 @@ use crate::db::media::{self, Media};
 use crate::db::types::MediaId;
 use diesel::SqliteConnection;
 
+impl super::Catalog {
+    /// The details of `id` (`None`: the item is gone).
+    pub fn details(&self, id: MediaId) -> super::Call<Option<ItemDetails>> {
+        self.call(move |c| item_details(c, &id))
+    }
+}
+
 /// An item and, when it was generated (or imported with parameters), its generation and the
 /// references that generation used.
 #[derive(Debug, Clone)]

@@ -1,9 +1,29 @@
-//! The application's rules, free of Slint: what culling, listing (and, step by step, the rest
-//! of what the window does) mean for the catalogue. The window's adapters and the command
-//! line both call these, so a rating set by `distillery rate` and by the 4 key is the same
-//! write. Each rule is a function over a database connection (run on the database thread)
-//! with an async form for callers on the runtime.
+//! The application's rules, free of Slint: what culling, browsing, deleting, undo, stacks,
+//! importing, checking and the settings mean for the catalogue. The window's adapters and
+//! the command line both call these, so a rating set by `distillery rate` and by the 4 key
+//! is the same write.
+//!
+//! The window holds a [`Catalog`] and asks it things through [`Call`]s (awaited on the
+//! event loop, never blocking it); the command line calls the rule functions over a
+//! connection directly. The window names the catalogue's types through [`model`].
 
+mod catalog;
 pub mod culling;
 pub mod details;
+pub mod history;
+pub mod job_prompts;
 pub mod listing;
+pub mod model;
+pub mod originals;
+pub mod references;
+pub mod settings_form;
+
+mod browsing;
+mod importing;
+mod library_check;
+mod preferences;
+mod stacks;
+mod trash;
+
+pub use browsing::Refreshed;
+pub use catalog::{Call, Catalog};

@@ -1,37 +1,65 @@
-//! What the Settings dialog shows when it opens: the stored settings, each stored path
-//! checked, and a model set found in the models folder. Read off the UI thread.
+//! The Settings dialog's rules: what it shows when it opens (the stored settings, each
+//! stored path checked, a model set found in the models folder) and saving a checked form.
+//! Both block (they read files): the window runs them off the UI thread.
 
-use crate::db::Database;
+use super::catalog::Catalog;
 use crate::engine::model_check::ModelKind;
 use crate::settings::{self, EngineSettings, GenerationDefaults, ModelFiles};
 use std::path::Path;
 
 /// What the dialog shows when it opens.
-pub(super) struct Loaded {
-    pub(super) engine: EngineSettings,
-    pub(super) defaults: GenerationDefaults,
-    pub(super) base_models: Vec<String>,
-    pub(super) detected: Option<ModelFiles>,
-    pub(super) checks: [Result<String, String>; 3],
-    pub(super) engine_check: Option<Result<String, String>>,
+pub struct Loaded {
+    pub engine: EngineSettings,
+    pub defaults: GenerationDefaults,
+    pub base_models: Vec<String>,
+    pub detected: Option<ModelFiles>,
+    pub checks: [Result<String, String>; 3],
+    pub engine_check: Option<Result<String, String>>,
     /// The cn-engine that came with the app: its version and folder, or why it does not run.
-    pub(super) bundled_engine: Option<Result<String, String>>,
+    pub bundled_engine: Option<Result<String, String>>,
     /// Why the demo engine cannot run (its file is missing), if it cannot.
-    pub(super) demo_engine_problem: Option<String>,
+    pub demo_engine_problem: Option<String>,
 }
 
-pub(super) fn load(db: &Database, models_dir: Option<&Path>) -> Result<Loaded, crate::db::DbError> {
-    let (engine, defaults, base_models) = db.call_blocking(|conn| {
-        let names = crate::db::base_models::list(conn)?
-            .into_iter()
-            .map(|b| b.name)
-            .collect();
-        Ok((
-            settings::read_engine_settings(conn)?,
-            settings::generation_defaults(conn)?,
-            names,
-        ))
-    })?;
+/// Why a form was not saved.
+pub enum Saving {
+    /// What the form's fields must change first.
+    Problems(settings::FormProblems),
+    /// The check passed but storing failed.
+    Failed(String),
+}
+
+impl Catalog {
+    /// The form as stored, checked, with the models found in `models_dir`. Blocking.
+    pub fn read_settings(&self, models_dir: Option<&Path>) -> Result<Loaded, crate::db::DbError> {
+        read(self, models_dir)
+    }
+
+    /// Checks `form` and stores it when it passes. Blocking.
+    pub fn save_settings(&self, form: &settings::SettingsForm) -> Result<settings::CheckedSettings, Saving> {
+        let checked = settings::check_form(form).map_err(Saving::Problems)?;
+        let stored = checked.clone();
+        self.call(move |conn| settings::save_checked(conn, &stored))
+            .wait()
+            .map_err(|e| Saving::Failed(e.to_string()))?;
+        Ok(checked)
+    }
+}
+
+fn read(catalog: &Catalog, models_dir: Option<&Path>) -> Result<Loaded, crate::db::DbError> {
+    let (engine, defaults, base_models) = catalog
+        .call(|conn| {
+            let names = crate::db::base_models::list(conn)?
+                .into_iter()
+                .map(|b| b.name)
+                .collect();
+            Ok((
+                settings::read_engine_settings(conn)?,
+                settings::generation_defaults(conn)?,
+                names,
+            ))
+        })
+        .wait()?;
     let detected = models_dir.and_then(|dir| crate::settings::model_folder::find_models(dir).ok());
     let checks = match &engine.models {
         Some(m) => {

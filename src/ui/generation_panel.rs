@@ -37,7 +37,7 @@ impl GenerationPanel {
 pub fn connect(
     window: &AppWindow,
     references: Rc<ReferenceTray>,
-    db: crate::db::Database,
+    catalog: crate::services::Catalog,
     saved: &crate::settings::UiState,
 ) -> Rc<GenerationPanel> {
     let panel = Rc::new(GenerationPanel {
@@ -56,7 +56,7 @@ pub fn connect(
     adapter.set_count(form.count.clamp(1, 8) as i32);
 
     let weak = window.as_weak();
-    let saver = db.clone();
+    let saver = catalog.clone();
     adapter.on_prompt_edited(move || {
         if let Some(window) = weak.upgrade() {
             let adapter = window.global::<GenerationAdapter>();
@@ -70,7 +70,7 @@ pub fn connect(
         if let Some(window) = weak.upgrade() {
             let adapter = window.global::<GenerationAdapter>();
             show_dimensions(&adapter);
-            save(&db, &adapter);
+            save(&catalog, &adapter);
         }
     });
     let weak = window.as_weak();
@@ -119,7 +119,7 @@ pub fn fill(adapter: &GenerationAdapter<'_>, prompt: &str, resolution: Resolutio
 }
 
 /// Remembers the form (on the database thread), so the next start shows it again.
-fn save(db: &crate::db::Database, adapter: &GenerationAdapter<'_>) {
+fn save(catalog: &crate::services::Catalog, adapter: &GenerationAdapter<'_>) {
     let (resolution, aspect) = choices(adapter);
     let form = crate::settings::GenerationForm {
         prompt: adapter.get_prompt().to_string(),
@@ -127,9 +127,7 @@ fn save(db: &crate::db::Database, adapter: &GenerationAdapter<'_>) {
         aspect: aspect.label(),
         count: images_per_generate(adapter),
     };
-    db.spawn("saving the generation form", move |conn| {
-        crate::settings::save_generation_form(conn, &form)
-    });
+    catalog.save_generation_form(form).send("saving the generation form");
 }
 
 /// Opens the generation panel if it is closed.

@@ -6,9 +6,8 @@
 use super::library::LibraryController;
 use super::reference_tray::PickFiles;
 use super::{AppWindow, ImportAdapter, LoadMode};
-use crate::db::Database;
-use crate::import::{FileOutcome, ImportOptions, ImportReport, Progress, import};
-use crate::library::LibraryRoot;
+use crate::import::{FileOutcome, ImportReport, Progress};
+use crate::services::Catalog;
 use slint::{ComponentHandle, ModelRc, VecModel};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -25,8 +24,7 @@ enum Event {
 
 pub struct ImportRunner {
     window: slint::Weak<AppWindow>,
-    db: Database,
-    library: LibraryRoot,
+    catalog: Catalog,
     mode: LoadMode,
     grid: Weak<LibraryController>,
     running: Cell<bool>,
@@ -39,17 +37,10 @@ pub struct ImportRunner {
     me: Weak<ImportRunner>,
 }
 
-pub fn connect(
-    window: &AppWindow,
-    db: Database,
-    library: LibraryRoot,
-    mode: LoadMode,
-    grid: &Rc<LibraryController>,
-) -> Rc<ImportRunner> {
+pub fn connect(window: &AppWindow, catalog: Catalog, mode: LoadMode, grid: &Rc<LibraryController>) -> Rc<ImportRunner> {
     let runner = Rc::new_cyclic(|me| ImportRunner {
         window: window.as_weak(),
-        db,
-        library,
+        catalog,
         mode,
         grid: Rc::downgrade(grid),
         running: Cell::new(false),
@@ -102,7 +93,7 @@ impl ImportRunner {
 
     /// Imports `paths` (files and folders) now, or after the import that is running.
     pub fn start(&self, paths: Vec<PathBuf>) {
-        if paths.is_empty() || self.library.is_read_only() {
+        if paths.is_empty() || self.catalog.is_read_only() {
             return;
         }
         if self.running.get() {
@@ -120,12 +111,12 @@ impl ImportRunner {
             adapter.set_summary("".into());
             adapter.set_details(ModelRc::default());
         });
-        let (db, library) = (self.db.clone(), self.library.clone());
+        let catalog = self.catalog.clone();
         match &self.mode {
             LoadMode::OnDemand => {
                 // Progress comes from the import's threads: collected, then shown here.
                 let events = std::sync::Mutex::new(Vec::new());
-                let report = import(&db, &library, &paths, ImportOptions::default(), &cancel, &|p| {
+                let report = catalog.import(&paths, &cancel, &|p| {
                     if let Ok(mut events) = events.lock() {
                         events.push(p.clone());
                     }
@@ -141,7 +132,7 @@ impl ImportRunner {
                 let spawned = std::thread::Builder::new()
                     .name("distillery-import".into())
                     .spawn(move || {
-                        let report = import(&db, &library, &paths, ImportOptions::default(), &cancel, &|p| {
+                        let report = catalog.import(&paths, &cancel, &|p| {
                             let _ = progress.send(Event::Progress(p.clone()));
                         });
                         let _ = sender.send(Event::Finished(report));
@@ -185,7 +176,7 @@ impl ImportRunner {
 
     fn pick(&self, folders: bool) {
         // No file chooser for a library nothing can be imported into (its banner says why).
-        if self.library.is_read_only() {
+        if self.catalog.is_read_only() {
             return;
         }
         let picker = if folders { &self.pick_folders } else { &self.pick_files };

@@ -5,20 +5,17 @@
 
 use super::library::LibraryController;
 use super::{AppWindow, InfoAdapter, InfoReference, LoadMode};
-use crate::db::media::Media;
-use crate::db::media_query::ViewItem;
-use crate::db::types::{MediaId, Origin};
-use crate::db::{Database, DbError, generation_inputs, generations};
 use crate::format;
 use crate::library::LibraryRoot;
+use crate::services::Catalog;
+use crate::services::model::{DbError, Generation, GenerationInput, Media, MediaId, Origin, ViewItem};
 use slint::{ComponentHandle, ModelRc, VecModel};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 pub struct InfoPanel {
     window: slint::Weak<AppWindow>,
-    db: Database,
-    library: LibraryRoot,
+    catalog: Catalog,
     mode: LoadMode,
     grid: Weak<LibraryController>,
     /// Where "Reuse prompt and settings" puts the references.
@@ -30,7 +27,7 @@ pub struct InfoPanel {
     /// The library item behind each reference thumbnail (`None`: deleted since).
     references: RefCell<Vec<Option<MediaId>>>,
     /// The shown image's generation, for "Reuse prompt and settings".
-    generation: RefCell<Option<generations::Generation>>,
+    generation: RefCell<Option<Generation>>,
     /// Where "Generate variations" sends its request (the queue, in the app).
     submit: RefCell<Option<super::generation_panel::Submit>>,
     me: RefCell<Weak<InfoPanel>>,
@@ -44,22 +41,20 @@ struct Details {
 
 /// A generation's parameters and references, as read on the database thread.
 struct GenerationDetails {
-    generation: generations::Generation,
+    generation: Generation,
     references: Vec<(Option<MediaId>, Option<slint::SharedPixelBuffer<slint::Rgb8Pixel>>)>,
 }
 
 pub fn connect(
     window: &AppWindow,
-    db: Database,
-    library: LibraryRoot,
+    catalog: Catalog,
     mode: LoadMode,
     grid: &Rc<LibraryController>,
     tray: Rc<super::reference_tray::ReferenceTray>,
 ) -> Rc<InfoPanel> {
     let panel = Rc::new(InfoPanel {
         window: window.as_weak(),
-        db,
-        library,
+        catalog,
         mode,
         grid: Rc::downgrade(grid),
         tray,
@@ -150,8 +145,8 @@ impl InfoPanel {
         self.serial.set(self.serial.get() + 1);
         let serial = self.serial.get();
         self.references.borrow_mut().clear();
-        let (db, library, id) = (self.db.clone(), self.library.clone(), item.id.clone());
-        let read = move || read_details(&db, &library, id);
+        let (catalog, id) = (self.catalog.clone(), item.id.clone());
+        let read = move || read_details(&catalog, id);
         let me = self.me.borrow().clone();
         self.mode.run(read, move |result| {
             if let Some(panel) = me.upgrade() {
@@ -307,8 +302,9 @@ impl InfoPanel {
 
 /// Worker thread: the row of `id` and its generation with reference thumbnails. `None` if
 /// the item is gone.
-fn read_details(db: &Database, library: &LibraryRoot, id: MediaId) -> Result<Option<Details>, DbError> {
-    let Some(found) = db.call_blocking(move |c| crate::services::details::item_details(c, &id))? else {
+fn read_details(catalog: &Catalog, id: MediaId) -> Result<Option<Details>, DbError> {
+    let library = catalog.library();
+    let Some(found) = catalog.details(id).wait()? else {
         return Ok(None);
     };
     Ok(Some(Details {
@@ -320,11 +316,7 @@ fn read_details(db: &Database, library: &LibraryRoot, id: MediaId) -> Result<Opt
 }
 
 /// Worker thread: decodes the reference thumbnails of a generation.
-fn read_references(
-    library: &LibraryRoot,
-    generation: generations::Generation,
-    inputs: Vec<generation_inputs::GenerationInput>,
-) -> GenerationDetails {
+fn read_references(library: &LibraryRoot, generation: Generation, inputs: Vec<GenerationInput>) -> GenerationDetails {
     let references = inputs
         .into_iter()
         .map(|input| {

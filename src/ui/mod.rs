@@ -31,7 +31,8 @@ pub use loupe::{LoupeController, MAX_DECODED};
 pub use startup_view::StartupView;
 pub use window_geometry::restore_window_geometry;
 
-use crate::db::Database;
+use crate::services::Catalog;
+use crate::services::model::{CullStatus, MediaId};
 
 /// Runs a closure on `target` while it lives. Adapter callbacks hold this (cloned, one per
 /// callback) instead of the controller, so the window does not keep its controllers alive.
@@ -45,11 +46,11 @@ pub(crate) fn while_alive<T: 'static>(target: &std::rc::Rc<T>) -> impl Fn(&dyn F
 }
 
 /// A culling status as the .slint files number it: 0 none, 1 selected, 2 rejected.
-pub(crate) fn status_code(status: Option<crate::db::types::CullStatus>) -> i32 {
+pub(crate) fn status_code(status: Option<CullStatus>) -> i32 {
     match status {
         None => 0,
-        Some(crate::db::types::CullStatus::Selected) => 1,
-        Some(crate::db::types::CullStatus::Rejected) => 2,
+        Some(CullStatus::Selected) => 1,
+        Some(CullStatus::Rejected) => 2,
     }
 }
 
@@ -64,7 +65,7 @@ pub struct MainWindow {
     pub file_drop: std::rc::Rc<file_drop::FileDrop>,
     pub import: std::rc::Rc<import_runner::ImportRunner>,
     pub settings: std::rc::Rc<settings_dialog::SettingsDialog>,
-    pub history: std::rc::Rc<history::History>,
+    pub history: std::rc::Rc<crate::services::history::History>,
     pub compare: std::rc::Rc<compare::CompareController>,
     /// The app's own chooser, where the desktop has none.
     pub path_prompt: std::rc::Rc<path_prompt::PathPrompt>,
@@ -81,56 +82,47 @@ impl MainWindow {
 /// Builds the main window with every adapter connected to its service (Generate once there
 /// is a queue to submit to: [`MainWindow::connect_generation`]).
 pub fn build_main_window(
-    db: &Database,
-    library: &crate::library::LibraryRoot,
+    catalog: &Catalog,
     view: &StartupView,
     mode: LoadMode,
 ) -> Result<MainWindow, slint::PlatformError> {
     let window = AppWindow::new()?;
     let path_prompt = path_prompt::connect(&window);
-    shell_adapter::connect(&window, db.clone(), view);
+    shell_adapter::connect(&window, catalog.clone(), view);
     window
         .global::<ShellAdapter>()
-        .set_read_only_reason(library.read_only_reason().unwrap_or_default().into());
-    let grid = library::connect(&window, db.clone(), library.clone(), view, mode.clone());
-    let references = reference_tray::connect(&window, db.clone(), library.clone(), mode.clone());
+        .set_read_only_reason(catalog.read_only_reason().unwrap_or_default().into());
+    let grid = library::connect(&window, catalog.clone(), view, mode.clone());
+    let references = reference_tray::connect(&window, catalog.clone(), mode.clone());
     reference_sources::connect(&window, &references, &grid);
     let history = history::connect(&window, &grid, &references);
-    let info = info_panel::connect(
-        &window,
-        db.clone(),
-        library.clone(),
-        mode.clone(),
-        &grid,
-        references.clone(),
-    );
+    let info = info_panel::connect(&window, catalog.clone(), mode.clone(), &grid, references.clone());
     let loupe = loupe::connect(
         &window,
-        db.clone(),
-        library.clone(),
+        catalog.clone(),
         mode.clone(),
         &grid,
         view.ui_state.auto_advance,
     );
-    let compare = compare::connect(&window, db.clone(), library.clone(), mode.clone(), &grid);
+    let compare = compare::connect(&window, catalog.clone(), mode.clone(), &grid);
     let queue = queue_panel::QueuePanel::connect(&window);
     // The status bar's history shows a finished image in the library.
     let g = std::rc::Rc::downgrade(&grid);
     window.global::<GenerationAdapter>().on_history_clicked(move |id| {
         if let Some(grid) = g.upgrade() {
-            grid.go_to(crate::db::types::MediaId::from_string(id.as_str()));
+            grid.go_to(MediaId::from_string(id.as_str()));
         }
     });
     let file_drop = file_drop::FileDrop::new(&window, &references);
-    let import = import_runner::connect(&window, db.clone(), library.clone(), mode.clone(), &grid);
+    let import = import_runner::connect(&window, catalog.clone(), mode.clone(), &grid);
     let importer = std::rc::Rc::downgrade(&import);
     file_drop.set_import(std::rc::Rc::new(move |paths| {
         if let Some(import) = importer.upgrade() {
             import.start(paths);
         }
     }));
-    let generation = generation_panel::connect(&window, references, db.clone(), &view.ui_state);
-    let settings = settings_dialog::connect(&window, db.clone(), mode.clone(), view.settings_context.clone());
+    let generation = generation_panel::connect(&window, references, catalog.clone(), &view.ui_state);
+    let settings = settings_dialog::connect(&window, catalog.clone(), mode.clone(), view.settings_context.clone());
     let repaired_grid = std::rc::Rc::downgrade(&grid);
     settings.add_on_library_repaired(std::rc::Rc::new(move || {
         if let Some(grid) = repaired_grid.upgrade() {

@@ -3,23 +3,21 @@
 //! leave the saved place alone).
 
 use super::MainWindow;
-use crate::db::Database;
-use crate::db::types::MediaId;
-use crate::settings::{self, UiState};
+use crate::services::Catalog;
+use crate::services::model::MediaId;
+use crate::settings::UiState;
 use std::rc::Rc;
 
 /// Saves the current item and the loupe's state whenever they change.
-pub fn remember(main: &MainWindow, db: &Database) {
-    let saver = db.clone();
+pub fn remember(main: &MainWindow, catalog: &Catalog) {
+    let saver = catalog.clone();
     main.library.add_current_listener(Box::new(move |item, _| {
         let id = item.map(|i| i.id.as_str().to_owned());
-        saver.spawn("remembering the current image", move |c| {
-            settings::save_current_item(c, id.as_deref())
-        });
+        saver.save_current_item(id).send("remembering the current image");
     }));
-    let saver = db.clone();
+    let saver = catalog.clone();
     main.loupe.set_on_open_changed(Rc::new(move |open| {
-        saver.spawn("remembering the view", move |c| settings::save_loupe_open(c, open));
+        saver.save_loupe_open(open).send("remembering the view");
     }));
 }
 

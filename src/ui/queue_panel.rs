@@ -5,15 +5,13 @@
 //! [`QueuePanel::apply`] shows an update on the UI thread.
 
 use super::{AppWindow, FinishedEntry, GenerationAdapter, QueueEntry};
-use crate::db::types::{JobId, JobStatus};
-use crate::db::{Database, generations, queue};
 use crate::queue::JobUpdate;
+use crate::services::model::{JobId, JobStatus, MediaId};
 use slint::{ComponentHandle, ModelRc, VecModel};
 use std::cell::RefCell;
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
-use tokio::sync::{broadcast, mpsc};
 
 /// What the user asked of a job in the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,9 +29,6 @@ pub type OnJobAction = Rc<dyn Fn(JobAction, JobId)>;
 
 /// How many finished images the status bar's history lists.
 const HISTORY: usize = 8;
-
-/// A job update with the job's prompt (known once per job).
-pub type PromptedUpdate = (JobUpdate, Option<String>);
 
 struct Row {
     id: JobId,
@@ -184,7 +179,7 @@ impl QueuePanel {
     }
 
     /// Adds a finished image to the history (newest first, a few at most).
-    fn remember_finished(&self, media: &crate::db::types::MediaId, prompt: &str, took: Duration) {
+    fn remember_finished(&self, media: &MediaId, prompt: &str, took: Duration) {
         let mut history = self.history.borrow_mut();
         history.push_front(FinishedEntry {
             media_id: media.as_str().into(),
@@ -308,56 +303,5 @@ fn entry(row: &Row) -> QueueEntry {
         error_details: failure.details.into(),
         can_move_up: false,
         can_move_down: false,
-    }
-}
-
-/// Beside the queue (on the runtime): sends the jobs already waiting or running, then every
-/// update, each with its job's prompt the first time the job is seen.
-pub async fn follow(
-    db: Database,
-    mut updates: broadcast::Receiver<JobUpdate>,
-    out: mpsc::UnboundedSender<PromptedUpdate>,
-) {
-    let mut seen: HashSet<JobId> = HashSet::new();
-    let active = db
-        .call(|c| {
-            let jobs = queue::active(c)?;
-            jobs.into_iter()
-                .map(|job| {
-                    let prompt = generations::get(c, &job.generation_id)?.and_then(|g| g.prompt);
-                    Ok((job, prompt))
-                })
-                .collect::<Result<Vec<_>, crate::db::DbError>>()
-        })
-        .await
-        .unwrap_or_default();
-    for (job, prompt) in active {
-        seen.insert(job.id.clone());
-        if out.send((JobUpdate::new(job.id, job.status), prompt)).is_err() {
-            return;
-        }
-    }
-    loop {
-        let update = match updates.recv().await {
-            Ok(update) => update,
-            Err(broadcast::error::RecvError::Lagged(_)) => continue,
-            Err(broadcast::error::RecvError::Closed) => return,
-        };
-        let prompt = if seen.insert(update.job_id.clone()) {
-            let id = update.job_id.clone();
-            db.call(move |c| {
-                let Some(job) = queue::get(c, &id)? else {
-                    return Ok(None);
-                };
-                Ok(generations::get(c, &job.generation_id)?.and_then(|g| g.prompt))
-            })
-            .await
-            .unwrap_or_default()
-        } else {
-            None
-        };
-        if out.send((update, prompt)).is_err() {
-            return;
-        }
     }
 }

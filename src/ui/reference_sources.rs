@@ -5,8 +5,8 @@
 use super::library::LibraryController;
 use super::reference_tray::{DragOrigin, ReferenceTray, drag_payload};
 use super::{AppWindow, LibraryAdapter, LoupeAdapter, generation_panel};
-use crate::db::types::MediaId;
 use crate::generation::ReferenceSource;
+use crate::services::model::MediaId;
 use slint::ComponentHandle;
 use std::rc::Rc;
 

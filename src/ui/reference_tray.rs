@@ -5,13 +5,13 @@
 //! it. The next request takes them in the order they were added.
 
 use super::{AppWindow, GenerationAdapter, LoadMode, ReferenceThumb};
-use crate::db::Database;
-use crate::db::types::MediaId;
 use crate::generation::ReferenceSource;
-use crate::library::{LibraryRoot, store};
+use crate::services::Catalog;
+use crate::services::model::MediaId;
+use crate::services::references::file_name;
 use slint::{ComponentHandle, ModelRc, Rgb8Pixel, SharedPixelBuffer, VecModel};
 use std::cell::{Cell, RefCell};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::rc::{Rc, Weak};
 
 /// More references than this help no model we run, and the engine caches 8 latents.
@@ -52,8 +52,7 @@ struct Entry {
 
 pub struct ReferenceTray {
     window: slint::Weak<AppWindow>,
-    db: Database,
-    library: LibraryRoot,
+    catalog: Catalog,
     mode: LoadMode,
     entries: RefCell<Vec<Entry>>,
     next_key: Cell<u64>,
@@ -62,15 +61,14 @@ pub struct ReferenceTray {
     /// Why sources of the latest addition were refused, one line each.
     refusals: RefCell<Vec<String>>,
     /// Where the user's changes are recorded for undo (the window's history).
-    history: RefCell<Weak<crate::ui::history::History>>,
+    history: RefCell<Weak<crate::services::history::History>>,
     me: Weak<ReferenceTray>,
 }
 
-pub fn connect(window: &AppWindow, db: Database, library: LibraryRoot, mode: LoadMode) -> Rc<ReferenceTray> {
+pub fn connect(window: &AppWindow, catalog: Catalog, mode: LoadMode) -> Rc<ReferenceTray> {
     let tray = Rc::new_cyclic(|me| ReferenceTray {
         window: window.as_weak(),
-        db,
-        library,
+        catalog,
         mode,
         entries: RefCell::new(Vec::new()),
         next_key: Cell::new(0),
@@ -144,7 +142,7 @@ impl ReferenceTray {
     }
 
     /// Where the user's changes are recorded for undo.
-    pub fn set_history(&self, history: &Rc<crate::ui::history::History>) {
+    pub fn set_history(&self, history: &Rc<crate::services::history::History>) {
         *self.history.borrow_mut() = Rc::downgrade(history);
     }
 
@@ -155,8 +153,8 @@ impl ReferenceTray {
             return;
         }
         if let Some(history) = self.history.borrow().upgrade() {
-            history.record(crate::ui::history::Edit::References(
-                crate::ui::history::ReferenceEdit { before, after },
+            history.record(crate::services::history::Edit::References(
+                crate::services::history::ReferenceEdit { before, after },
             ));
         }
     }
@@ -205,10 +203,10 @@ impl ReferenceTray {
         self.show_refusals();
         self.show();
         for (key, source) in added {
-            let (db, library) = (self.db.clone(), self.library.clone());
+            let catalog = self.catalog.clone();
             let me = self.me.clone();
             self.mode.run(
-                move || inspect(&db, &library, &source),
+                move || inspect(&catalog, &source),
                 move |result| {
                     if let Some(tray) = me.upgrade() {
                         tray.inspected(key, result);
@@ -325,51 +323,13 @@ fn provisional_name(source: &ReferenceSource) -> String {
     }
 }
 
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
-}
-
 /// Worker thread: checks that `source` can be a reference and makes its tile's thumbnail.
-/// The error names the file and says what is wrong, for the user.
-fn inspect(db: &Database, library: &LibraryRoot, source: &ReferenceSource) -> Result<Inspected, String> {
-    match source {
-        ReferenceSource::Media(id) => {
-            let lookup = id.clone();
-            let item = db
-                .call_blocking(move |c| crate::db::media::get(c, &lookup))
-                .map_err(|e| format!("The library could not be read: {e}"))?
-                .ok_or_else(|| "That image is no longer in the library.".to_owned())?;
-            // The grid's thumbnail; the original if the thumbnail is missing.
-            let thumbnail = library
-                .resolve(&store::thumbnail_path(id))
-                .ok()
-                .and_then(|path| crate::library::decode::decode_file(&path).ok())
-                .or_else(|| {
-                    library
-                        .resolve(&item.file_path)
-                        .ok()
-                        .and_then(|path| crate::library::decode::decode_file(&path).ok())
-                })
-                .ok_or_else(|| format!("{} cannot be read from the library.", item.file_name))?;
-            Ok(Inspected {
-                name: item.file_name,
-                thumbnail: tile_pixels(thumbnail),
-            })
-        }
-        ReferenceSource::File(path) => {
-            let name = file_name(path);
-            crate::library::references::check_reference_file(path)
-                .map_err(|problem| crate::format::with_full_stop(&format!("{name} {problem}")))?;
-            let image = crate::library::decode::decode_file(path)
-                .map_err(|problem| crate::format::with_full_stop(&format!("{name} {problem}")))?;
-            Ok(Inspected {
-                name,
-                thumbnail: tile_pixels(image),
-            })
-        }
-    }
+fn inspect(catalog: &Catalog, source: &ReferenceSource) -> Result<Inspected, String> {
+    let found = catalog.inspect_reference(source)?;
+    Ok(Inspected {
+        name: found.name,
+        thumbnail: tile_pixels(found.picture),
+    })
 }
 
 /// A square-cropped tile of `TILE_PIXELS`: a fast box-filtered scale until the short side

@@ -1,31 +1,30 @@
 //! ShellAdapter: panel visibility (saved as it changes) and the title bar's window buttons.
 
 use super::{AppWindow, ShellAdapter};
-use crate::db::Database;
-use crate::settings::{self, PanelState};
+use crate::services::Catalog;
+use crate::settings::PanelState;
 use crate::ui::StartupView;
 use slint::ComponentHandle;
 
-pub fn connect(window: &AppWindow, db: Database, view: &StartupView) {
+pub fn connect(window: &AppWindow, catalog: Catalog, view: &StartupView) {
     let adapter = window.global::<ShellAdapter>();
     let panels = view.ui_state.panels;
     adapter.set_generation_panel_open(panels.generation_open);
     adapter.set_info_panel_open(panels.info_open);
     adapter.set_demo_banner_dismissed(view.ui_state.demo_banner_dismissed);
     let weak = window.as_weak();
-    let saver = db.clone();
+    let saver = catalog.clone();
     adapter.on_demo_banner_closed(move || {
         if let Some(window) = weak.upgrade() {
             window.global::<ShellAdapter>().set_demo_banner_dismissed(true);
-            saver.spawn(
-                "remembering the demo banner was closed",
-                settings::save_demo_banner_dismissed,
-            );
+            saver
+                .save_demo_banner_dismissed()
+                .send("remembering the demo banner was closed");
         }
     });
 
     let weak = window.as_weak();
-    let saver = db.clone();
+    let saver = catalog.clone();
     adapter.on_panels_changed(move || {
         let Some(window) = weak.upgrade() else { return };
         let adapter = window.global::<ShellAdapter>();
@@ -33,9 +32,7 @@ pub fn connect(window: &AppWindow, db: Database, view: &StartupView) {
             generation_open: adapter.get_generation_panel_open(),
             info_open: adapter.get_info_panel_open(),
         };
-        saver.spawn("saving which panels are open", move |conn| {
-            settings::save_panels(conn, panels)
-        });
+        saver.save_panels(panels).send("saving which panels are open");
     });
 
     let weak = window.as_weak();
@@ -56,11 +53,11 @@ pub fn connect(window: &AppWindow, db: Database, view: &StartupView) {
 
     let normal_geometry = std::rc::Rc::new(std::cell::Cell::new(view.ui_state.window));
     let weak = window.as_weak();
-    let geometry_db = db.clone();
+    let geometry_saver = catalog.clone();
     let last_normal = normal_geometry.clone();
     adapter.on_close_requested(move || {
         if let Some(window) = weak.upgrade() {
-            super::window_geometry::save(window.window(), &geometry_db, &last_normal);
+            super::window_geometry::save(window.window(), &geometry_saver, &last_normal);
             // Hiding the last window ends the event loop.
             let _ = window.hide();
         }
@@ -69,7 +66,7 @@ pub fn connect(window: &AppWindow, db: Database, view: &StartupView) {
     let weak = window.as_weak();
     window.window().on_close_requested(move || {
         if let Some(window) = weak.upgrade() {
-            super::window_geometry::save(window.window(), &db, &normal_geometry);
+            super::window_geometry::save(window.window(), &catalog, &normal_geometry);
         }
         slint::CloseRequestResponse::HideWindow
     });

@@ -1,8 +1,8 @@
 //! Restoring and saving the window's place and size.
 
 use super::{AppWindow, ShellAdapter};
-use crate::db::Database;
-use crate::settings::{self, ScreenRect, WindowGeometry, clamp_to_screens};
+use crate::services::Catalog;
+use crate::settings::{ScreenRect, WindowGeometry, clamp_to_screens};
 use slint::winit_030::WinitWindowAccessor;
 use slint::{ComponentHandle, PhysicalPosition, PhysicalSize};
 use std::cell::Cell;
@@ -54,7 +54,7 @@ fn apply(window: &slint::Window, geometry: WindowGeometry) {
 
 /// Saves where the window is. A maximised window keeps its last normal size, so restoring
 /// it un-maximises to something sensible.
-pub fn save(window: &slint::Window, db: &Database, last_normal: &Cell<Option<WindowGeometry>>) {
+pub fn save(window: &slint::Window, catalog: &Catalog, last_normal: &Cell<Option<WindowGeometry>>) {
     let maximized = window.is_maximized();
     let geometry = if maximized {
         match last_normal.get() {
@@ -68,9 +68,7 @@ pub fn save(window: &slint::Window, db: &Database, last_normal: &Cell<Option<Win
         current(window, false)
     };
     last_normal.set(Some(geometry));
-    db.spawn("saving the window's size and place", move |conn| {
-        settings::save_window(conn, geometry)
-    });
+    catalog.save_window(geometry).send("saving the window's size and place");
 }
 
 fn current(window: &slint::Window, maximized: bool) -> WindowGeometry {

@@ -23,7 +23,7 @@ pub fn demo(count: u32) -> TempApp {
 pub fn open(app: &TempApp) -> (AppContext, MainWindow) {
     let ctx = AppContext::open(&app.options()).unwrap();
     let view = ctx.load_startup_view().unwrap();
-    let main = build_main_window(&ctx.db, &ctx.library, &view, LoadMode::OnDemand).unwrap();
+    let main = build_main_window(&ctx.catalog(), &view, LoadMode::OnDemand).unwrap();
     main.window.show().unwrap();
     main.window.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
     settle(&main);
@@ -123,7 +123,7 @@ pub fn entries(main: &MainWindow) -> Vec<distillery::ui::QueueEntry> {
 /// Shows updates as they come until `done` holds (or fails after 20 s).
 pub fn pump_until(
     main: &MainWindow,
-    updates: &mut tokio::sync::mpsc::UnboundedReceiver<distillery::ui::queue_panel::PromptedUpdate>,
+    updates: &mut tokio::sync::mpsc::UnboundedReceiver<distillery::services::job_prompts::PromptedUpdate>,
     what: &str,
     done: impl Fn(&[distillery::ui::QueueEntry]) -> bool,
 ) {

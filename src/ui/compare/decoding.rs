@@ -3,8 +3,7 @@
 //! next candidate's.
 
 use super::CompareController;
-use crate::db::media_query::ViewItem;
-use crate::db::types::MediaId;
+use crate::services::model::{MediaId, ViewItem};
 use crate::ui::ComparePane;
 use crate::ui::loupe::{Prepared, ScreenImage, decode_for_screen};
 use std::rc::Rc;
@@ -32,10 +31,10 @@ impl CompareController {
                 (size.height.max(480) * 2).min(MAX_SIDE),
             )
         });
-        let (db, library, wanted) = (self.db.clone(), self.library.clone(), id.clone());
+        let (catalog, wanted) = (self.catalog.clone(), id.clone());
         let me = self.me.clone();
         self.mode.run(
-            move || decode_for_screen(&db, &library, &wanted, Some(bound)),
+            move || decode_for_screen(&catalog, &wanted, Some(bound)),
             move |(file_name, prepared)| {
                 if let Some(this) = me.upgrade() {
                     this.arrived(id, file_name, prepared);

@@ -11,8 +11,8 @@ mod decoding;
 
 use super::library::LibraryController;
 use super::{AppWindow, CompareAdapter, ComparePane, LoadMode, LoupeAdapter};
-use crate::db::types::MediaId;
-use crate::library::LibraryRoot;
+use crate::services::Catalog;
+use crate::services::model::MediaId;
 use decoding::Decoded;
 use slint::{ComponentHandle, Model, ModelRc, VecModel};
 use std::cell::{Cell, RefCell};
@@ -33,8 +33,7 @@ struct Pane {
 pub struct CompareController {
     window: slint::Weak<AppWindow>,
     grid: Weak<LibraryController>,
-    db: crate::db::Database,
-    library: LibraryRoot,
+    catalog: Catalog,
     mode: LoadMode,
     panes: RefCell<Vec<Pane>>,
     /// What the adapter shows; rows are updated in place, so a pane being pressed or
@@ -50,16 +49,14 @@ pub struct CompareController {
 
 pub fn connect(
     window: &AppWindow,
-    db: crate::db::Database,
-    library: LibraryRoot,
+    catalog: Catalog,
     mode: LoadMode,
     grid: &Rc<LibraryController>,
 ) -> Rc<CompareController> {
     let compare = Rc::new_cyclic(|me| CompareController {
         window: window.as_weak(),
         grid: Rc::downgrade(grid),
-        db,
-        library,
+        catalog,
         mode,
         panes: RefCell::new(Vec::new()),
         model: Rc::new(VecModel::default()),

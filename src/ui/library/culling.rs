@@ -2,10 +2,9 @@
 //! background.
 
 use super::LibraryController;
-use crate::db::media_query::ViewItem;
-use crate::db::types::{CullStatus, MediaId, Rating};
-use crate::ui::history::{CullChange, CullEdit, Edit};
-use std::sync::{Arc, Mutex};
+use crate::services::culling::CullChange;
+use crate::services::history::{CullEdit, Edit};
+use crate::services::model::{CullStatus, MediaId, Rating, ViewItem};
 
 impl LibraryController {
     /// 1–5 rate, 0 clears: shown at once, saved in the background.
@@ -35,14 +34,10 @@ impl LibraryController {
     /// records it for undo.
     pub fn cull(&self, ids: Vec<MediaId>, change: CullChange) {
         // A read-only library is browsed, never changed (its banner says so).
-        if ids.is_empty() || self.library.is_read_only() {
+        if ids.is_empty() || self.catalog.is_read_only() {
             return;
         }
-        let edit = CullEdit {
-            ids,
-            change,
-            before: Arc::new(Mutex::new(Vec::new())),
-        };
+        let edit = CullEdit::new(ids, change);
         self.apply_cull(&edit);
         if let Some(history) = self.history.borrow().upgrade() {
             history.record(Edit::Cull(edit));
@@ -56,12 +51,7 @@ impl LibraryController {
             CullChange::Rating(rating) => item.rating = rating,
             CullChange::Status(status) => item.status = status,
         });
-        let (ids, before) = (edit.ids.clone(), edit.before.clone());
-        self.db.spawn("saving a rating or status", move |conn| {
-            let culled = crate::services::culling::cull(conn, &ids, change)?;
-            *before.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = culled.before;
-            Ok(())
-        });
+        self.catalog.apply_cull(edit).send("saving a rating or status");
     }
 
     pub(super) fn update_loaded(&self, ids: &[MediaId], change: impl Fn(&mut ViewItem)) {

@@ -2,10 +2,10 @@
 //! user is told afterwards. Also the other context-menu actions on the selection.
 
 use super::{LibraryAdapter, LibraryController};
-use crate::db::media_query::{self, MediaSort, StatusFilter};
-use crate::library::delete::{DeleteReport, delete_media};
+use crate::library::delete::DeleteReport;
 use crate::library::trash::TrashPolicy;
-use crate::ui::history::Edit;
+use crate::services::history::Edit;
+use crate::services::model::{DbError, MediaId};
 use std::time::Duration;
 
 /// How long a notice stays up.
@@ -15,7 +15,7 @@ impl LibraryController {
     /// Delete key or the context menu: ask first (naming the file when there is one, which
     /// is read off the UI thread).
     pub fn request_delete(&self) {
-        if self.library.is_read_only() {
+        if self.catalog.is_read_only() {
             return;
         }
         self.delete_target.borrow_mut().take();
@@ -37,53 +37,46 @@ impl LibraryController {
             return;
         }
         let id = ids[0].clone();
-        self.run_query(
-            move |c| crate::db::media::get(c, &id),
-            move |this, found| {
-                let question = match found {
-                    Ok(Some(item)) => format!("Move “{}” to the trash?", item.file_name),
-                    _ => "Move 1 image to the trash?".to_owned(),
-                };
-                ask(this, question);
-            },
-        );
+        self.run_query(self.catalog.item(id), move |this, found| {
+            let question = match found {
+                Ok(Some(item)) => format!("Move “{}” to the trash?", item.file_name),
+                _ => "Move 1 image to the trash?".to_owned(),
+            };
+            ask(this, question);
+        });
     }
 
     /// Ctrl+Backspace or the context menu: every rejected item of the view (with the view's
     /// rating filter and search), found off the UI thread, after a question naming the count.
     pub fn request_delete_rejected(&self) {
-        if self.library.is_read_only() {
+        if self.catalog.is_read_only() {
             return;
         }
-        let mut filter = self.model.cache.borrow().filter();
-        if !matches!(filter.status, StatusFilter::All | StatusFilter::Rejected) {
+        let filter = self.model.cache.borrow().filter();
+        let Some(rejected) = self.catalog.rejected_in(filter) else {
             self.show_notice("No rejected images in this view.".to_owned());
             return;
-        }
-        filter.status = StatusFilter::Rejected;
-        self.run_query(
-            move |c| media_query::page(c, &filter, MediaSort::NewestFirst, None, u32::MAX),
-            |this, found| match found {
-                Ok(items) if items.is_empty() => this.show_notice("No rejected images in this view.".to_owned()),
-                Ok(items) => {
-                    let count = items.len();
-                    *this.delete_target.borrow_mut() = Some(items.into_iter().map(|item| item.id).collect());
-                    let question = if count == 1 {
-                        "Move the 1 rejected image to the trash?".to_owned()
-                    } else {
-                        format!(
-                            "Move the {} rejected images to the trash?",
-                            crate::format::grouped(count as i64)
-                        )
-                    };
-                    this.adapter_do(|adapter| {
-                        adapter.set_delete_question(question.into());
-                        adapter.set_delete_confirming(true);
-                    });
-                }
-                Err(error) => this.show_notice(format!("The rejected images could not be listed: {error}")),
-            },
-        );
+        };
+        self.run_query(rejected, |this, found| match found {
+            Ok(ids) if ids.is_empty() => this.show_notice("No rejected images in this view.".to_owned()),
+            Ok(ids) => {
+                let count = ids.len();
+                *this.delete_target.borrow_mut() = Some(ids);
+                let question = if count == 1 {
+                    "Move the 1 rejected image to the trash?".to_owned()
+                } else {
+                    format!(
+                        "Move the {} rejected images to the trash?",
+                        crate::format::grouped(count as i64)
+                    )
+                };
+                this.adapter_do(|adapter| {
+                    adapter.set_delete_question(question.into());
+                    adapter.set_delete_confirming(true);
+                });
+            }
+            Err(error) => this.show_notice(format!("The rejected images could not be listed: {error}")),
+        });
     }
 
     pub fn cancel_delete(&self) {
@@ -103,8 +96,8 @@ impl LibraryController {
         if ids.is_empty() {
             return;
         }
-        let (db, library, policy) = (self.db.clone(), self.library.clone(), self.trash_policy.get());
-        let work = move || delete_media(&db, &library, ids, policy);
+        let (catalog, policy) = (self.catalog.clone(), self.trash_policy.get());
+        let work = move || catalog.move_to_trash(ids, policy);
         let me = self.me.borrow().clone();
         // Undo waits until the delete is done and recorded.
         let history = self.history.borrow().upgrade();
@@ -125,7 +118,7 @@ impl LibraryController {
         });
     }
 
-    fn deleted(&self, result: Result<DeleteReport, crate::db::DbError>) {
+    fn deleted(&self, result: Result<DeleteReport, DbError>) {
         match result {
             Ok(report) => {
                 self.forget_deleted(&report.deleted_ids());
@@ -145,7 +138,7 @@ impl LibraryController {
     /// Deleted items leave the selection; the item after the first deleted one takes over,
     /// as in a list after a delete (the refresh finds the current item gone and selects what
     /// is now in its place).
-    pub(super) fn forget_deleted(&self, deleted: &[crate::db::types::MediaId]) {
+    pub(super) fn forget_deleted(&self, deleted: &[MediaId]) {
         {
             let mut selected = self.selected.borrow_mut();
             for id in deleted {

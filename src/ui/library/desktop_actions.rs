@@ -3,6 +3,7 @@
 //! application starting, a decode); a failure comes back as a notice, never silently.
 
 use super::LibraryController;
+use crate::services::originals::Unfound;
 use std::path::{Path, PathBuf};
 
 /// What to do with the current image's file: what to tell the user when it worked (if
@@ -32,13 +33,20 @@ impl LibraryController {
         let Some(id) = self.current_id.borrow().clone() else {
             return;
         };
-        self.run_query(
-            move |c| crate::db::media::get(c, &id),
-            move |this, found| {
-                let Ok(Some(item)) = found else { return };
-                match this.library.resolve(&item.file_path) {
-                    Ok(path) => this.run_file_action(action, path, item.file_name),
-                    Err(error) => this.show_notice(format!("{} cannot be reached: {error}.", item.file_name)),
+        let catalog = self.catalog.clone();
+        let me = self.me.borrow().clone();
+        self.mode.run(
+            move || catalog.locate(&id),
+            move |found| {
+                let Some(this) = me.upgrade() else { return };
+                match found {
+                    // A file missing from disk is named by the action itself.
+                    Ok(original) => this.run_file_action(action, original.path, original.file_name),
+                    Err(Unfound::Unreachable { file_name, reason }) => {
+                        this.show_notice(format!("{file_name} cannot be reached: {reason}."))
+                    }
+                    // Deleted meanwhile, or unreadable (logged): nothing to act on.
+                    Err(_) => {}
                 }
             },
         );

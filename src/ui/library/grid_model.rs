@@ -3,8 +3,7 @@
 //! and the rows are refreshed when they arrive.
 
 use crate::browse::{PAGE_SIZE, PageCache};
-use crate::db::media_query::ViewItem;
-use crate::db::types::MediaId;
+use crate::services::model::{MediaId, ViewItem};
 use crate::ui::{GridCell, GridRow, StripCell};
 use slint::{Model, ModelNotify, ModelRc, ModelTracker, VecModel};
 use std::cell::{Cell, RefCell};

@@ -6,8 +6,7 @@ use super::LoadMode;
 use super::grid_model::GridLoader;
 use super::thumbnails::decode;
 use crate::browse::{PAGE_SIZE, PageRequest};
-use crate::db::media_query::ViewItem;
-use crate::db::types::MediaId;
+use crate::services::model::{DbError, MediaId, ViewItem};
 use std::path::PathBuf;
 
 pub(super) enum Pending {
@@ -26,7 +25,7 @@ impl GridLoader for LibraryController {
 
     fn load_thumbnail(&self, item: &ViewItem) {
         let relative = crate::library::store::thumbnail_path(&item.id);
-        let Ok(path) = self.library.resolve(&relative) else {
+        let Ok(path) = self.catalog.library().resolve(&relative) else {
             return;
         };
         if self.thumbs.borrow_mut().should_load(&item.id) {
@@ -62,7 +61,7 @@ impl LibraryController {
     /// Reads which items are marked as missing their original (at start and after a
     /// repair, the only writer), and redraws those that changed.
     pub(super) fn load_missing(&self) {
-        self.run_query(crate::db::missing_originals::all, |this, marked| {
+        self.run_query(self.catalog.missing_originals(), |this, marked| {
             let Ok(marked) = marked else { return };
             let marked: std::collections::HashSet<MediaId> = marked.into_iter().collect();
             let changed: Vec<MediaId> = {
@@ -100,14 +99,11 @@ impl LibraryController {
                 match next {
                     Pending::Page { request, serial } => {
                         let Some(this) = me.upgrade() else { return };
-                        let (filter, sort, db) = (
-                            this.model.cache.borrow().filter(),
-                            this.model.cache.borrow().sort(),
-                            this.db.clone(),
-                        );
-                        drop(this);
+                        let (filter, sort) = (this.model.cache.borrow().filter(), this.model.cache.borrow().sort());
                         let page = request.page();
-                        let loaded = db.call(move |c| request.load(c, &filter, sort)).await;
+                        let call = this.catalog.page(request, filter, sort);
+                        drop(this);
+                        let loaded = call.answer().await;
                         if let Some(this) = me.upgrade() {
                             this.page_arrived(serial, page, loaded);
                         }
@@ -138,7 +134,7 @@ impl LibraryController {
                 Pending::Page { request, serial } => {
                     let (filter, sort) = (self.model.cache.borrow().filter(), self.model.cache.borrow().sort());
                     let page = request.page();
-                    let loaded = self.db.call_blocking(move |c| request.load(c, &filter, sort));
+                    let loaded = self.catalog.page(request, filter, sort).wait();
                     self.page_arrived(serial, page, loaded);
                 }
                 Pending::Thumbnail { id, path } => {
@@ -149,7 +145,7 @@ impl LibraryController {
         }
     }
 
-    fn page_arrived(&self, serial: u64, page: usize, loaded: Result<Vec<ViewItem>, crate::db::DbError>) {
+    fn page_arrived(&self, serial: u64, page: usize, loaded: Result<Vec<ViewItem>, DbError>) {
         if serial != self.serial.get() {
             return;
         }

@@ -18,10 +18,8 @@ mod view;
 
 use super::{AppWindow, LibraryAdapter};
 use crate::browse::PageCache;
-use crate::db::Database;
-use crate::db::media_query::ViewItem;
-use crate::db::types::MediaId;
-use crate::library::LibraryRoot;
+use crate::services::Catalog;
+use crate::services::model::{MediaId, StackInfo, ViewItem};
 use crate::ui::StartupView;
 pub use grid_model::StripView;
 use grid_model::{GridLoader, GridRowsModel};
@@ -78,8 +76,7 @@ impl LoadMode {
 
 pub struct LibraryController {
     window: slint::Weak<AppWindow>,
-    db: Database,
-    library: LibraryRoot,
+    catalog: Catalog,
     pub model: Rc<GridRowsModel>,
     thumbs: RefCell<ThumbnailCache>,
     pending: RefCell<VecDeque<Pending>>,
@@ -107,22 +104,16 @@ pub struct LibraryController {
     cull_listeners: RefCell<Vec<CullListener>>,
     notice_timer: slint::Timer,
     /// The stacks (of more than one image) of loaded items.
-    stacks: RefCell<std::collections::HashMap<MediaId, crate::db::stacks::StackInfo>>,
+    stacks: RefCell<std::collections::HashMap<MediaId, StackInfo>>,
     /// Items whose original the library check found missing (marked in the grid).
     missing: RefCell<std::collections::HashSet<MediaId>>,
     /// Where edits are recorded for undo (the window's history).
-    history: RefCell<Weak<crate::ui::history::History>>,
+    history: RefCell<Weak<crate::services::history::History>>,
     me: RefCell<Weak<LibraryController>>,
 }
 
 /// Connects the library view; returns its controller (kept alive by the window's callbacks).
-pub fn connect(
-    window: &AppWindow,
-    db: Database,
-    library: LibraryRoot,
-    view: &StartupView,
-    mode: LoadMode,
-) -> Rc<LibraryController> {
+pub fn connect(window: &AppWindow, catalog: Catalog, view: &StartupView, mode: LoadMode) -> Rc<LibraryController> {
     let adapter = window.global::<LibraryAdapter>();
     adapter.set_library_root(crate::format::display_path(&view.library_root).into());
     let grid_view = view.ui_state.grid;
@@ -137,8 +128,7 @@ pub fn connect(
 
     let controller = Rc::new(LibraryController {
         window: window.as_weak(),
-        db,
-        library,
+        catalog,
         model: model.clone(),
         thumbs: RefCell::new(ThumbnailCache::new()),
         pending: RefCell::new(VecDeque::new()),

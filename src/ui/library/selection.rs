@@ -3,8 +3,7 @@
 
 use super::{LibraryAdapter, LibraryController};
 use crate::browse::PAGE_SIZE;
-use crate::db::media_query::ViewItem;
-use crate::db::types::MediaId;
+use crate::services::model::{MediaId, ViewItem};
 use std::collections::BTreeSet;
 
 impl LibraryController {
@@ -182,9 +181,8 @@ impl LibraryController {
         let cache = self.model.cache.borrow();
         let (filter, sort) = (cache.filter(), cache.sort());
         drop(cache);
-        let wanted = id.clone();
         self.run_query(
-            move |c| crate::db::media_query::position(c, &filter, sort, &wanted),
+            self.catalog.position(filter, sort, id.clone()),
             move |this, found| match found {
                 Ok(Some(position)) => {
                     let position = position as usize;

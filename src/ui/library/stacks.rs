@@ -3,8 +3,7 @@
 //! thumbnail menu). Culling keys on a collapsed stack act on the image it shows.
 
 use super::LibraryController;
-use crate::db::stacks::{self, StackInfo};
-use crate::db::types::MediaId;
+use crate::services::model::{MediaId, StackInfo};
 
 impl LibraryController {
     /// Reads the stacks of `ids` (a page that arrived) and redraws those in one.
@@ -12,23 +11,19 @@ impl LibraryController {
         if ids.is_empty() {
             return;
         }
-        let asked = ids.clone();
-        self.run_query(
-            move |c| stacks::of_items(c, &asked),
-            move |this, found| {
-                let Ok(found) = found else { return };
-                let mut known = this.stacks.borrow_mut();
-                for id in &ids {
-                    known.remove(id);
-                }
-                let changed: Vec<MediaId> = found.iter().map(|(id, _)| id.clone()).collect();
-                known.extend(found);
-                drop(known);
-                for id in changed {
-                    this.model.refresh_item(&id);
-                }
-            },
-        );
+        self.run_query(self.catalog.stacks_of(ids.clone()), move |this, found| {
+            let Ok(found) = found else { return };
+            let mut known = this.stacks.borrow_mut();
+            for id in &ids {
+                known.remove(id);
+            }
+            let changed: Vec<MediaId> = found.iter().map(|(id, _)| id.clone()).collect();
+            known.extend(found);
+            drop(known);
+            for id in changed {
+                this.model.refresh_item(&id);
+            }
+        });
     }
 
     /// The stack of the item, if it is in one of more than one image.
@@ -64,7 +59,7 @@ impl LibraryController {
     /// Collapses every batch of the library into one cell, or expands them all.
     pub fn set_all_stacks_collapsed(&self, collapsed: bool) {
         self.run_query(
-            move |c| stacks::set_all_collapsed(c, collapsed),
+            self.catalog.set_all_stacks_collapsed(collapsed),
             move |this, done| match done {
                 Ok(_) => {
                     for info in this.stacks.borrow_mut().values_mut() {
@@ -80,12 +75,8 @@ impl LibraryController {
     #[allow(clippy::type_complexity)]
     fn set_stack_collapsed(&self, id: MediaId, info: StackInfo, then: Option<Box<dyn FnOnce(&Self)>>) {
         let collapse = !info.collapsed;
-        let stack_id = info.stack_id.clone();
         self.run_query(
-            move |c| {
-                stacks::set_collapsed(c, &stack_id, collapse)?;
-                stacks::first_of(c, &stack_id)
-            },
+            self.catalog.set_stack_collapsed(info.stack_id.clone(), collapse),
             move |this, first| {
                 let first = match first {
                     Ok(first) => first,

@@ -1,7 +1,7 @@
 //! Decoded thumbnails for the grid, bounded by memory. Decoding happens on worker threads;
 //! only the conversion to `slint::Image` (cheap, and not `Send`) happens on the UI thread.
 
-use crate::db::types::MediaId;
+use crate::services::model::MediaId;
 use lru::LruCache;
 use slint::{Image, Rgb8Pixel, SharedPixelBuffer};
 use std::collections::HashSet;

@@ -1,13 +1,11 @@
 //! Undo and redo of the library's edits (ratings, statuses, deletes), carried out for
-//! [`crate::ui::history::History`]. Afterwards the edited items are selected and shown, so
+//! [`crate::services::history::History`]. Afterwards the edited items are selected and shown, so
 //! the user sees what changed back, in the grid or the loupe.
 
 use super::LibraryController;
-use crate::db::media_history::{CullField, CullState};
-use crate::db::types::MediaId;
-use crate::library::delete::delete_media;
-use crate::library::untrash::{DeletedItem, restore_deleted};
-use crate::ui::history::{CullEdit, Direction, Done, Edit, History, Outcome};
+use crate::library::untrash::DeletedItem;
+use crate::services::history::{CullEdit, Direction, Done, Edit, History, Outcome};
+use crate::services::model::{CullField, CullState, MediaId};
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
@@ -40,13 +38,8 @@ impl LibraryController {
             return;
         }
         let field = edit.change.field();
-        let before = edit.before.clone();
         self.run_query(
-            move |conn| {
-                let states = before.lock().unwrap_or_else(|p| p.into_inner()).clone();
-                crate::services::culling::restore(conn, &states, field)?;
-                Ok(states)
-            },
+            self.catalog.restore_culls(edit.states_before(), field),
             move |this, restored| match restored {
                 Ok(states) => {
                     this.show_states(&states, field);
@@ -66,11 +59,11 @@ impl LibraryController {
 
     /// Undo: files back from the trash and rows back as they were. Redo: to the trash again.
     pub(crate) fn replay_delete(&self, items: Vec<DeletedItem>, direction: Direction, done: Done) {
-        let (db, library, policy) = (self.db.clone(), self.library.clone(), self.trash_policy.get());
+        let (catalog, policy) = (self.catalog.clone(), self.trash_policy.get());
         let me = self.me.borrow().clone();
         match direction {
             Direction::Undo => self.mode.run(
-                move || restore_deleted(&db, &library, items),
+                move || catalog.put_back(items),
                 move |result| {
                     let Some(this) = me.upgrade() else { return };
                     match result {
@@ -96,7 +89,7 @@ impl LibraryController {
             Direction::Redo => {
                 let ids: Vec<MediaId> = items.iter().map(|item| item.stored.media.id.clone()).collect();
                 self.mode.run(
-                    move || delete_media(&db, &library, ids, policy),
+                    move || catalog.move_to_trash(ids, policy),
                     move |result| {
                         let Some(this) = me.upgrade() else { return };
                         match result {

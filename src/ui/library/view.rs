@@ -4,11 +4,10 @@
 
 use super::loads::Pending;
 use super::{LibraryAdapter, LibraryController, LoadMode};
-use crate::browse::{PAGE_SIZE, PageCache};
-use crate::db::media_query::ViewItem;
-use crate::db::media_query::{self, MediaFilter, MediaSort};
-use crate::db::{DbError, media};
+use crate::browse::PageCache;
 use crate::format::grouped;
+use crate::services::model::{DbError, MediaFilter, MediaSort, SearchText, ViewSnapshot};
+use crate::services::{Call, Refreshed};
 use crate::settings::GridView;
 use slint::ComponentHandle;
 
@@ -45,22 +44,14 @@ pub(super) fn show_counts(adapter: &LibraryAdapter, total: i64, filtered: i64) {
     adapter.set_count_text(text.into());
 }
 
-struct Refreshed {
-    total: i64,
-    filtered: i64,
-    pages: Vec<(usize, Vec<ViewItem>)>,
-    /// Where the current item stands now; `None` if it left the view.
-    current: Option<u64>,
-}
-
 impl LibraryController {
     /// Remembers the filter, sort and thumbnail size for the next start.
     pub(super) fn save_grid_view(&self) -> Option<GridView> {
         let window = self.window.upgrade()?;
         let grid_view = grid_view_of(&window.global::<LibraryAdapter>());
-        self.db.spawn("saving the grid's filter and sort", move |conn| {
-            crate::settings::save_grid_view(conn, &grid_view)
-        });
+        self.catalog
+            .save_grid_view(grid_view)
+            .send("saving the grid's filter and sort");
         Some(grid_view)
     }
 
@@ -69,34 +60,31 @@ impl LibraryController {
         let Some(grid_view) = self.save_grid_view() else { return };
         let (mut filter, sort) = grid_view.filter_and_sort();
         if let Some(window) = self.window.upgrade() {
-            filter.search = media_query::SearchText::parse(&window.global::<LibraryAdapter>().get_search_text());
+            filter.search = SearchText::parse(&window.global::<LibraryAdapter>().get_search_text());
         }
         self.serial.set(self.serial.get() + 1);
         let serial = self.serial.get();
         // Until this view is shown, a library change waits for it (see `refresh`): a refresh
         // now would re-read the old filter and win over this view.
         self.refreshing.set(true);
-        let wanted = filter.clone();
-        self.run_query(
-            move |c| media_query::view_snapshot(c, &wanted, sort, PAGE_SIZE as u32),
-            move |this, snapshot| this.apply_view(serial, filter, sort, snapshot),
-        );
+        self.run_query(self.catalog.view(filter.clone(), sort), move |this, snapshot| {
+            this.apply_view(serial, filter, sort, snapshot)
+        });
     }
 
-    /// Runs `query` on the database thread and hands its answer to `then` on the UI thread
-    /// (at once, blocking, in the on-demand mode of the snapshot and tests).
+    /// Sends `call` to the catalogue and hands its answer to `then` on the UI thread (at
+    /// once, blocking, in the on-demand mode of the snapshot and tests).
     pub(super) fn run_query<T: Send + 'static>(
         &self,
-        query: impl FnOnce(&mut diesel::SqliteConnection) -> Result<T, DbError> + Send + 'static,
+        call: Call<T>,
         then: impl FnOnce(&LibraryController, Result<T, DbError>) + 'static,
     ) {
         match &self.mode {
-            LoadMode::OnDemand => then(self, self.db.call_blocking(query)),
+            LoadMode::OnDemand => then(self, call.wait()),
             LoadMode::Background(_) => {
                 let me = self.me.borrow().clone();
-                let db = self.db.clone();
                 let _ = slint::spawn_local(async move {
-                    let result = db.call(query).await;
+                    let result = call.answer().await;
                     if let Some(this) = me.upgrade() {
                         then(&this, result);
                     }
@@ -105,19 +93,13 @@ impl LibraryController {
         }
     }
 
-    fn apply_view(
-        &self,
-        serial: u64,
-        filter: MediaFilter,
-        sort: MediaSort,
-        snapshot: Result<media_query::ViewSnapshot, DbError>,
-    ) {
+    fn apply_view(&self, serial: u64, filter: MediaFilter, sort: MediaSort, snapshot: Result<ViewSnapshot, DbError>) {
         if serial != self.serial.get() {
             // A later view is on its way; it finishes what this one would have.
             return;
         }
         self.refreshing.set(false);
-        let media_query::ViewSnapshot {
+        let ViewSnapshot {
             total,
             filtered,
             first_page,
@@ -189,34 +171,7 @@ impl LibraryController {
         self.serial.set(self.serial.get() + 1);
         let serial = self.serial.get();
         self.run_query(
-            {
-                let filter = filter.clone();
-                // One snapshot, so the count, the pages and the position agree.
-                move |c| {
-                    crate::db::transaction::read(c, |c| {
-                        let current = match &current_id {
-                            Some(id) => media_query::position(c, &filter, sort, id)?,
-                            None => None,
-                        };
-                        let total = media::count_all(c)?;
-                        let filtered = media_query::count(c, &filter)?;
-                        let mut loaded = Vec::with_capacity(pages.len());
-                        for page in pages {
-                            let offset = (page * PAGE_SIZE) as u64;
-                            loaded.push((
-                                page,
-                                media_query::page_at_offset(c, &filter, sort, offset, PAGE_SIZE as u32)?,
-                            ));
-                        }
-                        Ok(Refreshed {
-                            total,
-                            filtered,
-                            pages: loaded,
-                            current,
-                        })
-                    })
-                }
-            },
+            self.catalog.refresh(filter.clone(), sort, pages, current_id),
             move |this, refreshed| this.apply_refresh(serial, filter, sort, refreshed),
         );
     }

@@ -79,12 +79,12 @@ impl LoupeController {
                             this.decoding.set(false);
                             return;
                         };
-                        let (db, library) = (this.db.clone(), this.library.clone());
+                        let catalog = this.catalog.clone();
                         *this.in_flight.borrow_mut() = Some(wanted.id.clone());
                         drop(this);
                         let (id, bound) = (wanted.id.clone(), wanted.bound);
                         let (file_name, prepared) = runtime
-                            .spawn_blocking(move || decode(&db, &library, &id, bound))
+                            .spawn_blocking(move || decode(&catalog, &id, bound))
                             .await
                             .unwrap_or_else(|_| (String::new(), Err("Decoding stopped unexpectedly.".into())));
                         if let Some(this) = me.upgrade() {
@@ -114,7 +114,7 @@ impl LoupeController {
     pub fn decode_next_blocking(&self) -> bool {
         let next = self.queue.borrow_mut().pop_front();
         let Some(wanted) = next else { return false };
-        let (file_name, prepared) = decode(&self.db, &self.library, &wanted.id, wanted.bound);
+        let (file_name, prepared) = decode(&self.catalog, &wanted.id, wanted.bound);
         self.arrived(wanted.id, file_name, prepared);
         true
     }

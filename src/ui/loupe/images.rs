@@ -1,8 +1,8 @@
 //! The loupe's decoded images: at most three (the current image and its neighbours), each
 //! screen-sized or, for the current image once zoomed in, full size.
 
-use crate::db::types::MediaId;
 use crate::library::display::{DisplayPixels, Pixels};
+use crate::services::model::MediaId;
 use slint::{Image, Rgb8Pixel, Rgba8Pixel, SharedPixelBuffer};
 
 /// The most decoded images kept at once: current, next and previous.

@@ -11,9 +11,8 @@ mod worker;
 
 use super::library::{Culled, LibraryController};
 use super::{AppWindow, LoadMode, LoupeAdapter};
-use crate::db::media_query::ViewItem;
-use crate::db::types::MediaId;
-use crate::library::LibraryRoot;
+use crate::services::Catalog;
+use crate::services::model::{MediaId, ViewItem};
 use images::{DecodedImages, Entry, Outcome};
 use slint::{ComponentHandle, ModelRc};
 use std::cell::{Cell, RefCell};
@@ -43,8 +42,7 @@ pub type OnOpenChanged = Rc<dyn Fn(bool)>;
 pub struct LoupeController {
     window: slint::Weak<AppWindow>,
     grid: Weak<LibraryController>,
-    db: crate::db::Database,
-    library: LibraryRoot,
+    catalog: Catalog,
     mode: LoadMode,
     images: RefCell<DecodedImages>,
     queue: RefCell<VecDeque<Wanted>>,
@@ -65,8 +63,7 @@ pub struct LoupeController {
 
 pub fn connect(
     window: &AppWindow,
-    db: crate::db::Database,
-    library: LibraryRoot,
+    catalog: Catalog,
     mode: LoadMode,
     grid: &Rc<LibraryController>,
     auto_advance: bool,
@@ -74,8 +71,7 @@ pub fn connect(
     let loupe = Rc::new(LoupeController {
         window: window.as_weak(),
         grid: Rc::downgrade(grid),
-        db,
-        library,
+        catalog,
         mode,
         images: RefCell::new(DecodedImages::default()),
         queue: RefCell::new(VecDeque::new()),
@@ -236,9 +232,9 @@ impl LoupeController {
 
     fn set_auto_advance(&self, on: bool) {
         self.adapter_do(|a| a.set_auto_advance(on));
-        self.db.spawn("saving the auto-advance setting", move |conn| {
-            crate::settings::save_auto_advance(conn, on)
-        });
+        self.catalog
+            .save_auto_advance(on)
+            .send("saving the auto-advance setting");
     }
 
     /// A culling key: confirm it over the image and, with auto-advance, move on.

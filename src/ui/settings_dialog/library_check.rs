@@ -2,9 +2,7 @@
 //! thread, with its finding in a sentence and a Repair that deletes nothing.
 
 use super::SettingsDialog;
-use crate::library::LibraryRoot;
 use crate::library::check::CheckReport;
-use crate::library::repair::check_and_repair;
 use crate::ui::SettingsAdapter;
 use slint::ComponentHandle;
 use std::rc::Rc;
@@ -15,21 +13,11 @@ impl SettingsDialog {
         let Some(window) = self.window.upgrade() else { return };
         let adapter = window.global::<SettingsAdapter>();
         adapter.set_library_checking(true);
-        let (db, root) = (self.db.clone(), self.context.library_root.clone());
+        let (catalog, root) = (self.catalog.clone(), self.context.library_root.clone());
         let ownership = self.context.ownership.clone();
         let this = Rc::clone(self);
         self.mode.run(
-            move || -> Result<(CheckReport, Option<String>), String> {
-                let library = LibraryRoot::open(&root).map_err(|e| e.to_string())?;
-                let (found, done) = check_and_repair(&db, &library, repair, &ownership).map_err(|e| e.to_string())?;
-                let repaired = done.map(|done| {
-                    format!(
-                        "Repaired: {} thumbnails made, {} files imported, {} set aside in lost+found, {} marked missing. ",
-                        done.thumbnails_made, done.imported, done.set_aside, done.marked_missing
-                    )
-                });
-                Ok((found, repaired))
-            },
+            move || catalog.check_library(&root, repair, &ownership),
             move |checked| {
                 let Some(window) = this.window.upgrade() else { return };
                 let adapter = window.global::<SettingsAdapter>();

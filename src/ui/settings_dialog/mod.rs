@@ -4,8 +4,9 @@
 //! tells the listeners (the engine and the generation panel), so changes apply at once.
 
 use super::{AppWindow, LoadMode, ModelField, SettingsAdapter};
-use crate::db::Database;
 use crate::engine::model_check::{ModelKind, guess_base_model};
+use crate::services::Catalog;
+use crate::services::settings_form::{Loaded, Saving};
 use crate::settings::{self, CheckedSettings, ModelFiles, SettingsForm};
 use slint::{ComponentHandle, Model, VecModel};
 use std::cell::{Cell, RefCell};
@@ -46,12 +47,12 @@ pub struct DialogContext {
     /// The library folder in use.
     pub library_root: PathBuf,
     /// This process's claim on the library: only its owner repairs it.
-    pub ownership: std::sync::Arc<crate::db::Ownership>,
+    pub ownership: std::sync::Arc<crate::services::model::Ownership>,
 }
 
 pub struct SettingsDialog {
     window: slint::Weak<AppWindow>,
-    db: Database,
+    catalog: Catalog,
     mode: LoadMode,
     context: DialogContext,
     models: Rc<VecModel<ModelField>>,
@@ -71,12 +72,10 @@ pub struct SettingsDialog {
 mod fields;
 mod library_check;
 mod library_choice;
-mod loading;
 mod wiring;
 
 use fields::{field, show_defaults, show_engine_check, strings};
 use library_choice::library_question;
-use loading::{Loaded, load};
 pub use wiring::connect;
 
 const ENGINE_FIELD: usize = 3;
@@ -105,11 +104,11 @@ impl SettingsDialog {
 
     /// Reads the stored settings into the form and opens the dialog.
     pub fn open(self: &Rc<Self>) {
-        let db = self.db.clone();
+        let catalog = self.catalog.clone();
         let models_dir = self.context.models_dir.clone();
         let this = Rc::clone(self);
         self.mode.run(
-            move || load(&db, models_dir.as_deref()),
+            move || catalog.read_settings(models_dir.as_deref()),
             move |loaded| match loaded {
                 Ok(loaded) => this.show(loaded),
                 Err(error) => tracing::error!(%error, "the settings could not be read"),
@@ -363,16 +362,10 @@ impl SettingsDialog {
         let form = self.form(&adapter);
         adapter.set_checking(true);
         adapter.set_save_problem("".into());
-        let db = self.db.clone();
+        let catalog = self.catalog.clone();
         let this = Rc::clone(self);
         self.mode.run(
-            move || {
-                let checked = settings::check_form(&form).map_err(Saving::Problems)?;
-                let stored = checked.clone();
-                db.call_blocking(move |conn| settings::save_checked(conn, &stored))
-                    .map_err(|e| Saving::Failed(e.to_string()))?;
-                Ok(checked)
-            },
+            move || catalog.save_settings(&form),
             move |saved: Result<CheckedSettings, Saving>| this.saved(saved),
         );
     }
@@ -409,9 +402,4 @@ impl SettingsDialog {
             }
         }
     }
-}
-
-enum Saving {
-    Problems(settings::FormProblems),
-    Failed(String),
 }

@@ -2,8 +2,8 @@
 
 use super::fields::{field, show_defaults, strings};
 use super::{DialogContext, PickTarget, SettingsDialog};
-use crate::db::Database;
 use crate::engine::model_check::ModelKind;
+use crate::services::Catalog;
 use crate::settings::GenerationDefaults;
 use crate::ui::{AppWindow, LoadMode, SettingsAdapter};
 use slint::{ComponentHandle, ModelRc, VecModel};
@@ -11,7 +11,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Connects the dialog: Ctrl+, and the title bar open it.
-pub fn connect(window: &AppWindow, db: Database, mode: LoadMode, context: DialogContext) -> Rc<SettingsDialog> {
+pub fn connect(window: &AppWindow, catalog: Catalog, mode: LoadMode, context: DialogContext) -> Rc<SettingsDialog> {
     let models = Rc::new(VecModel::from(
         ModelKind::ALL
             .into_iter()
@@ -26,7 +26,7 @@ pub fn connect(window: &AppWindow, db: Database, mode: LoadMode, context: Dialog
     adapter.set_can_switch_library(false);
     let dialog = Rc::new(SettingsDialog {
         window: window.as_weak(),
-        db,
+        catalog,
         mode,
         context,
         models,

@@ -1,0 +1,113 @@
+//! The edits undo can take back, and the words the toast uses for them.
+
+use crate::db::media_history::CullState;
+use crate::db::types::{CullStatus, MediaId, Rating};
+use crate::generation::ReferenceSource;
+use crate::library::untrash::DeletedItem;
+use crate::services::culling::CullChange;
+use std::sync::{Arc, Mutex};
+
+/// Something the user did that undo can take back.
+#[derive(Debug, Clone)]
+pub enum Edit {
+    /// A rating or status given to some items.
+    Cull(CullEdit),
+    /// Items moved to the trash, with what is needed to put them back.
+    Delete(Vec<DeletedItem>),
+    /// The generation panel's references changed.
+    References(ReferenceEdit),
+    /// Edits made by one command ("keep this, reject the others"), undone as one.
+    Group(Vec<Edit>),
+}
+
+/// A culling key applied to `ids`.
+#[derive(Debug, Clone)]
+pub struct CullEdit {
+    pub ids: Vec<MediaId>,
+    pub change: CullChange,
+    /// The items' state before the change. Filled on the database thread by the call that
+    /// saves the change ([`crate::services::Catalog::apply_cull`]), which runs before any
+    /// later call (the undo's): so it is always there when the undo reads it.
+    pub before: Arc<Mutex<Vec<CullState>>>,
+}
+
+impl CullEdit {
+    pub fn new(ids: Vec<MediaId>, change: CullChange) -> Self {
+        Self {
+            ids,
+            change,
+            before: Arc::new(Mutex::new(Vec::new())),
+        }
+    }
+
+    /// The states the change replaced (empty until it was saved).
+    pub fn states_before(&self) -> Vec<CullState> {
+        self.before.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceEdit {
+    pub before: Vec<ReferenceSource>,
+    pub after: Vec<ReferenceSource>,
+}
+
+impl Edit {
+    /// What the toast names: "rating 3 stars on 2 images".
+    pub fn describe(&self) -> String {
+        match self {
+            Edit::Cull(edit) => {
+                let on = images(edit.ids.len());
+                match edit.change {
+                    CullChange::Rating(r) if r == Rating::UNRATED => format!("clearing the rating of {on}"),
+                    CullChange::Rating(r) if r.stars() == 1 => format!("rating 1 star on {on}"),
+                    CullChange::Rating(r) => format!("rating {} stars on {on}", r.stars()),
+                    CullChange::Status(Some(CullStatus::Selected)) => format!("picking {on}"),
+                    CullChange::Status(Some(CullStatus::Rejected)) => format!("rejecting {on}"),
+                    CullChange::Status(None) => format!("clearing the status of {on}"),
+                }
+            }
+            Edit::Delete(items) => format!("moving {} to the trash", images(items.len())),
+            Edit::References(_) => "the change to the references".to_owned(),
+            Edit::Group(edits) => edits.iter().map(Edit::describe).collect::<Vec<_>>().join(" and "),
+        }
+    }
+}
+
+fn images(n: usize) -> String {
+    match n {
+        1 => "1 image".to_owned(),
+        n => format!("{} images", crate::format::grouped(n as i64)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_are_named_as_the_toast_says_them() {
+        let two = vec![MediaId::new(), MediaId::new()];
+        let rate = Edit::Cull(CullEdit::new(two.clone(), CullChange::Rating(Rating::new(3).unwrap())));
+        assert_eq!(rate.describe(), "rating 3 stars on 2 images");
+        let one = Edit::Cull(CullEdit::new(
+            vec![two[0].clone()],
+            CullChange::Rating(Rating::new(1).unwrap()),
+        ));
+        assert_eq!(one.describe(), "rating 1 star on 1 image");
+        let pick = Edit::Cull(CullEdit::new(
+            two.clone(),
+            CullChange::Status(Some(CullStatus::Selected)),
+        ));
+        let reject = Edit::Cull(CullEdit::new(
+            vec![two[1].clone()],
+            CullChange::Status(Some(CullStatus::Rejected)),
+        ));
+        assert_eq!(
+            Edit::Group(vec![reject, pick]).describe(),
+            "rejecting 1 image and picking 2 images"
+        );
+        let clear = Edit::Cull(CullEdit::new(two, CullChange::Rating(Rating::UNRATED)));
+        assert_eq!(clear.describe(), "clearing the rating of 2 images");
+    }
+}

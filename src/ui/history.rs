@@ -1,0 +1,85 @@
+//! Undo and redo in the window (Ctrl+Z, Ctrl+Shift+Z or Ctrl+Y, in the grid and the loupe
+//! alike): the keys drive the window's [`History`], whose edits the grid and the reference
+//! tray carry out. The rules of the history are in [`crate::services::history`].
+
+use super::LibraryController;
+use super::reference_tray::ReferenceTray;
+use crate::services::history::{Direction, Done, Edit, History, Outcome, Replayer};
+use std::rc::{Rc, Weak};
+
+/// The window's history: the grid and the references record into it; the keys replay it.
+pub fn connect(
+    window: &super::AppWindow,
+    library: &Rc<LibraryController>,
+    references: &Rc<ReferenceTray>,
+) -> Rc<History> {
+    use slint::ComponentHandle;
+    let history = History::new(Box::new(WindowReplayer {
+        library: Rc::downgrade(library),
+        references: Rc::downgrade(references),
+    }));
+    library.set_history(&history);
+    references.set_history(&history);
+    let adapter = window.global::<super::LibraryAdapter>();
+    let h = Rc::downgrade(&history);
+    adapter.on_undo_requested(move || {
+        if let Some(history) = h.upgrade() {
+            history.undo();
+        }
+    });
+    let h = Rc::downgrade(&history);
+    adapter.on_redo_requested(move || {
+        if let Some(history) = h.upgrade() {
+            history.redo();
+        }
+    });
+    history
+}
+
+/// Carries the history's edits out in the window: culls and deletes in the grid, reference
+/// changes in the tray; a toast in the grid says how it went.
+struct WindowReplayer {
+    library: Weak<LibraryController>,
+    references: Weak<ReferenceTray>,
+}
+
+impl Replayer for WindowReplayer {
+    fn replay(&self, edit: Edit, direction: Direction, done: Done) {
+        let nothing = |done: Done| {
+            done(Outcome {
+                edit: None,
+                problem: None,
+            })
+        };
+        match edit {
+            Edit::Cull(edit) => match self.library.upgrade() {
+                Some(library) => library.replay_cull(edit, direction, done),
+                None => nothing(done),
+            },
+            Edit::Delete(items) => match self.library.upgrade() {
+                Some(library) => library.replay_delete(items, direction, done),
+                None => nothing(done),
+            },
+            Edit::References(edit) => {
+                if let Some(tray) = self.references.upgrade() {
+                    tray.restore(match direction {
+                        Direction::Undo => edit.before.clone(),
+                        Direction::Redo => edit.after.clone(),
+                    });
+                }
+                done(Outcome {
+                    edit: Some(Edit::References(edit)),
+                    problem: None,
+                });
+            }
+            // Never asked: the history takes groups apart and replays their edits in turn.
+            Edit::Group(_) => nothing(done),
+        }
+    }
+
+    fn tell(&self, text: String) {
+        if let Some(library) = self.library.upgrade() {
+            library.show_notice(text);
+        }
+    }
+}
