@@ -1,11 +1,41 @@
-//! Every exported component in ui/ must open on its own in Slint's live preview: this test
-//! compiles each .slint file with the interpreter, wraps each exported component that is
-//! not already a Window in a generated Window, instantiates it and renders a frame.
+//! Every exported component in ui/ must open on its own, as `cargo run --example preview`
+//! (and Slint's editor preview) shows it: this test compiles each .slint file with the
+//! interpreter, puts each exported component that is not a Window in PreviewWindow,
+//! instantiates it and renders a 1280×800 frame. The main views must look as they do in the
+//! app: many colours (Inter's anti-aliased text, icons), and in the views that show media,
+//! the sample images drawn. The numbers are printed (`-- --nocapture`); set
+//! DISTILLERY_PREVIEW_SNAPSHOTS to a folder to keep the frames.
 
+#[path = "ui_previews/colours.rs"]
+mod colours;
 mod common;
+#[path = "../examples/preview/components.rs"]
+mod components;
 
+use colours::{FrameColours, SamplePalette};
 use slint_interpreter::ComponentHandle;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// The views checked for what they show: file stem, component, the fewest distinct colours
+/// and the fewest pixels of sample-image colours (about a third of what they show now: the
+/// loupe's and compare's images are large, the info panel's references are two 56 px tiles
+/// partly below the fold). Views without media show none of those colours.
+const VIEWS: [(&str, &str, usize, usize); 10] = [
+    ("library-view", "LibraryView", 2000, 50_000),
+    ("library-grid", "LibraryGrid", 2000, 50_000),
+    ("loupe-view", "LoupeView", 1000, 200_000),
+    ("compare-view", "CompareView", 1000, 200_000),
+    ("info-panel", "InfoPanel", 400, 400),
+    ("generation-panel", "GenerationPanel", 400, 1500),
+    ("film-strip", "FilmStrip", 500, 600),
+    ("queue-item", "QueueItem", 100, 0),
+    ("settings-dialog", "SettingsDialog", 200, 0),
+    ("app-window", "AppWindow", 2000, 50_000),
+];
+
+/// Set to a folder to keep each preview's frame there as a PNG, to look at.
+const SNAPSHOT_DIR_VARIABLE: &str = "DISTILLERY_PREVIEW_SNAPSHOTS";
 
 fn slint_files(dir: &Path, found: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -18,118 +48,87 @@ fn slint_files(dir: &Path, found: &mut Vec<PathBuf>) {
     }
 }
 
-/// `(name, inherits Window)` for each `export component` in the source.
-fn exported_components(source: &str) -> Vec<(String, bool)> {
-    source
-        .lines()
-        .filter_map(|line| line.trim_start().strip_prefix("export component "))
-        .map(|rest| {
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
-                .collect();
-            (name, rest.contains("inherits Window"))
-        })
-        .collect()
-}
-
 #[test]
 fn every_exported_component_previews_on_its_own() {
     common::init_testing_backend();
-    let ui_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let palette = SamplePalette::of_images_in(&root.join("assets/sample"));
     let mut files = Vec::new();
-    slint_files(&ui_dir, &mut files);
+    slint_files(&components::ui_dir(), &mut files);
     files.sort();
     assert!(files.len() >= 10, "expected the ui/ tree, found {files:?}");
 
-    let mut previewed = Vec::new();
+    // (file stem, component) → what its frame holds.
+    let mut rendered = BTreeMap::new();
     let mut failures = Vec::new();
     for file in &files {
         let source = std::fs::read_to_string(file).unwrap();
-        let components = exported_components(&source);
-        let file_name = file.file_name().unwrap().to_string_lossy().into_owned();
-        // Wrap plain components in a Window; build Windows from the file itself.
-        let mut wrapper = String::new();
-        for (name, is_window) in &components {
-            if *is_window {
+        let exported = components::exported_components(&source);
+        // Files holding only globals (adapters, Theme) have nothing to preview.
+        if exported.is_empty() {
+            continue;
+        }
+        let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
+        let result = components::compile(file, &exported);
+        let errors = components::errors(&result);
+        if !errors.is_empty() {
+            failures.push(format!("{}: {}", file.display(), errors.join("; ")));
+            continue;
+        }
+        for component in &exported {
+            let Some(definition) = result.component(&component.preview_name()) else {
+                failures.push(format!("{}: no preview of {}", file.display(), component.name));
                 continue;
+            };
+            match definition.create() {
+                Ok(instance) => {
+                    instance.show().unwrap();
+                    instance.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
+                    let frame = instance.window().take_snapshot().expect("a rendered frame");
+                    instance.hide().unwrap();
+                    if let Some(dir) = std::env::var_os(SNAPSHOT_DIR_VARIABLE) {
+                        save_snapshot(&frame, &Path::new(&dir).join(format!("{stem}-{}.png", component.name)));
+                    }
+                    rendered.insert(
+                        (stem.clone(), component.name.clone()),
+                        FrameColours::of(&frame, &palette),
+                    );
+                }
+                Err(error) => failures.push(format!("{} in {}: {error}", component.name, file.display())),
             }
-            wrapper.push_str(&format!(
-                "import {{ {name} }} from \"{file_name}\";\nexport component Preview{name} inherits Window {{ width: 640px; height: 400px; {name} {{ }} }}\n"
+        }
+    }
+
+    for ((stem, name), colours) in &rendered {
+        println!(
+            "{stem:>18} {name:<20} {:>6} distinct colours, {:>7} sample-image pixels",
+            colours.distinct, colours.sample_pixels
+        );
+    }
+    for (stem, name, min_distinct, min_sample_pixels) in VIEWS {
+        let Some(colours) = rendered.get(&(stem.to_owned(), name.to_owned())) else {
+            failures.push(format!("{name} ({stem}.slint) was not previewed"));
+            continue;
+        };
+        if colours.distinct < min_distinct {
+            failures.push(format!(
+                "{name} looks blank: {} distinct colours, wanted {min_distinct}",
+                colours.distinct
             ));
         }
-        let mut compiler = slint_interpreter::Compiler::default();
-        compiler.set_style("fluent-dark".into());
-        let wrapper_path = file.with_file_name("preview-wrapper.slint");
-        // Files holding only globals (adapters, Theme) have nothing to preview.
-        let mut results = Vec::new();
-        if components.iter().any(|(_, is_window)| *is_window) {
-            results.push(spin_on(compiler.build_from_path(file)));
-        }
-        if !wrapper.is_empty() {
-            results.push(spin_on(compiler.build_from_source(wrapper, wrapper_path)));
-        }
-        for result in &results {
-            let errors: Vec<String> = result
-                .diagnostics()
-                .filter(|d| d.level() == slint_interpreter::DiagnosticLevel::Error)
-                .map(|d| d.to_string())
-                .collect();
-            if !errors.is_empty() {
-                failures.push(format!("{}: {}", file.display(), errors.join("; ")));
-                continue;
-            }
-            for name in result.component_names() {
-                let definition = result.component(name).unwrap();
-                match definition.create() {
-                    Ok(instance) => {
-                        instance.show().unwrap();
-                        let frame = instance.window().take_snapshot().expect("a rendered frame");
-                        assert!(frame.width() > 0 && frame.height() > 0, "{name} rendered nothing");
-                        instance.hide().unwrap();
-                        previewed.push(name.to_owned());
-                    }
-                    Err(error) => failures.push(format!("{name} in {}: {error}", file.display())),
-                }
-            }
-        }
-        let expected = components.len();
-        let seen = components
-            .iter()
-            .filter(|(name, is_window)| {
-                let wanted = if *is_window {
-                    name.clone()
-                } else {
-                    format!("Preview{name}")
-                };
-                previewed
-                    .iter()
-                    .any(|p| p.replace('_', "-") == wanted.replace('_', "-"))
-            })
-            .count();
-        if seen != expected {
+        if colours.sample_pixels < min_sample_pixels {
             failures.push(format!(
-                "{}: previewed {seen} of {expected} exported components",
-                file.display()
+                "{name} does not show the sample images: {} pixels of their colours, wanted {min_sample_pixels}",
+                colours.sample_pixels
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "components that cannot preview:\n{}",
-        failures.join("\n")
-    );
-    assert!(previewed.len() >= 10, "previewed only {previewed:?}");
+    assert!(failures.is_empty(), "previews that fail:\n{}", failures.join("\n"));
+    assert!(rendered.len() >= 10, "previewed only {:?}", rendered.keys());
 }
 
-/// Runs a future that completes without waiting on anything (the interpreter's build).
-fn spin_on<F: std::future::Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    let waker = std::task::Waker::noop();
-    let mut context = std::task::Context::from_waker(waker);
-    loop {
-        if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut context) {
-            return output;
-        }
-    }
+fn save_snapshot(frame: &slint::SharedPixelBuffer<slint::Rgba8Pixel>, path: &Path) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let pixels = image::RgbaImage::from_raw(frame.width(), frame.height(), frame.as_bytes().to_vec()).unwrap();
+    pixels.save(path).unwrap();
 }
