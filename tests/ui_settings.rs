@@ -343,13 +343,12 @@ fn switching_to_a_real_engine_and_back_to_demo_restarts_the_engine() {
         .block_on(engine.load(plan.initial_load.clone().unwrap()))
         .unwrap();
     wait_ready(&runtime, &engine, distillery::app::DEMO_MODEL);
-    let queue = std::sync::Arc::new(std::sync::OnceLock::new());
     main.settings.add_on_saved(distillery::app::apply_engine_settings(
         &main.window,
         &ctx,
         std::rc::Rc::new(std::cell::RefCell::new(plan)),
         engine.clone(),
-        queue,
+        None,
         runtime.handle().clone(),
     ));
 

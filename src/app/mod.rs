@@ -150,7 +150,7 @@ pub fn apply_engine_settings(
     ctx: &AppContext,
     running: std::rc::Rc<std::cell::RefCell<EnginePlan>>,
     engine: crate::engine::EngineHandle,
-    queue: std::sync::Arc<std::sync::OnceLock<crate::queue::QueueHandle>>,
+    queue: Option<crate::queue::QueueHandle>,
     runtime: tokio::runtime::Handle,
 ) -> crate::ui::settings_dialog::OnSaved {
     let (weak, chosen, library) = (window.as_weak(), ctx.engine.clone(), ctx.library.clone());
@@ -168,7 +168,7 @@ pub fn apply_engine_settings(
         }
         let (engine, queue) = (engine.clone(), queue.clone());
         runtime.spawn(async move {
-            engine_setup::apply(&before, &after, &engine, queue.get()).await;
+            engine_setup::apply(&before, &after, &engine, queue.as_ref()).await;
         });
     })
 }
@@ -194,68 +194,4 @@ async fn forward_new_media(
             Err(RecvError::Closed) => return,
         }
     }
-}
-
-/// The generation panel's submit: to the queue on the runtime, with a problem shown in the
-/// panel (the UI thread never waits for the queue).
-fn submit_to_queue(
-    window: &crate::ui::AppWindow,
-    queue: std::sync::Arc<std::sync::OnceLock<crate::queue::QueueHandle>>,
-    runtime: tokio::runtime::Handle,
-) -> crate::ui::generation_panel::Submit {
-    let weak = window.as_weak();
-    std::rc::Rc::new(move |request| {
-        let tell = |weak: &slint::Weak<crate::ui::AppWindow>, message: String| {
-            let _ = weak.upgrade_in_event_loop(move |window| {
-                window
-                    .global::<crate::ui::GenerationAdapter>()
-                    .set_message(message.into());
-            });
-        };
-        let Some(queue) = queue.get().cloned() else {
-            tell(&weak, "The queue is still starting; try again in a moment.".to_owned());
-            return;
-        };
-        let weak = weak.clone();
-        runtime.spawn(async move {
-            match queue.submit(request).await {
-                Ok(jobs) => tracing::info!(jobs = jobs.len(), "generation queued"),
-                Err(error) => tell(&weak, format!("The request could not be queued: {error}")),
-            }
-        });
-    })
-}
-
-/// The generation panel's submit in a read-only library: the reason, never a job.
-fn refuse_generation(window: &crate::ui::AppWindow, reason: String) -> crate::ui::generation_panel::Submit {
-    let weak = window.as_weak();
-    std::rc::Rc::new(move |_request| {
-        if let Some(window) = weak.upgrade() {
-            window
-                .global::<crate::ui::GenerationAdapter>()
-                .set_message(reason.clone().into());
-        }
-    })
-}
-
-/// Cancel, retry and moves from the panel's queue list, on the runtime; a problem is logged (the
-/// list shows the job's state as the queue reports it).
-fn act_on_job(
-    queue: std::sync::Arc<std::sync::OnceLock<crate::queue::QueueHandle>>,
-    runtime: tokio::runtime::Handle,
-) -> crate::ui::queue_panel::OnJobAction {
-    std::rc::Rc::new(move |action, job| {
-        let Some(queue) = queue.get().cloned() else { return };
-        runtime.spawn(async move {
-            let done = match action {
-                crate::ui::queue_panel::JobAction::Cancel => queue.cancel(&job).await,
-                crate::ui::queue_panel::JobAction::Retry => queue.retry(&job).await,
-                crate::ui::queue_panel::JobAction::MoveUp => queue.move_job(&job, true).await,
-                crate::ui::queue_panel::JobAction::MoveDown => queue.move_job(&job, false).await,
-            };
-            if let Err(error) = done {
-                tracing::warn!(%error, ?action, job = %job.as_str(), "a queue action failed");
-            }
-        });
-    })
 }

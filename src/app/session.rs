@@ -2,7 +2,7 @@
 //! pickers, file drops, settings), until the window closes or the user switches library.
 
 use super::{AppContext, EnginePlan};
-use crate::ui::{os_drop, pickers};
+use crate::ui::{os_drop, pickers, queue_controls};
 use slint::ComponentHandle;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -58,6 +58,34 @@ pub fn run_window(ctx: &AppContext, services: Services) -> anyhow::Result<Option
     } = services;
     let view = ctx.load_startup_view()?;
     let catalog = ctx.catalog();
+    let model_label = running_plan
+        .borrow()
+        .initial_load
+        .as_ref()
+        .map(|p| p.model_label())
+        .unwrap_or_default();
+    // The queue starts before the window: it recovers what an interrupted run left first,
+    // so the window opens on a settled queue and Generate always has one to submit to. A
+    // read-only library runs no queue: nothing may be generated into it (or recovered).
+    let queue = match ctx.library.read_only_reason() {
+        Some(_) => None,
+        None => {
+            let start = crate::queue::QueueHandle::start(
+                ctx.db.clone(),
+                ctx.library.clone(),
+                engine.clone(),
+                model_label,
+                ctx.ownership.clone(),
+            );
+            match runtime.block_on(start) {
+                Ok((queue, _)) => Some(queue),
+                Err(error) => {
+                    tracing::error!(%error, "the generation queue could not start");
+                    None
+                }
+            }
+        }
+    };
     let main = crate::ui::build_main_window(&catalog, &view, crate::ui::LoadMode::Background(runtime.clone()))?;
     let window = &main.window;
     crate::ui::restore_window_geometry(window, view.ui_state.window);
@@ -89,12 +117,6 @@ pub fn run_window(ctx: &AppContext, services: Services) -> anyhow::Result<Option
                 }
             });
         });
-    let model_label = running_plan
-        .borrow()
-        .initial_load
-        .as_ref()
-        .map(|p| p.model_label())
-        .unwrap_or_default();
     // A library chosen in Settings: the window closes and opens again on it.
     let switch_to = std::rc::Rc::new(std::cell::RefCell::new(None::<PathBuf>));
     let (chosen, weak) = (switch_to.clone(), window.as_weak());
@@ -104,11 +126,6 @@ pub fn run_window(ctx: &AppContext, services: Services) -> anyhow::Result<Option
             let _ = window.hide();
         }
     }));
-    // The queue recovers what an interrupted run left and carries on with waiting jobs. It
-    // runs until the window closes (the generation panel will submit to it). Every finished
-    // image refreshes the grid.
-    // Generate hands requests to the queue once it has started (recovery runs first).
-    let queue_ready = std::sync::Arc::new(std::sync::OnceLock::<crate::queue::QueueHandle>::new());
     os_drop::connect(window.window(), main.file_drop.clone());
     let prompt = main.path_prompt.clone();
     main.generation.references.set_picker(pickers::picker(
@@ -138,28 +155,23 @@ pub fn run_window(ctx: &AppContext, services: Services) -> anyhow::Result<Option
         ctx,
         running_plan,
         engine.clone(),
-        queue_ready.clone(),
+        queue.clone(),
         runtime.clone(),
     ));
-    main.connect_generation(match ctx.library.read_only_reason() {
-        None => super::submit_to_queue(window, queue_ready.clone(), runtime.clone()),
-        Some(reason) => super::refuse_generation(window, reason),
-    });
-    main.queue
-        .set_on_action(super::act_on_job(queue_ready.clone(), runtime.clone()));
-    main.queue.set_on_pause({
-        let (queue, runtime) = (queue_ready.clone(), runtime.clone());
-        std::rc::Rc::new(move |paused| {
-            let Some(queue) = queue.get().cloned() else { return };
-            runtime.spawn(async move {
-                if paused {
-                    queue.pause().await;
-                } else {
-                    queue.resume().await;
-                }
-            });
-        })
-    });
+    match (&queue, ctx.library.read_only_reason()) {
+        (Some(queue), _) => {
+            main.connect_generation(queue_controls::submit_to(window, queue.clone(), runtime.clone()));
+            main.queue
+                .set_on_action(queue_controls::act_on_jobs(queue.clone(), runtime.clone()));
+            main.queue
+                .set_on_pause(queue_controls::pause(queue.clone(), runtime.clone()));
+        }
+        (None, Some(reason)) => main.connect_generation(queue_controls::refuse(window, reason)),
+        (None, None) => main.connect_generation(queue_controls::refuse(
+            window,
+            "The generation queue could not start; the log says why.".to_owned(),
+        )),
+    }
     // The panel's queue list follows the queue's updates (with each job's prompt).
     let (job_updates, mut shown_updates) =
         tokio::sync::mpsc::unbounded_channel::<crate::services::job_prompts::PromptedUpdate>();
@@ -172,10 +184,7 @@ pub fn run_window(ctx: &AppContext, services: Services) -> anyhow::Result<Option
     let (stop_queue, queue_stopped) = tokio::sync::oneshot::channel::<()>();
     let (library_changed, library_changes) = tokio::sync::mpsc::unbounded_channel();
     main.library.follow_changes(library_changes);
-    let (db, library, queue_engine) = (ctx.db.clone(), ctx.library.clone(), engine.clone());
-    let (panel_catalog, ownership, started_queue) = (catalog.clone(), ctx.ownership.clone(), queue_ready.clone());
-    // A read-only library runs no queue: nothing may be generated into it (or recovered).
-    let runs_queue = !ctx.library.is_read_only();
+    let (db, panel_catalog, running_queue) = (ctx.db.clone(), catalog.clone(), queue.clone());
     runtime.spawn(async move {
         // What another process writes (an import, a submit, a cancel) shows within a second.
         let mut external = crate::db::changes::watch_external(&db, crate::db::changes::POLL_EVERY);
@@ -187,22 +196,17 @@ pub fn run_window(ctx: &AppContext, services: Services) -> anyhow::Result<Option
                 }
             }
         });
-        if !runs_queue {
+        let Some(queue) = running_queue else {
             let _ = queue_stopped.await;
             return;
-        }
-        match crate::queue::QueueHandle::start(db, library, queue_engine, model_label, ownership).await {
-            Ok((queue, _)) => {
-                let _ = started_queue.set(queue.clone());
-                let forward = super::forward_new_media(queue.subscribe(), library_changed);
-                let follow = crate::services::job_prompts::follow(panel_catalog, queue.subscribe(), job_updates);
-                tokio::select! {
-                    _ = queue_stopped => {}
-                    () = forward => {}
-                    () = follow => {}
-                }
-            }
-            Err(error) => tracing::error!(%error, "the generation queue could not start"),
+        };
+        // Every finished image refreshes the grid; the queue list follows every update.
+        let forward = super::forward_new_media(queue.subscribe(), library_changed);
+        let follow = crate::services::job_prompts::follow(panel_catalog, queue.subscribe(), job_updates);
+        tokio::select! {
+            _ = queue_stopped => {}
+            () = forward => {}
+            () = follow => {}
         }
     });
 
@@ -225,7 +229,7 @@ pub fn run_window(ctx: &AppContext, services: Services) -> anyhow::Result<Option
     HANDOVER.with(|slot| slot.borrow_mut().take());
     drop(stop_queue);
     // No new jobs; the running one gets a moment to finish, else the next start takes it.
-    if let Some(queue) = queue_ready.get() {
+    if let Some(queue) = &queue {
         runtime.block_on(queue.shutdown(super::shutdown::JOB_GRACE));
     }
     let chosen = switch_to.borrow_mut().take();

@@ -17,6 +17,7 @@ pub mod os_drop;
 pub mod path_prompt;
 pub mod pickers;
 pub mod place;
+pub mod queue_controls;
 pub mod queue_panel;
 mod reference_sources;
 pub mod reference_tray;
