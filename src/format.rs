@@ -68,19 +68,20 @@ pub fn dimensions(width: Option<i32>, height: Option<i32>) -> String {
     }
 }
 
-/// A stored UTC timestamp in local time: "25 Nov 2026, 14:03" (with "UTC" when the local
-/// time zone could not be read). Each date gets its own offset, so dates on both sides of a
-/// daylight-saving change are both right.
-pub fn local_time(stored: &crate::db::types::Timestamp) -> String {
+/// A stored UTC timestamp (RFC 3339, as the catalogue keeps them) in local time: "25 Nov
+/// 2026, 14:03" (with "UTC" when the local time zone could not be read). Each date gets its
+/// own offset, so dates on both sides of a daylight-saving change are both right. Text that
+/// is not a timestamp is shown as it is.
+pub fn local_time(stored: &str) -> String {
     match local_zone() {
         Some(zone) => time_in_zone(stored, zone, ""),
         None => time_in_zone(stored, &jiff::tz::TimeZone::UTC, " UTC"),
     }
 }
 
-fn time_in_zone(stored: &crate::db::types::Timestamp, zone: &jiff::tz::TimeZone, suffix: &str) -> String {
-    let Ok(at) = stored.as_str().parse::<jiff::Timestamp>() else {
-        return stored.as_str().to_owned();
+fn time_in_zone(stored: &str, zone: &jiff::tz::TimeZone, suffix: &str) -> String {
+    let Ok(at) = stored.parse::<jiff::Timestamp>() else {
+        return stored.to_owned();
     };
     let local = at.to_zoned(zone.clone());
     format!("{}{suffix}", local.strftime("%-d %b %Y, %H:%M"))
@@ -137,7 +138,7 @@ mod tests {
         assert_eq!(duration_ms(850), "850 ms");
         assert_eq!(duration_ms(3240), "3.2 s");
         assert_eq!(duration_ms(125_000), "2 min 5 s");
-        let stamp = crate::db::types::Timestamp::parse("2026-11-25T14:03:09.120Z").unwrap();
+        let stamp = "2026-11-25T14:03:09.120Z";
         assert_eq!(
             time_in_zone(&stamp, &jiff::tz::TimeZone::UTC, " UTC"),
             "25 Nov 2026, 14:03 UTC"
@@ -149,13 +150,13 @@ mod tests {
         // Central Europe: UTC+1 in winter, UTC+2 in summer; the clocks went back on
         // 25 Oct 2026 at 03:00 summer time.
         let berlin = jiff::tz::TimeZone::posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap();
-        let summer = crate::db::types::Timestamp::parse("2026-10-24T12:00:00.000Z").unwrap();
-        let winter = crate::db::types::Timestamp::parse("2026-10-26T12:00:00.000Z").unwrap();
+        let summer = "2026-10-24T12:00:00.000Z";
+        let winter = "2026-10-26T12:00:00.000Z";
         assert_eq!(time_in_zone(&summer, &berlin, ""), "24 Oct 2026, 14:00");
         assert_eq!(time_in_zone(&winter, &berlin, ""), "26 Oct 2026, 13:00");
         // An hour before and after the change itself (01:00 UTC).
-        let before = crate::db::types::Timestamp::parse("2026-10-25T00:30:00.000Z").unwrap();
-        let after = crate::db::types::Timestamp::parse("2026-10-25T01:30:00.000Z").unwrap();
+        let before = "2026-10-25T00:30:00.000Z";
+        let after = "2026-10-25T01:30:00.000Z";
         assert_eq!(time_in_zone(&before, &berlin, ""), "25 Oct 2026, 02:30");
         assert_eq!(time_in_zone(&after, &berlin, ""), "25 Oct 2026, 02:30");
     }

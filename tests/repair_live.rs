@@ -6,7 +6,7 @@ mod common;
 
 use common::pipeline::Pipeline;
 use distillery::generation::GenerationRequest;
-use distillery::library::repair::{RepairError, check_and_repair};
+use distillery::services::repair::{RepairError, check_and_repair};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 

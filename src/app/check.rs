@@ -4,7 +4,7 @@
 
 use super::AppContext;
 use crate::cli::{CheckArgs, GlobalOptions};
-use crate::library::repair::check_and_repair;
+use crate::services::repair::check_and_repair;
 
 pub fn run(global: &GlobalOptions, args: &CheckArgs) -> anyhow::Result<()> {
     AppContext::run_with(global, |ctx| check(ctx, args))
@@ -19,7 +19,7 @@ fn check(ctx: &AppContext, args: &CheckArgs) -> anyhow::Result<()> {
             repaired.thumbnails_made,
             repaired.imported,
             repaired.set_aside,
-            crate::library::repair::LOST_AND_FOUND,
+            crate::services::repair::LOST_AND_FOUND,
             repaired.marked_missing
         );
         for (file, reason) in &repaired.failed {

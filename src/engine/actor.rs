@@ -5,57 +5,14 @@
 mod completion;
 mod lifecycle;
 
-use super::handle::{CancelMode, ManagerCommand};
+use super::commands::{CancelMode, ManagerCommand, Purpose};
 use super::lines::EngineLine;
 use super::process::EngineProcess;
-use super::protocol::{CommandKind, GenerateResult, LoadParams, LoadReply, Progress, Request, Response, parse_line};
+use super::protocol::{CommandKind, LoadParams, Request, Response, parse_line};
 use super::{EngineConfig, EngineError, EngineStatus};
 use std::collections::VecDeque;
-use std::path::PathBuf;
-use std::time::Duration;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
-
-type Reply<T> = oneshot::Sender<Result<T, EngineError>>;
-
-/// Why a command was sent, and where its answer goes.
-pub(super) enum Purpose {
-    /// The health check after every start; never from a caller.
-    StartupPing,
-    Ping {
-        reply: Reply<Duration>,
-    },
-    /// `reply` is `None` for the automatic reload after a restart.
-    Load {
-        params: LoadParams,
-        reply: Option<Reply<LoadReply>>,
-    },
-    Generate {
-        job_id: String,
-        output: PathBuf,
-        progress: Option<mpsc::UnboundedSender<Progress>>,
-        reply: Reply<GenerateResult>,
-    },
-    Plain {
-        reply: Reply<serde_json::Value>,
-    },
-}
-
-impl Purpose {
-    fn fail(self, error: EngineError) {
-        match self {
-            Purpose::StartupPing => {}
-            Purpose::Ping { reply } => drop(reply.send(Err(error))),
-            Purpose::Load { reply, .. } => {
-                if let Some(reply) = reply {
-                    let _ = reply.send(Err(error));
-                }
-            }
-            Purpose::Generate { reply, .. } => drop(reply.send(Err(error))),
-            Purpose::Plain { reply } => drop(reply.send(Err(error))),
-        }
-    }
-}
 
 struct Queued {
     kind: CommandKind,

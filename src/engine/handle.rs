@@ -1,28 +1,14 @@
 //! The engine manager's public face: a cheap, cloneable handle to the actor that owns the
 //! engine process. Requests go in over a channel; each answer comes back on a oneshot.
 
-use super::actor::{Actor, Purpose};
+use super::actor::Actor;
+pub use super::commands::CancelMode;
+use super::commands::{ManagerCommand, Purpose};
 use super::protocol::{CommandKind, GenerateParams, GenerateResult, LoadParams, LoadReply, Progress, StatusReply};
 use super::{EngineConfig, EngineError, EngineStatus};
 use std::path::PathBuf;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, watch};
-
-/// How to cancel a running generation. The protocol has no cancel command, so there are
-/// two choices with different costs:
-/// - `Soft` lets the engine finish the image and throws the result away (its file is
-///   deleted). Nothing is reloaded, so the next job starts as soon as this one would have
-///   ended — cheap when the job is nearly done, wasteful when it has just begun.
-/// - `Hard` kills the engine at once, restarts it and reloads the model. The next job can
-///   start after a restart and model load (seconds for the simulated engine, up to minutes
-///   for real weights), but no time is spent finishing an unwanted image.
-///
-/// A job still waiting in the manager is simply dropped either way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CancelMode {
-    Soft,
-    Hard,
-}
 
 /// One image to generate. `job_id` becomes the request id, so progress and the result are
 /// routed back to this request.
@@ -32,27 +18,6 @@ pub struct GenerateRequest {
     pub params: GenerateParams,
     /// Receives every progress event of this job.
     pub progress: Option<mpsc::UnboundedSender<Progress>>,
-}
-
-pub(super) enum ManagerCommand {
-    Request {
-        kind: CommandKind,
-        params: Option<serde_json::Value>,
-        purpose: Purpose,
-    },
-    Cancel {
-        job_id: String,
-        mode: CancelMode,
-    },
-    Restart,
-    /// Loads the model the user unloaded again (a job is waiting for it).
-    Reload,
-    SwitchBinary {
-        binary: PathBuf,
-    },
-    Shutdown {
-        done: oneshot::Sender<()>,
-    },
 }
 
 /// A handle to the engine manager. Clones share one engine; the engine shuts down when the

@@ -3,6 +3,7 @@
 
 mod actor;
 mod bundled;
+mod commands;
 mod config;
 mod error;
 mod handle;

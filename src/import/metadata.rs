@@ -24,10 +24,10 @@ pub struct EmbeddedParameters {
     pub distillery: Option<ImageMetadata>,
 }
 
-/// The parameters embedded in a PNG's text chunks, if any tool's are there and readable,
-/// with every value checked against its real range ([`super::plausible`]).
+/// The parameters embedded in a PNG's text chunks, if any tool's are there and readable, as
+/// written (the import checks each value against its real range: `super::plausible`).
 pub fn read(png: &[u8]) -> Option<EmbeddedParameters> {
-    crate::library::decode::guarded_or_none("reading embedded parameters", || parse(png)).map(super::plausible::checked)
+    crate::library::decode::guarded_or_none("reading embedded parameters", || parse(png))
 }
 
 fn parse(png: &[u8]) -> Option<EmbeddedParameters> {

@@ -131,7 +131,7 @@ fn try_import(
     timings.copy += started.elapsed();
 
     let started = Instant::now();
-    let embedded = metadata::read(&bytes);
+    let embedded = metadata::read(&bytes).map(super::plausible::checked);
     let created = Timestamp::from_datetime(now);
     let generation = embedded.map(|p| generation_row(p, &created));
     let item = NewMedia {

@@ -12,7 +12,6 @@ pub mod paths;
 pub mod png_text;
 pub mod references;
 pub mod regular_file;
-pub mod repair;
 pub mod store;
 pub mod synthetic;
 pub mod thumbnails;

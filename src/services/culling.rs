@@ -1,8 +1,6 @@
 //! Culling: a rating (0–5) or a status (selected, rejected, neither) for a set of items, in
 //! one write transaction that also reads what it replaces, so the change can be undone.
 
-use super::catalog::{Call, Catalog};
-use super::history::CullEdit;
 use crate::db::media_history::{self, CullField, CullState};
 use crate::db::types::{CullStatus, MediaId, Rating};
 use crate::db::{DbError, media};
@@ -58,27 +56,6 @@ pub fn cull_all_or_nothing(
         write_change(conn, ids, change)?;
         Ok(Ok(culled))
     })
-}
-
-impl Catalog {
-    /// Saves `edit`'s change to the items that still exist, noting in the edit what it
-    /// replaced (for its undo), in one write transaction.
-    pub fn apply_cull(&self, edit: &CullEdit) -> Call<()> {
-        let (ids, change, before) = (edit.ids.clone(), edit.change, edit.before.clone());
-        self.call(move |conn| {
-            let culled = cull(conn, &ids, change)?;
-            *before.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = culled.before;
-            Ok(())
-        })
-    }
-
-    /// Puts `field` back as `states` say (an undo); answers with the states, to show them.
-    pub fn restore_culls(&self, states: Vec<CullState>, field: CullField) -> Call<Vec<CullState>> {
-        self.call(move |conn| {
-            restore(conn, &states, field)?;
-            Ok(states)
-        })
-    }
 }
 
 /// The states of `ids` before a change, and which of them have no item.

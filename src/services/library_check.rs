@@ -5,7 +5,7 @@ use super::catalog::Catalog;
 use crate::db::Ownership;
 use crate::library::LibraryRoot;
 use crate::library::check::CheckReport;
-use crate::library::repair::check_and_repair;
+use crate::services::repair::check_and_repair;
 use std::path::Path;
 
 impl Catalog {

@@ -16,6 +16,7 @@ pub mod listing;
 pub mod model;
 pub mod originals;
 pub mod references;
+pub mod repair;
 pub mod settings_form;
 
 mod browsing;

@@ -5,9 +5,9 @@
 //! marked missing (`missing_originals`), so the grid shows it as missing, and stays reported.
 //! A marked item whose file is back loses its mark.
 
-use super::LibraryRoot;
-use super::check::{CheckReport, check_library};
 use crate::db::{Database, DbError, Ownership};
+use crate::library::LibraryRoot;
+use crate::library::check::{CheckReport, check_library};
 use std::path::{Path, PathBuf};
 
 /// Why a check with repair did not run.
@@ -129,7 +129,7 @@ fn still_stray(
     began: std::time::SystemTime,
     kind: StrayKind,
 ) -> bool {
-    use super::in_flight::{being_written, changed_since, named_by_markers};
+    use crate::library::in_flight::{being_written, changed_since, named_by_markers};
     if changed_since(&library.path().join(relative), began) || being_written(relative, &named_by_markers(library)) {
         return false;
     }
@@ -154,7 +154,7 @@ fn remake_thumbnail(db: &Database, library: &LibraryRoot, thumbnail: &str) -> Re
         .call_blocking(move |conn| crate::db::media::get(conn, &media_id))
         .map_err(|e| e.to_string())?
         .ok_or("its item is gone")?;
-    super::thumbnails::remake(library, &item.file_path, thumbnail)
+    crate::library::thumbnails::remake(library, &item.file_path, thumbnail)
 }
 
 /// Moves `relative` (under the root) to `lost+found/<relative>`, never over another file.

@@ -176,7 +176,7 @@ impl InfoPanel {
             adapter.set_file_name(item.file_name.as_str().into());
             adapter.set_dimensions(format::dimensions(item.width, item.height).into());
             adapter.set_file_size(item.file_size.map(format::file_size).unwrap_or_default().into());
-            adapter.set_created(format::local_time(&item.created_at).into());
+            adapter.set_created(format::local_time(item.created_at.as_str()).into());
             adapter.set_origin(if item.origin == Origin::Generation { 0 } else { 1 });
             adapter.set_generated(false);
             adapter.set_negative_prompt("".into());

@@ -3,6 +3,7 @@
 //! them ([`History`]). The window carries edits out through a [`Replayer`].
 
 mod edits;
+mod saving;
 mod stack;
 mod timeline;
 
