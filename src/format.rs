@@ -140,7 +140,7 @@ mod tests {
         assert_eq!(duration_ms(125_000), "2 min 5 s");
         let stamp = "2026-11-25T14:03:09.120Z";
         assert_eq!(
-            time_in_zone(&stamp, &jiff::tz::TimeZone::UTC, " UTC"),
+            time_in_zone(stamp, &jiff::tz::TimeZone::UTC, " UTC"),
             "25 Nov 2026, 14:03 UTC"
         );
     }
@@ -152,12 +152,12 @@ mod tests {
         let berlin = jiff::tz::TimeZone::posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap();
         let summer = "2026-10-24T12:00:00.000Z";
         let winter = "2026-10-26T12:00:00.000Z";
-        assert_eq!(time_in_zone(&summer, &berlin, ""), "24 Oct 2026, 14:00");
-        assert_eq!(time_in_zone(&winter, &berlin, ""), "26 Oct 2026, 13:00");
+        assert_eq!(time_in_zone(summer, &berlin, ""), "24 Oct 2026, 14:00");
+        assert_eq!(time_in_zone(winter, &berlin, ""), "26 Oct 2026, 13:00");
         // An hour before and after the change itself (01:00 UTC).
         let before = "2026-10-25T00:30:00.000Z";
         let after = "2026-10-25T01:30:00.000Z";
-        assert_eq!(time_in_zone(&before, &berlin, ""), "25 Oct 2026, 02:30");
-        assert_eq!(time_in_zone(&after, &berlin, ""), "25 Oct 2026, 02:30");
+        assert_eq!(time_in_zone(before, &berlin, ""), "25 Oct 2026, 02:30");
+        assert_eq!(time_in_zone(after, &berlin, ""), "25 Oct 2026, 02:30");
     }
 }

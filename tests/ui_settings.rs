@@ -343,7 +343,7 @@ fn switching_to_a_real_engine_and_back_to_demo_restarts_the_engine() {
         .block_on(engine.load(plan.initial_load.clone().unwrap()))
         .unwrap();
     wait_ready(&runtime, &engine, distillery::app::DEMO_MODEL);
-    main.settings.add_on_saved(distillery::app::apply_engine_settings(
+    main.events.on_settings_saved(distillery::app::apply_engine_settings(
         &main.window,
         &ctx,
         std::rc::Rc::new(std::cell::RefCell::new(plan)),

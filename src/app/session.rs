@@ -150,7 +150,7 @@ pub fn run_window(ctx: &AppContext, services: Services) -> anyhow::Result<Option
     );
     main.settings
         .set_picker(pickers::settings_picker(runtime.clone(), prompt));
-    main.settings.add_on_saved(super::apply_engine_settings(
+    main.events.on_settings_saved(super::apply_engine_settings(
         window,
         ctx,
         running_plan,

@@ -3,6 +3,7 @@
 //! generation's parameters and reference thumbnails are read off the UI thread and shown
 //! when they arrive (if the user has not moved on by then).
 
+use super::events::WindowEvent;
 use super::library::LibraryController;
 use super::{AppWindow, InfoAdapter, InfoReference, LoadMode};
 use crate::format;
@@ -100,11 +101,11 @@ pub fn connect(
         }
     });
     let p = Rc::downgrade(&panel);
-    grid.add_current_listener(Box::new(move |item, count| {
-        if let Some(panel) = p.upgrade() {
-            panel.show(item, count);
+    grid.events().subscribe(move |event| {
+        if let (WindowEvent::CurrentChanged { item, selected }, Some(panel)) = (event, p.upgrade()) {
+            panel.show(item.as_ref(), *selected);
         }
-    }));
+    });
     panel
 }
 

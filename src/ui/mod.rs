@@ -5,6 +5,7 @@ pub use distillery_ui::*;
 
 mod compare;
 mod engine_adapter;
+pub mod events;
 pub mod file_drop;
 pub mod first_frame;
 pub mod generation_panel;
@@ -67,6 +68,8 @@ pub struct MainWindow {
     pub import: std::rc::Rc<import_runner::ImportRunner>,
     pub settings: std::rc::Rc<settings_dialog::SettingsDialog>,
     pub history: std::rc::Rc<crate::services::history::History>,
+    /// What the controllers announce (the current item, culls, the loupe, settings).
+    pub events: events::WindowEvents,
     pub compare: std::rc::Rc<compare::CompareController>,
     /// The app's own chooser, where the desktop has none.
     pub path_prompt: std::rc::Rc<path_prompt::PathPrompt>,
@@ -93,7 +96,8 @@ pub fn build_main_window(
     window
         .global::<ShellAdapter>()
         .set_read_only_reason(catalog.read_only_reason().unwrap_or_default().into());
-    let grid = library::connect(&window, catalog.clone(), view, mode.clone());
+    let events = events::WindowEvents::default();
+    let grid = library::connect(&window, catalog.clone(), events.clone(), view, mode.clone());
     let references = reference_tray::connect(&window, catalog.clone(), mode.clone());
     reference_sources::connect(&window, &references, &grid);
     let history = history::connect(&window, &grid, &references);
@@ -123,19 +127,29 @@ pub fn build_main_window(
         }
     }));
     let generation = generation_panel::connect(&window, references, catalog.clone(), &view.ui_state);
-    let settings = settings_dialog::connect(&window, catalog.clone(), mode.clone(), view.settings_context.clone());
-    let repaired_grid = std::rc::Rc::downgrade(&grid);
-    settings.add_on_library_repaired(std::rc::Rc::new(move || {
-        if let Some(grid) = repaired_grid.upgrade() {
-            grid.library_repaired();
+    let settings = settings_dialog::connect(
+        &window,
+        catalog.clone(),
+        events.clone(),
+        mode.clone(),
+        view.settings_context.clone(),
+    );
+    let (repaired_grid, defaults_for) = (std::rc::Rc::downgrade(&grid), std::rc::Rc::downgrade(&generation));
+    events.subscribe(move |event| match event {
+        events::WindowEvent::LibraryRepaired => {
+            if let Some(grid) = repaired_grid.upgrade() {
+                grid.library_repaired();
+            }
         }
-    }));
-    let defaults_for = std::rc::Rc::downgrade(&generation);
-    settings.add_on_saved(std::rc::Rc::new(move |saved| {
-        if let Some(generation) = defaults_for.upgrade() {
-            generation.set_defaults(saved.defaults.clone());
+        events::WindowEvent::SettingsSaved(saved) => {
+            if let Some(generation) = defaults_for.upgrade() {
+                generation.set_defaults(saved.defaults.clone());
+            }
         }
-    }));
+        _ => {}
+    });
+    // Everyone has subscribed: the info panel, loupe and compare learn the current item.
+    grid.announce_current();
     Ok(MainWindow {
         window,
         library: grid,
@@ -149,5 +163,6 @@ pub fn build_main_window(
         history,
         compare,
         path_prompt,
+        events,
     })
 }

@@ -3,6 +3,7 @@
 //! leave the saved place alone).
 
 use super::MainWindow;
+use super::events::WindowEvent;
 use crate::services::Catalog;
 use crate::services::model::MediaId;
 use crate::settings::UiState;
@@ -11,14 +12,14 @@ use std::rc::Rc;
 /// Saves the current item and the loupe's state whenever they change.
 pub fn remember(main: &MainWindow, catalog: &Catalog) {
     let saver = catalog.clone();
-    main.library.add_current_listener(Box::new(move |item, _| {
-        let id = item.map(|i| i.id.as_str().to_owned());
-        saver.save_current_item(id).send("remembering the current image");
-    }));
-    let saver = catalog.clone();
-    main.loupe.set_on_open_changed(Rc::new(move |open| {
-        saver.save_loupe_open(open).send("remembering the view");
-    }));
+    main.events.subscribe(move |event| match event {
+        WindowEvent::CurrentChanged { item, .. } => {
+            let id = item.as_ref().map(|i| i.id.as_str().to_owned());
+            saver.save_current_item(id).send("remembering the current image");
+        }
+        WindowEvent::LoupeOpened(open) => saver.save_loupe_open(*open).send("remembering the view"),
+        _ => {}
+    });
 }
 
 /// Selects the saved item (if it is still in the view) and reopens the loupe on it.

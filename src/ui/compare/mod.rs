@@ -86,7 +86,11 @@ pub fn connect(
     let w = with.clone();
     adapter.on_next_pane(move || w(&|c| c.next_pane()));
     let w = with;
-    grid.add_current_listener(Box::new(move |_, _| w(&|c| c.show())));
+    grid.events().subscribe(move |event| {
+        if let super::events::WindowEvent::CurrentChanged { .. } = event {
+            w(&|c| c.show());
+        }
+    });
     compare
 }
 

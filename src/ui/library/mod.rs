@@ -32,19 +32,8 @@ use thumbnails::ThumbnailCache;
 
 pub(crate) use thumbnails::decode as decode_thumbnail;
 
-/// Called with the current item (if loaded) and the number of selected items.
-pub type CurrentListener = Box<dyn Fn(Option<&ViewItem>, usize)>;
-
-/// A culling key was applied to the selection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Culled {
-    /// 0 clears.
-    Rating(i32),
-    /// 0 cleared, 1 selected, 2 rejected.
-    Status(i32),
-}
-
-pub type CullListener = Box<dyn Fn(Culled)>;
+pub use super::events::Culled;
+use super::events::{WindowEvent, WindowEvents};
 
 /// How queued loads are carried out.
 #[derive(Clone)]
@@ -98,10 +87,8 @@ pub struct LibraryController {
     /// What the open delete question is about when it is not the selection (the rejected
     /// items of the view).
     delete_target: RefCell<Option<Vec<MediaId>>>,
-    /// Told the current item and the selection size whenever either may have changed (the
-    /// info panel).
-    current_listeners: RefCell<Vec<CurrentListener>>,
-    cull_listeners: RefCell<Vec<CullListener>>,
+    /// Where the current item, the selection size and culling keys are announced.
+    events: WindowEvents,
     notice_timer: slint::Timer,
     /// The stacks (of more than one image) of loaded items.
     stacks: RefCell<std::collections::HashMap<MediaId, StackInfo>>,
@@ -113,7 +100,13 @@ pub struct LibraryController {
 }
 
 /// Connects the library view; returns its controller (kept alive by the window's callbacks).
-pub fn connect(window: &AppWindow, catalog: Catalog, view: &StartupView, mode: LoadMode) -> Rc<LibraryController> {
+pub fn connect(
+    window: &AppWindow,
+    catalog: Catalog,
+    events: WindowEvents,
+    view: &StartupView,
+    mode: LoadMode,
+) -> Rc<LibraryController> {
     let adapter = window.global::<LibraryAdapter>();
     adapter.set_library_root(crate::format::display_path(&view.library_root).into());
     let grid_view = view.ui_state.grid;
@@ -143,8 +136,7 @@ pub fn connect(window: &AppWindow, catalog: Catalog, view: &StartupView, mode: L
         current_id: RefCell::new(None),
         trash_policy: Cell::new(crate::library::trash::TrashPolicy::Desktop),
         delete_target: RefCell::new(None),
-        current_listeners: RefCell::new(Vec::new()),
-        cull_listeners: RefCell::new(Vec::new()),
+        events,
         notice_timer: slint::Timer::default(),
         stacks: RefCell::new(std::collections::HashMap::new()),
         missing: RefCell::new(std::collections::HashSet::new()),
@@ -214,21 +206,18 @@ impl LibraryController {
         self.thumbs.borrow().bytes()
     }
 
-    /// `listener` is told the current item now and whenever it or the selection changes.
-    pub fn add_current_listener(&self, listener: CurrentListener) {
-        self.current_listeners.borrow_mut().push(listener);
+    /// The window's event channel, where this grid announces the current item and culls.
+    pub fn events(&self) -> &WindowEvents {
+        &self.events
+    }
+
+    /// Announces the current item as it is now (once everyone has subscribed).
+    pub fn announce_current(&self) {
         self.notify_current();
     }
 
-    /// `listener` is told each culling key applied (after the change is shown).
-    pub fn add_cull_listener(&self, listener: CullListener) {
-        self.cull_listeners.borrow_mut().push(listener);
-    }
-
     fn notify_culled(&self, culled: Culled) {
-        for listener in self.cull_listeners.borrow().iter() {
-            listener(culled);
-        }
+        self.events.publish(WindowEvent::Culled(culled));
     }
 
     /// Where the current item is in the view, if there is one.
@@ -255,7 +244,7 @@ impl LibraryController {
         None
     }
 
-    /// Tells the listener about the current item as loaded now.
+    /// Announces the current item as loaded now, and the selection's size.
     fn notify_current(&self) {
         let item = {
             let cache = self.model.cache.borrow();
@@ -266,10 +255,8 @@ impl LibraryController {
                 .filter(|m| Some(&m.id) == current_id.as_ref())
                 .cloned()
         };
-        let count = self.selected.borrow().len();
-        for listener in self.current_listeners.borrow().iter() {
-            listener(item.as_ref(), count);
-        }
+        let selected = self.selected.borrow().len();
+        self.events.publish(WindowEvent::CurrentChanged { item, selected });
     }
 
     fn adapter_do(&self, f: impl FnOnce(&LibraryAdapter)) {

@@ -9,7 +9,8 @@ mod decoding;
 mod images;
 mod worker;
 
-use super::library::{Culled, LibraryController};
+use super::events::{Culled, WindowEvent, WindowEvents};
+use super::library::LibraryController;
 use super::{AppWindow, LoadMode, LoupeAdapter};
 use crate::services::Catalog;
 use crate::services::model::{MediaId, ViewItem};
@@ -36,9 +37,6 @@ struct Wanted {
     bound: Option<(u32, u32)>,
 }
 
-/// Told whether the loupe is now open.
-pub type OnOpenChanged = Rc<dyn Fn(bool)>;
-
 pub struct LoupeController {
     window: slint::Weak<AppWindow>,
     grid: Weak<LibraryController>,
@@ -56,8 +54,8 @@ pub struct LoupeController {
     /// Screen-sized decodes fit in this many pixels (the window's size, physical).
     bound: Cell<(u32, u32)>,
     flash_timer: slint::Timer,
-    /// Told when the loupe opens (true) or closes (false).
-    on_open_changed: RefCell<Option<OnOpenChanged>>,
+    /// Where the loupe's opening and closing are announced (remembering the view).
+    events: WindowEvents,
     me: RefCell<Weak<LoupeController>>,
 }
 
@@ -82,7 +80,7 @@ pub fn connect(
         direction: Cell::new(1),
         bound: Cell::new((1920, 1200)),
         flash_timer: slint::Timer::default(),
-        on_open_changed: RefCell::new(None),
+        events: grid.events().clone(),
         me: RefCell::new(Weak::new()),
     });
     *loupe.me.borrow_mut() = Rc::downgrade(&loupe);
@@ -117,10 +115,12 @@ pub fn connect(
                 loupe.open();
             }
         });
-    let w = with.clone();
-    grid.add_current_listener(Box::new(move |_, _| w(&|l| l.current_changed())));
     let w = with;
-    grid.add_cull_listener(Box::new(move |culled| w(&|l| l.culled(culled))));
+    grid.events().subscribe(move |event| match event {
+        WindowEvent::CurrentChanged { .. } => w(&|l| l.current_changed()),
+        WindowEvent::Culled(culled) => w(&|l| l.culled(*culled)),
+        _ => {}
+    });
     loupe
 }
 
@@ -178,16 +178,8 @@ impl LoupeController {
         self.tell_open_changed(true);
     }
 
-    /// Who to tell when the loupe opens or closes (remembering the view, in the app).
-    pub fn set_on_open_changed(&self, on_change: OnOpenChanged) {
-        *self.on_open_changed.borrow_mut() = Some(on_change);
-    }
-
     fn tell_open_changed(&self, open: bool) {
-        let on_change = self.on_open_changed.borrow().clone();
-        if let Some(on_change) = on_change {
-            on_change(open);
-        }
+        self.events.publish(WindowEvent::LoupeOpened(open));
     }
 
     /// Back to the grid, on the same item, scrolled into view. The decoded images go.

@@ -32,10 +32,7 @@ impl SettingsDialog {
                             format!("{}{}", repaired.clone().unwrap_or_default(), summary(&found)).into(),
                         );
                         if repaired.is_some() {
-                            let listeners = this.on_library_repaired.borrow().clone();
-                            for listener in listeners {
-                                listener();
-                            }
+                            this.events.publish(crate::ui::events::WindowEvent::LibraryRepaired);
                         }
                     }
                     Err(error) => {

@@ -61,12 +61,11 @@ pub struct SettingsDialog {
     /// Bumped by every edit of a field, so a late check of an older text is dropped.
     serials: [Cell<u64>; 4],
     pick: RefCell<Option<PickPath>>,
-    on_saved: RefCell<Vec<OnSaved>>,
+    /// Where a save and a repair are announced (the grid, the engine, the form's defaults).
+    events: super::events::WindowEvents,
     on_library_chosen: RefCell<Option<OnLibraryChosen>>,
     /// The folder the open question is about.
     library_target: RefCell<Option<PathBuf>>,
-    /// Told after a repair changed the library (the grid refreshes).
-    on_library_repaired: RefCell<Vec<Rc<dyn Fn()>>>,
 }
 
 mod fields;
@@ -84,14 +83,6 @@ impl SettingsDialog {
     /// Where paths come from when the user presses Choose….
     pub fn set_picker(&self, pick: PickPath) {
         *self.pick.borrow_mut() = Some(pick);
-    }
-
-    pub fn add_on_library_repaired(&self, listener: Rc<dyn Fn()>) {
-        self.on_library_repaired.borrow_mut().push(listener);
-    }
-
-    pub fn add_on_saved(&self, listener: OnSaved) {
-        self.on_saved.borrow_mut().push(listener);
     }
 
     /// Where a library folder chosen in the dialog goes (the app switches to it).
@@ -378,10 +369,7 @@ impl SettingsDialog {
             Ok(checked) => {
                 adapter.set_open(false);
                 tracing::info!(engine = ?checked.engine.source, models = checked.engine.models.is_some(), "settings saved");
-                let listeners = self.on_saved.borrow().clone();
-                for listener in listeners {
-                    listener(&checked);
-                }
+                self.events.publish(super::events::WindowEvent::SettingsSaved(checked));
             }
             Err(Saving::Problems(problems)) => {
                 for (at, kind) in ModelKind::ALL.into_iter().enumerate() {

@@ -11,7 +11,13 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Connects the dialog: Ctrl+, and the title bar open it.
-pub fn connect(window: &AppWindow, catalog: Catalog, mode: LoadMode, context: DialogContext) -> Rc<SettingsDialog> {
+pub fn connect(
+    window: &AppWindow,
+    catalog: Catalog,
+    events: crate::ui::events::WindowEvents,
+    mode: LoadMode,
+    context: DialogContext,
+) -> Rc<SettingsDialog> {
     let models = Rc::new(VecModel::from(
         ModelKind::ALL
             .into_iter()
@@ -34,10 +40,9 @@ pub fn connect(window: &AppWindow, catalog: Catalog, mode: LoadMode, context: Di
         detected: RefCell::new(None),
         serials: Default::default(),
         pick: RefCell::new(None),
-        on_saved: RefCell::new(Vec::new()),
+        events,
         on_library_chosen: RefCell::new(None),
         library_target: RefCell::new(None),
-        on_library_repaired: RefCell::new(Vec::new()),
     });
     let weak = Rc::downgrade(&dialog);
     let with = move |act: fn(&Rc<SettingsDialog>)| {
