@@ -8,7 +8,7 @@ mod common;
 use common::ui::{demo, key, open, settle};
 use distillery::db::media;
 use distillery::db::types::{CullStatus, MediaId, Rating};
-use distillery::ui::{CompareAdapter, LibraryAdapter, MainWindow};
+use distillery::ui::{CompareAdapter, CullMark, LibraryAdapter, MainWindow};
 use i_slint_backend_testing::ElementHandle;
 use slint::platform::{Key, PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition, Model};
@@ -146,7 +146,7 @@ fn anchored_compare_steps_promotes_and_keeps() {
     let panes = compare.get_panes();
     assert_eq!(
         (panes.row_data(0).unwrap().status, panes.row_data(1).unwrap().status),
-        (2, 1)
+        (CullMark::Rejected, CullMark::Selected)
     );
     with_ctrl(&main, "z");
     assert_eq!(

@@ -10,7 +10,9 @@ use common::pipeline::Pipeline;
 use common::ui::{demo, entries, pump_until, settle};
 use distillery::engine::EngineStatus;
 use distillery::services::job_prompts::follow;
-use distillery::ui::{GenerationAdapter, InfoAdapter, LibraryAdapter, LoadMode, build_main_window, show_engine_status};
+use distillery::ui::{
+    GenerationAdapter, InfoAdapter, JobState, LibraryAdapter, LoadMode, build_main_window, show_engine_status,
+};
 use i_slint_backend_testing::ElementHandle;
 use slint::ComponentHandle;
 use slint::platform::{Key, WindowEvent};
@@ -82,7 +84,7 @@ fn a_prompt_and_a_reference_become_an_image_at_the_top_of_the_grid() {
     assert_eq!(form.get_message(), "", "queued without a problem");
 
     pump_until(&main, &mut updates, "the job sampling", |list| {
-        list.len() == 1 && list[0].state == 1 && list[0].phase == "Sampling" && list[0].step >= 1
+        list.len() == 1 && list[0].state == JobState::Running && list[0].phase == "Sampling" && list[0].step >= 1
     });
     assert_eq!(entries(&main)[0].steps, 4);
     pump_until(&main, &mut updates, "the job to finish", |list| list.is_empty());

@@ -10,7 +10,7 @@ use distillery::db::media::{self, NewMedia};
 use distillery::db::media_query::{MediaFilter, MediaSort, StatusFilter};
 use distillery::db::types::{CullStatus, MediaId, Rating, Timestamp};
 use distillery::library::trash::TrashPolicy;
-use distillery::ui::{LibraryAdapter, MainWindow};
+use distillery::ui::{CullMark, LibraryAdapter, MainWindow};
 use i_slint_backend_testing::ElementHandle;
 use slint::platform::Key;
 use slint::{ComponentHandle, Model};
@@ -43,8 +43,12 @@ fn culling_by_keyboard_is_shown_at_once_and_saved() {
         .flat_map(|row| row.cells.iter().collect::<Vec<_>>())
         .collect();
     assert!(cells.len() >= 5);
-    assert_eq!((cells[0].rating, cells[0].status), (3, 1), "shown at once");
-    assert_eq!((cells[1].rating, cells[1].status), (5, 2));
+    assert_eq!(
+        (cells[0].rating, cells[0].status),
+        (3, CullMark::Selected),
+        "shown at once"
+    );
+    assert_eq!((cells[1].rating, cells[1].status), (5, CullMark::Rejected));
     assert!(cells[1].selected && cells[4].selected && !cells[0].selected);
 
     ctx.db.flush_blocking().unwrap();

@@ -13,7 +13,7 @@ use distillery::db::types::{CullStatus, Rating};
 use distillery::db::{generations, media};
 use distillery::library::delete::delete_media;
 use distillery::library::trash::TrashPolicy;
-use distillery::ui::{InfoAdapter, LibraryAdapter, MainWindow};
+use distillery::ui::{CullMark, InfoAdapter, LibraryAdapter, MainWindow};
 use slint::{ComponentHandle, Model};
 
 fn open_demo(count: u32) -> (TempApp, AppContext, MainWindow) {
@@ -62,8 +62,8 @@ fn the_panel_shows_the_current_image_and_its_toggles_cull_the_selection() {
     grid.invoke_cell_pressed(index as i32 + 1, true, false);
     assert_eq!(info.get_selected_count(), 2);
     info.invoke_rating_chosen(4);
-    info.invoke_status_chosen(2);
-    assert_eq!((info.get_rating(), info.get_status()), (4, 2));
+    info.invoke_status_chosen(CullMark::Rejected);
+    assert_eq!((info.get_rating(), info.get_status()), (4, CullMark::Rejected));
     ctx.db.flush_blocking().unwrap();
     let after = newest(&ctx);
     for changed in &after[index..=index + 1] {
@@ -194,9 +194,9 @@ fn clear_and_the_action_row_work_by_pointer_and_never_fail_silently() {
 
     // Selected | Rejected | Clear, clicked as a user clicks.
     press(&main, "Rejected", "the Rejected toggle");
-    assert_eq!(info.get_status(), 2);
+    assert_eq!(info.get_status(), CullMark::Rejected);
     press(&main, "Clear", "the Clear toggle");
-    assert_eq!(info.get_status(), 0);
+    assert_eq!(info.get_status(), CullMark::None);
     ctx.db.flush_blocking().unwrap();
     assert_eq!(newest(&ctx)[0].status, None, "cleared in the library");
 

@@ -10,7 +10,7 @@ use distillery::app::AppContext;
 use distillery::db::media::{self, Media};
 use distillery::db::media_query::{MediaFilter, MediaSort};
 use distillery::db::types::{CullStatus, Rating};
-use distillery::ui::{LibraryAdapter, LoupeAdapter, MAX_DECODED, MainWindow};
+use distillery::ui::{CullMark, FlashKind, LibraryAdapter, LoupeAdapter, MAX_DECODED, MainWindow};
 use i_slint_backend_testing::ElementHandle;
 use slint::platform::{Key, WindowEvent};
 use slint::{ComponentHandle, SharedString};
@@ -110,7 +110,10 @@ fn culling_in_the_loupe_is_saved_confirmed_and_can_advance() {
     key(&main, "4");
     assert_eq!(loupe.get_rating(), 4);
     assert!(loupe.get_flash_visible());
-    assert_eq!((loupe.get_flash_kind(), loupe.get_flash_value()), (1, 4));
+    assert_eq!(
+        (loupe.get_flash_kind(), loupe.get_flash_value()),
+        (FlashKind::Rating, 4)
+    );
     assert_eq!(stored(&ctx, &expected[0]).rating, Rating::new(4).unwrap());
     assert_eq!(loupe.get_position(), 0, "no auto-advance by default");
 
@@ -122,7 +125,10 @@ fn culling_in_the_loupe_is_saved_confirmed_and_can_advance() {
     assert!(loupe.get_auto_advance());
     key(&main, "x");
     assert_eq!(stored(&ctx, &expected[0]).status, Some(CullStatus::Rejected));
-    assert_eq!((loupe.get_flash_kind(), loupe.get_flash_value()), (2, 2));
+    assert_eq!(
+        (loupe.get_flash_kind(), loupe.get_flash_mark()),
+        (FlashKind::Status, CullMark::Rejected)
+    );
     assert_eq!(loupe.get_position(), 1, "moved on after the culling key");
     assert_eq!(
         loupe.get_flash_index(),
@@ -383,5 +389,5 @@ fn the_loupe_image_gets_most_of_a_small_window() {
         "the info panel floats over the loupe"
     );
     common::ui::press(&main, "Rejected", "the floating panel's status toggle");
-    assert_eq!(loupe.get_status(), 2, "and it works there");
+    assert_eq!(loupe.get_status(), CullMark::Rejected, "and it works there");
 }

@@ -11,7 +11,7 @@ use distillery::app::AppContext;
 use distillery::db::media::{self, Media};
 use distillery::db::media_query::{MediaFilter, MediaSort};
 use distillery::db::types::{CullStatus, Rating};
-use distillery::ui::{LoupeAdapter, MainWindow};
+use distillery::ui::{CullMark, FlashKind, LoupeAdapter, MainWindow};
 use i_slint_backend_testing::ElementHandle;
 use i_slint_core::input::TouchPhase;
 use slint::ComponentHandle;
@@ -87,14 +87,20 @@ fn swipes_navigate_and_cull_at_fit() {
         "swipe up picks"
     );
     assert!(loupe.get_flash_visible(), "the pick is confirmed on screen");
-    assert_eq!((loupe.get_flash_kind(), loupe.get_flash_value()), (2, 1));
+    assert_eq!(
+        (loupe.get_flash_kind(), loupe.get_flash_mark()),
+        (FlashKind::Status, CullMark::Selected)
+    );
     drag(&main, (x, y - 120.0), (x, y + 120.0));
     assert_eq!(
         stored(&ctx, &items[1]).status,
         Some(CullStatus::Rejected),
         "swipe down rejects"
     );
-    assert_eq!((loupe.get_flash_kind(), loupe.get_flash_value()), (2, 2));
+    assert_eq!(
+        (loupe.get_flash_kind(), loupe.get_flash_mark()),
+        (FlashKind::Status, CullMark::Rejected)
+    );
     assert_eq!(loupe.get_position(), 1, "culling by swipe stays on the image");
 
     // A short wobble is a tap, not a swipe.

@@ -12,7 +12,7 @@ use distillery::db::types::JobId;
 use distillery::generation::GenerationRequest;
 use distillery::services::job_prompts::follow;
 use distillery::ui::queue_panel::JobAction;
-use distillery::ui::{GenerationAdapter, LoadMode, MainWindow, build_main_window};
+use distillery::ui::{GenerationAdapter, JobState, LoadMode, MainWindow, build_main_window};
 use i_slint_backend_testing::ElementHandle;
 use slint::ComponentHandle;
 use std::cell::RefCell;
@@ -77,13 +77,16 @@ fn the_queue_list_follows_the_real_queue_and_cancel_reaches_it() {
         .unwrap();
 
     pump_until(&main, &mut updates, "the first job sampling", |list| {
-        list.len() == 2 && list[0].state == 1 && list[0].phase == "Sampling" && list[0].step >= 1
+        list.len() == 2 && list[0].state == JobState::Running && list[0].phase == "Sampling" && list[0].step >= 1
     });
     let list = entries(&main);
     assert_eq!(list[0].id, first[0].as_str());
     assert_eq!(list[0].prompt, "a lighthouse at dusk");
     assert_eq!(list[0].steps, 4);
-    assert_eq!((list[1].state, list[1].prompt.as_str()), (0, "misty harbour"));
+    assert_eq!(
+        (list[1].state, list[1].prompt.as_str()),
+        (JobState::Waiting, "misty harbour")
+    );
     assert_eq!(main.window.global::<GenerationAdapter>().get_waiting_count(), 1);
     // The status bar shows the running job's phase and the queue's length.
     let status_bar = |label: &str| ElementHandle::find_by_accessible_label(&main.window, label).count();
@@ -142,7 +145,7 @@ fn a_failed_job_shows_its_error_and_can_be_retried_or_removed() {
         .block_on(pipeline.queue.submit(GenerationRequest::new("a second failure")))
         .unwrap();
     pump_until(&main, &mut updates, "both jobs to fail", |list| {
-        list.len() == 2 && list.iter().all(|e| e.state == 2)
+        list.len() == 2 && list.iter().all(|e| e.state == JobState::Failed)
     });
     assert_eq!(main.window.global::<GenerationAdapter>().get_failed_count(), 2);
     let failed = &entries(&main)[0];
@@ -194,7 +197,7 @@ fn pause_holds_waiting_jobs_and_resume_runs_them() {
         .block_on(pipeline.queue.submit(GenerationRequest::new("first")))
         .unwrap();
     pump_until(&main, &mut updates, "the first job running", |list| {
-        list.len() == 1 && list[0].state == 1
+        list.len() == 1 && list[0].state == JobState::Running
     });
     common::ui::press(&main, "Pause queue", "the queue has a pause button");
     assert!(main.window.global::<GenerationAdapter>().get_paused());
@@ -205,11 +208,11 @@ fn pause_holds_waiting_jobs_and_resume_runs_them() {
         &main,
         &mut updates,
         "the running job to finish, the new one to wait",
-        |list| list.len() == 1 && list[0].prompt == "second" && list[0].state == 0,
+        |list| list.len() == 1 && list[0].prompt == "second" && list[0].state == JobState::Waiting,
     );
     std::thread::sleep(Duration::from_millis(400));
     pump_until(&main, &mut updates, "the paused queue to hold", |list| {
-        list.len() == 1 && list[0].state == 0
+        list.len() == 1 && list[0].state == JobState::Waiting
     });
 
     common::ui::press(&main, "Resume queue", "a paused queue has a resume button");
@@ -316,7 +319,7 @@ fn a_crash_is_one_sentence_in_the_queue_its_log_lines_are_in_the_details_and_the
         .block_on(pipeline.queue.submit(GenerationRequest::new("a lighthouse at dusk")))
         .unwrap();
     pump_until(&main, &mut updates, "the job to fail", |list| {
-        list.len() == 1 && list[0].state == 2
+        list.len() == 1 && list[0].state == JobState::Failed
     });
     let failed = entries(&main).remove(0);
     assert!(

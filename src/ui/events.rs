@@ -3,18 +3,18 @@
 //! and a save; whoever cares subscribes (the info panel, the loupe, compare, the saved
 //! place, the engine's settings). No controller holds another's listener hooks.
 
+use super::CullMark;
 use crate::services::model::ViewItem;
 use crate::settings::CheckedSettings;
 use std::cell::RefCell;
 use std::rc::Rc;
 
 /// A culling key was applied to the selection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Culled {
     /// 0 clears.
     Rating(i32),
-    /// 0 cleared, 1 selected, 2 rejected.
-    Status(i32),
+    Status(CullMark),
 }
 
 #[derive(Debug, Clone)]

@@ -137,7 +137,7 @@ impl InfoPanel {
         self.adapter_do(|adapter| {
             adapter.set_selected_count(count as i32);
             adapter.set_rating(i32::from(item.rating.stars()));
-            adapter.set_status(crate::ui::status_code(item.status));
+            adapter.set_status(crate::ui::marks::cull_mark(item.status));
         });
         if self.shown.borrow().as_ref() == Some(&item.id) {
             return;

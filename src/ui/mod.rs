@@ -14,6 +14,7 @@ pub mod import_runner;
 mod info_panel;
 mod library;
 mod loupe;
+pub mod marks;
 pub mod os_drop;
 pub mod path_prompt;
 pub mod pickers;
@@ -34,7 +35,7 @@ pub use startup_view::StartupView;
 pub use window_geometry::restore_window_geometry;
 
 use crate::services::Catalog;
-use crate::services::model::{CullStatus, MediaId};
+use crate::services::model::MediaId;
 
 /// Runs a closure on `target` while it lives. Adapter callbacks hold this (cloned, one per
 /// callback) instead of the controller, so the window does not keep its controllers alive.
@@ -44,15 +45,6 @@ pub(crate) fn while_alive<T: 'static>(target: &std::rc::Rc<T>) -> impl Fn(&dyn F
         if let Some(target) = weak.upgrade() {
             f(&target);
         }
-    }
-}
-
-/// A culling status as the .slint files number it: 0 none, 1 selected, 2 rejected.
-pub(crate) fn status_code(status: Option<CullStatus>) -> i32 {
-    match status {
-        None => 0,
-        Some(CullStatus::Selected) => 1,
-        Some(CullStatus::Rejected) => 2,
     }
 }
 

@@ -290,11 +290,7 @@ fn entry(row: &Row) -> QueueEntry {
     QueueEntry {
         id: row.id.as_str().into(),
         prompt: row.prompt.lines().next().unwrap_or_default().into(),
-        state: match row.status {
-            JobStatus::Processing => 1,
-            JobStatus::Failed => 2,
-            _ => 0,
-        },
+        state: super::marks::job_state(row.status),
         phase: row.phase.clone().unwrap_or_default().into(),
         step: row.step as i32,
         steps: row.steps as i32,

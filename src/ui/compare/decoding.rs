@@ -88,7 +88,7 @@ pub(super) fn pane_model(item: Option<&ViewItem>, decoded: Option<&Decoded>, rol
     };
     if let Some(item) = item {
         pane.rating = i32::from(item.rating.stars());
-        pane.status = crate::ui::status_code(item.status);
+        pane.status = crate::ui::marks::cull_mark(item.status);
     }
     if let Some(decoded) = decoded {
         pane.file_name = decoded.file_name.as_str().into();

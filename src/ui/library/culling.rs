@@ -4,7 +4,8 @@
 use super::LibraryController;
 use crate::services::culling::CullChange;
 use crate::services::history::{CullEdit, Edit};
-use crate::services::model::{CullStatus, MediaId, Rating, ViewItem};
+use crate::services::model::{MediaId, Rating, ViewItem};
+use crate::ui::CullMark;
 
 impl LibraryController {
     /// 1–5 rate, 0 clears: shown at once, saved in the background.
@@ -15,14 +16,9 @@ impl LibraryController {
         self.cull_selection(CullChange::Rating(rating));
     }
 
-    /// 1 selected (P), 2 rejected (X), 0 clears (U).
-    pub fn set_status(&self, status: i32) {
-        let status = match status {
-            1 => Some(CullStatus::Selected),
-            2 => Some(CullStatus::Rejected),
-            _ => None,
-        };
-        self.cull_selection(CullChange::Status(status));
+    /// Selected (P), rejected (X), none (U).
+    pub fn set_status(&self, mark: CullMark) {
+        self.cull_selection(CullChange::Status(crate::ui::marks::cull_status(mark)));
     }
 
     /// Applies `change` to every selected item.

@@ -187,7 +187,7 @@ impl GridRowsModel {
             loaded: thumbnail.is_some(),
             thumbnail: thumbnail.unwrap_or_default(),
             rating: i32::from(item.rating.stars()),
-            status: crate::ui::status_code(item.status),
+            status: crate::ui::marks::cull_mark(item.status),
             selected,
             missing: loader.is_some_and(|l| l.is_missing(&item.id)),
             stack_size: stack.map_or(0, |(size, _)| size as i32),

@@ -11,7 +11,7 @@ mod worker;
 
 use super::events::{Culled, WindowEvent, WindowEvents};
 use super::library::LibraryController;
-use super::{AppWindow, LoadMode, LoupeAdapter};
+use super::{AppWindow, FlashKind, LoadMode, LoupeAdapter};
 use crate::services::Catalog;
 use crate::services::model::{MediaId, ViewItem};
 use images::{DecodedImages, Entry, Outcome};
@@ -234,13 +234,17 @@ impl LoupeController {
         if !self.is_open() {
             return;
         }
-        let (kind, value) = match culled {
-            Culled::Rating(stars) => (1, stars),
-            Culled::Status(status) => (2, status),
-        };
         self.adapter_do(|a| {
-            a.set_flash_kind(kind);
-            a.set_flash_value(value);
+            match culled {
+                Culled::Rating(stars) => {
+                    a.set_flash_kind(FlashKind::Rating);
+                    a.set_flash_value(stars);
+                }
+                Culled::Status(mark) => {
+                    a.set_flash_kind(FlashKind::Status);
+                    a.set_flash_mark(mark);
+                }
+            }
             // The image that was rated: auto-advance moves on below.
             a.set_flash_index(a.get_position());
             a.set_flash_visible(true);
@@ -283,7 +287,7 @@ impl LoupeController {
         };
         self.adapter_do(|a| {
             a.set_rating(i32::from(item.rating.stars()));
-            a.set_status(crate::ui::status_code(item.status));
+            a.set_status(crate::ui::marks::cull_mark(item.status));
         });
         if self.shown.borrow().as_ref() == Some(&item.id) {
             // Still the same image; a neighbour whose page was missing may have arrived.
