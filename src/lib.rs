@@ -1,7 +1,6 @@
 //! Distillery: local AI image generation and a fast library for culling what it makes.
 //!
-//! Layers, each depending only on those below it: `ui` (Slint adapters) -> `settings`,
-//! `library` -> `db` (SQLite). `app` wires them together; `cli` and `logging` serve `main`.
+#![doc = include_str!("../docs/layers.md")]
 #![deny(unsafe_code)]
 
 pub mod app;

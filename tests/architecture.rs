@@ -341,6 +341,47 @@ fn every_colour_comes_from_the_theme() {
     assert!(found.is_empty(), "colours outside the theme: {found:#?}");
 }
 
+/// The README, the crate's documentation and the code tell one story: the README carries
+/// docs/layers.md word for word, src/lib.rs includes it, and every file and folder the
+/// README's feature map names exists.
+#[test]
+fn the_readme_map_and_layers_match_the_code() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |file: &str| std::fs::read_to_string(root.join(file)).unwrap();
+    let (readme, layers) = (read("README.md"), read("docs/layers.md"));
+    assert!(
+        readme.contains(&layers),
+        "README.md must carry docs/layers.md word for word"
+    );
+    assert!(read("src/lib.rs").contains("include_str!(\"../docs/layers.md\")"));
+
+    let map = readme
+        .split("### Where each feature lives")
+        .nth(1)
+        .and_then(|rest| rest.split("### From X to Y").next())
+        .expect("the README has a feature map");
+    let mut named = 0;
+    let mut missing = Vec::new();
+    for token in map.split('`').skip(1).step_by(2) {
+        let path = token.split_whitespace().next().unwrap_or_default();
+        if !(path.ends_with(".rs") || path.ends_with(".slint") || path.ends_with('/')) {
+            continue;
+        }
+        named += 1;
+        let found = ["", "ui/", "src/", "src/ui/"]
+            .iter()
+            .any(|base| root.join(format!("{base}{path}")).exists());
+        if !found {
+            missing.push(path.to_owned());
+        }
+    }
+    assert!(named >= 40, "the map names only {named} files");
+    assert!(
+        missing.is_empty(),
+        "the README's map names files that do not exist: {missing:?}"
+    );
+}
+
 #[test]
 fn the_cycle_finder_finds_long_cycles_and_only_cycles() {
     let graph = |edges: &[(&str, &str)]| {

@@ -1,4 +1,4 @@
-//! The one place the window's named values ([`CullMark`], [`FlashKind`], [`JobState`] of
+//! The one place the window's named values (`CullMark`, `FlashKind`, `JobState` of
 //! `ui/adapters/types.slint`) meet the app's own types.
 
 use super::{CullMark, JobState};
