@@ -25,6 +25,7 @@ mod reference_sources;
 pub mod reference_tray;
 pub mod settings_dialog;
 mod shell_adapter;
+pub mod snapshot;
 mod startup_view;
 mod window_geometry;
 
