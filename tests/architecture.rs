@@ -6,26 +6,31 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-fn sources(under: &str) -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+/// The files under `root` (a folder, or one file) whose names end in `.{extension}`.
+fn files_with(root: &Path, extension: &str) -> Vec<PathBuf> {
+    fn walk(dir: &Path, extension: &str, out: &mut Vec<PathBuf>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
+                walk(&path, extension, out);
+            } else if path.extension().is_some_and(|e| e == extension) {
                 out.push(path);
             }
         }
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(under);
     let mut out = Vec::new();
     if root.is_dir() {
-        walk(&root, &mut out);
+        walk(root, extension, &mut out);
     } else {
-        out.push(root);
+        out.push(root.to_path_buf());
     }
     out.sort();
     out
+}
+
+/// The Rust sources under `under` (a folder or a file of the crate).
+fn sources(under: &str) -> Vec<PathBuf> {
+    files_with(&Path::new(env!("CARGO_MANIFEST_DIR")).join(under), "rs")
 }
 
 fn relative(path: &Path) -> String {
@@ -314,18 +319,7 @@ fn source_files_stay_small() {
 /// one place: no other .slint file writes a colour literal.
 #[test]
 fn every_colour_comes_from_the_theme() {
-    fn slint_files(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                slint_files(&path, out);
-            } else if path.extension().is_some_and(|e| e == "slint") {
-                out.push(path);
-            }
-        }
-    }
-    let mut files = Vec::new();
-    slint_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("ui"), &mut files);
+    let files = files_with(&Path::new(env!("CARGO_MANIFEST_DIR")).join("ui"), "slint");
     let mut found = Vec::new();
     for file in files.iter().filter(|f| !f.ends_with("theme.slint")) {
         for (at, line) in code(file).lines().enumerate() {
