@@ -140,14 +140,21 @@ impl LibraryController {
     /// is now in its place).
     pub(super) fn forget_deleted(&self, deleted: &[MediaId]) {
         {
-            let mut selected = self.selected.borrow_mut();
+            let mut selected = self.selection.selected.borrow_mut();
             for id in deleted {
                 selected.remove(id);
             }
         }
         let first = self.model.selected.borrow().iter().next().copied();
-        if first.is_some() && self.current_id.borrow().as_ref().is_some_and(|id| deleted.contains(id)) {
-            self.current.set(first);
+        if first.is_some()
+            && self
+                .selection
+                .current_id
+                .borrow()
+                .as_ref()
+                .is_some_and(|id| deleted.contains(id))
+        {
+            self.selection.current.set(first);
         }
     }
 

@@ -30,7 +30,7 @@ impl LibraryController {
     }
 
     fn with_current_file(&self, action: FileAction) {
-        let Some(id) = self.current_id.borrow().clone() else {
+        let Some(id) = self.selection.current_id.borrow().clone() else {
             return;
         };
         let catalog = self.catalog.clone();

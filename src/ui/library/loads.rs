@@ -157,7 +157,7 @@ impl LibraryController {
                 self.model.refresh_page(page);
                 // A neighbour of the current item arrived (the loupe prefetches neighbours);
                 // the current item's own page has told the listeners already.
-                if let Some(current) = self.current.get() {
+                if let Some(current) = self.selection.current.get() {
                     let on_page = page * PAGE_SIZE..(page + 1) * PAGE_SIZE;
                     let neighbour = [current.checked_sub(1), Some(current + 1)]
                         .into_iter()

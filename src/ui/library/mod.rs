@@ -11,6 +11,7 @@ mod desktop_actions;
 mod grid_model;
 mod loads;
 mod selection;
+mod selection_state;
 mod stacks;
 mod thumbnails;
 mod undo;
@@ -24,9 +25,10 @@ use crate::ui::StartupView;
 pub use grid_model::StripView;
 use grid_model::{GridLoader, GridRowsModel};
 use loads::Pending;
+use selection_state::Selection;
 use slint::{ComponentHandle, ModelRc};
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 use thumbnails::ThumbnailCache;
 
@@ -77,12 +79,8 @@ pub struct LibraryController {
     /// refresh after it.
     refreshing: Cell<bool>,
     refresh_again: Cell<bool>,
-    selected: RefCell<BTreeSet<MediaId>>,
-    anchor: Cell<Option<usize>>,
-    /// The item the keyboard moves from, by position and by id (positions shift when new
-    /// items arrive; the id finds it again).
-    current: Cell<Option<usize>>,
-    current_id: RefCell<Option<MediaId>>,
+    /// What is selected and current.
+    selection: Selection,
     trash_policy: Cell<crate::library::trash::TrashPolicy>,
     /// What the open delete question is about when it is not the selection (the rejected
     /// items of the view).
@@ -130,10 +128,7 @@ pub fn connect(
         serial: Cell::new(0),
         refreshing: Cell::new(false),
         refresh_again: Cell::new(false),
-        selected: RefCell::new(BTreeSet::new()),
-        anchor: Cell::new(None),
-        current: Cell::new(None),
-        current_id: RefCell::new(None),
+        selection: Selection::default(),
         trash_policy: Cell::new(crate::library::trash::TrashPolicy::Desktop),
         delete_target: RefCell::new(None),
         events,
@@ -222,7 +217,7 @@ impl LibraryController {
 
     /// Where the current item is in the view, if there is one.
     pub fn current_position(&self) -> Option<usize> {
-        self.current.get()
+        self.selection.current.get()
     }
 
     /// How many items the view holds.
@@ -248,14 +243,15 @@ impl LibraryController {
     fn notify_current(&self) {
         let item = {
             let cache = self.model.cache.borrow();
-            let current_id = self.current_id.borrow();
-            self.current
+            let current_id = self.selection.current_id.borrow();
+            self.selection
+                .current
                 .get()
                 .and_then(|p| cache.peek(p))
                 .filter(|m| Some(&m.id) == current_id.as_ref())
                 .cloned()
         };
-        let selected = self.selected.borrow().len();
+        let selected = self.selection.selected.borrow().len();
         self.events.publish(WindowEvent::CurrentChanged { item, selected });
     }
 

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 impl LibraryController {
     /// Recomputes which loaded positions show as selected.
     pub(super) fn sync_selection(&self) {
-        let selected = self.selected.borrow();
+        let selected = self.selection.selected.borrow();
         let cache = self.model.cache.borrow();
         let indexes: BTreeSet<usize> = if selected.is_empty() {
             BTreeSet::new()
@@ -37,7 +37,7 @@ impl LibraryController {
 
     /// Marks the selected items of a page that just arrived (before its rows are refreshed).
     pub(super) fn select_loaded_page(&self, page: usize) {
-        let selected = self.selected.borrow();
+        let selected = self.selection.selected.borrow();
         if selected.is_empty() {
             return;
         }
@@ -54,13 +54,14 @@ impl LibraryController {
         }
         drop(shown);
         let current_here = self
+            .selection
             .current_id
             .borrow()
             .as_ref()
             .and_then(|current| items.iter().position(|m| &m.id == current));
         drop(cache);
         if let Some(i) = current_here {
-            self.current.set(Some(page * PAGE_SIZE + i));
+            self.selection.current.set(Some(page * PAGE_SIZE + i));
             self.notify_current();
         }
     }
@@ -70,7 +71,7 @@ impl LibraryController {
     }
 
     pub(super) fn selected_ids(&self) -> Vec<MediaId> {
-        self.selected.borrow().iter().cloned().collect()
+        self.selection.ids()
     }
 
     /// The selected items (for tests and the info panel).
@@ -82,7 +83,7 @@ impl LibraryController {
     /// the cell's item alone.
     pub fn drag_ids(&self, index: usize) -> Vec<MediaId> {
         let Some(id) = self.id_at(index) else { return Vec::new() };
-        if self.selected.borrow().contains(&id) {
+        if self.selection.selected.borrow().contains(&id) {
             self.selection_in_view_order()
         } else {
             vec![id]
@@ -111,63 +112,33 @@ impl LibraryController {
     /// them in the view) becomes current.
     pub fn select_ids(&self, ids: &[MediaId], current: Option<usize>) {
         let current = current.or_else(|| ids.iter().filter_map(|id| self.position_of(id)).min());
-        *self.selected.borrow_mut() = ids.iter().cloned().collect();
+        *self.selection.selected.borrow_mut() = ids.iter().cloned().collect();
         if let Some(position) = current {
-            self.current.set(Some(position));
-            self.anchor.set(Some(position));
-            *self.current_id.borrow_mut() = self.id_at(position);
+            self.selection.current.set(Some(position));
+            self.selection.anchor.set(Some(position));
+            *self.selection.current_id.borrow_mut() = self.id_at(position);
         }
         self.sync_selection();
     }
 
     /// The item the keyboard is at and the loupe shows.
     pub fn current_id(&self) -> Option<MediaId> {
-        self.current_id.borrow().clone()
+        self.selection.current_id.borrow().clone()
     }
 
     /// Click: select one; Ctrl: toggle; Shift: extend from the anchor.
     pub fn press(&self, index: usize, ctrl: bool, shift: bool) {
         let Some(id) = self.id_at(index) else { return };
-        {
-            let mut selected = self.selected.borrow_mut();
-            match (ctrl, shift, self.anchor.get()) {
-                (_, true, Some(anchor)) => {
-                    selected.clear();
-                    for i in anchor.min(index)..=anchor.max(index) {
-                        if let Some(id) = self.model.cache.borrow().peek(i) {
-                            selected.insert(id.id.clone());
-                        }
-                    }
-                }
-                (true, _, _) => {
-                    if !selected.remove(&id) {
-                        selected.insert(id.clone());
-                    }
-                    self.anchor.set(Some(index));
-                }
-                _ => {
-                    selected.clear();
-                    selected.insert(id.clone());
-                    self.anchor.set(Some(index));
-                }
-            }
-        }
-        self.current.set(Some(index));
-        *self.current_id.borrow_mut() = Some(id);
+        self.selection.press(index, id, ctrl, shift, |i| self.id_at(i));
         self.sync_selection();
     }
 
     /// Arrow keys: ±1 for left/right, ±columns for up/down (the adapter passes the delta).
     pub fn move_selection(&self, delta: i32) {
         let total = self.model.cache.borrow().len();
-        if total == 0 {
-            return;
+        if let Some(next) = self.selection.moved_by(delta, total) {
+            self.select_single_at(next);
         }
-        let next = match self.current.get() {
-            None => 0,
-            Some(current) => (current as i64 + i64::from(delta)).clamp(0, total as i64 - 1) as usize,
-        };
-        self.select_single_at(next);
     }
 
     /// Shows the item `id` wherever it is in the view (a reference's source), or says why not.
@@ -186,10 +157,10 @@ impl LibraryController {
             move |this, found| match found {
                 Ok(Some(position)) => {
                     let position = position as usize;
-                    *this.selected.borrow_mut() = BTreeSet::from([id.clone()]);
-                    *this.current_id.borrow_mut() = Some(id);
-                    this.current.set(Some(position));
-                    this.anchor.set(Some(position));
+                    *this.selection.selected.borrow_mut() = BTreeSet::from([id.clone()]);
+                    *this.selection.current_id.borrow_mut() = Some(id);
+                    this.selection.current.set(Some(position));
+                    this.selection.anchor.set(Some(position));
                     let request = this.model.cache.borrow_mut().request_for(position);
                     if let Some(request) = request {
                         use super::grid_model::GridLoader;
@@ -225,7 +196,7 @@ impl LibraryController {
                 use super::grid_model::GridLoader;
                 self.load_page(request);
             }
-            self.current.set(Some(index));
+            self.selection.current.set(Some(index));
         }
         self.reveal(index);
     }

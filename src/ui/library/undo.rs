@@ -139,7 +139,7 @@ impl LibraryController {
                     .collect()
             };
             if in_view.len() > 1 {
-                this.selected.borrow_mut().extend(in_view);
+                this.selection.selected.borrow_mut().extend(in_view);
                 this.sync_selection();
             }
         });

@@ -117,10 +117,7 @@ impl LibraryController {
         cache.insert(0, first_page);
         self.load_stacks(ids);
         self.model.replace_cache(cache);
-        self.anchor.set(None);
-        self.current.set(None);
-        *self.current_id.borrow_mut() = None;
-        self.selected.borrow_mut().clear();
+        self.selection.clear();
         self.adapter_do(|adapter| show_counts(adapter, total, filtered));
         self.reveal(0);
         self.notify_current();
@@ -167,7 +164,7 @@ impl LibraryController {
             }
             (cache.filter(), cache.sort(), pages)
         };
-        let current_id = self.current_id.borrow().clone();
+        let current_id = self.selection.current_id.borrow().clone();
         self.serial.set(self.serial.get() + 1);
         let serial = self.serial.get();
         self.run_query(
@@ -203,12 +200,12 @@ impl LibraryController {
         self.forget_page_loads();
         self.model.replace_cache(cache);
         self.adapter_do(|adapter| show_counts(adapter, refreshed.total, refreshed.filtered));
-        let had_current = self.current_id.borrow().is_some();
+        let had_current = self.selection.current_id.borrow().is_some();
         match (had_current, refreshed.current) {
             (false, _) => {}
             (true, Some(position)) => {
-                let before = self.current.get().map(|p| self.model.row_of(p));
-                self.current.set(Some(position as usize));
+                let before = self.selection.current.get().map(|p| self.model.row_of(p));
+                self.selection.current.set(Some(position as usize));
                 if let Some(before) = before {
                     let moved = self.model.row_of(position as usize) as i64 - before as i64;
                     if moved != 0 {
@@ -223,16 +220,16 @@ impl LibraryController {
                 // The current item left the view (rated out of the filter, or deleted): the
                 // item that took its place becomes current, as in a list after a delete.
                 let len = self.model.cache.borrow().len();
-                let position = self.current.get().unwrap_or(0).min(len.saturating_sub(1));
-                self.selected.borrow_mut().clear();
-                *self.current_id.borrow_mut() = None;
-                self.current.set(None);
+                let position = self.selection.current.get().unwrap_or(0).min(len.saturating_sub(1));
+                self.selection.selected.borrow_mut().clear();
+                *self.selection.current_id.borrow_mut() = None;
+                self.selection.current.set(None);
                 if len > 0 {
                     self.select_single_at(position);
                 }
             }
         }
-        self.anchor.set(self.current.get());
+        self.selection.anchor.set(self.selection.current.get());
         self.sync_selection();
     }
 }
