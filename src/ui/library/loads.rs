@@ -4,9 +4,12 @@
 use super::LibraryController;
 use super::LoadMode;
 use super::grid_model::GridLoader;
+use super::thumbnails::ThumbnailCache;
 use super::thumbnails::decode;
 use crate::browse::{PAGE_SIZE, PageRequest};
 use crate::services::model::{DbError, MediaId, ViewItem};
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::path::PathBuf;
 
 pub(super) enum Pending {
@@ -14,11 +17,20 @@ pub(super) enum Pending {
     Thumbnail { id: MediaId, path: PathBuf },
 }
 
+/// The grid's loads: what was asked for and has not arrived, whether the background pump
+/// runs, and the decoded thumbnails.
+#[derive(Default)]
+pub(super) struct Loads {
+    pub(super) pending: RefCell<VecDeque<Pending>>,
+    pub(super) pumping: Cell<bool>,
+    pub(super) thumbs: RefCell<ThumbnailCache>,
+}
+
 impl GridLoader for LibraryController {
     fn load_page(&self, request: PageRequest) {
-        self.pending.borrow_mut().push_back(Pending::Page {
+        self.loads.pending.borrow_mut().push_back(Pending::Page {
             request,
-            serial: self.serial.get(),
+            serial: self.view.serial.get(),
         });
         self.kick();
     }
@@ -28,8 +40,8 @@ impl GridLoader for LibraryController {
         let Ok(path) = self.catalog.library().resolve(&relative) else {
             return;
         };
-        if self.thumbs.borrow_mut().should_load(&item.id) {
-            self.pending.borrow_mut().push_back(Pending::Thumbnail {
+        if self.loads.thumbs.borrow_mut().should_load(&item.id) {
+            self.loads.pending.borrow_mut().push_back(Pending::Thumbnail {
                 id: item.id.clone(),
                 path,
             });
@@ -38,7 +50,7 @@ impl GridLoader for LibraryController {
     }
 
     fn thumbnail(&self, id: &MediaId) -> Option<slint::Image> {
-        self.thumbs.borrow_mut().get(id)
+        self.loads.thumbs.borrow_mut().get(id)
     }
 
     fn is_missing(&self, id: &MediaId) -> bool {
@@ -82,7 +94,7 @@ impl LibraryController {
         let LoadMode::Background(runtime) = &self.mode else {
             return;
         };
-        if self.pumping.replace(true) {
+        if self.loads.pumping.replace(true) {
             return;
         }
         let me = self.me.borrow().clone();
@@ -90,9 +102,9 @@ impl LibraryController {
         let started = slint::spawn_local(async move {
             loop {
                 let Some(this) = me.upgrade() else { return };
-                let next = this.pending.borrow_mut().pop_front();
+                let next = this.loads.pending.borrow_mut().pop_front();
                 let Some(next) = next else {
-                    this.pumping.set(false);
+                    this.loads.pumping.set(false);
                     return;
                 };
                 drop(this);
@@ -118,7 +130,7 @@ impl LibraryController {
             }
         });
         if started.is_err() {
-            self.pumping.set(false);
+            self.loads.pumping.set(false);
         }
     }
 
@@ -127,7 +139,7 @@ impl LibraryController {
     pub fn drain_blocking(&self) -> usize {
         let mut ran = 0;
         loop {
-            let next = self.pending.borrow_mut().pop_front();
+            let next = self.loads.pending.borrow_mut().pop_front();
             let Some(next) = next else { return ran };
             ran += 1;
             match next {
@@ -146,7 +158,7 @@ impl LibraryController {
     }
 
     fn page_arrived(&self, serial: u64, page: usize, loaded: Result<Vec<ViewItem>, DbError>) {
-        if serial != self.serial.get() {
+        if serial != self.view.serial.get() {
             return;
         }
         match loaded {
@@ -179,10 +191,10 @@ impl LibraryController {
     fn thumbnail_arrived(&self, id: MediaId, decoded: Option<slint::SharedPixelBuffer<slint::Rgb8Pixel>>) {
         match decoded {
             Some(pixels) => {
-                self.thumbs.borrow_mut().insert(id.clone(), pixels);
+                self.loads.thumbs.borrow_mut().insert(id.clone(), pixels);
                 self.model.refresh_item(&id);
             }
-            None => self.thumbs.borrow_mut().failed(&id),
+            None => self.loads.thumbs.borrow_mut().failed(&id),
         }
     }
 }

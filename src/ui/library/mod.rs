@@ -24,13 +24,12 @@ use crate::services::model::{MediaId, StackInfo, ViewItem};
 use crate::ui::StartupView;
 pub use grid_model::StripView;
 use grid_model::{GridLoader, GridRowsModel};
-use loads::Pending;
+use loads::Loads;
 use selection_state::Selection;
 use slint::{ComponentHandle, ModelRc};
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
-use thumbnails::ThumbnailCache;
+use view::ViewState;
 
 pub(crate) use thumbnails::decode as decode_thumbnail;
 
@@ -69,16 +68,11 @@ pub struct LibraryController {
     window: slint::Weak<AppWindow>,
     catalog: Catalog,
     pub model: Rc<GridRowsModel>,
-    thumbs: RefCell<ThumbnailCache>,
-    pending: RefCell<VecDeque<Pending>>,
-    pumping: Cell<bool>,
+    /// Pages and thumbnails asked for and not yet arrived, and the decoded thumbnails.
+    loads: Loads,
     mode: LoadMode,
-    /// Bumped on every view change, so late pages of an old view are dropped.
-    serial: Cell<u64>,
-    /// A live refresh or a new view is on its way; a change meanwhile only asks for one more
-    /// refresh after it.
-    refreshing: Cell<bool>,
-    refresh_again: Cell<bool>,
+    /// Which view is shown and whether a refresh of it is on its way.
+    view: ViewState,
     /// What is selected and current.
     selection: Selection,
     trash_policy: Cell<crate::library::trash::TrashPolicy>,
@@ -121,13 +115,9 @@ pub fn connect(
         window: window.as_weak(),
         catalog,
         model: model.clone(),
-        thumbs: RefCell::new(ThumbnailCache::new()),
-        pending: RefCell::new(VecDeque::new()),
-        pumping: Cell::new(false),
+        loads: Loads::default(),
         mode,
-        serial: Cell::new(0),
-        refreshing: Cell::new(false),
-        refresh_again: Cell::new(false),
+        view: ViewState::default(),
         selection: Selection::default(),
         trash_policy: Cell::new(crate::library::trash::TrashPolicy::Desktop),
         delete_target: RefCell::new(None),
@@ -194,11 +184,11 @@ pub fn connect(
 impl LibraryController {
     /// Pending loads (tests and the snapshot check this is zero before rendering).
     pub fn pending_loads(&self) -> usize {
-        self.pending.borrow().len()
+        self.loads.pending.borrow().len()
     }
 
     pub fn thumbnail_bytes(&self) -> usize {
-        self.thumbs.borrow().bytes()
+        self.loads.thumbs.borrow().bytes()
     }
 
     /// The window's event channel, where this grid announces the current item and culls.

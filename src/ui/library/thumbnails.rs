@@ -21,6 +21,12 @@ fn size_of(image: &Image) -> usize {
     size.width as usize * size.height as usize * 3
 }
 
+impl Default for ThumbnailCache {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl ThumbnailCache {
     pub fn new() -> Self {
         Self {

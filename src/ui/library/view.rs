@@ -10,6 +10,18 @@ use crate::services::model::{DbError, MediaFilter, MediaSort, SearchText, ViewSn
 use crate::services::{Call, Refreshed};
 use crate::settings::GridView;
 use slint::ComponentHandle;
+use std::cell::Cell;
+
+/// Which view the grid shows and whether a refresh of it is on its way.
+#[derive(Default)]
+pub(super) struct ViewState {
+    /// Bumped on every view change, so late pages of an old view are dropped.
+    pub(super) serial: Cell<u64>,
+    /// A live refresh or a new view is on its way; a change meanwhile only asks for one
+    /// more refresh after it.
+    pub(super) refreshing: Cell<bool>,
+    pub(super) refresh_again: Cell<bool>,
+}
 
 /// Pages reloaded by a live refresh: the ones most recently on screen.
 const PAGES_REFRESHED: usize = 3;
@@ -62,11 +74,11 @@ impl LibraryController {
         if let Some(window) = self.window.upgrade() {
             filter.search = SearchText::parse(&window.global::<LibraryAdapter>().get_search_text());
         }
-        self.serial.set(self.serial.get() + 1);
-        let serial = self.serial.get();
+        self.view.serial.set(self.view.serial.get() + 1);
+        let serial = self.view.serial.get();
         // Until this view is shown, a library change waits for it (see `refresh`): a refresh
         // now would re-read the old filter and win over this view.
-        self.refreshing.set(true);
+        self.view.refreshing.set(true);
         self.run_query(self.catalog.view(filter.clone(), sort), move |this, snapshot| {
             this.apply_view(serial, filter, sort, snapshot)
         });
@@ -94,11 +106,11 @@ impl LibraryController {
     }
 
     fn apply_view(&self, serial: u64, filter: MediaFilter, sort: MediaSort, snapshot: Result<ViewSnapshot, DbError>) {
-        if serial != self.serial.get() {
+        if serial != self.view.serial.get() {
             // A later view is on its way; it finishes what this one would have.
             return;
         }
-        self.refreshing.set(false);
+        self.view.refreshing.set(false);
         let ViewSnapshot {
             total,
             filtered,
@@ -121,13 +133,14 @@ impl LibraryController {
         self.adapter_do(|adapter| show_counts(adapter, total, filtered));
         self.reveal(0);
         self.notify_current();
-        if self.refresh_again.replace(false) {
+        if self.view.refresh_again.replace(false) {
             self.refresh();
         }
     }
 
     fn forget_page_loads(&self) {
-        self.pending
+        self.loads
+            .pending
             .borrow_mut()
             .retain(|p| matches!(p, Pending::Thumbnail { .. }));
     }
@@ -151,8 +164,8 @@ impl LibraryController {
     /// and reload the pages on screen in one step, keeping the scroll position and the
     /// selection. Calls while one is on its way are folded into one more afterwards.
     pub fn refresh(&self) {
-        if self.refreshing.replace(true) {
-            self.refresh_again.set(true);
+        if self.view.refreshing.replace(true) {
+            self.view.refresh_again.set(true);
             return;
         }
         let (filter, sort, pages) = {
@@ -165,8 +178,8 @@ impl LibraryController {
             (cache.filter(), cache.sort(), pages)
         };
         let current_id = self.selection.current_id.borrow().clone();
-        self.serial.set(self.serial.get() + 1);
-        let serial = self.serial.get();
+        self.view.serial.set(self.view.serial.get() + 1);
+        let serial = self.view.serial.get();
         self.run_query(
             self.catalog.refresh(filter.clone(), sort, pages, current_id),
             move |this, refreshed| this.apply_refresh(serial, filter, sort, refreshed),
@@ -174,17 +187,17 @@ impl LibraryController {
     }
 
     fn apply_refresh(&self, serial: u64, filter: MediaFilter, sort: MediaSort, refreshed: Result<Refreshed, DbError>) {
-        if serial != self.serial.get() {
+        if serial != self.view.serial.get() {
             // A new view (filter, sort or search) replaced this refresh; it will refresh
             // again when it is shown, if changes came meanwhile.
             return;
         }
-        self.refreshing.set(false);
+        self.view.refreshing.set(false);
         match refreshed {
             Ok(refreshed) => self.show_refreshed(filter, sort, refreshed),
             Err(error) => tracing::error!(%error, "refreshing the library failed"),
         }
-        if self.refresh_again.replace(false) {
+        if self.view.refresh_again.replace(false) {
             self.refresh();
         }
     }
