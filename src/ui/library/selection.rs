@@ -112,12 +112,8 @@ impl LibraryController {
     /// them in the view) becomes current.
     pub fn select_ids(&self, ids: &[MediaId], current: Option<usize>) {
         let current = current.or_else(|| ids.iter().filter_map(|id| self.position_of(id)).min());
-        *self.selection.selected.borrow_mut() = ids.iter().cloned().collect();
-        if let Some(position) = current {
-            self.selection.current.set(Some(position));
-            self.selection.anchor.set(Some(position));
-            *self.selection.current_id.borrow_mut() = self.id_at(position);
-        }
+        let at = current.map(|position| (position, self.id_at(position)));
+        self.selection.select(ids.iter().cloned(), at);
         self.sync_selection();
     }
 
@@ -157,10 +153,7 @@ impl LibraryController {
             move |this, found| match found {
                 Ok(Some(position)) => {
                     let position = position as usize;
-                    *this.selection.selected.borrow_mut() = BTreeSet::from([id.clone()]);
-                    *this.selection.current_id.borrow_mut() = Some(id);
-                    this.selection.current.set(Some(position));
-                    this.selection.anchor.set(Some(position));
+                    this.selection.select([id.clone()], Some((position, Some(id))));
                     let request = this.model.cache.borrow_mut().request_for(position);
                     if let Some(request) = request {
                         use super::grid_model::GridLoader;

@@ -65,6 +65,17 @@ impl Selection {
         })
     }
 
+    /// Exactly `ids` become the selection; `at` (a position, and the item there when it is
+    /// loaded) becomes current and the anchor of the next Shift range.
+    pub(super) fn select(&self, ids: impl IntoIterator<Item = MediaId>, at: Option<(usize, Option<MediaId>)>) {
+        *self.selected.borrow_mut() = ids.into_iter().collect();
+        if let Some((position, id)) = at {
+            self.current.set(Some(position));
+            self.anchor.set(Some(position));
+            *self.current_id.borrow_mut() = id;
+        }
+    }
+
     /// Nothing selected, nothing current (a new view).
     pub(super) fn clear(&self) {
         self.selected.borrow_mut().clear();
@@ -122,5 +133,10 @@ mod tests {
         assert_eq!(selection.moved_by(-20, 10), Some(0));
         selection.clear();
         assert_eq!((selection.current.get(), selection.anchor.get()), (None, None));
+        let id = MediaId::new();
+        selection.select([id.clone()], Some((4, Some(id.clone()))));
+        assert_eq!(selection.ids(), vec![id.clone()]);
+        assert_eq!((selection.current.get(), selection.anchor.get()), (Some(4), Some(4)));
+        assert_eq!(selection.current_id.borrow().as_ref(), Some(&id));
     }
 }

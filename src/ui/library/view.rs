@@ -234,9 +234,8 @@ impl LibraryController {
                 // item that took its place becomes current, as in a list after a delete.
                 let len = self.model.cache.borrow().len();
                 let position = self.selection.current.get().unwrap_or(0).min(len.saturating_sub(1));
-                self.selection.selected.borrow_mut().clear();
-                *self.selection.current_id.borrow_mut() = None;
-                self.selection.current.set(None);
+                // (The anchor is set again below, from what becomes current.)
+                self.selection.clear();
                 if len > 0 {
                     self.select_single_at(position);
                 }
