@@ -21,18 +21,8 @@ pub fn connect(
     library.set_history(&history);
     references.set_history(&history);
     let adapter = window.global::<super::LibraryAdapter>();
-    let h = Rc::downgrade(&history);
-    adapter.on_undo_requested(move || {
-        if let Some(history) = h.upgrade() {
-            history.undo();
-        }
-    });
-    let h = Rc::downgrade(&history);
-    adapter.on_redo_requested(move || {
-        if let Some(history) = h.upgrade() {
-            history.redo();
-        }
-    });
+    adapter.on_undo_requested(super::weakly(&history, History::undo));
+    adapter.on_redo_requested(super::weakly(&history, History::redo));
     history
 }
 

@@ -5,7 +5,7 @@
 
 use super::events::WindowEvent;
 use super::library::LibraryController;
-use super::{AppWindow, InfoAdapter, InfoReference, LoadMode};
+use super::{AppWindow, InfoAdapter, InfoReference, LoadMode, weakly};
 use crate::format;
 use crate::library::LibraryRoot;
 use crate::services::Catalog;
@@ -107,17 +107,6 @@ pub fn connect(
         }
     });
     panel
-}
-
-/// A callback that calls `act` on `target` while it lives (the window's callbacks must not
-/// keep the controllers alive).
-fn weakly<T: 'static>(target: &Rc<T>, act: fn(&T)) -> impl Fn() + 'static {
-    let target = Rc::downgrade(target);
-    move || {
-        if let Some(target) = target.upgrade() {
-            act(&target);
-        }
-    }
 }
 
 impl InfoPanel {

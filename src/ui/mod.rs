@@ -49,6 +49,13 @@ pub(crate) fn while_alive<T: 'static>(target: &std::rc::Rc<T>) -> impl Fn(&dyn F
     }
 }
 
+/// A callback that calls `act` on `target` while it lives: [`while_alive`] for a callback
+/// without arguments.
+pub(crate) fn weakly<T: 'static>(target: &std::rc::Rc<T>, act: fn(&T)) -> impl Fn() + 'static {
+    let alive = while_alive(target);
+    move || alive(&act)
+}
+
 /// The main window and the controllers that own its state.
 pub struct MainWindow {
     pub window: AppWindow,
