@@ -45,7 +45,10 @@ impl LibraryController {
                     Err(Unfound::Unreachable { file_name, reason }) => {
                         this.show_notice(format!("{file_name} cannot be reached: {reason}."))
                     }
-                    // Deleted meanwhile, or unreadable (logged): nothing to act on.
+                    Err(Unfound::Unreadable(error)) => {
+                        tracing::error!(%error, "the current image could not be looked up")
+                    }
+                    // Deleted meanwhile: nothing to act on.
                     Err(_) => {}
                 }
             },
