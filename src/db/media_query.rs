@@ -5,165 +5,14 @@
 //! index SQLite uses; tests/db_query_plans.rs checks every filter x sort with EXPLAIN QUERY PLAN.
 
 use super::DbError;
-use super::media::Media;
+pub use super::media_filter::{MediaFilter, MediaSort, SearchText, StatusFilter};
 pub use super::prepared::Bind;
 use super::prepared::Sql;
-use super::types::{MediaId, Rating, Timestamp};
+use super::types::{MediaId, Rating};
+pub use super::view_item::{Cursor, ViewItem};
+use super::view_item::{VIEW_COLUMNS, ViewRow};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text};
-
-/// Which culling status the grid shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum StatusFilter {
-    #[default]
-    All,
-    Selected,
-    Rejected,
-    /// Neither selected nor rejected.
-    Unmarked,
-}
-
-impl StatusFilter {
-    pub const ALL: [StatusFilter; 4] = [
-        StatusFilter::All,
-        StatusFilter::Selected,
-        StatusFilter::Rejected,
-        StatusFilter::Unmarked,
-    ];
-}
-
-/// What the grid shows: items rated at least `min_rating` with the given status, and when
-/// searching, whose prompt or file name holds every searched word.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct MediaFilter {
-    pub min_rating: Rating,
-    pub status: StatusFilter,
-    pub search: Option<SearchText>,
-}
-
-/// Words searched for in prompts and file names (`media_search`, an FTS5 index). Each typed
-/// word matches words that start with it, in any case and with or without accents; all
-/// words must match.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchText {
-    typed: String,
-    fts_query: String,
-}
-
-impl SearchText {
-    /// The search for `typed`, or `None` when it holds no word (blank, punctuation only).
-    pub fn parse(typed: &str) -> Option<Self> {
-        let words: Vec<String> = typed
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|word| !word.is_empty())
-            .map(|word| format!("\"{word}\"*"))
-            .collect();
-        (!words.is_empty()).then(|| Self {
-            typed: typed.trim().to_owned(),
-            fts_query: words.join(" "),
-        })
-    }
-
-    /// As the user typed it.
-    pub fn typed(&self) -> &str {
-        &self.typed
-    }
-}
-
-/// The grid's order. Ties are broken by creation time, then id, so the order is total.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum MediaSort {
-    #[default]
-    NewestFirst,
-    OldestFirst,
-    HighestRated,
-    LowestRated,
-}
-
-impl MediaSort {
-    pub const ALL: [MediaSort; 4] = [
-        MediaSort::NewestFirst,
-        MediaSort::OldestFirst,
-        MediaSort::HighestRated,
-        MediaSort::LowestRated,
-    ];
-
-    fn by_rating(self) -> bool {
-        matches!(self, MediaSort::HighestRated | MediaSort::LowestRated)
-    }
-
-    fn descending(self) -> bool {
-        matches!(self, MediaSort::NewestFirst | MediaSort::HighestRated)
-    }
-}
-
-/// One item as a grid view holds it: what the grid draws and pages by. Pages read exactly
-/// these columns, which every grid index holds, so SQLite never visits the table for them.
-/// The rest of a row ([`Media`]) is read by id when something needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ViewItem {
-    pub id: MediaId,
-    pub rating: Rating,
-    pub status: Option<super::types::CullStatus>,
-    pub created_at: Timestamp,
-}
-
-impl From<&Media> for ViewItem {
-    fn from(item: &Media) -> Self {
-        Self {
-            id: item.id.clone(),
-            rating: item.rating,
-            status: item.status,
-            created_at: item.created_at.clone(),
-        }
-    }
-}
-
-/// The columns of a [`ViewItem`], in its field order. The status comes as a number
-/// (1 selected, 2 rejected, NULL neither): the grid needs no text for it, and a page then
-/// reads two text columns per row instead of three.
-const VIEW_COLUMNS: &str = "id, rating, CASE status WHEN 'selected' THEN 1 WHEN 'rejected' THEN 2 END, created_at";
-
-/// The SQL types of a [`ViewItem`] row.
-type ViewRow = (Text, Integer, diesel::sql_types::Nullable<Integer>, Text);
-
-impl Queryable<ViewRow, diesel::sqlite::Sqlite> for ViewItem {
-    type Row = (String, i32, Option<i32>, String);
-
-    fn build((id, rating, status, created_at): Self::Row) -> diesel::deserialize::Result<Self> {
-        use super::types::CullStatus;
-        Ok(Self {
-            id: MediaId::from_string(id),
-            rating: Rating::from(rating),
-            status: match status {
-                None => None,
-                Some(1) => Some(CullStatus::Selected),
-                Some(2) => Some(CullStatus::Rejected),
-                Some(other) => return Err(format!("unknown status code {other}").into()),
-            },
-            created_at: Timestamp::from(created_at),
-        })
-    }
-}
-
-/// Where the next page starts: the sort key of the last item already shown.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cursor {
-    pub rating: Rating,
-    pub created_at: Timestamp,
-    pub id: MediaId,
-}
-
-impl Cursor {
-    /// The cursor just after `item`.
-    pub fn after(item: &ViewItem) -> Self {
-        Self {
-            rating: item.rating,
-            created_at: item.created_at.clone(),
-            id: item.id.clone(),
-        }
-    }
-}
 
 /// The grid hides every image of a collapsed stack but its first. Written `+rowid` like the
 /// search, so SQLite keeps walking the index that serves the order and tests each entry
@@ -194,7 +43,7 @@ fn filter_terms(filter: &MediaFilter, sort: MediaSort, binds: &mut Vec<Bind>) ->
         // slower for a search matching many (benches/search.rs), faster only for one
         // matching almost none, where the walk still ends within a few milliseconds.
         terms.push("+rowid IN (SELECT rowid FROM media_search WHERE media_search MATCH ?)".to_owned());
-        binds.push(Bind::Text(search.fts_query.clone()));
+        binds.push(Bind::Text(search.fts_query().to_owned()));
     }
     if filter.min_rating == Rating::MAX {
         // "5 stars and up" is "exactly 5": an equality lets the (status,) rating, created_at
@@ -330,7 +179,7 @@ fn count_with_hidden(conn: &mut SqliteConnection, filter: &MediaFilter) -> Resul
         if filter.min_rating == Rating::UNRATED && filter.status == StatusFilter::All {
             let sql = Sql {
                 text: "SELECT count(*) FROM media_search WHERE media_search MATCH ?".to_owned(),
-                binds: vec![Bind::Text(search.fts_query.clone())],
+                binds: vec![Bind::Text(search.fts_query().to_owned())],
             };
             return Ok(sql.rows::<BigInt>().get_result::<i64>(conn)?);
         }
@@ -390,20 +239,6 @@ pub fn count_by_scan(conn: &mut SqliteConnection, filter: &MediaFilter) -> Resul
         binds,
     };
     Ok(sql.rows::<BigInt>().get_result::<i64>(conn)?)
-}
-
-impl MediaFilter {
-    /// Whether `item` belongs to the view (the same test as the SQL, except the search, which
-    /// an item's rating or status cannot change).
-    pub fn matches(&self, item: &ViewItem) -> bool {
-        let status_ok = match self.status {
-            StatusFilter::All => true,
-            StatusFilter::Selected => item.status == Some(super::types::CullStatus::Selected),
-            StatusFilter::Rejected => item.status == Some(super::types::CullStatus::Rejected),
-            StatusFilter::Unmarked => item.status.is_none(),
-        };
-        status_ok && item.rating >= self.min_rating
-    }
 }
 
 /// Where the item `id` stands in the view now (how many items come before it), or `None`

@@ -5,19 +5,18 @@
 //! from watching the rows. A client tries to become the owner on every tick, so jobs never
 //! wait for a process that has gone away.
 
-use super::recovery::{RecoveryReport, recover};
+use super::recovery::recover;
 use super::rows::RowWatch;
 use super::run::{JobContext, JobOutcome, run_job};
 use super::submit::submit;
 use super::{JobUpdate, QueueError};
 use crate::db::types::{JobId, JobStatus};
-use crate::db::{Database, Ownership, changes, generations, jobs, queue};
-use crate::engine::{CancelMode, EngineHandle, EngineStatus};
+use crate::db::{Ownership, changes, generations, jobs, queue};
+use crate::engine::{CancelMode, EngineStatus};
 use crate::generation::GenerationRequest;
-use crate::library::LibraryRoot;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::{broadcast, mpsc, oneshot, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 
 mod shutdown;
 pub use shutdown::ShutdownOutcome;
@@ -26,9 +25,9 @@ use shutdown::{Stopping, sleep_until};
 /// How often the actor looks at what other processes wrote, and tries to become the owner.
 const TICK: Duration = changes::POLL_EVERY;
 
-type Reply<T> = oneshot::Sender<Result<T, QueueError>>;
+pub(super) type Reply<T> = oneshot::Sender<Result<T, QueueError>>;
 
-enum Command {
+pub(super) enum Command {
     Submit {
         request: GenerationRequest,
         reply: Reply<Vec<JobId>>,
@@ -60,122 +59,29 @@ enum Command {
     },
 }
 
-/// A handle to the generation queue. Clones share one queue.
-#[derive(Clone)]
-pub struct QueueHandle {
-    commands: mpsc::Sender<Command>,
-    updates: broadcast::Sender<JobUpdate>,
-}
-
-impl QueueHandle {
-    /// Recovers what a previous run left behind, then starts running jobs; in a process that
-    /// does not own the library, follows the owner's work until it can take over. Call inside
-    /// a tokio runtime.
-    pub async fn start(
-        db: Database,
-        library: LibraryRoot,
-        engine: EngineHandle,
-        model_label: String,
-        ownership: Arc<Ownership>,
-    ) -> Result<(Self, RecoveryReport), QueueError> {
-        let (updates, _) = broadcast::channel(1024);
-        let ctx = JobContext {
-            db,
-            library,
-            engine,
-            updates: updates.clone(),
-            model_label,
-        };
-        let owner = ownership.is_owner();
-        let report = if owner {
-            recover(&ctx).await?
-        } else {
-            RecoveryReport::default()
-        };
-        let (commands, inbox) = mpsc::channel(64);
-        let engine_status = ctx.engine.status();
-        let mut rows = RowWatch::every_active_job();
-        // What is waiting or running now is known, not news.
-        let _ = rows.changes(&ctx.db, &ctx.library).await;
-        let data_version = ctx.db.call(changes::data_version).await.ok();
-        let actor = Actor {
-            ctx,
-            inbox,
-            own: commands.downgrade(),
-            paused: false,
-            running: None,
-            engine_status,
-            ownership,
-            owner,
-            rows,
-            data_version,
-            stopping: None,
-        };
-        tokio::spawn(actor.run());
-        Ok((Self { commands, updates }, report))
-    }
-
-    /// Every job's changes from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<JobUpdate> {
-        self.updates.subscribe()
-    }
-
-    /// Validates and stores a request; returns its jobs in run order.
-    pub async fn submit(&self, request: GenerationRequest) -> Result<Vec<JobId>, QueueError> {
-        self.ask(|reply| Command::Submit { request, reply }).await
-    }
-
-    /// Cancels a waiting or running job; false if it had already ended.
-    pub async fn cancel(&self, job: &JobId) -> Result<bool, QueueError> {
-        let job = job.clone();
-        self.ask(|reply| Command::Cancel { job, reply }).await
-    }
-
-    /// Moves a waiting job one place sooner (`up`) or later.
-    pub async fn move_job(&self, job: &JobId, up: bool) -> Result<bool, QueueError> {
-        let job = job.clone();
-        self.ask(|reply| Command::Move { job, up, reply }).await
-    }
-
-    /// Queues a failed job again.
-    pub async fn retry(&self, job: &JobId) -> Result<bool, QueueError> {
-        let job = job.clone();
-        self.ask(|reply| Command::Retry { job, reply }).await
-    }
-
-    /// Stops starting new jobs; the running one finishes.
-    pub async fn pause(&self) {
-        let _ = self.commands.send(Command::Pause).await;
-    }
-
-    pub async fn resume(&self) {
-        let _ = self.commands.send(Command::Resume).await;
-    }
-
-    /// Stops starting jobs and waits up to `grace` for the running one to end; a job still
-    /// running then is left for the next owner's recovery (nothing is recorded as failed).
-    /// The queue answers nothing afterwards.
-    pub async fn shutdown(&self, grace: Duration) -> ShutdownOutcome {
-        let (done, outcome) = oneshot::channel();
-        if self.commands.send(Command::Shutdown { grace, done }).await.is_err() {
-            return ShutdownOutcome::Idle;
-        }
-        outcome.await.unwrap_or(ShutdownOutcome::Idle)
-    }
-
-    /// The model new jobs are recorded with (after the engine was given another model).
-    pub async fn set_model_label(&self, label: String) {
-        let _ = self.commands.send(Command::SetModelLabel(label)).await;
-    }
-
-    async fn ask<T>(&self, command: impl FnOnce(Reply<T>) -> Command) -> Result<T, QueueError> {
-        let (reply, answer) = oneshot::channel();
-        self.commands
-            .send(command(reply))
-            .await
-            .map_err(|_| QueueError::Stopped)?;
-        answer.await.map_err(|_| QueueError::Stopped)?
-    }
+/// Starts the actor over a recovered queue (or a client's view of one) and returns its inbox.
+pub(super) async fn spawn(ctx: JobContext, ownership: Arc<Ownership>, owner: bool) -> mpsc::Sender<Command> {
+    let (commands, inbox) = mpsc::channel(64);
+    let engine_status = ctx.engine.status();
+    let mut rows = RowWatch::every_active_job();
+    // What is waiting or running now is known, not news.
+    let _ = rows.changes(&ctx.db, &ctx.library).await;
+    let data_version = ctx.db.call(changes::data_version).await.ok();
+    let actor = Actor {
+        ctx,
+        inbox,
+        own: commands.downgrade(),
+        paused: false,
+        running: None,
+        engine_status,
+        ownership,
+        owner,
+        rows,
+        data_version,
+        stopping: None,
+    };
+    tokio::spawn(actor.run());
+    commands
 }
 
 struct Running {

@@ -7,14 +7,16 @@
 mod actor;
 mod error;
 mod failure_text;
+mod handle;
 mod recovery;
 mod rows;
 mod run;
 mod submit;
 
-pub use actor::{QueueHandle, ShutdownOutcome};
+pub use actor::ShutdownOutcome;
 pub use error::QueueError;
 pub use failure_text::{FailureText, failure_text};
+pub use handle::QueueHandle;
 pub use rows::RowWatch;
 pub use run::FinishTimings;
 pub use submit::submit;
