@@ -316,6 +316,58 @@ fn every_colour_comes_from_the_theme() {
     assert!(found.is_empty(), "colours outside the theme: {found:#?}");
 }
 
+/// Every length of the window comes from `Theme` too: no other .slint file writes a length
+/// literal (`12px`, `1phx`, or in `rem`, `pt`, `cm`, `mm`, `in`), except a zero, which is
+/// no size.
+#[test]
+fn every_length_comes_from_the_theme() {
+    let files = files_with(&Path::new(env!("CARGO_MANIFEST_DIR")).join("ui"), "slint");
+    let mut found = Vec::new();
+    for file in files.iter().filter(|f| !f.ends_with("theme.slint")) {
+        for (at, line) in code(file).lines().enumerate() {
+            let literals = length_literals(line);
+            if !literals.is_empty() {
+                found.push(format!(
+                    "{}:{}: {} in {}",
+                    relative(file),
+                    at + 1,
+                    literals.join(", "),
+                    line.trim()
+                ));
+            }
+        }
+    }
+    assert!(found.is_empty(), "lengths outside the theme: {found:#?}");
+}
+
+/// The length literals of a line of Slint other than zero: a number with a length unit
+/// right after it. Digits inside a name (`space-2`, `text-2xs`) are not numbers.
+fn length_literals(line: &str) -> Vec<String> {
+    const UNITS: [&str; 7] = ["px", "phx", "rem", "pt", "cm", "mm", "in"];
+    let chars: Vec<char> = line.chars().collect();
+    let run = |from: usize, take: fn(char) -> bool| from + chars[from..].iter().take_while(|c| take(**c)).count();
+    let mut found = Vec::new();
+    let mut at = 0;
+    while at < chars.len() {
+        let c = chars[at];
+        if c.is_alphabetic() || c == '_' {
+            at = run(at, |c| c.is_alphanumeric() || c == '_' || c == '-');
+        } else if c.is_ascii_digit() || (c == '.' && chars.get(at + 1).is_some_and(char::is_ascii_digit)) {
+            let unit_at = run(at, |c| c.is_ascii_digit() || c == '.');
+            let end = run(unit_at, char::is_alphabetic);
+            let number: String = chars[at..unit_at].iter().collect();
+            let unit: String = chars[unit_at..end].iter().collect();
+            if UNITS.contains(&unit.as_str()) && number.parse::<f64>().map_or(true, |n| n != 0.0) {
+                found.push(number + &unit);
+            }
+            at = end;
+        } else {
+            at += 1;
+        }
+    }
+    found
+}
+
 /// The README, the crate's documentation and the code tell one story: the README carries
 /// docs/layers.md word for word, src/lib.rs includes it, and every file and folder the
 /// README's feature map names exists.
@@ -382,4 +434,20 @@ fn the_module_matcher_reads_use_lists_and_paths() {
     assert!(names_module("use crate::{db, format};", "db"));
     assert!(!names_module("use crate::dbx::y;", "db"));
     assert!(!names_module("use crate::format;", "db"));
+}
+
+#[test]
+fn the_length_finder_reads_units_and_skips_names_and_zero() {
+    assert_eq!(
+        length_literals("x: -3px; w: parent.width - 2 * Theme.space-2 + 12px; r: 1.5px; s: .5rem; k: n * 1phx;"),
+        ["3px", "12px", "1.5px", ".5rem", "1phx"]
+    );
+    assert_eq!(
+        length_literals("y: 0px; z: 0.0px; f: Theme.text-2xs; for star in 5: Image { }"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        length_literals("d: 2in; e: 3mm; g: 4cm; h: 10pt; p: 100%; t: 180ms;"),
+        ["2in", "3mm", "4cm", "10pt"]
+    );
 }
