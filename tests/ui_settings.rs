@@ -343,14 +343,15 @@ fn switching_to_a_real_engine_and_back_to_demo_restarts_the_engine() {
         .block_on(engine.load(plan.initial_load.clone().unwrap()))
         .unwrap();
     wait_ready(&runtime, &engine, distillery::app::DEMO_MODEL);
-    main.events.on_settings_saved(distillery::app::apply_engine_settings(
-        &main.window,
-        &ctx,
-        std::rc::Rc::new(std::cell::RefCell::new(plan)),
-        engine.clone(),
-        None,
-        runtime.handle().clone(),
-    ));
+    let running = distillery::app::Running {
+        runtime: runtime.handle().clone(),
+        engine: engine.clone(),
+        plan: std::rc::Rc::new(std::cell::RefCell::new(plan)),
+    };
+    distillery::ui::session::connect_engine_settings(
+        &main,
+        distillery::app::apply_engine_settings(&ctx, &running, None),
+    );
 
     // To the "real" engine, with the model files.
     ctrl_comma(&main);

@@ -19,9 +19,9 @@ pub use context::{AppContext, default_data_dir, resolve_data_dir};
 pub use engine_setup::{
     DEMO_MODEL, EnginePlan, apply as apply_engine_plan, plan as engine_plan, plan_for as engine_plan_for,
 };
+pub use session::Running;
 
 use crate::cli::GlobalOptions;
-use slint::ComponentHandle;
 use std::time::Instant;
 
 /// Opens the main window and runs until it is closed, importing `files` into its library.
@@ -59,24 +59,21 @@ pub fn run(global: &GlobalOptions, files: &[std::path::PathBuf], started: Instan
     }
     {
         let _inside = runtime.enter();
-        shutdown::on_stop_signal(|| {
-            let _ = slint::invoke_from_event_loop(|| {
-                let _ = slint::quit_event_loop();
-            });
-        });
+        shutdown::on_stop_signal(crate::ui::handover::quit_window);
     }
-    let running_plan = std::rc::Rc::new(std::cell::RefCell::new(plan));
+    let running = session::Running {
+        runtime: runtime.handle().clone(),
+        engine: engine.clone(),
+        plan: std::rc::Rc::new(std::cell::RefCell::new(plan)),
+    };
     let mut first = Some(started);
     let mut initial_files = files.to_vec();
     loop {
-        let services = session::Services {
-            runtime: runtime.handle().clone(),
-            engine: engine.clone(),
-            running_plan: running_plan.clone(),
+        let options = crate::ui::session::WindowOptions {
             report_first_frame: global.report_first_frame.then_some(()).and(first.take()),
             initial_files: std::mem::take(&mut initial_files),
         };
-        let Some(folder) = session::run_window(&ctx, services)? else {
+        let Some(folder) = session::run_window(&ctx, &running, options)? else {
             break;
         };
         match ctx.switch_library(&folder) {
@@ -94,7 +91,7 @@ pub fn run(global: &GlobalOptions, files: &[std::path::PathBuf], started: Instan
                 };
                 // The new library's catalogue may hold other engine settings.
                 let after = engine_setup::plan(&ctx)?;
-                let before = running_plan.replace(after.clone());
+                let before = running.plan.replace(after.clone());
                 let engine = engine.clone();
                 runtime.spawn(async move { engine_setup::apply(&before, &after, &engine, None).await });
             }
@@ -118,7 +115,7 @@ enum WindowClaim {
 /// Becomes the window of `ctx`'s library, or hands `files` to the one it has.
 fn claim_window(ctx: &AppContext, files: &[std::path::PathBuf]) -> WindowClaim {
     let claimed = single_instance::claim(ctx.db.path(), files, |handover| {
-        let _ = slint::invoke_from_event_loop(move || session::receive_handover(handover.files));
+        crate::ui::handover::deliver(handover.files);
     });
     match claimed {
         Ok(single_instance::Claim::First(listening)) => WindowClaim::First(Some(listening)),
@@ -146,52 +143,26 @@ fn claim_window(ctx: &AppContext, files: &[std::path::PathBuf]) -> WindowClaim {
 /// Saved settings reach the running engine: another binary, other model files or load
 /// options restart or reload it (the status bar follows); new jobs record the new model.
 pub fn apply_engine_settings(
-    window: &crate::ui::AppWindow,
     ctx: &AppContext,
-    running: std::rc::Rc<std::cell::RefCell<EnginePlan>>,
-    engine: crate::engine::EngineHandle,
+    running: &session::Running,
     queue: Option<crate::queue::QueueHandle>,
-    runtime: tokio::runtime::Handle,
-) -> crate::ui::settings_dialog::OnSaved {
-    let (weak, chosen, library) = (window.as_weak(), ctx.engine.clone(), ctx.library.clone());
+) -> crate::services::ApplyEngineSettings {
+    let (chosen, library) = (ctx.engine.clone(), ctx.library.clone());
+    let (plan, engine, runtime) = (running.plan.clone(), running.engine.clone(), running.runtime.clone());
     std::rc::Rc::new(move |saved| {
         let after = match engine_setup::plan_for(chosen.as_ref(), &saved.engine, &library) {
             Ok(plan) => plan,
             Err(error) => {
                 tracing::error!(%error, "the new engine settings could not be planned");
-                return;
+                return None;
             }
         };
-        let before = running.replace(after.clone());
-        if let Some(window) = weak.upgrade() {
-            window.global::<crate::ui::EngineAdapter>().set_demo(after.is_demo);
-        }
+        let demo = after.is_demo;
+        let before = plan.replace(after.clone());
         let (engine, queue) = (engine.clone(), queue.clone());
         runtime.spawn(async move {
             engine_setup::apply(&before, &after, &engine, queue.as_ref()).await;
         });
+        Some(demo)
     })
-}
-
-/// Tells the grid about every image the queue adds to the library.
-async fn forward_new_media(
-    mut updates: tokio::sync::broadcast::Receiver<crate::queue::JobUpdate>,
-    changed: tokio::sync::mpsc::UnboundedSender<()>,
-) {
-    use tokio::sync::broadcast::error::RecvError;
-    loop {
-        match updates.recv().await {
-            Ok(update) if update.media.is_some() => {
-                if changed.send(()).is_err() {
-                    return;
-                }
-            }
-            Ok(_) => {}
-            // Missed some: refresh anyway, one of them may have been an image.
-            Err(RecvError::Lagged(_)) => {
-                let _ = changed.send(());
-            }
-            Err(RecvError::Closed) => return,
-        }
-    }
 }

@@ -18,13 +18,16 @@ pub mod originals;
 pub mod references;
 pub mod repair;
 pub mod settings_form;
+pub mod window_feeds;
 
 mod browsing;
 mod importing;
 mod library_check;
 mod preferences;
+mod running;
 mod stacks;
 mod trash;
 
 pub use browsing::Refreshed;
 pub use catalog::{Call, Catalog};
+pub use running::{ApplyEngineSettings, Services};

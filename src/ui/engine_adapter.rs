@@ -1,8 +1,8 @@
 //! EngineAdapter: the status bar's engine dot and label follow the engine manager's status;
-//! an error shows its message on a click, with a restart.
+//! an error shows its message on a click, with a restart; a loaded model can be unloaded.
 
 use super::{AppWindow, EngineAdapter, EngineState};
-use crate::engine::EngineStatus;
+use crate::engine::{EngineHandle, EngineStatus};
 use slint::ComponentHandle;
 use tokio::sync::watch;
 
@@ -18,6 +18,25 @@ pub fn connect(window: &AppWindow, mut status: watch::Receiver<EngineStatus>, ru
                 break;
             }
         }
+    });
+}
+
+/// The status bar's Restart and Unload act on `engine`, on the runtime.
+pub fn connect_controls(window: &AppWindow, engine: &EngineHandle, runtime: &tokio::runtime::Handle) {
+    let adapter = window.global::<EngineAdapter>();
+    let (restarter, restart_runtime) = (engine.clone(), runtime.clone());
+    adapter.on_restart_requested(move || {
+        let engine = restarter.clone();
+        restart_runtime.spawn(async move { engine.restart().await });
+    });
+    let (unloader, unload_runtime) = (engine.clone(), runtime.clone());
+    adapter.on_unload_requested(move || {
+        let engine = unloader.clone();
+        unload_runtime.spawn(async move {
+            if let Err(error) = engine.unload().await {
+                tracing::warn!(%error, "unloading the model failed");
+            }
+        });
     });
 }
 

@@ -1,0 +1,61 @@
+//! What the window follows while it is open, beside it on the runtime: commits by other
+//! processes (an import, a submit, a `distillery rate`) and the queue's finished images
+//! refresh the grid; every queue update reaches the queue list with its job's prompt.
+
+use super::catalog::Catalog;
+use super::job_prompts::{PromptedUpdate, follow};
+use crate::db::changes;
+use crate::queue::{JobUpdate, QueueHandle};
+use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::{broadcast, mpsc, oneshot};
+
+/// Sends `()` to `grid_changed` whenever the library changed, and each queue update to
+/// `queue_list`, until `stop` is dropped or fired.
+pub async fn follow_library(
+    catalog: Catalog,
+    queue: Option<QueueHandle>,
+    grid_changed: mpsc::UnboundedSender<()>,
+    queue_list: mpsc::UnboundedSender<PromptedUpdate>,
+    stop: oneshot::Receiver<()>,
+) {
+    // What another process writes shows within a second.
+    let mut external = changes::watch_external(catalog.database(), changes::POLL_EVERY);
+    let external_changed = grid_changed.clone();
+    tokio::spawn(async move {
+        while external.changed().await.is_ok() {
+            if external_changed.send(()).is_err() {
+                return;
+            }
+        }
+    });
+    let Some(queue) = queue else {
+        let _ = stop.await;
+        return;
+    };
+    let forward = forward_new_media(queue.subscribe(), grid_changed);
+    let prompted = follow(catalog, queue.subscribe(), queue_list);
+    tokio::select! {
+        _ = stop => {}
+        () = forward => {}
+        () = prompted => {}
+    }
+}
+
+/// Tells the grid about every image the queue adds to the library.
+async fn forward_new_media(mut updates: broadcast::Receiver<JobUpdate>, changed: mpsc::UnboundedSender<()>) {
+    loop {
+        match updates.recv().await {
+            Ok(update) if update.media.is_some() => {
+                if changed.send(()).is_err() {
+                    return;
+                }
+            }
+            Ok(_) => {}
+            // Missed some: refresh anyway, one of them may have been an image.
+            Err(RecvError::Lagged(_)) => {
+                let _ = changed.send(());
+            }
+            Err(RecvError::Closed) => return,
+        }
+    }
+}
