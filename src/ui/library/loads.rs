@@ -1,37 +1,18 @@
-//! The load queue behind the grid: pages and thumbnails asked for by the row model, carried
-//! out in the background (or drained synchronously by the snapshot and tests).
+//! The grid's loads carried out: pages and thumbnails asked for by the row model are queued
+//! (load_queue.rs) and loaded in the background, or drained synchronously by the snapshot
+//! and tests; what arrives goes into the page cache and the grid's rows.
 
 use super::LibraryController;
 use super::LoadMode;
 use super::grid_model::GridLoader;
-use super::thumbnails::ThumbnailCache;
+use super::load_queue::Pending;
 use super::thumbnails::decode;
 use crate::browse::{PAGE_SIZE, PageRequest};
 use crate::services::model::{DbError, MediaId, ViewItem};
-use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
-use std::path::PathBuf;
-
-pub(super) enum Pending {
-    Page { request: PageRequest, serial: u64 },
-    Thumbnail { id: MediaId, path: PathBuf },
-}
-
-/// The grid's loads: what was asked for and has not arrived, whether the background pump
-/// runs, and the decoded thumbnails.
-#[derive(Default)]
-pub(super) struct Loads {
-    pub(super) pending: RefCell<VecDeque<Pending>>,
-    pub(super) pumping: Cell<bool>,
-    pub(super) thumbs: RefCell<ThumbnailCache>,
-}
 
 impl GridLoader for LibraryController {
     fn load_page(&self, request: PageRequest) {
-        self.loads.pending.borrow_mut().push_back(Pending::Page {
-            request,
-            serial: self.view.serial.get(),
-        });
+        self.loads.ask_page(request, self.view.serial());
         self.kick();
     }
 
@@ -40,17 +21,13 @@ impl GridLoader for LibraryController {
         let Ok(path) = self.catalog.library().resolve(&relative) else {
             return;
         };
-        if self.loads.thumbs.borrow_mut().should_load(&item.id) {
-            self.loads.pending.borrow_mut().push_back(Pending::Thumbnail {
-                id: item.id.clone(),
-                path,
-            });
+        if self.loads.ask_thumbnail(&item.id, path) {
             self.kick();
         }
     }
 
     fn thumbnail(&self, id: &MediaId) -> Option<slint::Image> {
-        self.loads.thumbs.borrow_mut().get(id)
+        self.loads.thumbnail(id)
     }
 
     fn is_missing(&self, id: &MediaId) -> bool {
@@ -94,7 +71,7 @@ impl LibraryController {
         let LoadMode::Background(runtime) = &self.mode else {
             return;
         };
-        if self.loads.pumping.replace(true) {
+        if !self.loads.start_pumping() {
             return;
         }
         let me = self.me.borrow().clone();
@@ -102,9 +79,8 @@ impl LibraryController {
         let started = slint::spawn_local(async move {
             loop {
                 let Some(this) = me.upgrade() else { return };
-                let next = this.loads.pending.borrow_mut().pop_front();
-                let Some(next) = next else {
-                    this.loads.pumping.set(false);
+                let Some(next) = this.loads.next() else {
+                    this.loads.stopped_pumping();
                     return;
                 };
                 drop(this);
@@ -130,7 +106,7 @@ impl LibraryController {
             }
         });
         if started.is_err() {
-            self.loads.pumping.set(false);
+            self.loads.stopped_pumping();
         }
     }
 
@@ -139,8 +115,7 @@ impl LibraryController {
     pub fn drain_blocking(&self) -> usize {
         let mut ran = 0;
         loop {
-            let next = self.loads.pending.borrow_mut().pop_front();
-            let Some(next) = next else { return ran };
+            let Some(next) = self.loads.next() else { return ran };
             ran += 1;
             match next {
                 Pending::Page { request, serial } => {
@@ -158,7 +133,7 @@ impl LibraryController {
     }
 
     fn page_arrived(&self, serial: u64, page: usize, loaded: Result<Vec<ViewItem>, DbError>) {
-        if serial != self.view.serial.get() {
+        if serial != self.view.serial() {
             return;
         }
         match loaded {
@@ -189,12 +164,10 @@ impl LibraryController {
     }
 
     fn thumbnail_arrived(&self, id: MediaId, decoded: Option<slint::SharedPixelBuffer<slint::Rgb8Pixel>>) {
-        match decoded {
-            Some(pixels) => {
-                self.loads.thumbs.borrow_mut().insert(id.clone(), pixels);
-                self.model.refresh_item(&id);
-            }
-            None => self.loads.thumbs.borrow_mut().failed(&id),
+        let decoded_now = decoded.is_some();
+        self.loads.thumbnail_arrived(&id, decoded);
+        if decoded_now {
+            self.model.refresh_item(&id);
         }
     }
 }

@@ -9,6 +9,7 @@ mod culling;
 mod delete;
 mod desktop_actions;
 mod grid_model;
+mod load_queue;
 mod loads;
 mod selection;
 mod selection_state;
@@ -16,6 +17,7 @@ mod stacks;
 mod thumbnails;
 mod undo;
 mod view;
+mod view_state;
 
 use super::{AppWindow, LibraryAdapter};
 use crate::browse::PageCache;
@@ -24,12 +26,12 @@ use crate::services::model::{MediaId, StackInfo, ViewItem};
 use crate::ui::StartupView;
 pub use grid_model::StripView;
 use grid_model::{GridLoader, GridRowsModel};
-use loads::Loads;
+use load_queue::Loads;
 use selection_state::Selection;
 use slint::{ComponentHandle, ModelRc};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
-use view::ViewState;
+use view_state::ViewState;
 
 pub(crate) use thumbnails::decode as decode_thumbnail;
 
@@ -184,11 +186,11 @@ pub fn connect(
 impl LibraryController {
     /// Pending loads (tests and the snapshot check this is zero before rendering).
     pub fn pending_loads(&self) -> usize {
-        self.loads.pending.borrow().len()
+        self.loads.pending()
     }
 
     pub fn thumbnail_bytes(&self) -> usize {
-        self.loads.thumbs.borrow().bytes()
+        self.loads.thumbnail_bytes()
     }
 
     /// The window's event channel, where this grid announces the current item and culls.

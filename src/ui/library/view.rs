@@ -2,7 +2,6 @@
 //! the library changes underneath (a generated or imported image), which keeps the scroll
 //! position and the selection.
 
-use super::loads::Pending;
 use super::{LibraryAdapter, LibraryController, LoadMode};
 use crate::browse::PageCache;
 use crate::format::grouped;
@@ -10,18 +9,6 @@ use crate::services::model::{DbError, MediaFilter, MediaSort, SearchText, ViewSn
 use crate::services::{Call, Refreshed};
 use crate::settings::GridView;
 use slint::ComponentHandle;
-use std::cell::Cell;
-
-/// Which view the grid shows and whether a refresh of it is on its way.
-#[derive(Default)]
-pub(super) struct ViewState {
-    /// Bumped on every view change, so late pages of an old view are dropped.
-    pub(super) serial: Cell<u64>,
-    /// A live refresh or a new view is on its way; a change meanwhile only asks for one
-    /// more refresh after it.
-    pub(super) refreshing: Cell<bool>,
-    pub(super) refresh_again: Cell<bool>,
-}
 
 /// Pages reloaded by a live refresh: the ones most recently on screen.
 const PAGES_REFRESHED: usize = 3;
@@ -74,11 +61,7 @@ impl LibraryController {
         if let Some(window) = self.window.upgrade() {
             filter.search = SearchText::parse(&window.global::<LibraryAdapter>().get_search_text());
         }
-        self.view.serial.set(self.view.serial.get() + 1);
-        let serial = self.view.serial.get();
-        // Until this view is shown, a library change waits for it (see `refresh`): a refresh
-        // now would re-read the old filter and win over this view.
-        self.view.refreshing.set(true);
+        let serial = self.view.start_view();
         self.run_query(self.catalog.view(filter.clone(), sort), move |this, snapshot| {
             this.apply_view(serial, filter, sort, snapshot)
         });
@@ -106,11 +89,10 @@ impl LibraryController {
     }
 
     fn apply_view(&self, serial: u64, filter: MediaFilter, sort: MediaSort, snapshot: Result<ViewSnapshot, DbError>) {
-        if serial != self.view.serial.get() {
+        if !self.view.arrived(serial) {
             // A later view is on its way; it finishes what this one would have.
             return;
         }
-        self.view.refreshing.set(false);
         let ViewSnapshot {
             total,
             filtered,
@@ -122,7 +104,7 @@ impl LibraryController {
                 return;
             }
         };
-        self.forget_page_loads();
+        self.loads.forget_pages();
         // The count and the first page come from one snapshot: they agree.
         let mut cache = PageCache::new(filter, sort, filtered.max(0) as usize);
         let ids: Vec<_> = first_page.iter().map(|item| item.id.clone()).collect();
@@ -133,16 +115,9 @@ impl LibraryController {
         self.adapter_do(|adapter| show_counts(adapter, total, filtered));
         self.reveal(0);
         self.notify_current();
-        if self.view.refresh_again.replace(false) {
+        if self.view.take_refresh_again() {
             self.refresh();
         }
-    }
-
-    fn forget_page_loads(&self) {
-        self.loads
-            .pending
-            .borrow_mut()
-            .retain(|p| matches!(p, Pending::Thumbnail { .. }));
     }
 
     /// Refreshes the grid whenever `changes` says the library changed (new images from the
@@ -164,10 +139,9 @@ impl LibraryController {
     /// and reload the pages on screen in one step, keeping the scroll position and the
     /// selection. Calls while one is on its way are folded into one more afterwards.
     pub fn refresh(&self) {
-        if self.view.refreshing.replace(true) {
-            self.view.refresh_again.set(true);
+        let Some(serial) = self.view.start_refresh() else {
             return;
-        }
+        };
         let (filter, sort, pages) = {
             let cache = self.model.cache.borrow();
             let mut pages = cache.loaded_pages();
@@ -178,8 +152,6 @@ impl LibraryController {
             (cache.filter(), cache.sort(), pages)
         };
         let current_id = self.selection.current_id.borrow().clone();
-        self.view.serial.set(self.view.serial.get() + 1);
-        let serial = self.view.serial.get();
         self.run_query(
             self.catalog.refresh(filter.clone(), sort, pages, current_id),
             move |this, refreshed| this.apply_refresh(serial, filter, sort, refreshed),
@@ -187,17 +159,16 @@ impl LibraryController {
     }
 
     fn apply_refresh(&self, serial: u64, filter: MediaFilter, sort: MediaSort, refreshed: Result<Refreshed, DbError>) {
-        if serial != self.view.serial.get() {
+        if !self.view.arrived(serial) {
             // A new view (filter, sort or search) replaced this refresh; it will refresh
             // again when it is shown, if changes came meanwhile.
             return;
         }
-        self.view.refreshing.set(false);
         match refreshed {
             Ok(refreshed) => self.show_refreshed(filter, sort, refreshed),
             Err(error) => tracing::error!(%error, "refreshing the library failed"),
         }
-        if self.view.refresh_again.replace(false) {
+        if self.view.take_refresh_again() {
             self.refresh();
         }
     }
@@ -210,7 +181,7 @@ impl LibraryController {
             cache.insert(page, items);
         }
         self.load_stacks(ids);
-        self.forget_page_loads();
+        self.loads.forget_pages();
         self.model.replace_cache(cache);
         self.adapter_do(|adapter| show_counts(adapter, refreshed.total, refreshed.filtered));
         let had_current = self.selection.current_id.borrow().is_some();
