@@ -59,7 +59,7 @@ fn schema_rs_matches_the_migrated_database() {
     let dir = tempfile::tempdir().unwrap();
     let db = distillery::db::open_database(&dir.path().join("d.db")).unwrap().db;
     let declared = declared();
-    assert_eq!(declared.len(), 9, "nine tables declared: {:?}", declared.keys());
+    assert_eq!(declared.len(), 11, "eleven tables declared: {:?}", declared.keys());
 
     let actual = db
         .call_blocking(move |c| {
@@ -70,8 +70,10 @@ fn schema_rs_matches_the_migrated_database() {
                 "collapsed_stacks",
                 "generation_inputs",
                 "generations",
+                "keywords",
                 "media",
                 "media_counts",
+                "media_keywords",
                 "missing_originals",
                 "queue",
             ] {

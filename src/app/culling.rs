@@ -14,6 +14,7 @@ pub fn list(global: &GlobalOptions, args: &ListArgs) -> anyhow::Result<()> {
             min_rating: args.min_rating.and_then(Rating::new),
             status: args.status.unwrap_or_default(),
             search: args.search.clone(),
+            keywords: args.keywords.clone(),
             order: args.sort,
             limit: args.limit,
         };
@@ -86,28 +87,39 @@ fn split(args: &[String]) -> (&[String], &str) {
 fn change(global: &GlobalOptions, ids: &[String], change: CullChange, done: &str) -> anyhow::Result<()> {
     AppContext::run_with(global, |ctx| {
         ctx.require_writable()?;
-        let mut unique: Vec<MediaId> = Vec::with_capacity(ids.len());
-        for id in ids {
-            let id = MediaId::from_string(id.trim());
-            if !unique.contains(&id) {
-                unique.push(id);
-            }
-        }
+        let unique = unique_ids(ids);
         let asked = unique.clone();
         let culled = ctx
             .db
             .call_blocking(move |conn| cull_all_or_nothing(conn, &asked, change))?;
         if let Err(missing) = culled {
-            let names: Vec<&str> = missing.iter().map(MediaId::as_str).collect();
-            anyhow::bail!(
-                "nothing was changed: {} not in this library ({})",
-                if missing.len() == 1 { "1 id is" } else { "some ids are" },
-                names.join(", ")
-            );
+            refuse_missing(&missing)?;
         }
         ctx.db.flush_blocking()?;
         let count = unique.len();
         eprintln!("{done} {count} {}", if count == 1 { "image" } else { "images" });
         Ok(())
     })
+}
+
+/// The ids as given, each once, in their first order.
+pub(super) fn unique_ids(ids: &[String]) -> Vec<MediaId> {
+    let mut unique: Vec<MediaId> = Vec::with_capacity(ids.len());
+    for id in ids {
+        let id = MediaId::from_string(id.trim());
+        if !unique.contains(&id) {
+            unique.push(id);
+        }
+    }
+    unique
+}
+
+/// The failure of an all-or-nothing change: which ids are not in the library.
+pub(super) fn refuse_missing(missing: &[MediaId]) -> anyhow::Result<()> {
+    let names: Vec<&str> = missing.iter().map(MediaId::as_str).collect();
+    anyhow::bail!(
+        "nothing was changed: {} not in this library ({})",
+        if missing.len() == 1 { "1 id is" } else { "some ids are" },
+        names.join(", ")
+    )
 }

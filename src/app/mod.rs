@@ -9,6 +9,7 @@ pub mod demo_library;
 mod engine_setup;
 pub mod environment;
 pub mod import;
+pub mod keywords;
 mod session;
 mod shutdown;
 pub mod single_instance;

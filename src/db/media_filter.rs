@@ -31,6 +31,8 @@ pub struct MediaFilter {
     pub min_rating: Rating,
     pub status: StatusFilter,
     pub search: Option<SearchText>,
+    /// Only images carrying every one of these keywords (folded names: [`crate::db::keywords::Keyword::folded`]).
+    pub keywords: Vec<String>,
 }
 
 /// Words searched for in prompts and file names (`media_search`, an FTS5 index). Each typed

@@ -9,27 +9,34 @@ pub use super::media_filter::{MediaFilter, MediaSort, SearchText, StatusFilter};
 pub use super::prepared::Bind;
 use super::prepared::Sql;
 use super::types::{MediaId, Rating};
+use super::view_item::ViewRow;
 pub use super::view_item::{Cursor, ViewItem};
-use super::view_item::{VIEW_COLUMNS, ViewRow};
+use super::view_source::{KEYWORD_ID, Source, not_hidden};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text};
-
-/// The grid hides every image of a collapsed stack but its first. Written `+rowid` like the
-/// search, so SQLite keeps walking the index that serves the order and tests each entry
-/// against the hidden rows (an empty list when no stack is collapsed).
-const NOT_HIDDEN: &str = "+rowid NOT IN (SELECT rowid FROM stack_hidden)";
 
 /// Builds the WHERE clause: the filter's terms, and the rows collapsed stacks hide.
 fn where_clause(filter: &MediaFilter, sort: MediaSort, binds: &mut Vec<Bind>) -> Vec<String> {
     let mut terms = filter_terms(filter, sort, binds);
-    terms.push(NOT_HIDDEN.to_owned());
+    terms.push(not_hidden(Source::of(filter)).to_owned());
     terms
 }
 
 /// The filter's own terms. For date sorts the rating test is written `+rating` so that
 /// SQLite does not pick a rating index and then sort; the date index serves the order instead.
 fn filter_terms(filter: &MediaFilter, sort: MediaSort, binds: &mut Vec<Bind>) -> Vec<String> {
+    let source = Source::of(filter);
     let mut terms = Vec::new();
+    if let Some((first, others)) = filter.keywords.split_first() {
+        terms.push(format!("keyword_id = {KEYWORD_ID}"));
+        binds.push(Bind::Text(first.clone()));
+        for other in others {
+            terms.push(format!(
+                "EXISTS (SELECT 1 FROM media_keywords o WHERE o.keyword_id = {KEYWORD_ID} AND o.media_id = media_keywords.media_id)"
+            ));
+            binds.push(Bind::Text(other.clone()));
+        }
+    }
     match filter.status {
         StatusFilter::All => {}
         StatusFilter::Selected => terms.push("status = 'selected'".to_owned()),
@@ -42,7 +49,12 @@ fn filter_terms(filter: &MediaFilter, sort: MediaSort, binds: &mut Vec<Bind>) ->
         // to itself it fetches each match by rowid and sorts them: on 100,000 items 5–10×
         // slower for a search matching many (benches/search.rs), faster only for one
         // matching almost none, where the walk still ends within a few milliseconds.
-        terms.push("+rowid IN (SELECT rowid FROM media_search WHERE media_search MATCH ?)".to_owned());
+        terms.push(match source {
+            Source::Library => "+rowid IN (SELECT rowid FROM media_search WHERE media_search MATCH ?)".to_owned(),
+            Source::Keyword => "+media_id IN (SELECT m.id FROM media m WHERE m.rowid IN \
+                 (SELECT rowid FROM media_search WHERE media_search MATCH ?))"
+                .to_owned(),
+        });
         binds.push(Bind::Text(search.fts_query().to_owned()));
     }
     if filter.min_rating == Rating::MAX {
@@ -69,12 +81,13 @@ fn where_sql(terms: &[String]) -> String {
 
 /// "(sort key) <op> (the cursor's key)", binding the cursor: the keyset test that pages
 /// continue from, and that counts what comes before an item.
-fn sort_key_compared(sort: MediaSort, op: &str, cursor: &Cursor, binds: &mut Vec<Bind>) -> String {
+fn sort_key_compared(source: Source, sort: MediaSort, op: &str, cursor: &Cursor, binds: &mut Vec<Bind>) -> String {
+    let id = source.id();
     let term = if sort.by_rating() {
         binds.push(Bind::Int(i32::from(cursor.rating.stars())));
-        format!("(rating, created_at, id) {op} (?, ?, ?)")
+        format!("(rating, created_at, {id}) {op} (?, ?, ?)")
     } else {
-        format!("(created_at, id) {op} (?, ?)")
+        format!("(created_at, {id}) {op} (?, ?)")
     };
     binds.push(Bind::Text(cursor.created_at.as_str().to_owned()));
     binds.push(Bind::Text(cursor.id.as_str().to_owned()));
@@ -82,16 +95,18 @@ fn sort_key_compared(sort: MediaSort, op: &str, cursor: &Cursor, binds: &mut Vec
 }
 
 fn page_sql(filter: &MediaFilter, sort: MediaSort, after: Option<&Cursor>, limit: u32) -> Sql {
+    let source = Source::of(filter);
     let mut binds = Vec::new();
     let mut terms = where_clause(filter, sort, &mut binds);
     let (less_or_more, direction) = if sort.descending() { ("<", "DESC") } else { (">", "ASC") };
     if let Some(cursor) = after {
-        terms.push(sort_key_compared(sort, less_or_more, cursor, &mut binds));
+        terms.push(sort_key_compared(source, sort, less_or_more, cursor, &mut binds));
     }
+    let id = source.id();
     let order = if sort.by_rating() {
-        format!("rating {direction}, created_at {direction}, id {direction}")
+        format!("rating {direction}, created_at {direction}, {id} {direction}")
     } else {
-        format!("created_at {direction}, id {direction}")
+        format!("created_at {direction}, {id} {direction}")
     };
     let filter_sql = where_sql(&terms);
     // The limit is written into the text, not bound: SQLite re-plans a statement whose LIMIT
@@ -99,7 +114,11 @@ fn page_sql(filter: &MediaFilter, sort: MediaSort, after: Option<&Cursor>, limit
     // would be parsed and planned anew: about a fifth of a page's time. The app asks for a page
     // size or for everything, so this adds no statement texts worth mentioning.
     Sql {
-        text: format!("SELECT {VIEW_COLUMNS} FROM media{filter_sql} ORDER BY {order} LIMIT {limit}"),
+        text: format!(
+            "SELECT {} FROM {}{filter_sql} ORDER BY {order} LIMIT {limit}",
+            source.columns(),
+            source.table()
+        ),
         binds,
     }
 }
@@ -148,7 +167,28 @@ pub fn page(
 /// per-rating-and-status counts the triggers keep (at most 18 rows whatever the library
 /// size), less the matching images that collapsed stacks hide.
 pub fn count(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, DbError> {
+    if Source::of(filter) == Source::Keyword {
+        return count_keyword_view(conn, filter);
+    }
     Ok(count_with_hidden(conn, filter)? - count_hidden(conn, filter)?)
+}
+
+/// A keyword view's count: the keyword's kept count when nothing else narrows the view,
+/// otherwise a count along the keyword's own index (as long as the view, not the library).
+fn count_keyword_view(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, DbError> {
+    let narrowed = filter.keywords.len() > 1
+        || filter.search.is_some()
+        || filter.status != StatusFilter::All
+        || filter.min_rating > Rating::UNRATED
+        || super::stacks::any_collapsed(conn)?;
+    if !narrowed {
+        let sql = Sql {
+            text: "SELECT coalesce((SELECT n FROM keywords WHERE folded = ?), 0)".to_owned(),
+            binds: vec![Bind::Text(filter.keywords[0].clone())],
+        };
+        return Ok(sql.rows::<BigInt>().get_result::<i64>(conn)?);
+    }
+    count_by_scan(conn, filter)
 }
 
 /// The matching images collapsed stacks hide: nothing to count (one lookup) when no stack
@@ -235,7 +275,7 @@ pub fn count_by_scan(conn: &mut SqliteConnection, filter: &MediaFilter) -> Resul
     let terms = where_clause(filter, MediaSort::HighestRated, &mut binds);
     let filter_sql = where_sql(&terms);
     let sql = Sql {
-        text: format!("SELECT count(*) FROM media{filter_sql}"),
+        text: format!("SELECT count(*) FROM {}{filter_sql}", Source::of(filter).table()),
         binds,
     };
     Ok(sql.rows::<BigInt>().get_result::<i64>(conn)?)
@@ -256,12 +296,33 @@ pub fn position(
     if !filter.matches(&item) || super::stacks::is_hidden(conn, id)? {
         return Ok(None);
     }
+    let source = Source::of(filter);
     let mut binds = Vec::new();
     let mut terms = where_clause(filter, sort, &mut binds);
+    if source == Source::Keyword {
+        // Whether the item carries the view's keywords (its rating and status were tested).
+        let mut member = terms.clone();
+        let mut member_binds = binds.clone();
+        member.push("media_id = ?".to_owned());
+        member_binds.push(Bind::Text(id.as_str().to_owned()));
+        let sql = Sql {
+            text: format!("SELECT count(*) FROM media_keywords WHERE {}", member.join(" AND ")),
+            binds: member_binds,
+        };
+        if sql.rows::<BigInt>().get_result::<i64>(conn)? == 0 {
+            return Ok(None);
+        }
+    }
     let before = if sort.descending() { ">" } else { "<" };
-    terms.push(sort_key_compared(sort, before, &Cursor::after(&item), &mut binds));
+    terms.push(sort_key_compared(
+        source,
+        sort,
+        before,
+        &Cursor::after(&item),
+        &mut binds,
+    ));
     let sql = Sql {
-        text: format!("SELECT count(*) FROM media WHERE {}", terms.join(" AND ")),
+        text: format!("SELECT count(*) FROM {} WHERE {}", source.table(), terms.join(" AND ")),
         binds,
     };
     Ok(Some(sql.rows::<BigInt>().get_result::<i64>(conn)? as u64))

@@ -21,6 +21,7 @@ pub mod base_models;
 pub mod generation_inputs;
 pub mod generations;
 pub mod jobs;
+pub mod keywords;
 pub mod media;
 mod media_filter;
 pub mod media_history;
@@ -31,6 +32,7 @@ pub mod queue;
 pub mod stacks;
 pub mod transaction;
 mod view_item;
+mod view_source;
 
 pub use error::DbError;
 pub use open::{OpenedDatabase, SchemaReport, open_database};

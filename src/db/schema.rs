@@ -57,6 +57,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    keywords (id) {
+        id -> Integer,
+        name -> Text,
+        folded -> Text,
+        n -> BigInt,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
     media (id) {
         id -> Text,
         file_path -> Text,
@@ -86,6 +96,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    media_keywords (keyword_id, media_id) {
+        keyword_id -> Integer,
+        media_id -> Text,
+        rating -> Integer,
+        status -> Nullable<Text>,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
     missing_originals (media_id) {
         media_id -> Text,
         noticed_at -> Text,
@@ -110,6 +130,8 @@ diesel::joinable!(generation_inputs -> generations (generation_id));
 diesel::joinable!(generation_inputs -> media (media_id));
 diesel::joinable!(generations -> base_models (base_model_id));
 diesel::joinable!(media -> generations (generation_id));
+diesel::joinable!(media_keywords -> keywords (keyword_id));
+diesel::joinable!(media_keywords -> media (media_id));
 diesel::joinable!(missing_originals -> media (media_id));
 diesel::joinable!(queue -> generations (generation_id));
 
@@ -118,9 +140,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     base_models,
     collapsed_stacks,
     generation_inputs,
+    keywords,
     generations,
     media,
     media_counts,
+    media_keywords,
     missing_originals,
     queue,
 );

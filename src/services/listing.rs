@@ -1,6 +1,7 @@
 //! Listing the catalogue as the grid shows it: the same filters (rating, status, search),
 //! the same orders, plus by file name, with what a script needs of each item.
 
+use crate::db::keywords::Keyword;
 use crate::db::media_query::{self, MediaFilter, MediaSort, SearchText, StatusFilter};
 use crate::db::types::{CullStatus, Rating};
 use crate::db::{DbError, generations, media};
@@ -26,6 +27,8 @@ pub struct ListQuery {
     pub min_rating: Option<Rating>,
     pub status: StatusFilter,
     pub search: Option<String>,
+    /// Only items carrying every one of these keywords (as typed; case does not matter).
+    pub keywords: Vec<String>,
     pub order: ListOrder,
     pub limit: Option<usize>,
 }
@@ -51,6 +54,12 @@ pub fn list(conn: &mut SqliteConnection, library: &LibraryRoot, query: &ListQuer
         min_rating: query.min_rating.unwrap_or(Rating::UNRATED),
         status: query.status,
         search: query.search.as_deref().and_then(SearchText::parse),
+        keywords: query
+            .keywords
+            .iter()
+            .filter_map(|typed| Keyword::parse(typed).ok())
+            .map(|keyword| keyword.folded().to_owned())
+            .collect(),
     };
     let sort = match query.order {
         ListOrder::Oldest => MediaSort::OldestFirst,

@@ -12,6 +12,7 @@ pub mod culling;
 pub mod details;
 pub mod history;
 pub mod job_prompts;
+pub mod keywords;
 pub mod listing;
 pub mod model;
 pub mod originals;

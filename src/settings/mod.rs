@@ -112,6 +112,7 @@ impl GridView {
                 min_rating,
                 status,
                 search: None,
+                keywords: Vec::new(),
             },
             sort,
         )

@@ -50,6 +50,10 @@ impl Replayer for WindowReplayer {
                 Some(library) => library.replay_delete(items, direction, done),
                 None => nothing(done),
             },
+            Edit::Keywords(edit) => match self.library.upgrade() {
+                Some(library) => library.replay_keywords(edit, direction, done),
+                None => nothing(done),
+            },
             Edit::References(edit) => {
                 if let Some(tray) = self.references.upgrade() {
                     tray.restore(match direction {

@@ -5,6 +5,7 @@ use crate::db::types::{CullStatus, MediaId, Rating};
 use crate::generation::ReferenceSource;
 use crate::library::untrash::DeletedItem;
 use crate::services::culling::CullChange;
+pub use crate::services::keywords::KeywordEdit;
 use std::sync::{Arc, Mutex};
 
 /// Something the user did that undo can take back.
@@ -14,6 +15,8 @@ pub enum Edit {
     Cull(CullEdit),
     /// Items moved to the trash, with what is needed to put them back.
     Delete(Vec<DeletedItem>),
+    /// Keywords added to or removed from some items.
+    Keywords(KeywordEdit),
     /// The generation panel's references changed.
     References(ReferenceEdit),
     /// Edits made by one command ("keep this, reject the others"), undone as one.
@@ -68,6 +71,7 @@ impl Edit {
                 }
             }
             Edit::Delete(items) => format!("moving {} to the trash", images(items.len())),
+            Edit::Keywords(edit) => edit.describe(&images(edit.ids.len())),
             Edit::References(_) => "the change to the references".to_owned(),
             Edit::Group(edits) => edits.iter().map(Edit::describe).collect::<Vec<_>>().join(" and "),
         }

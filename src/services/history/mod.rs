@@ -7,6 +7,6 @@ mod saving;
 mod stack;
 mod timeline;
 
-pub use edits::{CullEdit, Edit, ReferenceEdit};
+pub use edits::{CullEdit, Edit, KeywordEdit, ReferenceEdit};
 pub use stack::{MAX_EDITS, UndoStack};
 pub use timeline::{Direction, Done, History, Outcome, Replayer};

@@ -9,6 +9,7 @@ mod culling;
 mod delete;
 mod desktop_actions;
 mod grid_model;
+mod keywords;
 mod load_queue;
 mod loads;
 mod selection;
