@@ -1,7 +1,7 @@
 //! Every exported component in ui/ must open on its own, as `cargo run --example preview`
 //! (and Slint's editor preview) shows it: this test compiles each .slint file with the
 //! interpreter, puts each exported component that is not a Window in PreviewWindow,
-//! instantiates it and renders a 1280×800 frame. The main views must look as they do in the
+//! instantiates it and renders a 1280×800 frame (the info panel's taller: `frame_height`). The main views must look as they do in the
 //! app: many colours (Inter's anti-aliased text, icons), and in the views that show media,
 //! the sample images drawn. The numbers are printed (`-- --nocapture`); set
 //! DISTILLERY_PREVIEW_SNAPSHOTS to a folder to keep the frames.
@@ -33,6 +33,13 @@ const VIEWS: [(&str, &str, usize, usize); 10] = [
     ("settings-dialog", "SettingsDialog", 200, 0),
     ("app-window", "AppWindow", 2000, 50_000),
 ];
+
+/// The frame's height: 800, as the window's; the info panel, a scrolling column whose only
+/// images (the references) come after its rating, keywords, file and generation sections, is
+/// previewed as a taller column so they are in the frame.
+fn frame_height(component: &str) -> f32 {
+    if component == "InfoPanel" { 1100.0 } else { 800.0 }
+}
 
 /// Set to a folder to keep each preview's frame there as a PNG, to look at.
 const SNAPSHOT_DIR_VARIABLE: &str = "DISTILLERY_PREVIEW_SNAPSHOTS";
@@ -83,7 +90,9 @@ fn every_exported_component_previews_on_its_own() {
             match definition.create() {
                 Ok(instance) => {
                     instance.show().unwrap();
-                    instance.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
+                    instance
+                        .window()
+                        .set_size(slint::LogicalSize::new(1280.0, frame_height(&component.name)));
                     let frame = instance.window().take_snapshot().expect("a rendered frame");
                     instance.hide().unwrap();
                     if let Some(dir) = std::env::var_os(SNAPSHOT_DIR_VARIABLE) {

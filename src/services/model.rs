@@ -5,6 +5,7 @@
 pub use crate::db::DbError;
 pub use crate::db::generation_inputs::GenerationInput;
 pub use crate::db::generations::Generation;
+pub use crate::db::keywords::{Keyword, KeywordCount};
 pub use crate::db::media::Media;
 pub use crate::db::media_history::{CullField, CullState};
 pub use crate::db::media_query::{MediaFilter, MediaSort, SearchText, StatusFilter, ViewItem, ViewSnapshot};
