@@ -113,7 +113,7 @@ impl KeywordField {
         let weak = self.window.clone();
         let call = self.catalog.keywords_of(vec![id]);
         let me = self.me.clone();
-        self.answer(call, move |sets| {
+        self.mode.answer(call, move |sets| {
             if me.upgrade().is_some_and(|field| field.serial.get() == serial)
                 && let (Ok(mut sets), Some(window)) = (sets, weak.upgrade())
             {
@@ -132,33 +132,20 @@ impl KeywordField {
         }
         let weak = self.window.clone();
         let me = self.me.clone();
-        self.answer(self.catalog.keyword_suggestions(typed, SUGGESTIONS), move |found| {
-            if me.upgrade().is_some_and(|field| field.serial.get() == serial)
-                && let (Ok(found), Some(window)) = (found, weak.upgrade())
-            {
-                let names = found.into_iter().map(|keyword| keyword.name).collect();
-                show_list(&window.global::<InfoAdapter>(), names, ListKind::Suggestions);
-            }
-        });
+        self.mode
+            .answer(self.catalog.keyword_suggestions(typed, SUGGESTIONS), move |found| {
+                if me.upgrade().is_some_and(|field| field.serial.get() == serial)
+                    && let (Ok(found), Some(window)) = (found, weak.upgrade())
+                {
+                    let names = found.into_iter().map(|keyword| keyword.name).collect();
+                    show_list(&window.global::<InfoAdapter>(), names, ListKind::Suggestions);
+                }
+            });
     }
 
     fn next_serial(&self) -> u64 {
         self.serial.set(self.serial.get() + 1);
         self.serial.get()
-    }
-
-    /// Hands `call`'s answer to `then` on the UI thread (at once in the on-demand mode).
-    fn answer<T: Send + 'static>(
-        &self,
-        call: crate::services::Call<T>,
-        then: impl FnOnce(Result<T, crate::services::model::DbError>) + 'static,
-    ) {
-        match &self.mode {
-            LoadMode::OnDemand => then(call.wait()),
-            LoadMode::Background(_) => {
-                let _ = slint::spawn_local(async move { then(call.answer().await) });
-            }
-        }
     }
 }
 

@@ -22,8 +22,8 @@ mod view_state;
 
 use super::{AppWindow, LibraryAdapter};
 use crate::browse::PageCache;
-use crate::services::Catalog;
-use crate::services::model::{MediaId, StackInfo, ViewItem};
+use crate::services::model::{DbError, MediaId, StackInfo, ViewItem};
+use crate::services::{Call, Catalog};
 use crate::ui::StartupView;
 pub use grid_model::StripView;
 use grid_model::{GridLoader, GridRowsModel};
@@ -49,6 +49,17 @@ pub enum LoadMode {
 }
 
 impl LoadMode {
+    /// Sends `call` to the catalogue and hands its answer to `then` on the UI thread (at
+    /// once, blocking, on demand: the snapshot and tests).
+    pub fn answer<T: Send + 'static>(&self, call: Call<T>, then: impl FnOnce(Result<T, DbError>) + 'static) {
+        match self {
+            LoadMode::OnDemand => then(call.wait()),
+            LoadMode::Background(_) => {
+                let _ = slint::spawn_local(async move { then(call.answer().await) });
+            }
+        }
+    }
+
     /// Runs `work` off the UI thread (at once, on demand) and hands its result to `done` on
     /// the UI thread.
     pub fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static, done: impl FnOnce(T) + 'static) {

@@ -2,7 +2,7 @@
 //! the library changes underneath (a generated or imported image), which keeps the scroll
 //! position and the selection.
 
-use super::{LibraryAdapter, LibraryController, LoadMode};
+use super::{LibraryAdapter, LibraryController};
 use crate::browse::PageCache;
 use crate::format::grouped;
 use crate::services::model::{DbError, MediaFilter, MediaSort, SearchText, ViewSnapshot};
@@ -74,18 +74,12 @@ impl LibraryController {
         call: Call<T>,
         then: impl FnOnce(&LibraryController, Result<T, DbError>) + 'static,
     ) {
-        match &self.mode {
-            LoadMode::OnDemand => then(self, call.wait()),
-            LoadMode::Background(_) => {
-                let me = self.me.borrow().clone();
-                let _ = slint::spawn_local(async move {
-                    let result = call.answer().await;
-                    if let Some(this) = me.upgrade() {
-                        then(&this, result);
-                    }
-                });
+        let me = self.me.borrow().clone();
+        self.mode.answer(call, move |result| {
+            if let Some(this) = me.upgrade() {
+                then(&this, result);
             }
-        }
+        });
     }
 
     fn apply_view(&self, serial: u64, filter: MediaFilter, sort: MediaSort, snapshot: Result<ViewSnapshot, DbError>) {
