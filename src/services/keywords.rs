@@ -7,6 +7,7 @@ use crate::db::keywords::{self, Keyword, KeywordCount};
 use crate::db::types::MediaId;
 use crate::db::{DbError, media_history};
 use diesel::SqliteConnection;
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 /// Keywords added to or removed from every image of a set.
@@ -32,16 +33,8 @@ pub struct Tagged {
 /// write transaction.
 pub fn tag(conn: &mut SqliteConnection, ids: &[MediaId], change: &KeywordChange) -> Result<Tagged, DbError> {
     crate::db::transaction::write(conn, |conn| {
-        let existing: Vec<MediaId> = media_history::cull_states(conn, ids)?
-            .into_iter()
-            .map(|state| state.id)
-            .collect();
-        let missing = ids.iter().filter(|id| !existing.contains(id)).cloned().collect();
-        let before = keywords::of_items(conn, &existing)?;
-        let changed = match change {
-            KeywordChange::Add(add) => keywords::add(conn, &existing, add)?,
-            KeywordChange::Remove(remove) => keywords::remove(conn, &existing, remove)?,
-        };
+        let (existing, missing) = existing_and_missing(conn, ids)?;
+        let (before, changed) = tag_existing(conn, &existing, change)?;
         Ok(Tagged {
             before,
             changed,
@@ -58,37 +51,40 @@ pub fn tag_all_or_nothing(
     change: &KeywordChange,
 ) -> Result<Result<Tagged, Vec<MediaId>>, DbError> {
     crate::db::transaction::write(conn, |conn| {
-        let tagged = tag(conn, ids, change)?;
-        if tagged.missing.is_empty() {
-            Ok(Ok(tagged))
-        } else {
-            // Rolled back: an error ends the transaction without committing.
-            Err(Missing(tagged.missing))
+        let (existing, missing) = existing_and_missing(conn, ids)?;
+        if !missing.is_empty() {
+            return Ok(Err(missing));
         }
+        let (before, changed) = tag_existing(conn, &existing, change)?;
+        Ok(Ok(Tagged {
+            before,
+            changed,
+            missing,
+        }))
     })
-    .or_else(|failure| match failure {
-        Missing(ids) => Ok(Err(ids)),
-        Failed(error) => Err(error),
-    })
 }
 
-/// Why [`tag_all_or_nothing`] rolled back.
-enum NotTagged {
-    Missing(Vec<MediaId>),
-    Failed(DbError),
-}
-use NotTagged::{Failed, Missing};
-
-impl From<diesel::result::Error> for NotTagged {
-    fn from(error: diesel::result::Error) -> Self {
-        Failed(error.into())
-    }
+/// The listed images that exist, and the ids that name none.
+fn existing_and_missing(conn: &mut SqliteConnection, ids: &[MediaId]) -> Result<(Vec<MediaId>, Vec<MediaId>), DbError> {
+    let found: HashSet<MediaId> = media_history::cull_states(conn, ids)?
+        .into_iter()
+        .map(|state| state.id)
+        .collect();
+    Ok(ids.iter().cloned().partition(|id| found.contains(id)))
 }
 
-impl From<DbError> for NotTagged {
-    fn from(error: DbError) -> Self {
-        Failed(error)
-    }
+/// The images' keywords before `change`, and how many image–keyword pairs it changed.
+fn tag_existing(
+    conn: &mut SqliteConnection,
+    existing: &[MediaId],
+    change: &KeywordChange,
+) -> Result<(KeywordSets, usize), DbError> {
+    let before = keywords::of_items(conn, existing)?;
+    let changed = match change {
+        KeywordChange::Add(add) => keywords::add(conn, existing, add)?,
+        KeywordChange::Remove(remove) => keywords::remove(conn, existing, remove)?,
+    };
+    Ok((before, changed))
 }
 
 /// A keyword change as undo keeps it: the change, and (once saved) what it replaced.
