@@ -27,11 +27,12 @@ impl From<&Media> for ViewItem {
     }
 }
 
-/// The columns of a [`ViewItem`], in its field order. The status comes as a number
-/// (1 selected, 2 rejected, NULL neither): the grid needs no text for it, and a page then
-/// reads two text columns per row instead of three.
-pub(super) const VIEW_COLUMNS: &str =
-    "id, rating, CASE status WHEN 'selected' THEN 1 WHEN 'rejected' THEN 2 END, created_at";
+/// The columns of a [`ViewItem`], in its field order, from a table whose id column is `id`.
+/// The status comes as a number (1 selected, 2 rejected, NULL neither): the grid needs no
+/// text for it, and a page then reads two text columns per row instead of three.
+pub(super) fn view_columns(id: &str) -> String {
+    format!("{id}, rating, CASE status WHEN 'selected' THEN 1 WHEN 'rejected' THEN 2 END, created_at")
+}
 
 /// The SQL types of a [`ViewItem`] row.
 pub(super) type ViewRow = (Text, Integer, diesel::sql_types::Nullable<Integer>, Text);

@@ -3,7 +3,7 @@
 //! so media_query.rs writes one query shape over either.
 
 use super::media_filter::MediaFilter;
-use super::view_item::VIEW_COLUMNS;
+use super::view_item::view_columns;
 
 /// Where a view's rows come from: the whole library (`media`, along its indexes), or, when
 /// the filter names keywords, the first keyword's images (`media_keywords`, which carries
@@ -41,10 +41,7 @@ impl Source {
 
     /// The columns of a [`ViewItem`], in its field order.
     pub(super) fn columns(self) -> String {
-        match self {
-            Source::Library => VIEW_COLUMNS.to_owned(),
-            Source::Keyword => VIEW_COLUMNS.replacen("id", "media_id", 1),
-        }
+        view_columns(self.id())
     }
 }
 
