@@ -26,15 +26,7 @@ fn press(main: &MainWindow, k: impl Into<slint::SharedString>) {
 }
 
 fn with_ctrl(main: &MainWindow, k: &str) {
-    let window = main.window.window();
-    window.dispatch_event(WindowEvent::KeyPressed {
-        text: Key::Control.into(),
-    });
-    key(main, k);
-    window.dispatch_event(WindowEvent::KeyReleased {
-        text: Key::Control.into(),
-    });
-    settle(main);
+    common::ui::chord(main, &[Key::Control], k);
 }
 
 fn roles_and_names(main: &MainWindow) -> Vec<(String, String)> {

@@ -12,18 +12,10 @@ use distillery::db::types::{CullStatus, Rating};
 use distillery::library::trash::TrashPolicy;
 use distillery::ui::{LibraryAdapter, MainWindow};
 use slint::ComponentHandle;
-use slint::platform::{Key, WindowEvent};
+use slint::platform::Key;
 
 fn ctrl_backspace(main: &MainWindow) {
-    let window = main.window.window();
-    window.dispatch_event(WindowEvent::KeyPressed {
-        text: Key::Control.into(),
-    });
-    key(main, Key::Backspace);
-    window.dispatch_event(WindowEvent::KeyReleased {
-        text: Key::Control.into(),
-    });
-    settle(main);
+    common::ui::chord(main, &[Key::Control], Key::Backspace);
 }
 
 fn rejected(min_rating: u8) -> MediaFilter {

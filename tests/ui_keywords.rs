@@ -11,7 +11,7 @@ use distillery::db::media_query::{MediaFilter, MediaSort};
 use distillery::db::types::MediaId;
 use distillery::ui::{InfoAdapter, LibraryAdapter, MainWindow};
 use i_slint_backend_testing::ElementHandle;
-use slint::platform::{Key, WindowEvent};
+use slint::platform::Key;
 use slint::{ComponentHandle, Model};
 
 fn labelled(main: &MainWindow, label: &str) -> Option<ElementHandle> {
@@ -41,15 +41,7 @@ fn keywords_of(db: &distillery::db::Database, ids: &[MediaId]) -> Vec<Vec<String
 /// field (whose own Ctrl+Z undoes typing) back to the grid.
 fn undo_after_clicking(main: &MainWindow, image: usize) {
     press(main, &format!("Image {image}"), "the grid shows the image");
-    let window = main.window.window();
-    window.dispatch_event(WindowEvent::KeyPressed {
-        text: Key::Control.into(),
-    });
-    key(main, "z");
-    window.dispatch_event(WindowEvent::KeyReleased {
-        text: Key::Control.into(),
-    });
-    settle(main);
+    common::ui::chord(main, &[Key::Control], "z");
 }
 
 #[test]

@@ -21,15 +21,7 @@ use std::time::Duration;
 const MB: u64 = 1024 * 1024;
 
 fn ctrl_comma(main: &MainWindow) {
-    let window = main.window.window();
-    window.dispatch_event(WindowEvent::KeyPressed {
-        text: Key::Control.into(),
-    });
-    common::ui::key(main, ",");
-    window.dispatch_event(WindowEvent::KeyReleased {
-        text: Key::Control.into(),
-    });
-    settle(main);
+    common::ui::chord(main, &[Key::Control], ",");
 }
 
 fn labelled(main: &MainWindow, label: &str) -> ElementHandle {

@@ -8,7 +8,7 @@ use common::ui::{demo, key, open, press, settle};
 use distillery::ui::{LoupeAdapter, MainWindow, ShellAdapter};
 use i_slint_backend_testing::ElementHandle;
 use slint::ComponentHandle;
-use slint::platform::{Key, WindowEvent};
+use slint::platform::Key;
 
 fn shown(main: &MainWindow, label: &str) -> bool {
     ElementHandle::find_by_accessible_label(&main.window, label)
@@ -30,15 +30,7 @@ fn rows(main: &MainWindow) -> Vec<String> {
 }
 
 fn shift_question_mark(main: &MainWindow) {
-    let window = main.window.window();
-    window.dispatch_event(WindowEvent::KeyPressed {
-        text: Key::Shift.into(),
-    });
-    key(main, "?");
-    window.dispatch_event(WindowEvent::KeyReleased {
-        text: Key::Shift.into(),
-    });
-    settle(main);
+    common::ui::chord(main, &[Key::Shift], "?");
 }
 
 #[test]

@@ -12,7 +12,7 @@ use distillery::generation::ReferenceSource;
 use distillery::library::trash::TrashPolicy;
 use distillery::ui::{LibraryAdapter, LoupeAdapter, MainWindow};
 use slint::ComponentHandle;
-use slint::platform::{Key, WindowEvent};
+use slint::platform::Key;
 use std::path::Path;
 
 /// Every row of the tables an edit can touch, as text, in a stable order (not rowids: a
@@ -76,25 +76,12 @@ fn files(root: &Path) -> Vec<String> {
 }
 
 fn with_ctrl(main: &MainWindow, shift: bool, key_text: &str) {
-    let window = main.window.window();
-    window.dispatch_event(WindowEvent::KeyPressed {
-        text: Key::Control.into(),
-    });
-    if shift {
-        window.dispatch_event(WindowEvent::KeyPressed {
-            text: Key::Shift.into(),
-        });
-    }
-    key(main, key_text);
-    if shift {
-        window.dispatch_event(WindowEvent::KeyReleased {
-            text: Key::Shift.into(),
-        });
-    }
-    window.dispatch_event(WindowEvent::KeyReleased {
-        text: Key::Control.into(),
-    });
-    settle(main);
+    let modifiers: &[Key] = if shift {
+        &[Key::Control, Key::Shift]
+    } else {
+        &[Key::Control]
+    };
+    common::ui::chord(main, modifiers, key_text);
 }
 
 fn undo(main: &MainWindow) {

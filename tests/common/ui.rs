@@ -57,6 +57,25 @@ pub fn key(main: &MainWindow, text: impl Into<slint::SharedString>) {
     main.window.window().dispatch_event(WindowEvent::KeyReleased { text });
 }
 
+/// Holds `modifiers` down (in order), presses and releases `text`, lets the modifiers go
+/// (in reverse order) and settles: Ctrl+Z is `chord(main, &[Key::Control], "z")`.
+pub fn chord(main: &MainWindow, modifiers: &[slint::platform::Key], text: impl Into<slint::SharedString>) {
+    use slint::platform::WindowEvent;
+    let window = main.window.window();
+    for modifier in modifiers {
+        window.dispatch_event(WindowEvent::KeyPressed {
+            text: (*modifier).into(),
+        });
+    }
+    key(main, text);
+    for modifier in modifiers.iter().rev() {
+        window.dispatch_event(WindowEvent::KeyReleased {
+            text: (*modifier).into(),
+        });
+    }
+    settle(main);
+}
+
 /// Clicks the element labelled `label` as a user would: pointer down and up at its centre,
 /// through the window's hit testing (so whatever covers it, or a press that only moves the
 /// focus, makes the click miss). Fails with `what` if there is no such element on screen.
