@@ -105,8 +105,12 @@ fn the_count_and_the_first_page_agree_while_another_connection_writes() {
         .collect();
     let writer_db = open_database(&app.db_path()).unwrap().db;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // The reader waits for the writer's progress, not for a clock: on a busy machine the
+    // writer may get few turns while the reader takes its snapshots.
+    let rounds_done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let writer = {
         let stop = stop.clone();
+        let rounds_done = rounds_done.clone();
         std::thread::spawn(move || {
             let mut round = 0usize;
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
@@ -117,6 +121,7 @@ fn the_count_and_the_first_page_agree_while_another_connection_writes() {
                     .call_blocking(move |c| distillery::db::media::set_rating(c, &batch, Rating::new(stars).unwrap()))
                     .unwrap();
                 round += 1;
+                rounds_done.store(round, std::sync::atomic::Ordering::Relaxed);
             }
             round
         })
@@ -129,7 +134,8 @@ fn the_count_and_the_first_page_agree_while_another_connection_writes() {
     };
     let mut counts = std::collections::BTreeSet::new();
     let mut taken = 0;
-    while taken < 300 || (counts.len() < 2 && taken < 20_000) {
+    let writer_rounds = || rounds_done.load(std::sync::atomic::Ordering::Relaxed);
+    while (taken < 300 || counts.len() < 2 || writer_rounds() <= 10) && taken < 200_000 {
         taken += 1;
         let filter = five_stars.clone();
         let snapshot = db
