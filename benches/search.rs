@@ -60,7 +60,7 @@ fn main() {
                 min_rating: Rating::new(min_rating).unwrap(),
                 status: StatusFilter::All,
                 search: SearchText::parse(text),
-                keywords: Vec::new(),
+                ..Default::default()
             };
             let mut times = Vec::new();
             let mut matches = 0;

@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         Some(Command::Rate(args)) => app::culling::rate(&cli.global, args),
         Some(Command::Mark(args)) => app::culling::mark(&cli.global, args),
         Some(Command::Keyword(command)) => app::keywords::run(&cli.global, command),
+        Some(Command::Collection(command)) => app::collections::run(&cli.global, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -114,7 +114,7 @@ const LOWER_LAYERS: [&str; 11] = [
 fn nothing_but_the_window_names_slint() {
     for layer in LOWER_LAYERS
         .iter()
-        .chain(&["src/format.rs", "src/cli.rs", "src/app", "src/main.rs"])
+        .chain(&["src/format.rs", "src/cli", "src/app", "src/main.rs"])
     {
         assert_exactly(&format!("{layer} naming Slint"), crossing(layer, names_slint), &[]);
     }

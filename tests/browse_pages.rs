@@ -31,7 +31,7 @@ fn pages_assemble_into_the_view_in_order_and_the_cache_stays_bounded() {
                 min_rating: Rating::new(2).unwrap(),
                 status: StatusFilter::All,
                 search: None,
-                keywords: Vec::new(),
+                ..Default::default()
             },
             MediaSort::HighestRated,
         ),
@@ -40,7 +40,7 @@ fn pages_assemble_into_the_view_in_order_and_the_cache_stays_bounded() {
                 min_rating: Rating::UNRATED,
                 status: StatusFilter::Unmarked,
                 search: None,
-                keywords: Vec::new(),
+                ..Default::default()
             },
             MediaSort::OldestFirst,
         ),
@@ -130,7 +130,7 @@ fn the_count_and_the_first_page_agree_while_another_connection_writes() {
         min_rating: Rating::new(5).unwrap(),
         status: StatusFilter::All,
         search: None,
-        keywords: Vec::new(),
+        ..Default::default()
     };
     let mut counts = std::collections::BTreeSet::new();
     let mut taken = 0;

@@ -15,7 +15,7 @@ fn filters() -> Vec<MediaFilter> {
                 min_rating: Rating::new(stars).unwrap(),
                 status,
                 search: None,
-                keywords: Vec::new(),
+                ..Default::default()
             });
         }
     }
@@ -223,7 +223,7 @@ fn page_statements_are_planned_once_and_reused_for_every_page() {
         min_rating: Rating::new(1).unwrap(),
         status: StatusFilter::All,
         search: media_query::SearchText::parse("1"),
-        keywords: Vec::new(),
+        ..Default::default()
     };
     assert!(search.search.is_some());
     for filter in filters().into_iter().chain([search]) {

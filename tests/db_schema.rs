@@ -59,7 +59,7 @@ fn schema_rs_matches_the_migrated_database() {
     let dir = tempfile::tempdir().unwrap();
     let db = distillery::db::open_database(&dir.path().join("d.db")).unwrap().db;
     let declared = declared();
-    assert_eq!(declared.len(), 11, "eleven tables declared: {:?}", declared.keys());
+    assert_eq!(declared.len(), 13, "thirteen tables declared: {:?}", declared.keys());
 
     let actual = db
         .call_blocking(move |c| {
@@ -68,6 +68,8 @@ fn schema_rs_matches_the_migrated_database() {
                 "app_settings",
                 "base_models",
                 "collapsed_stacks",
+                "collection_media",
+                "collections",
                 "generation_inputs",
                 "generations",
                 "keywords",

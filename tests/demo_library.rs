@@ -47,7 +47,7 @@ fn fills_the_library_with_varied_linked_items() {
                 min_rating: Rating::new(5).unwrap(),
                 status: StatusFilter::All,
                 search: None,
-                keywords: Vec::new(),
+                ..Default::default()
             },
             10,
         ),
@@ -56,7 +56,7 @@ fn fills_the_library_with_varied_linked_items() {
                 min_rating: Rating::UNRATED,
                 status: StatusFilter::Selected,
                 search: None,
-                keywords: Vec::new(),
+                ..Default::default()
             },
             20,
         ),
@@ -65,7 +65,7 @@ fn fills_the_library_with_varied_linked_items() {
                 min_rating: Rating::UNRATED,
                 status: StatusFilter::Rejected,
                 search: None,
-                keywords: Vec::new(),
+                ..Default::default()
             },
             20,
         ),

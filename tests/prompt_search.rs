@@ -69,7 +69,7 @@ fn searching(text: &str, min_rating: u8, status: StatusFilter) -> MediaFilter {
         min_rating: Rating::new(min_rating).unwrap(),
         status,
         search: SearchText::parse(text),
-        keywords: Vec::new(),
+        ..Default::default()
     }
 }
 

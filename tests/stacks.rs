@@ -147,7 +147,7 @@ fn a_collapsed_stack_is_its_first_image_in_every_view() {
                     min_rating: Rating::new(min).unwrap(),
                     status,
                     search,
-                    keywords: Vec::new(),
+                    ..Default::default()
                 });
             }
         }

@@ -23,7 +23,7 @@ fn rejected(min_rating: u8) -> MediaFilter {
         min_rating: Rating::new(min_rating).unwrap(),
         status: StatusFilter::Rejected,
         search: None,
-        keywords: Vec::new(),
+        ..Default::default()
     }
 }
 

@@ -98,7 +98,7 @@ fn every_filter_and_sort_shows_exactly_the_rows_sql_returns() {
                     StatusFilter::Unmarked,
                 ][status as usize],
                 search: None,
-                keywords: Vec::new(),
+                ..Default::default()
             };
             let order = [
                 MediaSort::NewestFirst,
@@ -276,7 +276,7 @@ fn filter_sort_and_size_survive_a_restart() {
         min_rating: Rating::new(2).unwrap(),
         status: StatusFilter::Unmarked,
         search: None,
-        keywords: Vec::new(),
+        ..Default::default()
     };
     let expected = page(&ctx, filter, MediaSort::HighestRated);
     assert_eq!(adapter.get_filtered_count() as usize, expected.len());
@@ -418,7 +418,7 @@ fn the_count_and_the_rows_agree_through_rapid_filter_and_search_changes() {
             min_rating: Rating::new(*stars as u8).unwrap(),
             status: StatusFilter::All,
             search: distillery::db::media_query::SearchText::parse(search),
-            keywords: Vec::new(),
+            ..Default::default()
         };
         let expected = page(&ctx, filter, MediaSort::NewestFirst).len();
         assert_eq!(

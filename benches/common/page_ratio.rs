@@ -22,7 +22,7 @@ pub fn filters() -> Vec<MediaFilter> {
                 min_rating: Rating::new(stars).unwrap(),
                 status,
                 search: None,
-                keywords: Vec::new(),
+                ..Default::default()
             });
         }
     }

@@ -4,22 +4,19 @@
 
 use super::AppContext;
 use crate::cli::{GlobalOptions, ListArgs, MarkArgs, RateArgs};
-use crate::db::types::{MediaId, Rating};
+use crate::db::types::MediaId;
 use crate::services::culling::{CullChange, cull_all_or_nothing, parse_rating, parse_status};
 use crate::services::listing::{ListQuery, list as list_items};
 
 pub fn list(global: &GlobalOptions, args: &ListArgs) -> anyhow::Result<()> {
     AppContext::run_with(global, |ctx| {
         let query = ListQuery {
-            min_rating: args.min_rating.and_then(Rating::new),
-            status: args.status.unwrap_or_default(),
-            search: args.search.clone(),
-            keywords: args.keywords.clone(),
+            view: args.filter.to_query(),
             order: args.sort,
             limit: args.limit,
         };
         let library = ctx.library.clone();
-        let items = ctx.db.call_blocking(move |conn| list_items(conn, &library, &query))?;
+        let items = ctx.db.call_blocking(move |conn| list_items(conn, &library, &query))??;
         let mut out = std::io::stdout().lock();
         use std::io::Write;
         for item in &items {

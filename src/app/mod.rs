@@ -2,6 +2,7 @@
 
 mod catalogue;
 pub mod check;
+pub mod collections;
 pub mod commands;
 mod context;
 pub mod culling;

@@ -11,7 +11,7 @@ use diesel::prelude::*;
 const IDS_PER_STATEMENT: usize = 10_000;
 
 /// The longest keyword kept (characters): longer text is not a keyword but a caption.
-pub const MAX_KEYWORD_CHARS: usize = 100;
+pub const MAX_KEYWORD_CHARS: usize = super::names::MAX_NAME_CHARS;
 
 /// A keyword as written, tidied: surrounding space trimmed, inner runs of space made one.
 /// Hierarchical keywords keep their `|` separators ("Places|Europe|Lisbon").
@@ -34,17 +34,12 @@ pub enum BadKeyword {
 
 impl Keyword {
     pub fn parse(typed: &str) -> Result<Self, BadKeyword> {
-        if typed.chars().any(char::is_control) {
-            return Err(BadKeyword::ControlCharacter);
-        }
-        let name = typed.split_whitespace().collect::<Vec<_>>().join(" ");
-        if name.is_empty() {
-            return Err(BadKeyword::Empty);
-        }
-        if name.chars().count() > MAX_KEYWORD_CHARS {
-            return Err(BadKeyword::TooLong);
-        }
-        let folded = name.to_lowercase();
+        use super::names::{NameProblem, tidy};
+        let (name, folded) = tidy(typed).map_err(|problem| match problem {
+            NameProblem::Empty => BadKeyword::Empty,
+            NameProblem::TooLong => BadKeyword::TooLong,
+            NameProblem::ControlCharacter => BadKeyword::ControlCharacter,
+        })?;
         Ok(Self { name, folded })
     }
 

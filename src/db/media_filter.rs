@@ -1,7 +1,8 @@
 //! What a view of the library shows and in which order: the filter bar's rating, status and
 //! search, and the sort. Plain values; media_query.rs turns them into SQL.
 
-use super::types::{CullStatus, Rating};
+use super::collections::CollectionId;
+use super::types::{CullStatus, Origin, Rating, Timestamp};
 use super::view_item::ViewItem;
 
 /// Which culling status the grid shows.
@@ -33,6 +34,28 @@ pub struct MediaFilter {
     pub search: Option<SearchText>,
     /// Only images carrying every one of these keywords (folded names: [`crate::db::keywords::Keyword::folded`]).
     pub keywords: Vec<String>,
+    /// Only the images of this manual collection.
+    pub collection: Option<CollectionId>,
+    /// Only generated, or only imported, images.
+    pub origin: Option<Origin>,
+    /// Only images generated with this model (its name in `base_models`, or its file name).
+    pub model: Option<String>,
+    /// Only images created in this span.
+    pub created: CreatedRange,
+}
+
+/// A span of creation times: from `from` (included) to `before` (excluded), either end open.
+/// Instants in UTC; the services turn the user's local days into them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CreatedRange {
+    pub from: Option<Timestamp>,
+    pub before: Option<Timestamp>,
+}
+
+impl CreatedRange {
+    pub fn is_open(&self) -> bool {
+        self.from.is_none() && self.before.is_none()
+    }
 }
 
 /// Words searched for in prompts and file names (`media_search`, an FTS5 index). Each typed
@@ -97,6 +120,12 @@ impl MediaSort {
 }
 
 impl MediaFilter {
+    /// Whether the filter narrows by something the kept per-rating-and-status counts know
+    /// nothing of (where the image came from, its model, its date).
+    pub(super) fn narrows_by_origin_model_or_date(&self) -> bool {
+        self.origin.is_some() || self.model.is_some() || !self.created.is_open()
+    }
+
     /// Whether `item` belongs to the view (the same test as the SQL, except the search, which
     /// an item's rating or status cannot change).
     pub fn matches(&self, item: &ViewItem) -> bool {

@@ -5,13 +5,14 @@
 //! index SQLite uses; tests/db_query_plans.rs checks every filter x sort with EXPLAIN QUERY PLAN.
 
 use super::DbError;
-pub use super::media_filter::{MediaFilter, MediaSort, SearchText, StatusFilter};
+use super::filter_terms::filter_terms;
+pub use super::media_filter::{CreatedRange, MediaFilter, MediaSort, SearchText, StatusFilter};
 pub use super::prepared::Bind;
 use super::prepared::Sql;
 use super::types::{MediaId, Rating};
 use super::view_item::ViewRow;
 pub use super::view_item::{Cursor, ViewItem};
-use super::view_source::{KEYWORD_ID, Source, not_hidden};
+use super::view_source::{Source, not_hidden};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text};
 
@@ -19,54 +20,6 @@ use diesel::sql_types::{BigInt, Integer, Text};
 fn where_clause(filter: &MediaFilter, sort: MediaSort, binds: &mut Vec<Bind>) -> Vec<String> {
     let mut terms = filter_terms(filter, sort, binds);
     terms.push(not_hidden(Source::of(filter)).to_owned());
-    terms
-}
-
-/// The filter's own terms. For date sorts the rating test is written `+rating` so that
-/// SQLite does not pick a rating index and then sort; the date index serves the order instead.
-fn filter_terms(filter: &MediaFilter, sort: MediaSort, binds: &mut Vec<Bind>) -> Vec<String> {
-    let source = Source::of(filter);
-    let mut terms = Vec::new();
-    if let Some((first, others)) = filter.keywords.split_first() {
-        terms.push(format!("keyword_id = {KEYWORD_ID}"));
-        binds.push(Bind::Text(first.clone()));
-        for other in others {
-            terms.push(format!(
-                "EXISTS (SELECT 1 FROM media_keywords o WHERE o.keyword_id = {KEYWORD_ID} AND o.media_id = media_keywords.media_id)"
-            ));
-            binds.push(Bind::Text(other.clone()));
-        }
-    }
-    match filter.status {
-        StatusFilter::All => {}
-        StatusFilter::Selected => terms.push("status = 'selected'".to_owned()),
-        StatusFilter::Rejected => terms.push("status = 'rejected'".to_owned()),
-        StatusFilter::Unmarked => terms.push("status IS NULL".to_owned()),
-    }
-    if let Some(search) = &filter.search {
-        // `+rowid` keeps SQLite walking the index that serves the order, testing each entry
-        // against the matches (every index holds the rowid, so no visit to the table). Left
-        // to itself it fetches each match by rowid and sorts them: on 100,000 items 5–10×
-        // slower for a search matching many (benches/search.rs), faster only for one
-        // matching almost none, where the walk still ends within a few milliseconds.
-        terms.push(match source {
-            Source::Library => "+rowid IN (SELECT rowid FROM media_search WHERE media_search MATCH ?)".to_owned(),
-            Source::Keyword => "+media_id IN (SELECT m.id FROM media m WHERE m.rowid IN \
-                 (SELECT rowid FROM media_search WHERE media_search MATCH ?))"
-                .to_owned(),
-        });
-        binds.push(Bind::Text(search.fts_query().to_owned()));
-    }
-    if filter.min_rating == Rating::MAX {
-        // "5 stars and up" is "exactly 5": an equality lets the (status,) rating, created_at
-        // index serve both the filter and the date order, reading only matching rows.
-        terms.push("rating = ?".to_owned());
-        binds.push(Bind::Int(i32::from(filter.min_rating.stars())));
-    } else if filter.min_rating > Rating::UNRATED {
-        let column = if sort.by_rating() { "rating" } else { "+rating" };
-        terms.push(format!("{column} >= ?"));
-        binds.push(Bind::Int(i32::from(filter.min_rating.stars())));
-    }
     terms
 }
 
@@ -166,29 +119,45 @@ pub fn page(
 /// How many items match `filter` (the "342 images" of the count bar): a sum over the
 /// per-rating-and-status counts the triggers keep (at most 18 rows whatever the library
 /// size), less the matching images that collapsed stacks hide.
+///
+/// Origin, model and date are not in those counts: a view narrowed by them is counted along
+/// the index its pages walk (as long as the view when the date narrows it, up to the
+/// library's length otherwise).
 pub fn count(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, DbError> {
-    if Source::of(filter) == Source::Keyword {
-        return count_keyword_view(conn, filter);
+    if Source::of(filter).is_members() {
+        return count_member_view(conn, filter);
+    }
+    if filter.narrows_by_origin_model_or_date() {
+        return count_by_scan(conn, filter);
     }
     Ok(count_with_hidden(conn, filter)? - count_hidden(conn, filter)?)
 }
 
-/// A keyword view's count: the keyword's kept count when nothing else narrows the view,
-/// otherwise a count along the keyword's own index (as long as the view, not the library).
-fn count_keyword_view(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, DbError> {
-    let narrowed = filter.keywords.len() > 1
+/// A keyword's or collection's view: its kept count when nothing else narrows the view,
+/// otherwise a count along its own index (as long as the view, not the library).
+fn count_member_view(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, DbError> {
+    let source = Source::of(filter);
+    let keywords_beyond_the_source = if source == Source::Keyword { 1 } else { 0 };
+    let narrowed = filter.keywords.len() > keywords_beyond_the_source
         || filter.search.is_some()
         || filter.status != StatusFilter::All
         || filter.min_rating > Rating::UNRATED
+        || filter.narrows_by_origin_model_or_date()
         || super::stacks::any_collapsed(conn)?;
-    if !narrowed {
-        let sql = Sql {
+    if narrowed {
+        return count_by_scan(conn, filter);
+    }
+    let sql = match filter.collection {
+        Some(collection) => Sql {
+            text: "SELECT coalesce((SELECT n FROM collections WHERE id = ? AND smart_filter IS NULL), 0)".to_owned(),
+            binds: vec![Bind::Int(collection.0)],
+        },
+        None => Sql {
             text: "SELECT coalesce((SELECT n FROM keywords WHERE folded = ?), 0)".to_owned(),
             binds: vec![Bind::Text(filter.keywords[0].clone())],
-        };
-        return Ok(sql.rows::<BigInt>().get_result::<i64>(conn)?);
-    }
-    count_by_scan(conn, filter)
+        },
+    };
+    Ok(sql.rows::<BigInt>().get_result::<i64>(conn)?)
 }
 
 /// The matching images collapsed stacks hide: nothing to count (one lookup) when no stack
@@ -299,14 +268,15 @@ pub fn position(
     let source = Source::of(filter);
     let mut binds = Vec::new();
     let mut terms = where_clause(filter, sort, &mut binds);
-    if source == Source::Keyword {
-        // Whether the item carries the view's keywords (its rating and status were tested).
+    if source.is_members() || filter.narrows_by_origin_model_or_date() {
+        // Whether the item is in the view's keyword or collection and matches the rest of
+        // the filter (its rating and status were tested above).
         let mut member = terms.clone();
         let mut member_binds = binds.clone();
-        member.push("media_id = ?".to_owned());
+        member.push(format!("{} = ?", source.id()));
         member_binds.push(Bind::Text(id.as_str().to_owned()));
         let sql = Sql {
-            text: format!("SELECT count(*) FROM media_keywords WHERE {}", member.join(" AND ")),
+            text: format!("SELECT count(*) FROM {} WHERE {}", source.table(), member.join(" AND ")),
             binds: member_binds,
         };
         if sql.rows::<BigInt>().get_result::<i64>(conn)? == 0 {

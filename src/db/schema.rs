@@ -24,6 +24,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    collection_media (collection_id, media_id) {
+        collection_id -> Integer,
+        media_id -> Text,
+        rating -> Integer,
+        status -> Nullable<Text>,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    collections (id) {
+        id -> Integer,
+        name -> Text,
+        folded -> Text,
+        smart_filter -> Nullable<Text>,
+        n -> BigInt,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
     generation_inputs (id) {
         id -> Text,
         generation_id -> Text,
@@ -126,6 +147,8 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(collection_media -> collections (collection_id));
+diesel::joinable!(collection_media -> media (media_id));
 diesel::joinable!(generation_inputs -> generations (generation_id));
 diesel::joinable!(generation_inputs -> media (media_id));
 diesel::joinable!(generations -> base_models (base_model_id));
@@ -139,6 +162,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     app_settings,
     base_models,
     collapsed_stacks,
+    collection_media,
+    collections,
     generation_inputs,
     keywords,
     generations,

@@ -1,26 +1,30 @@
-//! Which table a view of the library reads: `media` for the whole library, or
-//! `media_keywords` for the images of a keyword. Both carry the grid's columns and sort keys,
-//! so media_query.rs writes one query shape over either.
+//! Which table a view of the library reads: `media` for the whole library, `media_keywords`
+//! for the images of a keyword, or `collection_media` for a manual collection's. All carry the
+//! grid's columns and sort keys, so media_query.rs writes one query shape over any of them.
 
 use super::media_filter::MediaFilter;
 use super::view_item::view_columns;
 
-/// Where a view's rows come from: the whole library (`media`, along its indexes), or, when
-/// the filter names keywords, the first keyword's images (`media_keywords`, which carries
-/// each image's sort keys and status, along that keyword's indexes). Either way a page reads
-/// only rows of the view, in index order, without sorting.
+/// Where a view's rows come from: the whole library (`media`, along its indexes); when the
+/// filter names a manual collection, its images (`collection_media`); else, when it names
+/// keywords, the first keyword's images (`media_keywords`). The last two carry each image's
+/// sort keys and status, along the collection's or keyword's own indexes. Either way a page
+/// reads only rows of the view, in index order, without sorting.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Source {
     Library,
     Keyword,
+    Collection,
 }
 
 impl Source {
     pub(super) fn of(filter: &MediaFilter) -> Self {
-        if filter.keywords.is_empty() {
-            Source::Library
-        } else {
+        if filter.collection.is_some() {
+            Source::Collection
+        } else if !filter.keywords.is_empty() {
             Source::Keyword
+        } else {
+            Source::Library
         }
     }
 
@@ -28,6 +32,7 @@ impl Source {
         match self {
             Source::Library => "media",
             Source::Keyword => "media_keywords",
+            Source::Collection => "collection_media",
         }
     }
 
@@ -35,8 +40,14 @@ impl Source {
     pub(super) fn id(self) -> &'static str {
         match self {
             Source::Library => "id",
-            Source::Keyword => "media_id",
+            Source::Keyword | Source::Collection => "media_id",
         }
+    }
+
+    /// Whether rows come from a list of members (a keyword's or collection's images) rather
+    /// than from `media` itself.
+    pub(super) fn is_members(self) -> bool {
+        self != Source::Library
     }
 
     /// The columns of a [`ViewItem`], in its field order.
@@ -51,7 +62,9 @@ impl Source {
 pub(super) fn not_hidden(source: Source) -> &'static str {
     match source {
         Source::Library => "+rowid NOT IN (SELECT rowid FROM stack_hidden)",
-        Source::Keyword => "+media_id NOT IN (SELECT m.id FROM stack_hidden h JOIN media m ON m.rowid = h.rowid)",
+        Source::Keyword | Source::Collection => {
+            "+media_id NOT IN (SELECT m.id FROM stack_hidden h JOIN media m ON m.rowid = h.rowid)"
+        }
     }
 }
 

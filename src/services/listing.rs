@@ -1,9 +1,12 @@
-//! Listing the catalogue as the grid shows it: the same filters (rating, status, search),
-//! the same orders, plus by file name, with what a script needs of each item.
+//! Listing the catalogue as the grid shows it: the same filters (rating, status, search,
+//! keywords, origin, model, dates, a collection), the same orders, plus by file name, with
+//! what a script needs of each item.
 
-use crate::db::keywords::Keyword;
-use crate::db::media_query::{self, MediaFilter, MediaSort, SearchText, StatusFilter};
-use crate::db::types::{CullStatus, Rating};
+use super::collections::{CollectionProblem, find as find_collection, scope_of};
+use super::saved_filter::{BadFilter, SavedFilter, both};
+use crate::db::collections::CollectionName;
+use crate::db::media_query::{self, MediaFilter, MediaSort};
+use crate::db::types::CullStatus;
 use crate::db::{DbError, generations, media};
 use crate::library::LibraryRoot;
 use diesel::SqliteConnection;
@@ -21,16 +24,53 @@ pub enum ListOrder {
     Name,
 }
 
+/// Which items: a filter, inside a collection when one is named.
+#[derive(Debug, Clone, Default)]
+pub struct ViewQuery {
+    pub filter: SavedFilter,
+    /// A collection's name (ignoring case): its images, or its smart filter's matches.
+    pub collection: Option<String>,
+}
+
 /// What to list.
 #[derive(Debug, Clone, Default)]
 pub struct ListQuery {
-    pub min_rating: Option<Rating>,
-    pub status: StatusFilter,
-    pub search: Option<String>,
-    /// Only items carrying every one of these keywords (as typed; case does not matter).
-    pub keywords: Vec<String>,
+    pub view: ViewQuery,
     pub order: ListOrder,
     pub limit: Option<usize>,
+}
+
+/// Why a query cannot be answered: named in words for the person who typed it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryProblem {
+    #[error(transparent)]
+    Collection(#[from] CollectionProblem),
+    #[error(transparent)]
+    Filter(#[from] BadFilter),
+    #[error("{0}")]
+    Name(String),
+}
+
+/// The database filter `view` means now.
+pub fn resolve(conn: &mut SqliteConnection, view: &ViewQuery) -> Result<Result<MediaFilter, QueryProblem>, DbError> {
+    let typed = match view.filter.to_filter() {
+        Ok(filter) => filter,
+        Err(problem) => return Ok(Err(problem.into())),
+    };
+    let Some(name) = &view.collection else {
+        return Ok(Ok(typed));
+    };
+    let name = match CollectionName::parse(name) {
+        Ok(name) => name,
+        Err(problem) => return Ok(Err(QueryProblem::Name(problem.to_string()))),
+    };
+    let row = match find_collection(conn, &name)? {
+        Ok(row) => row,
+        Err(problem) => return Ok(Err(problem.into())),
+    };
+    Ok(scope_of(conn, &row)?
+        .map(|scope| both(&scope, &typed))
+        .map_err(QueryProblem::from))
 }
 
 /// One listed item.
@@ -49,17 +89,14 @@ pub struct Listed {
 }
 
 /// The items `query` selects, in its order, read in one snapshot.
-pub fn list(conn: &mut SqliteConnection, library: &LibraryRoot, query: &ListQuery) -> Result<Vec<Listed>, DbError> {
-    let filter = MediaFilter {
-        min_rating: query.min_rating.unwrap_or(Rating::UNRATED),
-        status: query.status,
-        search: query.search.as_deref().and_then(SearchText::parse),
-        keywords: query
-            .keywords
-            .iter()
-            .filter_map(|typed| Keyword::parse(typed).ok())
-            .map(|keyword| keyword.folded().to_owned())
-            .collect(),
+pub fn list(
+    conn: &mut SqliteConnection,
+    library: &LibraryRoot,
+    query: &ListQuery,
+) -> Result<Result<Vec<Listed>, QueryProblem>, DbError> {
+    let filter = match resolve(conn, &query.view)? {
+        Ok(filter) => filter,
+        Err(problem) => return Ok(Err(problem)),
     };
     let sort = match query.order {
         ListOrder::Oldest => MediaSort::OldestFirst,
@@ -110,17 +147,8 @@ pub fn list(conn: &mut SqliteConnection, library: &LibraryRoot, query: &ListQuer
                 listed.truncate(limit);
             }
         }
-        Ok(listed)
+        Ok(Ok(listed))
     })
-}
-
-/// A status filter as written on the command line: selected, rejected or none (unmarked).
-pub fn parse_status_filter(text: &str) -> Result<StatusFilter, String> {
-    match super::culling::parse_status(text)? {
-        Some(CullStatus::Selected) => Ok(StatusFilter::Selected),
-        Some(CullStatus::Rejected) => Ok(StatusFilter::Rejected),
-        None => Ok(StatusFilter::Unmarked),
-    }
 }
 
 /// An order as written on the command line.

@@ -8,6 +8,7 @@
 //! connection directly. The window names the catalogue's types through [`model`].
 
 mod catalog;
+pub mod collections;
 pub mod culling;
 pub mod details;
 pub mod history;
@@ -18,6 +19,7 @@ pub mod model;
 pub mod originals;
 pub mod references;
 pub mod repair;
+pub mod saved_filter;
 pub mod settings_form;
 pub mod window_feeds;
 

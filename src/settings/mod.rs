@@ -112,7 +112,7 @@ impl GridView {
                 min_rating,
                 status,
                 search: None,
-                keywords: Vec::new(),
+                ..Default::default()
             },
             sort,
         )

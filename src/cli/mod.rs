@@ -1,8 +1,13 @@
 //! The command line. A contract: scripts rely on these names, exit codes (0 ok, 1 failure,
 //! 2 usage) and on human progress going to stderr.
 
+mod filter;
+mod organise;
+
 use crate::generation::{Aspect, Resolution};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+pub use filter::FilterArgs;
+pub use organise::{CollectionCommand, CollectionEditArgs, KeywordCommand, KeywordEditArgs};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -73,53 +78,17 @@ pub enum Command {
     /// is not in the library), `keyword list` (each keyword with its count of images).
     #[command(subcommand)]
     Keyword(KeywordCommand),
-}
-
-#[derive(Debug, Clone, Subcommand)]
-pub enum KeywordCommand {
-    /// Give images a keyword.
-    Add(KeywordEditArgs),
-    /// Take a keyword off images (the keyword stays in the library's list).
-    Remove(KeywordEditArgs),
-    /// Each keyword with its count of images, alphabetically: "COUNT<TAB>KEYWORD" per line,
-    /// or one JSON object per line with --json.
-    List {
-        #[arg(long)]
-        json: bool,
-    },
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct KeywordEditArgs {
-    /// The keyword (quote it if it has spaces).
-    #[arg(value_parser = parse_keyword)]
-    pub keyword: String,
-    /// The items' ids (as `list` prints them).
-    #[arg(required = true, value_name = "ID")]
-    pub ids: Vec<String>,
-}
-
-/// A keyword as typed, refused with the reason when it cannot be one (empty, too long).
-fn parse_keyword(typed: &str) -> Result<String, String> {
-    crate::db::keywords::Keyword::parse(typed)
-        .map(|keyword| keyword.name().to_owned())
-        .map_err(|problem| problem.to_string())
+    /// Collections: `collection create NAME`, `collection save NAME [FILTERS]` (a smart
+    /// collection), `collection add|remove NAME ID...`, `rename`, `delete` (never deletes
+    /// images), `collection list` (each with its count of images).
+    #[command(subcommand)]
+    Collection(CollectionCommand),
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct ListArgs {
-    /// Only items whose prompt or file name has these words.
-    #[arg(long)]
-    pub search: Option<String>,
-    /// Only items rated at least N stars (1–5).
-    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=5))]
-    pub min_rating: Option<u8>,
-    /// Only items with this keyword (repeat for items with all of them; case does not matter).
-    #[arg(long = "keyword", value_name = "K", value_parser = parse_keyword)]
-    pub keywords: Vec<String>,
-    /// Only items marked selected, rejected or none (unmarked).
-    #[arg(long, value_parser = crate::services::listing::parse_status_filter)]
-    pub status: Option<crate::db::media_query::StatusFilter>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
     /// The order: newest, oldest, rating (highest first) or name.
     #[arg(long, default_value = "newest", value_parser = crate::services::listing::parse_order)]
     pub sort: crate::services::listing::ListOrder,

@@ -1,0 +1,2 @@
+DROP TABLE collection_media;
+DROP TABLE collections;
