@@ -18,3 +18,4 @@ pub mod queue;
 pub mod services;
 pub mod settings;
 pub mod ui;
+pub mod xmp;

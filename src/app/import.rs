@@ -32,9 +32,16 @@ fn import_paths(ctx: &AppContext, args: &ImportArgs) -> anyhow::Result<()> {
         cancel.as_ref(),
         &|progress| {
             match &progress.outcome {
-                FileOutcome::Imported { media_id, stored } => {
+                FileOutcome::Imported {
+                    media_id,
+                    stored,
+                    notes,
+                } => {
                     if let Ok(mut out) = stdout.lock() {
                         let _ = writeln!(out, "{media_id}\t{}", stored.display());
+                    }
+                    for note in notes {
+                        eprintln!("{}: imported, but {note}", progress.path.display());
                     }
                 }
                 FileOutcome::AlreadyInLibrary(_) => {

@@ -7,6 +7,7 @@ pub mod metadata;
 mod one;
 mod plausible;
 mod walk;
+mod xmp_in;
 
 pub use one::{FileOutcome, FileTimings, MAX_FILE_BYTES, import_file};
 pub use walk::{IMAGE_EXTENSIONS, Unusable, expand, has_image_extension};
@@ -56,6 +57,8 @@ pub struct ImportReport {
     pub unusable: Vec<(PathBuf, String)>,
     /// Files not started because the import was cancelled.
     pub not_started: usize,
+    /// Imported files with something to say (an XMP sidecar that could not be read).
+    pub notes: Vec<(PathBuf, String)>,
     pub timings: FileTimings,
 }
 
@@ -79,11 +82,12 @@ impl ImportReport {
         parts.join(", ")
     }
 
-    /// One line per problem: "path: reason".
+    /// One line per problem: "path: reason" (and per note on a file that came in).
     pub fn details(&self) -> Vec<String> {
         self.failed
             .iter()
             .chain(&self.skipped)
+            .chain(&self.notes)
             .map(|(path, reason)| format!("{}: {reason}", path.display()))
             .collect()
     }
@@ -167,7 +171,10 @@ pub fn import(
             Some((outcome, timings)) => {
                 report.timings += timings;
                 match outcome {
-                    FileOutcome::Imported { media_id, .. } => report.imported.push((path, media_id)),
+                    FileOutcome::Imported { media_id, notes, .. } => {
+                        report.notes.extend(notes.into_iter().map(|note| (path.clone(), note)));
+                        report.imported.push((path, media_id));
+                    }
                     FileOutcome::AlreadyInLibrary(id) => report.already_in_library.push((path, id)),
                     FileOutcome::Failed(reason) => report.failed.push((path, reason)),
                 }

@@ -25,6 +25,8 @@ pub enum FileOutcome {
     Imported {
         media_id: MediaId,
         stored: PathBuf,
+        /// What the user should know although the image came in (an unreadable sidecar).
+        notes: Vec<String>,
     },
     /// The same bytes are in the library already, as this item.
     AlreadyInLibrary(MediaId),
@@ -131,6 +133,7 @@ fn try_import(
     timings.copy += started.elapsed();
 
     let started = Instant::now();
+    let from_xmp = super::xmp_in::read(path, &bytes);
     let embedded = metadata::read(&bytes).map(super::plausible::checked);
     let created = Timestamp::from_datetime(now);
     let generation = embedded.map(|p| generation_row(p, &created));
@@ -153,6 +156,7 @@ fn try_import(
     };
     // One call on the database thread: the duplicate check and the insert cannot interleave
     // with another import's.
+    let (xmp_fields, xmp_keywords) = (from_xmp.fields, from_xmp.keywords);
     let stored = db.call_blocking(move |c| {
         crate::db::transaction::write::<_, DbError, _>(c, |c| {
             if let Some(existing) = media::find_by_hash(c, item.content_hash.as_deref().unwrap_or_default())? {
@@ -162,6 +166,9 @@ fn try_import(
                 generations::insert(c, generation)?;
             }
             media::insert(c, &item)?;
+            if let Some(fields) = &xmp_fields {
+                apply_xmp(c, &item.id, fields, &xmp_keywords)?;
+            }
             Ok(Ok(()))
         })
     });
@@ -170,6 +177,7 @@ fn try_import(
         Ok(Ok(())) => Ok(FileOutcome::Imported {
             media_id,
             stored: original,
+            notes: from_xmp.notes,
         }),
         Ok(Err(existing)) => {
             remove_quietly(&[&original, &thumb]);
@@ -182,6 +190,32 @@ fn try_import(
     };
     unmark();
     outcome
+}
+
+/// The rating, pick or reject and keywords an imported file's XMP gives it.
+fn apply_xmp(
+    c: &mut diesel::SqliteConnection,
+    id: &MediaId,
+    fields: &crate::xmp::XmpFields,
+    keywords: &[crate::db::keywords::Keyword],
+) -> Result<(), DbError> {
+    use crate::db::types::{CullStatus, Rating};
+    let one = std::slice::from_ref(id);
+    if let Some(stars) = fields.rating.and_then(Rating::new) {
+        media::set_rating(c, one, stars)?;
+    }
+    let status = match (fields.rejected, fields.selected) {
+        (Some(true), _) => Some(CullStatus::Rejected),
+        (_, Some(true)) => Some(CullStatus::Selected),
+        _ => None,
+    };
+    if status.is_some() {
+        media::set_status(c, one, status)?;
+    }
+    if !keywords.is_empty() {
+        crate::db::keywords::add(c, one, keywords)?;
+    }
+    Ok(())
 }
 
 /// The stored file's extension, from its content (a PNG named .jpg is stored as .png).

@@ -171,7 +171,7 @@ pub fn run_case(db: &Database, library: &LibraryRoot, work: &Path, seed: &Seed, 
             Verdict::Broken("refused without a reason".into())
         }
         Ok(FileOutcome::Failed(reason)) => Verdict::Refused(reason),
-        Ok(FileOutcome::Imported { media_id, stored }) => {
+        Ok(FileOutcome::Imported { media_id, stored, .. }) => {
             let thumbnail = library
                 .resolve(&distillery::library::store::thumbnail_path(&media_id))
                 .ok()
