@@ -9,6 +9,7 @@ pub mod cli;
 pub mod db;
 pub mod desktop;
 pub mod engine;
+pub mod export;
 pub mod format;
 pub mod generation;
 pub mod import;

@@ -40,6 +40,7 @@ fn main() -> ExitCode {
         Some(Command::Mark(args)) => app::culling::mark(&cli.global, args),
         Some(Command::Keyword(command)) => app::keywords::run(&cli.global, command),
         Some(Command::Collection(command)) => app::collections::run(&cli.global, command),
+        Some(Command::Export(args)) => app::export::run(&cli.global, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

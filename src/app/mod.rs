@@ -9,6 +9,7 @@ pub mod culling;
 pub mod demo_library;
 mod engine_setup;
 pub mod environment;
+pub mod export;
 pub mod import;
 pub mod keywords;
 mod session;

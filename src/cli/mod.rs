@@ -1,11 +1,13 @@
 //! The command line. A contract: scripts rely on these names, exit codes (0 ok, 1 failure,
 //! 2 usage) and on human progress going to stderr.
 
+mod export;
 mod filter;
 mod organise;
 
 use crate::generation::{Aspect, Resolution};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+pub use export::ExportArgs;
 pub use filter::FilterArgs;
 pub use organise::{CollectionCommand, CollectionEditArgs, KeywordCommand, KeywordEditArgs};
 use std::path::PathBuf;
@@ -83,6 +85,9 @@ pub enum Command {
     /// images), `collection list` (each with its count of images).
     #[command(subcommand)]
     Collection(CollectionCommand),
+    /// Export copies of images (the filters choose which, as for `list`): prints
+    /// "MEDIA_ID<TAB>PATH" per written file; exits 1 if any image failed.
+    Export(ExportArgs),
 }
 
 #[derive(Debug, Clone, Args)]

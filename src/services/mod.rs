@@ -11,6 +11,7 @@ mod catalog;
 pub mod collections;
 pub mod culling;
 pub mod details;
+pub mod exporting;
 pub mod history;
 pub mod job_prompts;
 pub mod keywords;

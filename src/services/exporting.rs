@@ -1,0 +1,232 @@
+//! Exporting: which images (a view, a collection, the selection), what each copy says about
+//! itself, and the batch: one image at a time (a low-memory machine holds one decoded image),
+//! each written under a free name, progress after each, a cancel between and within images
+//! that leaves no partial file. The window's Export dialog and `distillery export` share it.
+
+use crate::db::keywords;
+use crate::db::types::{CullStatus, MediaId};
+use crate::db::{Database, DbError, generations, media};
+use crate::export::{ExportOptions, MetadataChoice, NameFields, WriteProblem, render, write_new};
+use crate::library::LibraryRoot;
+use crate::xmp::{self, XmpFields};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// What became of one image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportOutcome {
+    Written(PathBuf),
+    Failed(String),
+}
+
+/// Progress after each image.
+#[derive(Debug, Clone)]
+pub struct ExportProgress {
+    pub done: usize,
+    pub total: usize,
+    pub id: MediaId,
+    pub outcome: ExportOutcome,
+}
+
+/// What an export did.
+#[derive(Debug, Clone, Default)]
+pub struct ExportSummary {
+    pub written: Vec<(MediaId, PathBuf)>,
+    pub failed: Vec<(MediaId, String)>,
+    /// Images not exported because the export was cancelled.
+    pub not_started: usize,
+    pub cancelled: bool,
+}
+
+impl ExportSummary {
+    /// "12 exported, 1 failed".
+    pub fn summary(&self) -> String {
+        let mut parts = vec![format!(
+            "{} exported",
+            crate::format::grouped(self.written.len() as i64)
+        )];
+        if !self.failed.is_empty() {
+            parts.push(format!("{} failed", self.failed.len()));
+        }
+        if self.cancelled {
+            parts.push(format!("{} not exported (cancelled)", self.not_started));
+        }
+        parts.join(", ")
+    }
+}
+
+/// Why an export could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportRefused {
+    #[error("the destination {0} is inside the library: choose a folder outside it")]
+    InsideLibrary(String),
+    #[error("the destination {folder} cannot be used: {error}")]
+    Folder { folder: String, error: std::io::Error },
+    #[error(transparent)]
+    Database(#[from] DbError),
+}
+
+/// One image's facts, read from the catalogue before it is rendered.
+struct Facts {
+    file_path: String,
+    names: NameFields,
+    xmp: XmpFields,
+    generation: Option<xmp::Generation>,
+}
+
+fn facts(conn: &mut diesel::SqliteConnection, id: &MediaId, counter: usize) -> Result<Option<Facts>, DbError> {
+    let Some(row) = media::get(conn, id)? else {
+        return Ok(None);
+    };
+    let generation = match &row.generation_id {
+        Some(g) => generations::get(conn, g)?,
+        None => None,
+    };
+    let keywords = keywords::of_items(conn, std::slice::from_ref(id))?
+        .pop()
+        .map(|(_, names)| names)
+        .unwrap_or_default();
+    let (date, time) = local_date_and_time(row.created_at.as_str());
+    let stem = std::path::Path::new(&row.file_name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(Some(Facts {
+        file_path: row.file_path,
+        names: NameFields {
+            date,
+            time,
+            seed: generation.as_ref().and_then(|g| g.seed),
+            prompt: generation.as_ref().and_then(|g| g.prompt.clone()),
+            counter,
+            name: stem,
+            id: id.to_string(),
+            rating: row.rating.stars(),
+        },
+        xmp: XmpFields {
+            rating: Some(row.rating.stars()),
+            rejected: Some(row.status == Some(CullStatus::Rejected)),
+            selected: Some(row.status == Some(CullStatus::Selected)),
+            label: None,
+            keywords,
+        },
+        generation: generation.map(|g| xmp::Generation {
+            prompt: g.prompt,
+            model: g.model_file,
+            seed: g.seed,
+            steps: g.steps,
+            guidance: g.guidance,
+            width: g.width,
+            height: g.height,
+        }),
+    }))
+}
+
+/// `YYYY-MM-DD` and `HHMMSS` of a stored UTC time, in the local zone.
+fn local_date_and_time(stored: &str) -> (String, String) {
+    let zone = jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC);
+    match stored.parse::<jiff::Timestamp>() {
+        Ok(at) => {
+            let local = at.to_zoned(zone);
+            (
+                local.strftime("%Y-%m-%d").to_string(),
+                local.strftime("%H%M%S").to_string(),
+            )
+        }
+        Err(_) => (stored.get(..10).unwrap_or_default().to_owned(), String::new()),
+    }
+}
+
+/// Exports `ids` (in that order) as `options` say. Stops between images, and before an
+/// image takes its name, once `cancel` is set.
+pub fn export(
+    db: &Database,
+    library: &LibraryRoot,
+    ids: &[MediaId],
+    options: &ExportOptions,
+    cancel: &AtomicBool,
+    progress: &dyn Fn(ExportProgress),
+) -> Result<ExportSummary, ExportRefused> {
+    prepare_folder(library, options)?;
+    let mut summary = ExportSummary::default();
+    for (index, id) in ids.iter().enumerate() {
+        if cancel.load(Ordering::SeqCst) {
+            summary.cancelled = true;
+            summary.not_started = ids.len() - index;
+            break;
+        }
+        let wanted = id.clone();
+        let facts = db.call_blocking(move |conn| facts(conn, &wanted, index + 1))?;
+        let outcome = match facts {
+            None => ExportOutcome::Failed("is no longer in the library".into()),
+            Some(facts) => match export_one(library, &facts, options, cancel) {
+                Ok(path) => ExportOutcome::Written(path),
+                Err(None) => {
+                    summary.cancelled = true;
+                    summary.not_started = ids.len() - index;
+                    break;
+                }
+                Err(Some(reason)) => ExportOutcome::Failed(reason),
+            },
+        };
+        match &outcome {
+            ExportOutcome::Written(path) => summary.written.push((id.clone(), path.clone())),
+            ExportOutcome::Failed(reason) => summary.failed.push((id.clone(), reason.clone())),
+        }
+        progress(ExportProgress {
+            done: index + 1,
+            total: ids.len(),
+            id: id.clone(),
+            outcome,
+        });
+    }
+    Ok(summary)
+}
+
+fn prepare_folder(library: &LibraryRoot, options: &ExportOptions) -> Result<(), ExportRefused> {
+    let folder_problem = |error| ExportRefused::Folder {
+        folder: options.folder.display().to_string(),
+        error,
+    };
+    std::fs::create_dir_all(&options.folder).map_err(folder_problem)?;
+    let folder = options.folder.canonicalize().map_err(folder_problem)?;
+    let root = library
+        .path()
+        .canonicalize()
+        .unwrap_or_else(|_| library.path().to_owned());
+    if folder.starts_with(&root) {
+        return Err(ExportRefused::InsideLibrary(options.folder.display().to_string()));
+    }
+    Ok(())
+}
+
+/// One image rendered and written; `Err(None)` when cancelled.
+fn export_one(
+    library: &LibraryRoot,
+    facts: &Facts,
+    options: &ExportOptions,
+    cancel: &AtomicBool,
+) -> Result<PathBuf, Option<String>> {
+    let original = library.resolve(&facts.file_path).map_err(|e| Some(e.to_string()))?;
+    let bytes = crate::library::decode::read_image_file(&original)
+        .map_err(|problem| Some(format!("its original {} {}", original.display(), problem.0)))?;
+    let packet = match options.metadata {
+        MetadataChoice::Strip => None,
+        MetadataChoice::Xmp => Some(xmp::to_packet(&facts.xmp, None, true)),
+        MetadataChoice::Keep => Some(xmp::to_packet(&facts.xmp, facts.generation.as_ref(), true)),
+    };
+    let rendered = render(&bytes, options, packet.as_deref()).map_err(Some)?;
+    drop(bytes);
+    let stem = options.names.render(&facts.names);
+    write_new(
+        &options.folder,
+        &stem,
+        options.format.extension(),
+        &rendered.bytes,
+        cancel,
+    )
+    .map_err(|problem| match problem {
+        WriteProblem::Cancelled => None,
+        other => Some(other.to_string()),
+    })
+}
