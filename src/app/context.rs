@@ -149,9 +149,26 @@ impl AppContext {
     /// log is folded into `distillery.db` and the connections are closed, then the library is
     /// left for another process to own.
     pub fn close(&self) {
+        self.write_noted_sidecars();
         self.db.close_blocking();
         self.main_db.close_blocking();
         self.ownership.release();
+    }
+
+    /// The XMP sidecars this command's changes (or another process's) still owe, written
+    /// before the library is left, when the setting asks for them.
+    fn write_noted_sidecars(&self) {
+        if self.library.read_only_reason().is_some() {
+            return;
+        }
+        match crate::services::sidecars::write_pending(&self.db, &self.library) {
+            Ok(report) => {
+                for (path, reason) in report.failed {
+                    eprintln!("{}: the XMP sidecar could not be written: {reason}", path.display());
+                }
+            }
+            Err(error) => tracing::warn!(%error, "the noted XMP sidecars could not be read"),
+        }
     }
 
     /// Reads what the window needs at start. Runs before the event loop starts, so waiting

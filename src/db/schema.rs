@@ -147,6 +147,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    xmp_pending (media_id) {
+        media_id -> Text,
+        token -> Binary,
+    }
+}
+
 diesel::joinable!(collection_media -> collections (collection_id));
 diesel::joinable!(collection_media -> media (media_id));
 diesel::joinable!(generation_inputs -> generations (generation_id));
@@ -172,4 +179,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     media_keywords,
     missing_originals,
     queue,
+    xmp_pending,
 );

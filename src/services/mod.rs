@@ -22,6 +22,7 @@ pub mod references;
 pub mod repair;
 pub mod saved_filter;
 pub mod settings_form;
+pub mod sidecars;
 pub mod window_feeds;
 
 mod browsing;

@@ -28,6 +28,7 @@ pub async fn follow_library(
             }
         }
     });
+    write_sidecars_while_open(&catalog, grid_changed.clone());
     let Some(queue) = queue else {
         let _ = stop.await;
         return;
@@ -39,6 +40,26 @@ pub async fn follow_library(
         () = forward => {}
         () = prompted => {}
     }
+}
+
+/// Writes the XMP sidecars changes have noted (see sidecars.rs), as often as other
+/// processes' changes are looked for, until the window stops following the library.
+fn write_sidecars_while_open(catalog: &Catalog, window: mpsc::UnboundedSender<()>) {
+    if catalog.read_only_reason().is_some() {
+        return;
+    }
+    let (db, library) = (catalog.database().clone(), catalog.library().clone());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(changes::POLL_EVERY);
+        while !window.is_closed() {
+            tick.tick().await;
+            let (db, library) = (db.clone(), library.clone());
+            let written = tokio::task::spawn_blocking(move || super::sidecars::write_pending(&db, &library)).await;
+            if let Ok(Err(error)) = written {
+                tracing::warn!(%error, "the noted XMP sidecars could not be read");
+            }
+        }
+    });
 }
 
 /// Tells the grid about every image the queue adds to the library.

@@ -138,6 +138,7 @@ pub fn build_main_window(
         mode.clone(),
         view.settings_context.clone(),
     );
+    settings_dialog::connect_sidecars(&window, catalog.clone(), mode.clone());
     let (repaired_grid, defaults_for) = (std::rc::Rc::downgrade(&grid), std::rc::Rc::downgrade(&generation));
     events.subscribe(move |event| match event {
         events::WindowEvent::LibraryRepaired => {

@@ -71,10 +71,12 @@ pub struct SettingsDialog {
 mod fields;
 mod library_check;
 mod library_choice;
+mod sidecars;
 mod wiring;
 
 use fields::{field, show_defaults, show_engine_check, strings};
 use library_choice::library_question;
+pub use sidecars::connect as connect_sidecars;
 pub use wiring::connect;
 
 const ENGINE_FIELD: usize = 3;
