@@ -39,7 +39,7 @@ fn library(n: usize) -> (Database, distillery::db::collections::CollectionId) {
                                     generation_id, created_at, updated_at)
                  SELECT printf('m%07d', i), printf('originals/m%07d.png', i), printf('picture %d.png', i), 'image',
                         CASE WHEN i % 4 = 0 THEN 'import' ELSE 'generation' END, 64, 64, (i * 7) % 6,
-                        CASE i % 5 WHEN 0 THEN 'selected' WHEN 1 THEN 'rejected' END,
+                        CASE (i / 7) % 5 WHEN 0 THEN 'selected' WHEN 1 THEN 'rejected' END,
                         CASE WHEN i % 4 = 0 THEN NULL ELSE 'g' END,
                         strftime('%Y-%m-%dT%H:%M:%S.000Z', '2020-01-01', printf('+%d seconds', i * 97)),
                         '2026-01-01T00:00:00.000Z'

@@ -497,3 +497,53 @@ fn collections_from_scripts_beside_each_other() {
     let all = run(&["list"]);
     assert_eq!(String::from_utf8_lossy(&all.stdout).lines().count(), 24);
 }
+
+/// The kept per-rating-and-status counts of keywords and collections follow ratings, marks,
+/// membership changes and images leaving the library.
+#[test]
+fn kept_counts_of_keywords_and_collections_follow_every_edit() {
+    use distillery::db::keywords::{self, Keyword};
+    let (_dir, db, ids) = seeded(300);
+    let picks = manual(&db, "Picks", &ids[..150]);
+    let tagged = ids[100..250].to_vec();
+    db.call_blocking(move |c| keywords::add(c, &tagged, &[Keyword::parse("Harbour").unwrap()]))
+        .unwrap();
+    let check = |db: &Database, moment: &str| {
+        for status in StatusFilter::ALL {
+            for stars in 0..=5 {
+                for scope in [
+                    in_collection(picks),
+                    MediaFilter {
+                        keywords: vec!["harbour".into()],
+                        ..MediaFilter::default()
+                    },
+                ] {
+                    let filter = MediaFilter {
+                        min_rating: Rating::new(stars).unwrap(),
+                        status,
+                        ..scope
+                    };
+                    let scanned = {
+                        let filter = filter.clone();
+                        db.call_blocking(move |c| media_query::count_by_scan(c, &filter))
+                            .unwrap()
+                    };
+                    assert_eq!(count(db, &filter), scanned, "{moment}: {filter:?}");
+                }
+            }
+        }
+    };
+    check(&db, "at first");
+    let some = ids[90..160].to_vec();
+    db.call_blocking(move |c| {
+        media::set_rating(c, &some, Rating::new(5).unwrap())?;
+        media::set_status(c, &some[..30], Some(CullStatus::Selected))
+    })
+    .unwrap();
+    check(&db, "after rating and marking");
+    let out = ids[120..130].to_vec();
+    db.call_blocking(move |c| collections::remove(c, picks, &out)).unwrap();
+    let gone = ids[140..145].to_vec();
+    db.call_blocking(move |c| media::delete(c, &gone)).unwrap();
+    check(&db, "after removing from the collection and deleting images");
+}

@@ -12,7 +12,7 @@ use super::prepared::Sql;
 use super::types::{MediaId, Rating};
 use super::view_item::ViewRow;
 pub use super::view_item::{Cursor, ViewItem};
-use super::view_source::{Source, not_hidden};
+use super::view_source::{KEYWORD_ID, Source, not_hidden, rarest_keyword_first};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text};
 
@@ -97,6 +97,7 @@ pub fn page_at_offset(
     offset: u64,
     limit: u32,
 ) -> Result<Vec<ViewItem>, DbError> {
+    let filter = &*rarest_keyword_first(conn, filter)?;
     let mut sql = page_sql(filter, sort, None, limit);
     sql.text.push_str(" OFFSET ?");
     sql.binds.push(Bind::BigInt(i64::try_from(offset).unwrap_or(i64::MAX)));
@@ -111,6 +112,7 @@ pub fn page(
     after: Option<&Cursor>,
     limit: u32,
 ) -> Result<Vec<ViewItem>, DbError> {
+    let filter = &*rarest_keyword_first(conn, filter)?;
     Ok(page_sql(filter, sort, after, limit)
         .rows::<ViewRow>()
         .load::<ViewItem>(conn)?)
@@ -124,6 +126,7 @@ pub fn page(
 /// the index its pages walk (as long as the view when the date narrows it, up to the
 /// library's length otherwise).
 pub fn count(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, DbError> {
+    let filter = &*rarest_keyword_first(conn, filter)?;
     if Source::of(filter).is_members() {
         return count_member_view(conn, filter);
     }
@@ -133,29 +136,39 @@ pub fn count(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, D
     Ok(count_with_hidden(conn, filter)? - count_hidden(conn, filter)?)
 }
 
-/// A keyword's or collection's view: its kept count when nothing else narrows the view,
-/// otherwise a count along its own index (as long as the view, not the library).
+/// A keyword's or collection's view: summed from the kept per-rating-and-status counts when
+/// only rating and status narrow it, otherwise counted along its own index (as long as the
+/// view, not the library).
 fn count_member_view(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, DbError> {
     let source = Source::of(filter);
     let keywords_beyond_the_source = if source == Source::Keyword { 1 } else { 0 };
     let narrowed = filter.keywords.len() > keywords_beyond_the_source
         || filter.search.is_some()
-        || filter.status != StatusFilter::All
-        || filter.min_rating > Rating::UNRATED
         || filter.narrows_by_origin_model_or_date()
         || super::stacks::any_collapsed(conn)?;
     if narrowed {
         return count_by_scan(conn, filter);
     }
-    let sql = match filter.collection {
-        Some(collection) => Sql {
-            text: "SELECT coalesce((SELECT n FROM collections WHERE id = ? AND smart_filter IS NULL), 0)".to_owned(),
-            binds: vec![Bind::Int(collection.0)],
-        },
-        None => Sql {
-            text: "SELECT coalesce((SELECT n FROM keywords WHERE folded = ?), 0)".to_owned(),
-            binds: vec![Bind::Text(filter.keywords[0].clone())],
-        },
+    let (kind, owner) = match filter.collection {
+        Some(_) => ("collection", "?".to_owned()),
+        None => ("keyword", format!("{KEYWORD_ID}")),
+    };
+    let mut binds = vec![match filter.collection {
+        Some(collection) => Bind::Int(collection.0),
+        None => Bind::Text(filter.keywords[0].clone()),
+    }];
+    let status = match filter.status {
+        StatusFilter::All => "",
+        StatusFilter::Selected => " AND status = 'selected'",
+        StatusFilter::Rejected => " AND status = 'rejected'",
+        StatusFilter::Unmarked => " AND status = ''",
+    };
+    binds.push(Bind::Int(i32::from(filter.min_rating.stars())));
+    let sql = Sql {
+        text: format!(
+            "SELECT coalesce(sum(n), 0) FROM member_counts WHERE kind = '{kind}' AND owner = {owner} AND rating >= ?{status}"
+        ),
+        binds,
     };
     Ok(sql.rows::<BigInt>().get_result::<i64>(conn)?)
 }
@@ -240,6 +253,7 @@ pub fn view_snapshot(
 
 /// The same count by scanning `media` (to check the kept counts against).
 pub fn count_by_scan(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, DbError> {
+    let filter = &*rarest_keyword_first(conn, filter)?;
     let mut binds = Vec::new();
     let terms = where_clause(filter, MediaSort::HighestRated, &mut binds);
     let filter_sql = where_sql(&terms);
@@ -258,6 +272,7 @@ pub fn position(
     sort: MediaSort,
     id: &MediaId,
 ) -> Result<Option<u64>, DbError> {
+    let filter = &*rarest_keyword_first(conn, filter)?;
     let Some(item) = super::media::get(conn, id)? else {
         return Ok(None);
     };
@@ -305,6 +320,7 @@ pub fn page_plan(
     sort: MediaSort,
     after: Option<&Cursor>,
 ) -> Result<Vec<String>, DbError> {
+    let filter = &*rarest_keyword_first(conn, filter)?;
     let mut sql = page_sql(filter, sort, after, 200);
     sql.text = format!("EXPLAIN QUERY PLAN {}", sql.text);
     // Rows of (id, parent, unused, detail).

@@ -127,6 +127,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    member_counts (kind, owner, rating, status) {
+        kind -> Text,
+        owner -> Integer,
+        rating -> Integer,
+        status -> Text,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     missing_originals (media_id) {
         media_id -> Text,
         noticed_at -> Text,
@@ -177,6 +187,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     media,
     media_counts,
     media_keywords,
+    member_counts,
     missing_originals,
     queue,
     xmp_pending,
