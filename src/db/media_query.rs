@@ -150,8 +150,8 @@ fn count_member_view(conn: &mut SqliteConnection, filter: &MediaFilter) -> Resul
         return count_by_scan(conn, filter);
     }
     let (kind, owner) = match filter.collection {
-        Some(_) => ("collection", "?".to_owned()),
-        None => ("keyword", format!("{KEYWORD_ID}")),
+        Some(_) => ("collection", "?"),
+        None => ("keyword", KEYWORD_ID),
     };
     let mut binds = vec![match filter.collection {
         Some(collection) => Bind::Int(collection.0),
