@@ -28,6 +28,16 @@ fn options(folder: &Path, format: ExportFormat, size: ExportSize, metadata: Meta
     }
 }
 
+/// Every image of the library, newest first.
+fn library_ids(ctx: &AppContext) -> Vec<MediaId> {
+    ctx.db
+        .call_blocking(|c| media_query::page(c, &MediaFilter::default(), MediaSort::NewestFirst, None, 1000))
+        .unwrap()
+        .into_iter()
+        .map(|item| item.id)
+        .collect()
+}
+
 fn files_in(folder: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
         .map(|entries| entries.map(|e| e.unwrap().path()).collect())
@@ -44,13 +54,7 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 fn fifty_images_in_every_format_size_and_metadata_choice_never_overwriting() {
     let app = demo(50);
     let ctx = AppContext::open(&app.options()).unwrap();
-    let ids: Vec<MediaId> = ctx
-        .db
-        .call_blocking(|c| media_query::page(c, &MediaFilter::default(), MediaSort::NewestFirst, None, 1000))
-        .unwrap()
-        .into_iter()
-        .map(|item| item.id)
-        .collect();
+    let ids = library_ids(&ctx);
     assert_eq!(ids.len(), 50);
     let tagged = ids[..10].to_vec();
     ctx.db
@@ -178,13 +182,7 @@ fn fifty_images_in_every_format_size_and_metadata_choice_never_overwriting() {
 fn a_cancel_stops_between_images_and_leaves_no_partial_file() {
     let app = demo(50);
     let ctx = AppContext::open(&app.options()).unwrap();
-    let ids: Vec<MediaId> = ctx
-        .db
-        .call_blocking(|c| media_query::page(c, &MediaFilter::default(), MediaSort::NewestFirst, None, 1000))
-        .unwrap()
-        .into_iter()
-        .map(|item| item.id)
-        .collect();
+    let ids = library_ids(&ctx);
     let out = tempfile::tempdir().unwrap();
     let cancel = AtomicBool::new(false);
     let summary = export(

@@ -94,6 +94,10 @@ fn the_setting_is_clicked_on_and_changes_from_other_processes_reach_the_sidecars
         "a reject as the other tools read it: {text}"
     );
 
+    // A sidecar beside its original is not a stray to `check`.
+    let checked = distillery(&app, &["check"], &[]).output().unwrap();
+    assert!(checked.status.success(), "{}", stderr(&checked));
+
     // Off again (a click): changes are no longer written.
     click(&main, &checkbox, "the sidecar box");
     settle(&main);

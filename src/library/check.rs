@@ -87,7 +87,9 @@ pub fn check_library(db: &Database, library: &LibraryRoot) -> Result<CheckReport
         }
     }
     for file in files_under(root, LibraryFolder::Originals) {
-        if !named.contains(file.as_str()) {
+        // `<original>.xmp` is that item's sidecar (Settings → write XMP sidecars), not a stray.
+        let sidecar_of_named = file.strip_suffix(".xmp").is_some_and(|image| named.contains(image));
+        if !named.contains(file.as_str()) && !sidecar_of_named {
             report.orphan_originals.push(file);
         }
     }

@@ -4,6 +4,7 @@
 //! collection's view starts from. The window and `distillery collection` share these.
 
 use super::catalog::{Call, Catalog};
+use super::keywords::existing_and_missing;
 use super::saved_filter::{BadFilter, SavedFilter};
 use crate::db::DbError;
 use crate::db::collections::{self, CollectionId, CollectionName, CollectionRow, NameTaken};
@@ -136,12 +137,7 @@ pub fn change_membership(
         if row.smart_filter.is_some() {
             return Ok(Err(CollectionProblem::Smart(row.name)));
         }
-        let existing: HashSet<MediaId> = crate::db::media_history::cull_states(conn, ids)?
-            .into_iter()
-            .map(|state| state.id)
-            .collect();
-        let (present, missing): (Vec<MediaId>, Vec<MediaId>) =
-            ids.iter().cloned().partition(|id| existing.contains(id));
+        let (present, missing) = existing_and_missing(conn, ids)?;
         let members: HashSet<MediaId> = collections::members_among(conn, id, &present)?.into_iter().collect();
         let changed: Vec<MediaId> = match change {
             MembershipChange::Add => present.into_iter().filter(|m| !members.contains(m)).collect(),
@@ -164,11 +160,7 @@ pub fn change_membership_all_or_nothing(
     change: MembershipChange,
 ) -> Result<Result<Moved, CollectionProblem>, DbError> {
     crate::db::transaction::write(conn, |conn| {
-        let found: HashSet<MediaId> = crate::db::media_history::cull_states(conn, ids)?
-            .into_iter()
-            .map(|state| state.id)
-            .collect();
-        let missing: Vec<MediaId> = ids.iter().filter(|id| !found.contains(*id)).cloned().collect();
+        let (_, missing) = existing_and_missing(conn, ids)?;
         if !missing.is_empty() {
             return Ok(Ok(Moved {
                 changed: Vec::new(),

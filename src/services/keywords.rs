@@ -65,7 +65,10 @@ pub fn tag_all_or_nothing(
 }
 
 /// The listed images that exist, and the ids that name none.
-fn existing_and_missing(conn: &mut SqliteConnection, ids: &[MediaId]) -> Result<(Vec<MediaId>, Vec<MediaId>), DbError> {
+pub(super) fn existing_and_missing(
+    conn: &mut SqliteConnection,
+    ids: &[MediaId],
+) -> Result<(Vec<MediaId>, Vec<MediaId>), DbError> {
     let found: HashSet<MediaId> = media_history::cull_states(conn, ids)?
         .into_iter()
         .map(|state| state.id)
