@@ -69,13 +69,15 @@ impl ScreenRect {
 }
 
 /// The grid's filter, sort and thumbnail size, as the filter bar's controls number them:
-/// `status` 0 all, 1 selected, 2 rejected, 3 unmarked; `sort` 0 newest, 1 oldest, 2 highest
-/// rated, 3 lowest rated; `thumbnail_size` in logical pixels.
+/// `status` 0 all, 1 selected, 2 rejected, 3 unmarked; `origin` 0 all, 1 generated, 2
+/// imported; `sort` 0 newest, 1 oldest, 2 highest rated, 3 lowest rated; `thumbnail_size`
+/// in logical pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct GridView {
     pub min_rating: u8,
     pub status: u8,
+    pub origin: u8,
     pub sort: u8,
     pub thumbnail_size: u16,
 }
@@ -85,6 +87,7 @@ impl Default for GridView {
         Self {
             min_rating: 0,
             status: 0,
+            origin: 0,
             sort: 0,
             thumbnail_size: 180,
         }
@@ -112,6 +115,11 @@ impl GridView {
                 min_rating,
                 status,
                 search: None,
+                origin: match self.origin {
+                    1 => Some(crate::db::types::Origin::Generation),
+                    2 => Some(crate::db::types::Origin::Import),
+                    _ => None,
+                },
                 ..Default::default()
             },
             sort,

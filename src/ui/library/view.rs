@@ -18,6 +18,7 @@ pub(super) fn grid_view_of(adapter: &LibraryAdapter) -> GridView {
     GridView {
         min_rating: adapter.get_min_rating().clamp(0, 5) as u8,
         status: adapter.get_status_filter().clamp(0, 3) as u8,
+        origin: adapter.get_origin_filter().clamp(0, 2) as u8,
         sort: adapter.get_sort().clamp(0, 3) as u8,
         thumbnail_size: adapter.get_thumbnail_size().clamp(96.0, 360.0) as u16,
     }
@@ -27,6 +28,7 @@ pub(super) fn grid_view_of(adapter: &LibraryAdapter) -> GridView {
 pub(super) fn show_grid_view(adapter: &LibraryAdapter, view: &GridView) {
     adapter.set_min_rating(i32::from(view.min_rating));
     adapter.set_status_filter(i32::from(view.status));
+    adapter.set_origin_filter(i32::from(view.origin));
     adapter.set_sort(i32::from(view.sort));
     adapter.set_thumbnail_size(f32::from(view.thumbnail_size));
 }
