@@ -127,7 +127,7 @@ fn fifty_images_in_every_format_size_and_metadata_choice_never_overwriting() {
                     );
                 }
                 MetadataChoice::Xmp | MetadataChoice::Keep => {
-                    let fields = distillery::xmp::parse(packet.expect("a packet")).unwrap();
+                    let fields = distillery::xmp::parse(&packet.expect("a packet")).unwrap();
                     if index < 10 {
                         assert_eq!(fields.rating, Some(4), "{name}");
                         assert_eq!(fields.keywords, vec!["Places|Europe|Lisbon".to_owned()], "{name}");

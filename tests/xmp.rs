@@ -99,7 +99,7 @@ fn our_packets_read_back_in_sidecars_and_embedded_in_every_export_format() {
         pixels.write_to(&mut encoded, format).unwrap();
         let embedded = xmp::embed(encoded.get_ref(), &packet).unwrap();
         let found = xmp::extract(&embedded).unwrap_or_else(|| panic!("{format:?}: no packet found"));
-        assert_eq!(xmp::parse(found).unwrap(), fields, "{format:?}");
+        assert_eq!(xmp::parse(&found).unwrap(), fields, "{format:?}");
         let decoded =
             image::load_from_memory(&embedded).unwrap_or_else(|e| panic!("{format:?} no longer decodes: {e}"));
         assert_eq!((decoded.width(), decoded.height()), (48, 32), "{format:?}");

@@ -18,7 +18,7 @@ pub struct FromXmp {
 /// where both give a field (tools write sidecars last), keywords come from both.
 pub fn read(path: &Path, bytes: &[u8]) -> FromXmp {
     let mut from = FromXmp::default();
-    let embedded = xmp::extract(bytes).and_then(|packet| match xmp::parse(packet) {
+    let embedded = xmp::extract(bytes).and_then(|packet| match xmp::parse(&packet) {
         Ok(fields) => Some(fields),
         Err(problem) => {
             from.notes.push(format!("its embedded XMP was not read: {problem}"));

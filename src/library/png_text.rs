@@ -53,32 +53,56 @@ fn encode_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
 /// A text chunk: tEXt when the text is Latin-1 (what most tools read), else uncompressed
 /// UTF-8 iTXt (prompts with emoji or non-Latin scripts).
 fn text_chunk(keyword: &str, text: &str) -> Vec<u8> {
-    let mut data = Vec::with_capacity(keyword.len() + text.len() + 5);
-    data.extend_from_slice(keyword.as_bytes());
-    data.push(0);
     if text.chars().all(|c| (c as u32) < 256) {
+        let mut data = Vec::with_capacity(keyword.len() + text.len() + 1);
+        data.extend_from_slice(keyword.as_bytes());
+        data.push(0);
         data.extend(text.chars().map(|c| c as u8));
         encode_chunk(b"tEXt", &data)
     } else {
-        // compression flag, method, empty language tag, empty translated keyword
-        data.extend_from_slice(&[0, 0, 0, 0]);
-        data.extend_from_slice(text.as_bytes());
-        encode_chunk(b"iTXt", &data)
+        utf8_text_chunk(keyword, text)
     }
+}
+
+/// An uncompressed UTF-8 iTXt chunk, whatever the text.
+fn utf8_text_chunk(keyword: &str, text: &str) -> Vec<u8> {
+    let mut data = Vec::with_capacity(keyword.len() + text.len() + 5);
+    data.extend_from_slice(keyword.as_bytes());
+    // keyword end, compression flag, method, empty language tag, empty translated keyword
+    data.extend_from_slice(&[0, 0, 0, 0, 0]);
+    data.extend_from_slice(text.as_bytes());
+    encode_chunk(b"iTXt", &data)
+}
+
+/// The PNG with `inserted` (encoded chunks) after its header; `None` if the bytes are not a
+/// well-formed PNG.
+fn with_chunks_after_header(png: &[u8], inserted: &[Vec<u8>]) -> Option<Vec<u8>> {
+    let found = chunks(png)?;
+    let header = found.first().filter(|c| &c.kind == b"IHDR")?;
+    let mut out = Vec::with_capacity(png.len() + inserted.iter().map(Vec::len).sum::<usize>());
+    out.extend_from_slice(&png[..header.end]);
+    for chunk in inserted {
+        out.extend_from_slice(chunk);
+    }
+    out.extend_from_slice(&png[header.end..]);
+    Some(out)
 }
 
 /// Returns the PNG with the given `(keyword, text)` chunks inserted after its header.
 /// `None` if the bytes are not a well-formed PNG.
 pub fn with_text_chunks(png: &[u8], entries: &[(&str, &str)]) -> Option<Vec<u8>> {
-    let found = chunks(png)?;
-    let header = found.first().filter(|c| &c.kind == b"IHDR")?;
-    let mut out = Vec::with_capacity(png.len() + entries.iter().map(|(k, t)| k.len() + t.len() + 20).sum::<usize>());
-    out.extend_from_slice(&png[..header.end]);
-    for (keyword, text) in entries {
-        out.extend(text_chunk(keyword, text));
-    }
-    out.extend_from_slice(&png[header.end..]);
-    Some(out)
+    let inserted: Vec<Vec<u8>> = entries
+        .iter()
+        .map(|(keyword, text)| text_chunk(keyword, text))
+        .collect();
+    with_chunks_after_header(png, &inserted)
+}
+
+/// Returns the PNG with one UTF-8 iTXt chunk inserted after its header, also for Latin-1
+/// text: what formats that name iTXt require (XMP's "XML:com.adobe.xmp"). `None` if the
+/// bytes are not a well-formed PNG.
+pub fn with_utf8_text_chunk(png: &[u8], keyword: &str, text: &str) -> Option<Vec<u8>> {
+    with_chunks_after_header(png, &[utf8_text_chunk(keyword, text)])
 }
 
 /// Every tEXt and uncompressed iTXt chunk, as `(keyword, text)`. Compressed chunks (zTXt,

@@ -3,19 +3,21 @@
 //! encode. Every length read is checked against the bytes there are; nothing here can read
 //! past a buffer or allocate more than the file holds.
 
+use std::borrow::Cow;
+
 const JPEG_XMP_HEADER: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
-const PNG_XMP_KEYWORD: &[u8] = b"XML:com.adobe.xmp";
+const PNG_XMP_KEYWORD: &str = "XML:com.adobe.xmp";
 
 /// The XMP packet embedded in `file`, if its format is one we read and it has one.
-pub fn extract(file: &[u8]) -> Option<&[u8]> {
+pub fn extract(file: &[u8]) -> Option<Cow<'_, [u8]>> {
     if file.starts_with(&[0xFF, 0xD8]) {
-        jpeg_packet(file)
+        jpeg_packet(file).map(Cow::Borrowed)
     } else if file.starts_with(b"\x89PNG\r\n\x1a\n") {
-        png_packet(file)
+        png_packet(file).map(Cow::Owned)
     } else if file.len() >= 12 && &file[..4] == b"RIFF" && &file[8..12] == b"WEBP" {
-        webp_packet(file)
+        webp_packet(file).map(Cow::Borrowed)
     } else if file.starts_with(b"II*\0") || file.starts_with(b"MM\0*") {
-        tiff_packet(file)
+        tiff_packet(file).map(Cow::Borrowed)
     } else {
         None
     }
@@ -45,30 +47,12 @@ fn jpeg_packet(file: &[u8]) -> Option<&[u8]> {
     None
 }
 
-fn png_packet(file: &[u8]) -> Option<&[u8]> {
-    let mut at = 8;
-    while at + 8 <= file.len() {
-        let length = u32::from_be_bytes(file[at..at + 4].try_into().ok()?) as usize;
-        let kind = &file[at + 4..at + 8];
-        let data = file.get(at + 8..(at + 8).checked_add(length)?)?;
-        if kind == b"iTXt" && data.starts_with(PNG_XMP_KEYWORD) && data.get(PNG_XMP_KEYWORD.len()) == Some(&0) {
-            let rest = &data[PNG_XMP_KEYWORD.len() + 1..];
-            // Compression flag, method, then the language tag and translated keyword.
-            if rest.first() != Some(&0) {
-                return None;
-            }
-            let rest = rest.get(2..)?;
-            let after_language = rest.iter().position(|&b| b == 0)? + 1;
-            let rest = rest.get(after_language..)?;
-            let after_translated = rest.iter().position(|&b| b == 0)? + 1;
-            return rest.get(after_translated..);
-        }
-        if kind == b"IEND" {
-            return None;
-        }
-        at += 12 + length;
-    }
-    None
+/// The packet of the iTXt chunk XMP names (read as every other PNG text chunk is).
+fn png_packet(file: &[u8]) -> Option<Vec<u8>> {
+    crate::library::png_text::read_text_chunks(file)
+        .into_iter()
+        .find(|(keyword, _)| keyword == PNG_XMP_KEYWORD)
+        .map(|(_, packet)| packet.into_bytes())
 }
 
 /// The chunks of a WebP file: (fourcc, data).
@@ -143,7 +127,7 @@ pub fn embed(encoded: &[u8], packet: &str) -> Result<Vec<u8>, EmbedError> {
     if encoded.starts_with(&[0xFF, 0xD8]) {
         embed_jpeg(encoded, packet.as_bytes())
     } else if encoded.starts_with(b"\x89PNG\r\n\x1a\n") {
-        embed_png(encoded, packet.as_bytes())
+        embed_png(encoded, packet)
     } else if encoded.len() >= 12 && &encoded[..4] == b"RIFF" && &encoded[8..12] == b"WEBP" {
         embed_webp(encoded, packet.as_bytes())
     } else {
@@ -175,28 +159,9 @@ fn embed_jpeg(encoded: &[u8], packet: &[u8]) -> Result<Vec<u8>, EmbedError> {
     Ok(out)
 }
 
-fn embed_png(encoded: &[u8], packet: &[u8]) -> Result<Vec<u8>, EmbedError> {
-    // IHDR is always first: 8 signature + 4 length + 4 type + 13 data + 4 CRC.
-    const AFTER_IHDR: usize = 33;
-    if encoded.len() < AFTER_IHDR || &encoded[12..16] != b"IHDR" {
-        return Err(EmbedError::NotThatFormat("PNG"));
-    }
-    let mut data = Vec::with_capacity(PNG_XMP_KEYWORD.len() + 5 + packet.len());
-    data.extend_from_slice(PNG_XMP_KEYWORD);
-    // Keyword end, uncompressed, method 0, empty language and translated keyword.
-    data.extend_from_slice(&[0, 0, 0, 0, 0]);
-    data.extend_from_slice(packet);
-    let mut out = Vec::with_capacity(encoded.len() + data.len() + 12);
-    out.extend_from_slice(&encoded[..AFTER_IHDR]);
-    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    let mut crc = crc32fast::Hasher::new();
-    crc.update(b"iTXt");
-    crc.update(&data);
-    out.extend_from_slice(b"iTXt");
-    out.extend_from_slice(&data);
-    out.extend_from_slice(&crc.finalize().to_be_bytes());
-    out.extend_from_slice(&encoded[AFTER_IHDR..]);
-    Ok(out)
+fn embed_png(encoded: &[u8], packet: &str) -> Result<Vec<u8>, EmbedError> {
+    crate::library::png_text::with_utf8_text_chunk(encoded, PNG_XMP_KEYWORD, packet)
+        .ok_or(EmbedError::NotThatFormat("PNG"))
 }
 
 fn push_chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
