@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 /// The local time zone, read once (from `TZ` or the system's zone file); `None` when it
 /// cannot be read, and times are then shown in UTC and say so.
-fn local_zone() -> Option<&'static jiff::tz::TimeZone> {
+pub fn local_zone() -> Option<&'static jiff::tz::TimeZone> {
     static ZONE: OnceLock<Option<jiff::tz::TimeZone>> = OnceLock::new();
     ZONE.get_or_init(|| jiff::tz::TimeZone::try_system().ok()).as_ref()
 }

@@ -4,7 +4,7 @@
 //! that leaves no partial file. The window's Export dialog and `distillery export` share it.
 
 use crate::db::keywords;
-use crate::db::types::{CullStatus, MediaId};
+use crate::db::types::MediaId;
 use crate::db::{Database, DbError, generations, media};
 use crate::export::{ExportOptions, MetadataChoice, NameFields, WriteProblem, render, write_new};
 use crate::library::LibraryRoot;
@@ -103,13 +103,7 @@ fn facts(conn: &mut diesel::SqliteConnection, id: &MediaId, counter: usize) -> R
             id: id.to_string(),
             rating: row.rating.stars(),
         },
-        xmp: XmpFields {
-            rating: Some(row.rating.stars()),
-            rejected: Some(row.status == Some(CullStatus::Rejected)),
-            selected: Some(row.status == Some(CullStatus::Selected)),
-            label: None,
-            keywords,
-        },
+        xmp: super::sidecars::xmp_fields(row.rating, row.status, keywords),
         generation: generation.map(|g| xmp::Generation {
             prompt: g.prompt,
             model: g.model_file,
@@ -122,9 +116,10 @@ fn facts(conn: &mut diesel::SqliteConnection, id: &MediaId, counter: usize) -> R
     }))
 }
 
-/// `YYYY-MM-DD` and `HHMMSS` of a stored UTC time, in the local zone.
+/// `YYYY-MM-DD` and `HHMMSS` of a stored UTC time, in the local zone (read once per
+/// process, not once per image).
 fn local_date_and_time(stored: &str) -> (String, String) {
-    let zone = jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC);
+    let zone = crate::format::local_zone().cloned().unwrap_or(jiff::tz::TimeZone::UTC);
     match stored.parse::<jiff::Timestamp>() {
         Ok(at) => {
             let local = at.to_zoned(zone);

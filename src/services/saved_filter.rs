@@ -117,9 +117,9 @@ impl SavedFilter {
         })
     }
 
-    /// [`Self::to_filter_in`] the system's time zone.
+    /// [`Self::to_filter_in`] the local time zone (read once per process).
     pub fn to_filter(&self) -> Result<MediaFilter, BadFilter> {
-        self.to_filter_in(&jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC))
+        self.to_filter_in(crate::format::local_zone().unwrap_or(&jiff::tz::TimeZone::UTC))
     }
 }
 

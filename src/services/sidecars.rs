@@ -5,7 +5,8 @@
 //! closes the library. A note is removed only once its sidecar holds that change.
 
 use crate::db::keywords;
-use crate::db::schema::{media, xmp_pending};
+use crate::db::media;
+use crate::db::schema::xmp_pending;
 use crate::db::types::{CullStatus, MediaId, Rating};
 use crate::db::{Database, DbError, app_settings};
 use crate::library::LibraryRoot;
@@ -59,33 +60,34 @@ fn next_batch(conn: &mut SqliteConnection) -> Result<Vec<Pending>, DbError> {
         .limit(BATCH)
         .load(conn)?;
     let ids: Vec<MediaId> = noted.iter().map(|(id, _)| id.clone()).collect();
-    let rows: Vec<(MediaId, String, i32, Option<String>)> = media::table
-        .filter(media::id.eq_any(&ids))
-        .select((media::id, media::file_path, media::rating, media::status))
-        .load(conn)?;
-    let mut rows: std::collections::HashMap<MediaId, (String, i32, Option<String>)> = rows
+    let mut rows: std::collections::HashMap<MediaId, media::Media> = media::get_many(conn, &ids)?
         .into_iter()
-        .map(|(id, path, rating, status)| (id, (path, rating, status)))
+        .map(|row| (row.id.clone(), row))
         .collect();
     let mut keywords: std::collections::HashMap<MediaId, Vec<String>> =
         keywords::of_items(conn, &ids)?.into_iter().collect();
     Ok(noted
         .into_iter()
         .map(|(id, token)| {
-            let write = rows.remove(&id).map(|(path, rating, status)| {
-                let status = status.as_deref().and_then(CullStatus::parse);
-                let fields = XmpFields {
-                    rating: Some(Rating::from(rating).stars()),
-                    rejected: Some(status == Some(CullStatus::Rejected)),
-                    selected: Some(status == Some(CullStatus::Selected)),
-                    label: None,
-                    keywords: keywords.remove(&id).unwrap_or_default(),
-                };
-                (path, fields)
+            let write = rows.remove(&id).map(|row| {
+                let fields = xmp_fields(row.rating, row.status, keywords.remove(&id).unwrap_or_default());
+                (row.file_path, fields)
             });
             Pending { id, token, write }
         })
         .collect())
+}
+
+/// What XMP says of a catalogue image: its stars, pick or reject, and keywords. Sidecars
+/// and exported files say the same.
+pub(super) fn xmp_fields(rating: Rating, status: Option<CullStatus>, keywords: Vec<String>) -> XmpFields {
+    XmpFields {
+        rating: Some(rating.stars()),
+        rejected: Some(status == Some(CullStatus::Rejected)),
+        selected: Some(status == Some(CullStatus::Selected)),
+        label: None,
+        keywords,
+    }
 }
 
 fn forget(conn: &mut SqliteConnection, written: &[(MediaId, Vec<u8>)]) -> Result<(), DbError> {
