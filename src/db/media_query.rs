@@ -131,7 +131,7 @@ pub fn count(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, D
         return count_member_view(conn, filter);
     }
     if filter.narrows_by_origin_model_or_date() {
-        return count_by_scan(conn, filter);
+        return scan_count(conn, filter);
     }
     Ok(count_with_hidden(conn, filter)? - count_hidden(conn, filter)?)
 }
@@ -147,7 +147,7 @@ fn count_member_view(conn: &mut SqliteConnection, filter: &MediaFilter) -> Resul
         || filter.narrows_by_origin_model_or_date()
         || super::stacks::any_collapsed(conn)?;
     if narrowed {
-        return count_by_scan(conn, filter);
+        return scan_count(conn, filter);
     }
     let (kind, owner) = match filter.collection {
         Some(_) => ("collection", "?"),
@@ -254,6 +254,11 @@ pub fn view_snapshot(
 /// The same count by scanning `media` (to check the kept counts against).
 pub fn count_by_scan(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, DbError> {
     let filter = &*rarest_keyword_first(conn, filter)?;
+    scan_count(conn, filter)
+}
+
+/// [`count_by_scan`] of a filter whose keywords [`count`] has already put rarest first.
+fn scan_count(conn: &mut SqliteConnection, filter: &MediaFilter) -> Result<i64, DbError> {
     let mut binds = Vec::new();
     let terms = where_clause(filter, MediaSort::HighestRated, &mut binds);
     let filter_sql = where_sql(&terms);
