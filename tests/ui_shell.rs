@@ -176,7 +176,7 @@ fn bounds(window: &AppWindow, label: &str) -> (f32, f32, f32, f32) {
 
 /// With both panels open: at the smallest window they collapse to their rails (the library
 /// would get 252 px beside them), at 1280 px the filter and count bars take a second line,
-/// and from a 704 px library up everything sits on one line each. No control leaves the
+/// and from a 732 px library up everything sits on one line each. No control leaves the
 /// library, covers another or shrinks to an ellipsis, the media type stays, and the search
 /// field always has room for a few words.
 #[test]
@@ -200,15 +200,15 @@ fn every_control_fits_at_960_by_600_with_both_panels_open() {
         "Thumbnail size",
         "Info panel",
     ];
-    // 1411 and 1412 px are either side of the line switch (a 704 px library); under 1108 px
+    // 1439 and 1440 px are either side of the line switch (a 732 px library); under 1108 px
     // the panels float.
     let sizes = [
         (960.0, 600.0, false, true),
         (1107.0, 700.0, false, true),
         (1108.0, 700.0, true, false),
         (1280.0, 800.0, true, false),
-        (1411.0, 800.0, true, false),
-        (1412.0, 800.0, false, false),
+        (1439.0, 800.0, true, false),
+        (1440.0, 800.0, false, false),
         (1440.0, 900.0, false, false),
     ];
     for (width, height, narrow, float) in sizes {

@@ -16,7 +16,7 @@ const LIBRARY_ID: &str = "library.id";
 
 /// Settings that belong to the person rather than to one library: they go with a switch to
 /// another library.
-const CARRIED: [&str; 10] = [
+const CARRIED: [&str; 11] = [
     "engine.binary",
     "engine.demo",
     "engine.model_files",
@@ -25,6 +25,7 @@ const CARRIED: [&str; 10] = [
     "ui.window",
     "ui.generation_panel_open",
     "ui.info_panel_open",
+    "ui.organise_panel_open",
     "ui.demo_banner_dismissed",
     "ui.loupe.auto_advance",
 ];

@@ -5,9 +5,9 @@
 use super::AppContext;
 use super::culling::unique_ids;
 use crate::cli::{ExportArgs, GlobalOptions};
-use crate::db::media_query::{self, MediaSort};
+use crate::db::media_query::MediaSort;
 use crate::export::{ExportOptions, ExportSize};
-use crate::services::exporting::{ExportOutcome, export};
+use crate::services::exporting::{ExportOutcome, export, view_ids};
 use crate::services::listing::resolve;
 use std::io::Write;
 use std::sync::Arc;
@@ -22,8 +22,7 @@ pub fn run(global: &GlobalOptions, args: &ExportArgs) -> anyhow::Result<()> {
                 Ok(filter) => filter,
                 Err(problem) => return Ok(Err(problem)),
             };
-            let view = media_query::page(conn, &filter, MediaSort::NewestFirst, None, u32::MAX)?;
-            let mut ids: Vec<_> = view.into_iter().map(|item| item.id).collect();
+            let mut ids = view_ids(conn, &filter, MediaSort::NewestFirst)?;
             if !asked.is_empty() {
                 let wanted: std::collections::HashSet<_> = asked.iter().cloned().collect();
                 ids.retain(|id| wanted.contains(id));

@@ -50,6 +50,25 @@ pub fn list(conn: &mut SqliteConnection) -> Result<Vec<BaseModel>, DbError> {
     Ok(rows.into_iter().map(from_row).collect())
 }
 
+/// The models the library's images were generated with, as the info panel and the model
+/// filter name them (the canonical name, else the model file), alphabetically.
+pub fn names_in_use(conn: &mut SqliteConnection) -> Result<Vec<String>, DbError> {
+    #[derive(QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    let names: Vec<Name> = diesel::sql_query(
+        "SELECT DISTINCT coalesce(b.name, g.model_file) AS name FROM generations g \
+         LEFT JOIN base_models b ON b.id = g.base_model_id \
+         WHERE coalesce(b.name, g.model_file) IS NOT NULL \
+         AND EXISTS (SELECT 1 FROM media m WHERE m.generation_id = g.id) \
+         ORDER BY name COLLATE NOCASE",
+    )
+    .load(conn)?;
+    Ok(names.into_iter().map(|n| n.name).collect())
+}
+
 /// The model with this canonical name, if known.
 pub fn find_by_name(conn: &mut SqliteConnection, name: &str) -> Result<Option<BaseModel>, DbError> {
     let row: Option<Row> = base_models::table

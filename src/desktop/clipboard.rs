@@ -1,4 +1,6 @@
-//! Copying an image's pixels to the clipboard, for pasting into an editor or a chat.
+//! Copying to the clipboard: one image's pixels, for pasting into an editor or a chat, or
+//! several images as a file list (`text/uri-list`), for pasting into a file manager or a
+//! mail.
 //!
 //! On X11 the clipboard is served by the app that copied, so one clipboard lives as long as
 //! the process (dropping it would take the copied image away).
@@ -19,6 +21,24 @@ pub fn copy_image(path: &Path, name: &str) -> Result<(), String> {
         height: height as usize,
         bytes: std::borrow::Cow::Owned(rgba.into_raw()),
     };
+    with_clipboard(|clipboard| {
+        clipboard
+            .set_image(image)
+            .map_err(|error| format!("{name} could not be copied ({}).", one_line(&error)))
+    })
+}
+
+/// Puts `paths` on the clipboard as a list of files.
+pub fn copy_files(paths: &[std::path::PathBuf]) -> Result<(), String> {
+    with_clipboard(|clipboard| {
+        clipboard
+            .set()
+            .file_list(paths)
+            .map_err(|error| format!("The files could not be copied ({}).", one_line(&error)))
+    })
+}
+
+fn with_clipboard(action: impl FnOnce(&mut arboard::Clipboard) -> Result<(), String>) -> Result<(), String> {
     let mut held = CLIPBOARD.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     if held.is_none() {
         *held = Some(
@@ -29,9 +49,7 @@ pub fn copy_image(path: &Path, name: &str) -> Result<(), String> {
     let Some(clipboard) = held.as_mut() else {
         return Err("The clipboard cannot be used here.".to_owned());
     };
-    clipboard
-        .set_image(image)
-        .map_err(|error| format!("{name} could not be copied ({}).", one_line(&error)))
+    action(clipboard)
 }
 
 fn one_line(error: &arboard::Error) -> String {

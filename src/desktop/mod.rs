@@ -7,6 +7,6 @@ mod clipboard;
 mod launch;
 mod reveal;
 
-pub use clipboard::copy_image;
+pub use clipboard::{copy_files, copy_image};
 pub use launch::{OPENER, open_in_default_app, open_with};
 pub use reveal::{file_uri, reveal_in_file_manager};

@@ -24,6 +24,16 @@ impl Catalog {
         self.call(move |c| media_query::view_snapshot(c, &filter, sort, PAGE_SIZE as u32))
     }
 
+    /// The models the library's images were made with (the filter bar's model choices).
+    pub fn model_names(&self) -> Call<Vec<String>> {
+        self.call(crate::db::base_models::names_in_use)
+    }
+
+    /// How many images the library holds.
+    pub fn library_total(&self) -> Call<i64> {
+        self.call(media::count_all)
+    }
+
     /// The view's `pages` again, the counts, and where `current` stands, in one snapshot.
     pub fn refresh(
         &self,

@@ -24,6 +24,8 @@ pub struct CollectionSummary {
     pub images: i64,
     /// Why a smart collection's filter cannot be applied (it then shows nothing).
     pub problem: Option<String>,
+    /// A smart collection's filter as saved.
+    pub saved: Option<SavedFilter>,
 }
 
 /// Why a collection could not be used as asked.
@@ -95,12 +97,17 @@ pub fn summaries(conn: &mut SqliteConnection) -> Result<Vec<CollectionSummary>, 
             } else {
                 (row.images, None)
             };
+            let saved = row
+                .smart_filter
+                .as_deref()
+                .and_then(|json| SavedFilter::from_json(json).ok());
             listed.push(CollectionSummary {
                 id: row.id,
                 name: row.name,
                 smart,
                 images,
                 problem,
+                saved,
             });
         }
         Ok(listed)

@@ -178,6 +178,38 @@ pub fn export(
     Ok(summary)
 }
 
+impl super::Catalog {
+    /// Every image of a view, in its order: what "export this view" exports.
+    pub fn view_ids(
+        &self,
+        filter: crate::db::media_query::MediaFilter,
+        sort: crate::db::media_query::MediaSort,
+    ) -> super::Call<Vec<MediaId>> {
+        self.call(move |conn| view_ids(conn, &filter, sort))
+    }
+
+    /// [`export`] from this catalogue's library. Blocks: run it on a blocking thread.
+    pub fn export_blocking(
+        &self,
+        ids: &[MediaId],
+        options: &ExportOptions,
+        cancel: &AtomicBool,
+        progress: &dyn Fn(ExportProgress),
+    ) -> Result<ExportSummary, ExportRefused> {
+        export(self.database(), self.library(), ids, options, cancel, progress)
+    }
+}
+
+/// Every image of a view, in its order.
+pub fn view_ids(
+    conn: &mut diesel::SqliteConnection,
+    filter: &crate::db::media_query::MediaFilter,
+    sort: crate::db::media_query::MediaSort,
+) -> Result<Vec<MediaId>, DbError> {
+    let view = crate::db::media_query::page(conn, filter, sort, None, u32::MAX)?;
+    Ok(view.into_iter().map(|item| item.id).collect())
+}
+
 fn prepare_folder(library: &LibraryRoot, options: &ExportOptions) -> Result<(), ExportRefused> {
     let folder_problem = |error| ExportRefused::Folder {
         folder: options.folder.display().to_string(),

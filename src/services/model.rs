@@ -3,6 +3,7 @@
 //! (`crate::db`); the window names them from here, so it depends on the services alone.
 
 pub use crate::db::DbError;
+pub use crate::db::collections::{CollectionId, CollectionName, NameTaken};
 pub use crate::db::generation_inputs::GenerationInput;
 pub use crate::db::generations::Generation;
 pub use crate::db::keywords::{Keyword, KeywordCount};

@@ -123,6 +123,64 @@ impl SavedFilter {
     }
 }
 
+impl SavedFilter {
+    /// The window's filter bar and search as a smart collection saves them.
+    pub fn from_grid_view(view: &crate::settings::GridView, search: &str) -> Self {
+        SavedFilter {
+            min_rating: view.min_rating.min(5),
+            status: match view.status {
+                1 => SavedStatus::Selected,
+                2 => SavedStatus::Rejected,
+                3 => SavedStatus::Unmarked,
+                _ => SavedStatus::All,
+            },
+            search: Some(search.trim().to_owned()).filter(|s| !s.is_empty()),
+            origin: match view.origin {
+                1 => Some(SavedOrigin::Generated),
+                2 => Some(SavedOrigin::Imported),
+                _ => None,
+            },
+            ..SavedFilter::default()
+        }
+    }
+
+    /// Both saved filters at once, saved as one (the rules of [`both`]): a smart collection
+    /// saved while another is shown and narrowed by the filter bar.
+    pub fn narrowed_by(&self, extra: &SavedFilter) -> SavedFilter {
+        let search = [self.search.as_deref(), extra.search.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut keywords = self.keywords.clone();
+        for keyword in &extra.keywords {
+            if !keywords.iter().any(|k| k.to_lowercase() == keyword.to_lowercase()) {
+                keywords.push(keyword.clone());
+            }
+        }
+        // Days are YYYY-MM-DD, so their text orders as the days do.
+        let pick = |a: &Option<String>, b: &Option<String>, later: bool| match (a, b) {
+            (Some(a), Some(b)) => Some(if (a >= b) == later { a.clone() } else { b.clone() }),
+            (a, b) => a.clone().or_else(|| b.clone()),
+        };
+        SavedFilter {
+            min_rating: self.min_rating.max(extra.min_rating),
+            status: if extra.status == SavedStatus::All {
+                self.status
+            } else {
+                extra.status
+            },
+            search: Some(search).filter(|s| !s.is_empty()),
+            keywords,
+            collection: extra.collection.or(self.collection),
+            origin: extra.origin.or(self.origin),
+            model: extra.model.clone().or_else(|| self.model.clone()),
+            from: pick(&self.from, &extra.from, true),
+            to: pick(&self.to, &extra.to, false),
+        }
+    }
+}
+
 /// A day typed as `YYYY-MM-DD`.
 pub fn parse_day(typed: &str) -> Result<jiff::civil::Date, BadFilter> {
     let typed = typed.trim();
@@ -189,5 +247,48 @@ fn earlier(a: &Option<Timestamp>, b: &Option<Timestamp>) -> Option<Timestamp> {
     match (a, b) {
         (Some(a), Some(b)) => Some(if a.as_str() <= b.as_str() { a.clone() } else { b.clone() }),
         (a, b) => a.clone().or_else(|| b.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_smart_collection_saved_within_another_keeps_both_filters() {
+        let shown = SavedFilter {
+            min_rating: 3,
+            keywords: vec!["Harbour".into()],
+            from: Some("2026-11-01".into()),
+            to: Some("2026-11-30".into()),
+            search: Some("dusk".into()),
+            ..SavedFilter::default()
+        };
+        let bar = SavedFilter {
+            min_rating: 1,
+            status: SavedStatus::Selected,
+            keywords: vec!["harbour".into(), "night".into()],
+            from: Some("2026-11-10".into()),
+            search: Some("boats".into()),
+            ..SavedFilter::default()
+        };
+        let saved = shown.narrowed_by(&bar);
+        assert_eq!(saved.min_rating, 3, "the higher bar");
+        assert_eq!(saved.status, SavedStatus::Selected);
+        assert_eq!(saved.keywords, ["Harbour", "night"], "a keyword is not kept twice");
+        assert_eq!(saved.from.as_deref(), Some("2026-11-10"), "the later start");
+        assert_eq!(saved.to.as_deref(), Some("2026-11-30"));
+        assert_eq!(saved.search.as_deref(), Some("dusk boats"));
+        let view = crate::settings::GridView {
+            min_rating: 2,
+            status: 2,
+            origin: 1,
+            ..Default::default()
+        };
+        let from_bar = SavedFilter::from_grid_view(&view, "  ");
+        assert_eq!(
+            (from_bar.min_rating, from_bar.status, from_bar.origin, from_bar.search),
+            (2, SavedStatus::Rejected, Some(SavedOrigin::Generated), None)
+        );
     }
 }

@@ -14,6 +14,7 @@ pub use form::*;
 
 const GENERATION_PANEL_OPEN: &str = "ui.generation_panel_open";
 const INFO_PANEL_OPEN: &str = "ui.info_panel_open";
+const ORGANISE_PANEL_OPEN: &str = "ui.organise_panel_open";
 const WINDOW_GEOMETRY: &str = "ui.window";
 const GRID_VIEW: &str = "ui.grid";
 const LOUPE_AUTO_ADVANCE: &str = "ui.loupe.auto_advance";
@@ -28,6 +29,8 @@ const LIBRARY_ROOT: &str = "library_root";
 pub struct PanelState {
     pub generation_open: bool,
     pub info_open: bool,
+    /// The collections and keywords panel, which takes the generation panel's place.
+    pub organise_open: bool,
 }
 
 impl Default for PanelState {
@@ -35,6 +38,7 @@ impl Default for PanelState {
         Self {
             generation_open: true,
             info_open: true,
+            organise_open: false,
         }
     }
 }
@@ -175,6 +179,7 @@ pub fn load_ui_state(conn: &mut SqliteConnection) -> Result<UiState, DbError> {
     let panels = PanelState {
         generation_open: read_or_default(conn, GENERATION_PANEL_OPEN, defaults.generation_open)?,
         info_open: read_or_default(conn, INFO_PANEL_OPEN, defaults.info_open)?,
+        organise_open: read_or_default(conn, ORGANISE_PANEL_OPEN, defaults.organise_open)?,
     };
     Ok(UiState {
         panels,
@@ -238,7 +243,8 @@ pub fn save_auto_advance(conn: &mut SqliteConnection, on: bool) -> Result<(), Db
 
 pub fn save_panels(conn: &mut SqliteConnection, panels: PanelState) -> Result<(), DbError> {
     app_settings::set(conn, GENERATION_PANEL_OPEN, &panels.generation_open)?;
-    app_settings::set(conn, INFO_PANEL_OPEN, &panels.info_open)
+    app_settings::set(conn, INFO_PANEL_OPEN, &panels.info_open)?;
+    app_settings::set(conn, ORGANISE_PANEL_OPEN, &panels.organise_open)
 }
 
 pub fn save_window(conn: &mut SqliteConnection, window: WindowGeometry) -> Result<(), DbError> {

@@ -30,6 +30,8 @@ pub enum WindowEvent {
     LibraryRepaired,
     /// Settings were checked and saved.
     SettingsSaved(CheckedSettings),
+    /// The library changed (images came, went or were edited): counts may differ.
+    LibraryChanged,
 }
 
 type Subscriber = Rc<dyn Fn(&WindowEvent)>;

@@ -1,8 +1,9 @@
 //! Undo and redo in the window (Ctrl+Z, Ctrl+Shift+Z or Ctrl+Y, in the grid and the loupe
 //! alike): the keys drive the window's [`History`], whose edits the grid and the reference
-//! tray carry out. The rules of the history are in [`crate::services::history`].
+//! tray carry out, and the collections panel its membership changes. The rules of the history are in [`crate::services::history`].
 
 use super::LibraryController;
+use super::organise::Organise;
 use super::reference_tray::ReferenceTray;
 use crate::services::history::{Direction, Done, Edit, History, Outcome, Replayer};
 use std::rc::{Rc, Weak};
@@ -12,14 +13,17 @@ pub fn connect(
     window: &super::AppWindow,
     library: &Rc<LibraryController>,
     references: &Rc<ReferenceTray>,
+    organise: &Rc<Organise>,
 ) -> Rc<History> {
     use slint::ComponentHandle;
     let history = History::new(Box::new(WindowReplayer {
         library: Rc::downgrade(library),
         references: Rc::downgrade(references),
+        organise: Rc::downgrade(organise),
     }));
     library.set_history(&history);
     references.set_history(&history);
+    organise.set_history(&history);
     let adapter = window.global::<super::LibraryAdapter>();
     adapter.on_undo_requested(super::weakly(&history, History::undo));
     adapter.on_redo_requested(super::weakly(&history, History::redo));
@@ -31,6 +35,7 @@ pub fn connect(
 struct WindowReplayer {
     library: Weak<LibraryController>,
     references: Weak<ReferenceTray>,
+    organise: Weak<Organise>,
 }
 
 impl Replayer for WindowReplayer {
@@ -66,6 +71,10 @@ impl Replayer for WindowReplayer {
                     problem: None,
                 });
             }
+            Edit::Membership(edit) => match self.organise.upgrade() {
+                Some(organise) => organise.replay_membership(edit, direction, done),
+                None => nothing(done),
+            },
             // Never asked: the history takes groups apart and replays their edits in turn.
             Edit::Group(_) => nothing(done),
         }

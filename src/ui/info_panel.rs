@@ -92,7 +92,7 @@ pub fn connect(
         .on_variations_requested(weakly(&panel, InfoPanel::variations));
     adapter.on_reveal_requested(weakly(grid, LibraryController::show_in_folder));
     adapter.on_open_requested(weakly(grid, LibraryController::open_in_default_app));
-    adapter.on_copy_requested(weakly(grid, LibraryController::copy_image));
+    adapter.on_copy_requested(weakly(grid, LibraryController::copy_selection));
     adapter.on_delete_requested(weakly(grid, LibraryController::request_delete));
     let p = Rc::downgrade(&panel);
     adapter.on_reference_clicked(move |index| {

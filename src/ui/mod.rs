@@ -6,6 +6,7 @@ pub use distillery_ui::*;
 mod compare;
 mod engine_adapter;
 pub mod events;
+mod export_dialog;
 pub mod file_drop;
 pub mod first_frame;
 pub mod generation_panel;
@@ -17,6 +18,7 @@ pub mod keyword_field;
 mod library;
 mod loupe;
 pub mod marks;
+mod organise;
 pub mod os_drop;
 pub mod path_prompt;
 pub mod pickers;
@@ -76,6 +78,9 @@ pub struct MainWindow {
     pub compare: std::rc::Rc<compare::CompareController>,
     /// The app's own chooser, where the desktop has none.
     pub path_prompt: std::rc::Rc<path_prompt::PathPrompt>,
+    /// The collections and keywords panel.
+    pub organise: std::rc::Rc<organise::Organise>,
+    pub export: std::rc::Rc<export_dialog::ExportDialog>,
 }
 
 impl MainWindow {
@@ -103,7 +108,9 @@ pub fn build_main_window(
     let grid = library::connect(&window, catalog.clone(), events.clone(), view, mode.clone());
     let references = reference_tray::connect(&window, catalog.clone(), mode.clone());
     reference_sources::connect(&window, &references, &grid);
-    let history = history::connect(&window, &grid, &references);
+    let organise = organise::connect(&window, catalog.clone(), mode.clone(), &grid);
+    let history = history::connect(&window, &grid, &references, &organise);
+    let export = export_dialog::connect(&window, catalog.clone(), mode.clone(), &grid, &organise);
     let info = info_panel::connect(&window, catalog.clone(), mode.clone(), &grid, references.clone());
     let loupe = loupe::connect(
         &window,
@@ -140,7 +147,13 @@ pub fn build_main_window(
     );
     settings_dialog::connect_sidecars(&window, catalog.clone(), mode.clone());
     let (repaired_grid, defaults_for) = (std::rc::Rc::downgrade(&grid), std::rc::Rc::downgrade(&generation));
+    let counted = std::rc::Rc::downgrade(&organise);
     events.subscribe(move |event| match event {
+        events::WindowEvent::LibraryChanged => {
+            if let Some(organise) = counted.upgrade() {
+                organise.reload();
+            }
+        }
         events::WindowEvent::LibraryRepaired => {
             if let Some(grid) = repaired_grid.upgrade() {
                 grid.library_repaired();
@@ -168,6 +181,8 @@ pub fn build_main_window(
         history,
         compare,
         path_prompt,
+        organise,
+        export,
         events,
     })
 }

@@ -134,6 +134,12 @@ fn connect_pickers(main: &super::MainWindow, runtime: &tokio::runtime::Handle) {
             prompt.clone(),
         ),
     );
+    main.export.set_picker(pickers::picker(
+        runtime.clone(),
+        pickers::Pick::Folders,
+        "Export to",
+        prompt.clone(),
+    ));
     main.settings
         .set_picker(pickers::settings_picker(runtime.clone(), prompt));
 }

@@ -11,6 +11,8 @@ pub fn connect(window: &AppWindow, catalog: Catalog, view: &StartupView) {
     let panels = view.ui_state.panels;
     adapter.set_generation_panel_open(panels.generation_open);
     adapter.set_info_panel_open(panels.info_open);
+    // One of the two left panels at a time (an older setting may have both).
+    adapter.set_organise_panel_open(panels.organise_open && !panels.generation_open);
     adapter.set_demo_banner_dismissed(view.ui_state.demo_banner_dismissed);
     let weak = window.as_weak();
     let saver = catalog.clone();
@@ -31,6 +33,7 @@ pub fn connect(window: &AppWindow, catalog: Catalog, view: &StartupView) {
         let panels = PanelState {
             generation_open: adapter.get_generation_panel_open(),
             info_open: adapter.get_info_panel_open(),
+            organise_open: adapter.get_organise_panel_open(),
         };
         saver.save_panels(panels).send("saving which panels are open");
     });

@@ -19,6 +19,8 @@ pub enum Edit {
     Keywords(KeywordEdit),
     /// The generation panel's references changed.
     References(ReferenceEdit),
+    /// Images put into or taken out of a manual collection.
+    Membership(crate::services::collections::CollectionEdit),
     /// Edits made by one command ("keep this, reject the others"), undone as one.
     Group(Vec<Edit>),
 }
@@ -73,6 +75,7 @@ impl Edit {
             Edit::Delete(items) => format!("moving {} to the trash", images(items.len())),
             Edit::Keywords(edit) => edit.describe(&images(edit.ids.len())),
             Edit::References(_) => "the change to the references".to_owned(),
+            Edit::Membership(edit) => edit.describe(&images(edit.ids.len())),
             Edit::Group(edits) => edits.iter().map(Edit::describe).collect::<Vec<_>>().join(" and "),
         }
     }

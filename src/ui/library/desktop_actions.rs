@@ -29,6 +29,43 @@ impl LibraryController {
         });
     }
 
+    /// Copies the selection: one image's pixels, or several images as a list of files (what
+    /// a file manager or a mail pastes). Files that cannot be reached are named, not copied.
+    pub fn copy_selection(&self) {
+        let ids = self.selection_in_view_order();
+        if ids.len() < 2 {
+            self.copy_image();
+            return;
+        }
+        let catalog = self.catalog.clone();
+        let me = self.me.borrow().clone();
+        self.mode.run(
+            move || {
+                let mut paths = Vec::with_capacity(ids.len());
+                let mut unreachable = Vec::new();
+                for id in &ids {
+                    match catalog.locate(id) {
+                        Ok(original) if original.path.is_file() => paths.push(original.path),
+                        Ok(original) => unreachable.push(original.file_name),
+                        Err(Unfound::Unreachable { file_name, .. }) => unreachable.push(file_name),
+                        Err(_) => {}
+                    }
+                }
+                if paths.is_empty() {
+                    return Err("None of the selected files could be found.".to_owned());
+                }
+                let copied = std::panic::catch_unwind(|| crate::desktop::copy_files(&paths))
+                    .unwrap_or_else(|_| Err("The clipboard stopped unexpectedly.".to_owned()));
+                copied.map(|()| copied_files_notice(paths.len(), &unreachable))
+            },
+            move |outcome| {
+                if let Some(this) = me.upgrade() {
+                    this.show_notice(outcome.unwrap_or_else(|problem| problem));
+                }
+            },
+        );
+    }
+
     fn with_current_file(&self, action: FileAction) {
         let Some(id) = self.selection.current_id.borrow().clone() else {
             return;
@@ -72,6 +109,38 @@ impl LibraryController {
                     Err(problem) => this.show_notice(problem),
                 }
             },
+        );
+    }
+}
+
+/// "Copied 5 files to the clipboard." and what was left out.
+fn copied_files_notice(copied: usize, unreachable: &[String]) -> String {
+    let files = if copied == 1 { "file" } else { "files" };
+    match unreachable {
+        [] => format!("Copied {copied} {files} to the clipboard."),
+        [one] => format!("Copied {copied} {files} to the clipboard; {one} could not be found."),
+        many => format!(
+            "Copied {copied} {files} to the clipboard; {} could not be found ({}, …).",
+            many.len(),
+            many[0]
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::copied_files_notice;
+
+    #[test]
+    fn the_notice_names_what_was_left_out() {
+        assert_eq!(copied_files_notice(3, &[]), "Copied 3 files to the clipboard.");
+        assert_eq!(
+            copied_files_notice(1, &["a.png".into()]),
+            "Copied 1 file to the clipboard; a.png could not be found."
+        );
+        assert_eq!(
+            copied_files_notice(2, &["a.png".into(), "b.png".into()]),
+            "Copied 2 files to the clipboard; 2 could not be found (a.png, …)."
         );
     }
 }

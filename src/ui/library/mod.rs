@@ -12,6 +12,8 @@ mod grid_model;
 mod keywords;
 mod load_queue;
 mod loads;
+mod more_filters;
+mod scope;
 mod selection;
 mod selection_state;
 mod stacks;
@@ -34,6 +36,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use view_state::ViewState;
 
+pub use scope::GridScope;
 pub(crate) use thumbnails::decode as decode_thumbnail;
 
 pub use super::events::Culled;
@@ -102,6 +105,8 @@ pub struct LibraryController {
     missing: RefCell<std::collections::HashSet<MediaId>>,
     /// Where edits are recorded for undo (the window's history).
     history: RefCell<Weak<crate::services::history::History>>,
+    /// The part of the library shown (all of it, a collection, some keywords).
+    scope: RefCell<scope::ScopeState>,
     me: RefCell<Weak<LibraryController>>,
 }
 
@@ -117,7 +122,8 @@ pub fn connect(
     adapter.set_library_root(crate::format::display_path(&view.library_root).into());
     let grid_view = view.ui_state.grid;
     view::show_grid_view(&adapter, &grid_view);
-    view::show_counts(&adapter, view.total_count, view.filtered_count);
+    more_filters::reset(&adapter);
+    view::show_counts(&adapter, view.total_count, view.filtered_count, None);
     let (filter, sort) = grid_view.filter_and_sort();
     let filtered = usize::try_from(view.filtered_count).unwrap_or(0);
     let model = GridRowsModel::new(PageCache::new(filter, sort, filtered));
@@ -140,6 +146,7 @@ pub fn connect(
         stacks: RefCell::new(std::collections::HashMap::new()),
         missing: RefCell::new(std::collections::HashSet::new()),
         history: RefCell::new(Weak::new()),
+        scope: RefCell::new(scope::ScopeState::default()),
         me: RefCell::new(Weak::new()),
     });
     *controller.me.borrow_mut() = Rc::downgrade(&controller);
@@ -192,6 +199,10 @@ pub fn connect(
     adapter.on_all_stacks_requested(move |collapsed| c.set_all_stacks_collapsed(collapsed));
     let c = controller.clone();
     adapter.on_show_in_folder_requested(move || c.show_in_folder());
+    let c = controller.clone();
+    adapter.on_copy_requested(move || c.copy_selection());
+    let c = controller.clone();
+    adapter.on_more_filters_opened(move || c.load_model_choices());
     controller
 }
 

@@ -33,16 +33,21 @@ pub(super) fn show_grid_view(adapter: &LibraryAdapter, view: &GridView) {
     adapter.set_thumbnail_size(f32::from(view.thumbnail_size));
 }
 
-/// Sets the counts and the count bar's words ("342 of 10,000 images").
-pub(super) fn show_counts(adapter: &LibraryAdapter, total: i64, filtered: i64) {
+/// Sets the counts and the count bar's words: "342 of 10,000 images", or within a scope
+/// "42 images in “Client picks”".
+pub(super) fn show_counts(adapter: &LibraryAdapter, total: i64, filtered: i64, scope: Option<&str>) {
     adapter.set_total_count(total.clamp(0, i64::from(i32::MAX)) as i32);
     adapter.set_filtered_count(filtered.clamp(0, i64::from(i32::MAX)) as i32);
-    let text = if filtered == total {
-        format!("{} {}", grouped(total), if total == 1 { "image" } else { "images" })
-    } else {
-        format!("{} of {} images", grouped(filtered), grouped(total))
-    };
-    adapter.set_count_text(text.into());
+    adapter.set_count_text(count_words(total, filtered, scope).into());
+}
+
+fn count_words(total: i64, filtered: i64, scope: Option<&str>) -> String {
+    let images = |n: i64| if n == 1 { "image" } else { "images" };
+    match scope {
+        Some(scope) => format!("{} {} in {scope}", grouped(filtered), images(filtered)),
+        None if filtered == total => format!("{} {}", grouped(total), images(total)),
+        None => format!("{} of {} images", grouped(filtered), grouped(total)),
+    }
 }
 
 impl LibraryController {
@@ -61,8 +66,11 @@ impl LibraryController {
         let Some(grid_view) = self.save_grid_view() else { return };
         let (mut filter, sort) = grid_view.filter_and_sort();
         if let Some(window) = self.window.upgrade() {
-            filter.search = SearchText::parse(&window.global::<LibraryAdapter>().get_search_text());
+            let adapter = window.global::<LibraryAdapter>();
+            filter.search = SearchText::parse(&adapter.get_search_text());
+            filter = super::more_filters::narrow(&adapter, filter);
         }
+        let filter = self.within_scope(&filter);
         let serial = self.view.start_view();
         self.run_query(self.catalog.view(filter.clone(), sort), move |this, snapshot| {
             this.apply_view(serial, filter, sort, snapshot)
@@ -108,7 +116,8 @@ impl LibraryController {
         self.load_stacks(ids);
         self.model.replace_cache(cache);
         self.selection.clear();
-        self.adapter_do(|adapter| show_counts(adapter, total, filtered));
+        let scope = self.scope().label();
+        self.adapter_do(|adapter| show_counts(adapter, total, filtered, scope.as_deref()));
         self.reveal(0);
         self.notify_current();
         if self.view.take_refresh_again() {
@@ -135,6 +144,7 @@ impl LibraryController {
     /// and reload the pages on screen in one step, keeping the scroll position and the
     /// selection. Calls while one is on its way are folded into one more afterwards.
     pub fn refresh(&self) {
+        self.events.publish(super::WindowEvent::LibraryChanged);
         let Some(serial) = self.view.start_refresh() else {
             return;
         };
@@ -179,7 +189,8 @@ impl LibraryController {
         self.load_stacks(ids);
         self.loads.forget_pages();
         self.model.replace_cache(cache);
-        self.adapter_do(|adapter| show_counts(adapter, refreshed.total, refreshed.filtered));
+        let scope = self.scope().label();
+        self.adapter_do(|adapter| show_counts(adapter, refreshed.total, refreshed.filtered, scope.as_deref()));
         let had_current = self.selection.current_id.borrow().is_some();
         match (had_current, refreshed.current) {
             (false, _) => {}
@@ -210,5 +221,17 @@ impl LibraryController {
         }
         self.selection.anchor.set(self.selection.current.get());
         self.sync_selection();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_words;
+
+    #[test]
+    fn the_count_bar_names_the_scope() {
+        assert_eq!(count_words(10_000, 10_000, None), "10,000 images");
+        assert_eq!(count_words(10_000, 342, None), "342 of 10,000 images");
+        assert_eq!(count_words(10_000, 1, Some("“Picks”")), "1 image in “Picks”");
     }
 }

@@ -1,0 +1,379 @@
+//! OrganiseAdapter: the collections and keywords panel. It lists the library's collections
+//! (manual and smart) and keywords with their counts, kept current as the library changes;
+//! choosing one scopes the grid. Creating, renaming and deleting collections are here;
+//! putting images in and taking them out is in `membership`.
+
+mod membership;
+
+use super::library::{GridScope, LibraryController};
+use super::{AppWindow, CollectionEntry, KeywordEntry, LoadMode, OrganiseAdapter};
+use crate::format::{capitalised, grouped};
+use crate::services::Catalog;
+use crate::services::collections::CollectionSummary;
+use crate::services::model::{CollectionId, CollectionName, DbError, Keyword, KeywordCount, MediaFilter};
+use slint::{ComponentHandle, ModelRc, VecModel};
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+/// The panel lists the most used keywords first; a library with more shows these many.
+const KEYWORDS_LISTED: usize = 300;
+
+/// What the name field is for (`OrganiseAdapter.naming`).
+const NAMING_NEW: i32 = 1;
+const NAMING_SMART: i32 = 2;
+const NAMING_RENAME: i32 = 3;
+
+pub struct Organise {
+    window: slint::Weak<AppWindow>,
+    catalog: Catalog,
+    mode: LoadMode,
+    grid: Weak<LibraryController>,
+    collections: RefCell<Vec<CollectionSummary>>,
+    keywords: RefCell<Vec<KeywordCount>>,
+    library_count: Cell<i64>,
+    /// Where B puts the selection: the collection made or added to last, or chosen.
+    target: Cell<Option<CollectionId>>,
+    /// The collection the open delete question is about.
+    deleting: Cell<Option<CollectionId>>,
+    /// A reload is on its way; another was asked for meanwhile.
+    loading: Cell<bool>,
+    load_again: Cell<bool>,
+    /// Where membership changes are recorded for undo (the window's history).
+    history: RefCell<Weak<crate::services::history::History>>,
+    me: Weak<Organise>,
+}
+
+pub fn connect(window: &AppWindow, catalog: Catalog, mode: LoadMode, grid: &Rc<LibraryController>) -> Rc<Organise> {
+    let organise = Rc::new_cyclic(|me| Organise {
+        window: window.as_weak(),
+        catalog,
+        mode,
+        grid: Rc::downgrade(grid),
+        collections: RefCell::new(Vec::new()),
+        keywords: RefCell::new(Vec::new()),
+        library_count: Cell::new(0),
+        target: Cell::new(None),
+        deleting: Cell::new(None),
+        loading: Cell::new(false),
+        load_again: Cell::new(false),
+        history: RefCell::new(Weak::new()),
+        me: me.clone(),
+    });
+    let adapter = window.global::<OrganiseAdapter>();
+    adapter.set_collections(ModelRc::default());
+    adapter.set_keywords(ModelRc::default());
+    let with = super::while_alive(&organise);
+    let w = with.clone();
+    adapter.on_library_chosen(move || w(&|o| o.show_library()));
+    let w = with.clone();
+    adapter.on_collection_chosen(move |index| w(&|o| o.show_collection(index)));
+    let w = with.clone();
+    adapter.on_keyword_chosen(move |index, add| w(&|o| o.show_keyword(index, add)));
+    let w = with.clone();
+    adapter.on_name_accepted(move |typed| w(&|o| o.name_accepted(&typed)));
+    let w = with.clone();
+    adapter.on_delete_requested(move |index| w(&|o| o.ask_delete(index)));
+    let w = with.clone();
+    adapter.on_delete_confirmed(move || w(&|o| o.delete_confirmed()));
+    let w = with.clone();
+    adapter.on_delete_cancelled(move || w(&|o| o.delete_cancelled()));
+    membership::connect(&adapter, with);
+    organise.reload();
+    organise
+}
+
+impl Organise {
+    pub fn set_history(&self, history: &Rc<crate::services::history::History>) {
+        *self.history.borrow_mut() = Rc::downgrade(history);
+    }
+
+    /// Reads the lists and their counts again (the library changed). Calls while one is on
+    /// its way make one more afterwards.
+    pub fn reload(&self) {
+        if self.loading.replace(true) {
+            self.load_again.set(true);
+            return;
+        }
+        let me = self.me.clone();
+        let catalog = self.catalog.clone();
+        self.mode.answer(self.catalog.collection_list(), move |collections| {
+            let Some(this) = me.upgrade() else { return };
+            this.mode.answer(catalog.keyword_list(), move |keywords| {
+                let Some(this) = me.upgrade() else { return };
+                this.mode.answer(catalog.library_total(), move |total| {
+                    let Some(this) = me.upgrade() else { return };
+                    this.loaded(collections, keywords, total);
+                });
+            });
+        });
+    }
+
+    fn loaded(
+        &self,
+        collections: Result<Vec<CollectionSummary>, DbError>,
+        keywords: Result<Vec<KeywordCount>, DbError>,
+        total: Result<i64, DbError>,
+    ) {
+        self.loading.set(false);
+        match (collections, keywords, total) {
+            (Ok(collections), Ok(mut keywords), Ok(total)) => {
+                keywords.sort_by(|a, b| b.images.cmp(&a.images).then_with(|| a.name.cmp(&b.name)));
+                keywords.truncate(KEYWORDS_LISTED);
+                *self.collections.borrow_mut() = collections;
+                *self.keywords.borrow_mut() = keywords;
+                self.library_count.set(total);
+                self.forget_gone();
+                self.show();
+            }
+            (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => {
+                tracing::error!(%error, "the collections and keywords could not be read")
+            }
+        }
+        if self.load_again.replace(false) {
+            self.reload();
+        }
+    }
+
+    /// A collection deleted elsewhere (another window, the command line) is no longer the
+    /// target, and the grid leaves it.
+    fn forget_gone(&self) {
+        let exists = |id: CollectionId| self.collections.borrow().iter().any(|c| c.id == id);
+        if self.target.get().is_some_and(|id| !exists(id)) {
+            self.target.set(None);
+        }
+        if let Some(grid) = self.grid.upgrade()
+            && let GridScope::Collection { id, .. } = grid.scope()
+            && !exists(id)
+        {
+            grid.show_scope(GridScope::Library, MediaFilter::default());
+        }
+    }
+
+    /// Fills the panel from the lists, marking what the grid shows.
+    fn show(&self) {
+        let Some(window) = self.window.upgrade() else { return };
+        let adapter = window.global::<OrganiseAdapter>();
+        let scope = self.grid.upgrade().map(|grid| grid.scope()).unwrap_or_default();
+        let shown_keywords: Vec<String> = match &scope {
+            GridScope::Keywords(names) => names.iter().map(|n| n.to_lowercase()).collect(),
+            _ => Vec::new(),
+        };
+        let collections: Vec<CollectionEntry> = self
+            .collections
+            .borrow()
+            .iter()
+            .map(|c| CollectionEntry {
+                name: c.name.as_str().into(),
+                count: grouped(c.images).into(),
+                smart: c.smart,
+                problem: c.problem.clone().unwrap_or_default().into(),
+                shown: matches!(&scope, GridScope::Collection { id, .. } if *id == c.id),
+                target: self.target.get() == Some(c.id),
+            })
+            .collect();
+        let keywords: Vec<KeywordEntry> = self
+            .keywords
+            .borrow()
+            .iter()
+            .map(|k| KeywordEntry {
+                name: k.name.as_str().into(),
+                count: grouped(k.images).into(),
+                shown: shown_keywords.contains(&k.name.to_lowercase()),
+            })
+            .collect();
+        adapter.set_library_count(grouped(self.library_count.get()).into());
+        adapter.set_library_shown(scope == GridScope::Library);
+        adapter.set_collections(ModelRc::new(VecModel::from(collections)));
+        adapter.set_keywords(ModelRc::new(VecModel::from(keywords)));
+    }
+
+    fn collection_at(&self, index: i32) -> Option<CollectionSummary> {
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| self.collections.borrow().get(i).cloned())
+    }
+
+    /// The collection at `index` of the list (for the Export dialog).
+    pub fn collection(&self, index: i32) -> Option<CollectionSummary> {
+        self.collection_at(index)
+    }
+
+    fn show_library(&self) {
+        if let Some(grid) = self.grid.upgrade() {
+            grid.show_scope(GridScope::Library, MediaFilter::default());
+        }
+        self.show();
+    }
+
+    fn show_collection(&self, index: i32) {
+        let Some(collection) = self.collection_at(index) else {
+            return;
+        };
+        let me = self.me.clone();
+        self.mode
+            .answer(self.catalog.collection_scope(collection.id), move |scope| {
+                let Some(this) = me.upgrade() else { return };
+                match scope {
+                    Ok(Ok(filter)) => {
+                        if let Some(grid) = this.grid.upgrade() {
+                            let scope = GridScope::Collection {
+                                id: collection.id,
+                                name: collection.name.clone(),
+                                saved: collection.saved.clone(),
+                            };
+                            grid.show_scope(scope, filter);
+                        }
+                        this.show();
+                    }
+                    Ok(Err(problem)) => this.tell(format!("{}.", capitalised(&problem.to_string()))),
+                    Err(error) => this.tell(format!("The collection could not be read: {error}")),
+                }
+            });
+    }
+
+    /// Shows the images carrying the keyword at `index`; with `add`, those carrying it and
+    /// the keywords shown already (a second click with Ctrl takes it away again).
+    fn show_keyword(&self, index: i32, add: bool) {
+        let Some(grid) = self.grid.upgrade() else { return };
+        let Some(name) = usize::try_from(index)
+            .ok()
+            .and_then(|i| self.keywords.borrow().get(i).map(|k| k.name.clone()))
+        else {
+            return;
+        };
+        let mut names = match grid.scope() {
+            GridScope::Keywords(names) if add => names,
+            _ => Vec::new(),
+        };
+        if let Some(at) = names.iter().position(|n| n.to_lowercase() == name.to_lowercase()) {
+            names.remove(at);
+        } else {
+            names.push(name);
+        }
+        if names.is_empty() {
+            grid.show_scope(GridScope::Library, MediaFilter::default());
+        } else {
+            let filter = MediaFilter {
+                keywords: names
+                    .iter()
+                    .filter_map(|n| Keyword::parse(n).ok())
+                    .map(|k| k.folded().to_owned())
+                    .collect(),
+                ..MediaFilter::default()
+            };
+            grid.show_scope(GridScope::Keywords(names), filter);
+        }
+        self.show();
+    }
+
+    /// Enter in the name field: a new collection, a smart one saving the view, or a rename.
+    fn name_accepted(&self, typed: &str) {
+        let Some(window) = self.window.upgrade() else { return };
+        let adapter = window.global::<OrganiseAdapter>();
+        let name = match CollectionName::parse(typed) {
+            Ok(name) => name,
+            Err(problem) => {
+                adapter.set_naming_problem(format!("{}.", capitalised(&problem.to_string())).into());
+                return;
+            }
+        };
+        let naming = adapter.get_naming();
+        let me = self.me.clone();
+        let done = move |outcome: Result<Result<Option<CollectionId>, String>, DbError>| {
+            let Some(this) = me.upgrade() else { return };
+            let Some(window) = this.window.upgrade() else { return };
+            let adapter = window.global::<OrganiseAdapter>();
+            match outcome {
+                Ok(Ok(made)) => {
+                    adapter.set_naming(0);
+                    adapter.set_naming_problem("".into());
+                    if naming == NAMING_NEW {
+                        this.target.set(made);
+                    }
+                    this.reload();
+                }
+                Ok(Err(taken)) => adapter.set_naming_problem(taken.into()),
+                Err(error) => adapter.set_naming_problem(format!("It could not be saved: {error}").into()),
+            }
+        };
+        let taken = |taken: crate::services::model::NameTaken| format!("{}.", capitalised(&taken.to_string()));
+        match naming {
+            NAMING_NEW | NAMING_SMART => {
+                let smart = (naming == NAMING_SMART)
+                    .then(|| self.grid.upgrade().map(|grid| grid.view_as_saved_filter()))
+                    .flatten();
+                let call = self.catalog.create_collection(name, smart);
+                self.mode
+                    .answer(call, move |made| done(made.map(|r| r.map(Some).map_err(taken))));
+            }
+            NAMING_RENAME => {
+                let Some(collection) = self.collection_at(adapter.get_naming_index()) else {
+                    adapter.set_naming(0);
+                    return;
+                };
+                let renamed_grid = self.grid.clone();
+                let new_name = name.name().to_owned();
+                let call = self.catalog.rename_collection(collection.id, name);
+                self.mode.answer(call, move |renamed| {
+                    // The count bar names the collection shown.
+                    if let (Ok(Ok(true)), Some(grid)) = (&renamed, renamed_grid.upgrade())
+                        && let GridScope::Collection { id, saved, .. } = grid.scope()
+                        && id == collection.id
+                    {
+                        let filter = grid.scope_base();
+                        grid.show_scope(
+                            GridScope::Collection {
+                                id,
+                                name: new_name,
+                                saved,
+                            },
+                            filter,
+                        );
+                    }
+                    done(renamed.map(|r| r.map(|_| None).map_err(taken)))
+                });
+            }
+            _ => {}
+        }
+    }
+
+    fn ask_delete(&self, index: i32) {
+        let Some(collection) = self.collection_at(index) else {
+            return;
+        };
+        let Some(window) = self.window.upgrade() else { return };
+        self.deleting.set(Some(collection.id));
+        let adapter = window.global::<OrganiseAdapter>();
+        adapter.set_delete_question(format!("Delete the collection “{}”?", collection.name).into());
+        adapter.set_delete_confirming(true);
+    }
+
+    fn delete_confirmed(&self) {
+        if let Some(window) = self.window.upgrade() {
+            window.global::<OrganiseAdapter>().set_delete_confirming(false);
+        }
+        let Some(id) = self.deleting.take() else { return };
+        let me = self.me.clone();
+        self.mode.answer(self.catalog.delete_collection(id), move |deleted| {
+            let Some(this) = me.upgrade() else { return };
+            if let Err(error) = deleted {
+                this.tell(format!("The collection could not be deleted: {error}"));
+            }
+            this.reload();
+        });
+    }
+
+    fn delete_cancelled(&self) {
+        self.deleting.set(None);
+        if let Some(window) = self.window.upgrade() {
+            window.global::<OrganiseAdapter>().set_delete_confirming(false);
+        }
+    }
+
+    /// A toast in the grid.
+    fn tell(&self, text: String) {
+        if let Some(grid) = self.grid.upgrade() {
+            grid.show_notice(text);
+        }
+    }
+}
