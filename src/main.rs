@@ -38,6 +38,7 @@ fn main() -> ExitCode {
         Some(Command::List(args)) => app::culling::list(&cli.global, args),
         Some(Command::Rate(args)) => app::culling::rate(&cli.global, args),
         Some(Command::Mark(args)) => app::culling::mark(&cli.global, args),
+        Some(Command::Label(args)) => app::labels::run(&cli.global, args),
         Some(Command::Keyword(command)) => app::keywords::run(&cli.global, command),
         Some(Command::Collection(command)) => app::collections::run(&cli.global, command),
         Some(Command::Export(args)) => app::export::run(&cli.global, args),

@@ -60,7 +60,7 @@ fn schema_rs_matches_the_migrated_database() {
     let dir = tempfile::tempdir().unwrap();
     let db = distillery::db::open_database(&dir.path().join("d.db")).unwrap().db;
     let declared = declared();
-    assert_eq!(declared.len(), 15, "fifteen tables declared: {:?}", declared.keys());
+    assert_eq!(declared.len(), 16, "sixteen tables declared: {:?}", declared.keys());
 
     let actual = db
         .call_blocking(move |c| {
@@ -77,6 +77,7 @@ fn schema_rs_matches_the_migrated_database() {
                 "media",
                 "media_counts",
                 "media_keywords",
+                "media_labels",
                 "member_counts",
                 "missing_originals",
                 "queue",

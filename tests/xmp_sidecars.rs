@@ -82,8 +82,10 @@ fn the_setting_is_clicked_on_and_changes_from_other_processes_reach_the_sidecars
     run(&["keyword", "add", "Places|Europe|Lisbon", &id]);
     run(&["keyword", "add", "harbour", &id]);
     run(&["mark", &id, "rejected"]);
+    run(&["label", &id, "Green"]);
     let fields = read();
     assert_eq!((fields.rating, fields.rejected), (Some(4), Some(true)));
+    assert_eq!(fields.label.as_deref(), Some("Green"), "the colour label travels too");
     assert_eq!(
         fields.keywords,
         vec!["Places|Europe|Lisbon".to_owned(), "harbour".to_owned()]
@@ -93,6 +95,8 @@ fn the_setting_is_clicked_on_and_changes_from_other_processes_reach_the_sidecars
         text.contains("xmp:Rating=\"-1\""),
         "a reject as the other tools read it: {text}"
     );
+    run(&["label", &id, "none"]);
+    assert_eq!(read().label, None, "a label taken away leaves the sidecar");
 
     // A sidecar beside its original is not a stray to `check`.
     let checked = distillery(&app, &["check"], &[]).output().unwrap();

@@ -12,6 +12,7 @@ pub mod environment;
 pub mod export;
 pub mod import;
 pub mod keywords;
+pub mod labels;
 mod session;
 mod shutdown;
 pub mod single_instance;

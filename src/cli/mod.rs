@@ -76,6 +76,10 @@ pub enum Command {
     /// Mark images: `mark ID... selected|rejected|none`. Changes nothing if an id is not in
     /// the library.
     Mark(MarkArgs),
+    /// Colour labels: `label ID... NAME` gives images a label (as xmp:Label: Red, Yellow,
+    /// Green, Blue, Purple, or any word), `label ID... none` takes it away. Changes nothing
+    /// if an id is not in the library.
+    Label(LabelArgs),
     /// Keywords: `keyword add K ID...` and `keyword remove K ID...` (nothing changes if an id
     /// is not in the library), `keyword list` (each keyword with its count of images).
     #[command(subcommand)]
@@ -100,7 +104,8 @@ pub struct ListArgs {
     /// At most N items.
     #[arg(long)]
     pub limit: Option<usize>,
-    /// One JSON object per line: id, path, file_name, rating, status, prompt, created_at.
+    /// One JSON object per line: id, path, file_name, rating, status, prompt, created_at,
+    /// label.
     #[arg(long)]
     pub json: bool,
 }
@@ -116,6 +121,13 @@ pub struct RateArgs {
 pub struct MarkArgs {
     /// The items' ids (as `list` prints them), then selected, rejected or none.
     #[arg(required = true, num_args = 2.., value_name = "ID... STATUS")]
+    pub args: Vec<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LabelArgs {
+    /// The items' ids (as `list` prints them), then the label, or none.
+    #[arg(required = true, num_args = 2.., value_name = "ID... LABEL")]
     pub args: Vec<String>,
 }
 

@@ -24,6 +24,7 @@ pub mod generation_inputs;
 pub mod generations;
 pub mod jobs;
 pub mod keywords;
+pub mod labels;
 pub mod media;
 mod media_filter;
 pub mod media_history;

@@ -117,6 +117,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    media_labels (media_id) {
+        media_id -> Text,
+        label -> Text,
+    }
+}
+
+diesel::table! {
     media_keywords (keyword_id, media_id) {
         keyword_id -> Integer,
         media_id -> Text,
@@ -172,6 +179,7 @@ diesel::joinable!(generations -> base_models (base_model_id));
 diesel::joinable!(media -> generations (generation_id));
 diesel::joinable!(media_keywords -> keywords (keyword_id));
 diesel::joinable!(media_keywords -> media (media_id));
+diesel::joinable!(media_labels -> media (media_id));
 diesel::joinable!(missing_originals -> media (media_id));
 diesel::joinable!(queue -> generations (generation_id));
 
@@ -187,6 +195,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     media,
     media_counts,
     media_keywords,
+    media_labels,
     member_counts,
     missing_originals,
     queue,

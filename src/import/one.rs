@@ -192,7 +192,7 @@ fn try_import(
     outcome
 }
 
-/// The rating, pick or reject and keywords an imported file's XMP gives it.
+/// The rating, pick or reject, colour label and keywords an imported file's XMP gives it.
 fn apply_xmp(
     c: &mut diesel::SqliteConnection,
     id: &MediaId,
@@ -214,6 +214,13 @@ fn apply_xmp(
     }
     if !keywords.is_empty() {
         crate::db::keywords::add(c, one, keywords)?;
+    }
+    if let Some(label) = fields
+        .label
+        .as_deref()
+        .and_then(|typed| crate::db::labels::Label::parse(typed).ok())
+    {
+        crate::db::labels::set(c, one, Some(&label))?;
     }
     Ok(())
 }

@@ -63,10 +63,11 @@ pub fn read(path: &Path, bytes: &[u8]) -> FromXmp {
                     .push(format!("its XMP keyword “{typed}” was left out: {problem}")),
             }
         }
-        if let Some(label) = &fields.label {
-            from.notes.push(format!(
-                "its colour label “{label}” was not kept (the library has no colour labels yet)"
-            ));
+        if let Some(label) = &fields.label
+            && let Err(problem) = crate::db::labels::Label::parse(label)
+        {
+            from.notes
+                .push(format!("its colour label “{label}” was left out: {problem}"));
         }
     }
     from.fields = merged;

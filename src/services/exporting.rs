@@ -103,7 +103,7 @@ fn facts(conn: &mut diesel::SqliteConnection, id: &MediaId, counter: usize) -> R
             id: id.to_string(),
             rating: row.rating.stars(),
         },
-        xmp: super::sidecars::xmp_fields(row.rating, row.status, keywords),
+        xmp: super::sidecars::xmp_fields(row.rating, row.status, crate::db::labels::of(conn, id)?, keywords),
         generation: generation.map(|g| xmp::Generation {
             prompt: g.prompt,
             model: g.model_file,

@@ -86,6 +86,8 @@ pub struct Listed {
     /// The generation's prompt, for generated images and imports that carried one.
     pub prompt: Option<String>,
     pub created_at: String,
+    /// The colour label ("Red"), or null.
+    pub label: Option<String>,
 }
 
 /// The items `query` selects, in its order, read in one snapshot.
@@ -114,6 +116,8 @@ pub fn list(
         let view = media_query::page(conn, &filter, sort, None, take)?;
         let ids: Vec<_> = view.iter().map(|item| item.id.clone()).collect();
         let mut rows = media::get_many(conn, &ids)?;
+        let mut labels: std::collections::HashMap<_, _> =
+            crate::db::labels::of_items(conn, &ids)?.into_iter().collect();
         // get_many has no order: put the rows back in the view's.
         let position: std::collections::HashMap<_, _> = ids.iter().enumerate().map(|(i, id)| (id.clone(), i)).collect();
         rows.sort_by_key(|row| position.get(&row.id).copied().unwrap_or(usize::MAX));
@@ -134,6 +138,7 @@ pub fn list(
                 }),
                 prompt,
                 created_at: row.created_at.as_str().to_owned(),
+                label: labels.remove(&row.id),
             });
         }
         if query.order == ListOrder::Name {

@@ -15,6 +15,7 @@ pub mod exporting;
 pub mod history;
 pub mod job_prompts;
 pub mod keywords;
+pub mod labels;
 pub mod listing;
 pub mod model;
 pub mod originals;

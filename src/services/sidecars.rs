@@ -66,11 +66,14 @@ fn next_batch(conn: &mut SqliteConnection) -> Result<Vec<Pending>, DbError> {
         .collect();
     let mut keywords: std::collections::HashMap<MediaId, Vec<String>> =
         keywords::of_items(conn, &ids)?.into_iter().collect();
+    let mut labels: std::collections::HashMap<MediaId, String> =
+        crate::db::labels::of_items(conn, &ids)?.into_iter().collect();
     Ok(noted
         .into_iter()
         .map(|(id, token)| {
             let write = rows.remove(&id).map(|row| {
-                let fields = xmp_fields(row.rating, row.status, keywords.remove(&id).unwrap_or_default());
+                let keywords = keywords.remove(&id).unwrap_or_default();
+                let fields = xmp_fields(row.rating, row.status, labels.remove(&id), keywords);
                 (row.file_path, fields)
             });
             Pending { id, token, write }
@@ -78,14 +81,19 @@ fn next_batch(conn: &mut SqliteConnection) -> Result<Vec<Pending>, DbError> {
         .collect())
 }
 
-/// What XMP says of a catalogue image: its stars, pick or reject, and keywords. Sidecars
-/// and exported files say the same.
-pub(super) fn xmp_fields(rating: Rating, status: Option<CullStatus>, keywords: Vec<String>) -> XmpFields {
+/// What XMP says of a catalogue image: its stars, pick or reject, colour label and
+/// keywords. Sidecars and exported files say the same.
+pub(super) fn xmp_fields(
+    rating: Rating,
+    status: Option<CullStatus>,
+    label: Option<String>,
+    keywords: Vec<String>,
+) -> XmpFields {
     XmpFields {
         rating: Some(rating.stars()),
         rejected: Some(status == Some(CullStatus::Rejected)),
         selected: Some(status == Some(CullStatus::Selected)),
-        label: None,
+        label,
         keywords,
     }
 }
