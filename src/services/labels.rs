@@ -44,3 +44,64 @@ impl Catalog {
         self.call(move |conn| labels::set(conn, &ids, label.as_ref()))
     }
 }
+
+/// Each image's label before a change (`None`: it had none).
+type LabelsBefore = std::sync::Arc<std::sync::Mutex<Vec<(MediaId, Option<String>)>>>;
+
+/// A label change as undo keeps it: the images, the label given (or none), and each image's
+/// label before, filled on the database thread by [`Catalog::apply_label`] before any later
+/// call (the undo's) runs.
+#[derive(Debug, Clone)]
+pub struct LabelEdit {
+    pub ids: Vec<MediaId>,
+    pub label: Option<Label>,
+    before: LabelsBefore,
+}
+
+impl LabelEdit {
+    pub fn new(ids: Vec<MediaId>, label: Option<Label>) -> Self {
+        Self {
+            ids,
+            label,
+            before: Default::default(),
+        }
+    }
+
+    /// What the undo toast names: "labelling 3 images Red".
+    pub fn describe(&self, images: &str) -> String {
+        match &self.label {
+            Some(label) => format!("labelling {images} {}", label.name()),
+            None => format!("clearing the label of {images}"),
+        }
+    }
+}
+
+impl Catalog {
+    /// Saves `edit`, noting each image's label before it.
+    pub fn apply_label(&self, edit: &LabelEdit) -> Call<usize> {
+        let (ids, label, before) = (edit.ids.clone(), edit.label.clone(), edit.before.clone());
+        self.call(move |conn| {
+            crate::db::transaction::write(conn, |conn| {
+                let had: std::collections::HashMap<MediaId, String> =
+                    labels::of_items(conn, &ids)?.into_iter().collect();
+                *before.lock().unwrap_or_else(|p| p.into_inner()) =
+                    ids.iter().map(|id| (id.clone(), had.get(id).cloned())).collect();
+                labels::set(conn, &ids, label.as_ref())
+            })
+        })
+    }
+
+    /// Takes `edit` back: each image's label as it was.
+    pub fn undo_label(&self, edit: &LabelEdit) -> Call<()> {
+        let before = edit.before.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        self.call(move |conn| {
+            crate::db::transaction::write(conn, |conn| {
+                for (id, label) in &before {
+                    let label = label.as_deref().and_then(|l| Label::parse(l).ok());
+                    labels::set(conn, std::slice::from_ref(id), label.as_ref())?;
+                }
+                Ok(())
+            })
+        })
+    }
+}

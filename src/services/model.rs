@@ -7,6 +7,7 @@ pub use crate::db::collections::{CollectionId, CollectionName, NameTaken};
 pub use crate::db::generation_inputs::GenerationInput;
 pub use crate::db::generations::Generation;
 pub use crate::db::keywords::{Keyword, KeywordCount};
+pub use crate::db::labels::Label;
 pub use crate::db::media::Media;
 pub use crate::db::media_history::{CullField, CullState};
 pub use crate::db::media_query::{MediaFilter, MediaSort, SearchText, StatusFilter, ViewItem, ViewSnapshot};

@@ -71,6 +71,10 @@ impl Replayer for WindowReplayer {
                     problem: None,
                 });
             }
+            Edit::Label(edit) => match self.library.upgrade() {
+                Some(library) => library.replay_label(edit, direction, done),
+                None => nothing(done),
+            },
             Edit::Membership(edit) => match self.organise.upgrade() {
                 Some(organise) => organise.replay_membership(edit, direction, done),
                 None => nothing(done),

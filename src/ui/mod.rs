@@ -15,6 +15,7 @@ pub mod history;
 pub mod import_runner;
 mod info_panel;
 pub mod keyword_field;
+mod label_picker;
 mod library;
 mod loupe;
 pub mod marks;
@@ -120,6 +121,7 @@ pub fn build_main_window(
         view.ui_state.auto_advance,
     );
     keyword_field::connect(&window, catalog.clone(), mode.clone(), &grid);
+    label_picker::connect(&window, catalog.clone(), mode.clone(), &grid);
     let compare = compare::connect(&window, catalog.clone(), mode.clone(), &grid);
     let queue = queue_panel::QueuePanel::connect(&window);
     // The status bar's history shows a finished image in the library.

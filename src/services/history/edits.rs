@@ -21,6 +21,8 @@ pub enum Edit {
     References(ReferenceEdit),
     /// Images put into or taken out of a manual collection.
     Membership(crate::services::collections::CollectionEdit),
+    /// A colour label given to (or taken from) some items.
+    Label(crate::services::labels::LabelEdit),
     /// Edits made by one command ("keep this, reject the others"), undone as one.
     Group(Vec<Edit>),
 }
@@ -76,6 +78,7 @@ impl Edit {
             Edit::Keywords(edit) => edit.describe(&images(edit.ids.len())),
             Edit::References(_) => "the change to the references".to_owned(),
             Edit::Membership(edit) => edit.describe(&images(edit.ids.len())),
+            Edit::Label(edit) => edit.describe(&images(edit.ids.len())),
             Edit::Group(edits) => edits.iter().map(Edit::describe).collect::<Vec<_>>().join(" and "),
         }
     }

@@ -10,6 +10,7 @@ mod delete;
 mod desktop_actions;
 mod grid_model;
 mod keywords;
+mod labels;
 mod load_queue;
 mod loads;
 mod more_filters;
