@@ -8,10 +8,10 @@ mod common;
 
 use common::TempApp;
 use common::processes::distillery;
-use common::ui::{chord, click, demo, key, mock_elapsed_time, open, press, settle};
+use common::ui::{chord, click, demo, key, open, press, settle};
 use distillery::ui::{LibraryAdapter, MainWindow, OrganiseAdapter, ShellAdapter};
 use i_slint_backend_testing::ElementHandle;
-use slint::platform::{Key, PointerEventButton, WindowEvent};
+use slint::platform::{Key, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition, Model};
 
 /// What `distillery ARGS` prints on stdout, one line each.
@@ -197,29 +197,7 @@ fn collections_and_keywords_scope_the_grid_and_gather_images() {
             .unwrap(),
     );
     let target = centre(&in_panel(&main, "Picks"));
-    let window = main.window.window();
-    window.dispatch_event(WindowEvent::PointerPressed {
-        position: cell,
-        button: PointerEventButton::Left,
-    });
-    mock_elapsed_time(150);
-    for step in 1..=10 {
-        window.dispatch_event(WindowEvent::PointerMoved {
-            position: LogicalPosition::new(cell.x - 4.0 * step as f32, cell.y),
-        });
-    }
-    let start = LogicalPosition::new(cell.x - 40.0, cell.y);
-    for step in 1..=10 {
-        let t = step as f32 / 10.0;
-        window.dispatch_event(WindowEvent::PointerMoved {
-            position: LogicalPosition::new(start.x + (target.x - start.x) * t, start.y + (target.y - start.y) * t),
-        });
-    }
-    window.dispatch_event(WindowEvent::PointerReleased {
-        position: target,
-        button: PointerEventButton::Left,
-    });
-    settle(&main);
+    common::ui::drag_thumbnail(&main, cell, target);
     ctx.db.flush_blocking().unwrap();
     assert_eq!(listed(&app, &["--collection", "Picks"]), 6, "the dragged image joined");
     let picks_row = organise.get_collections().iter().find(|c| c.name == "Picks").unwrap();

@@ -13,7 +13,6 @@ use distillery::db::types::MediaId;
 use distillery::generation::{GenerationRequest, ReferenceSource};
 use distillery::ui::{EngineAdapter, EngineState, GenerationAdapter, LibraryAdapter, MainWindow, ShellAdapter};
 use i_slint_backend_testing::ElementHandle;
-use slint::platform::{PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition, Model};
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -109,31 +108,7 @@ fn library_images_become_references_from_the_menu_the_loupe_and_a_drag() {
     // A thumbnail dragged sideways from the grid and dropped on the drop zone.
     let cell = centre(&element(&main, "Image 1"));
     let zone = centre(&element(&main, "Add reference images"));
-    let window = main.window.window();
-    window.dispatch_event(WindowEvent::PointerPressed {
-        position: cell,
-        button: PointerEventButton::Left,
-    });
-    // The grid holds a press back a moment, to tell a scroll from a tap.
-    mock_elapsed_time(150);
-    // Sideways first: a vertical drag scrolls the grid.
-    for step in 1..=10 {
-        window.dispatch_event(WindowEvent::PointerMoved {
-            position: LogicalPosition::new(cell.x - 4.0 * step as f32, cell.y),
-        });
-    }
-    let start = LogicalPosition::new(cell.x - 40.0, cell.y);
-    for step in 1..=10 {
-        let t = step as f32 / 10.0;
-        window.dispatch_event(WindowEvent::PointerMoved {
-            position: LogicalPosition::new(start.x + (zone.x - start.x) * t, start.y + (zone.y - start.y) * t),
-        });
-    }
-    window.dispatch_event(WindowEvent::PointerReleased {
-        position: zone,
-        button: PointerEventButton::Left,
-    });
-    settle(&main);
+    common::ui::drag_thumbnail(&main, cell, zone);
     assert_eq!(
         main.generation.references.sources(),
         media_sources(&[&items[2].id, &items[5].id, &items[0].id]),

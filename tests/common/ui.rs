@@ -192,3 +192,34 @@ pub fn scroll_to_end(main: &MainWindow) {
         });
     settle(main);
 }
+
+/// Drags a thumbnail with the mouse from `from` to `to` as a user would: press, wait out the
+/// grid's tap delay, move sideways first (a vertical drag scrolls the grid), then across,
+/// and release.
+pub fn drag_thumbnail(main: &MainWindow, from: slint::LogicalPosition, to: slint::LogicalPosition) {
+    use slint::LogicalPosition;
+    use slint::platform::{PointerEventButton, WindowEvent};
+    let window = main.window.window();
+    window.dispatch_event(WindowEvent::PointerPressed {
+        position: from,
+        button: PointerEventButton::Left,
+    });
+    mock_elapsed_time(150);
+    for step in 1..=10 {
+        window.dispatch_event(WindowEvent::PointerMoved {
+            position: LogicalPosition::new(from.x - 4.0 * step as f32, from.y),
+        });
+    }
+    let start = LogicalPosition::new(from.x - 40.0, from.y);
+    for step in 1..=10 {
+        let t = step as f32 / 10.0;
+        window.dispatch_event(WindowEvent::PointerMoved {
+            position: LogicalPosition::new(start.x + (to.x - start.x) * t, start.y + (to.y - start.y) * t),
+        });
+    }
+    window.dispatch_event(WindowEvent::PointerReleased {
+        position: to,
+        button: PointerEventButton::Left,
+    });
+    settle(main);
+}

@@ -29,15 +29,19 @@ pub(super) fn connect(adapter: &OrganiseAdapter, with: impl Fn(&dyn Fn(&Organise
 }
 
 impl Organise {
+    /// The grid's selection, in the order the grid shows it.
+    fn selection(&self) -> Vec<MediaId> {
+        self.grid
+            .upgrade()
+            .map(|g| g.selection_in_view_order())
+            .unwrap_or_default()
+    }
+
     fn change_selection(&self, index: i32, change: MembershipChange) {
         let Some(collection) = self.collection_at(index) else {
             return;
         };
-        let ids = self
-            .grid
-            .upgrade()
-            .map(|g| g.selection_in_view_order())
-            .unwrap_or_default();
+        let ids = self.selection();
         self.change(collection, ids, change);
     }
 
@@ -55,11 +59,7 @@ impl Organise {
             self.tell("No target collection yet: make a collection, or right-click one and choose Make Target.".into());
             return;
         };
-        let ids = self
-            .grid
-            .upgrade()
-            .map(|g| g.selection_in_view_order())
-            .unwrap_or_default();
+        let ids = self.selection();
         self.change(collection, ids, MembershipChange::Add);
     }
 
