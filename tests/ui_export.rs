@@ -166,6 +166,15 @@ fn the_export_dialog_exports_the_selection_the_view_and_a_collection() {
     press(&main, "Start the export", "the Export button");
     settle(&main);
     assert_eq!(files_in(&client).len(), 2);
+    drop(main);
+    ctx.close();
+
+    // The last export's choices are offered again after a restart.
+    let (ctx, main) = open(&app);
+    let export = main.window.global::<ExportAdapter>();
+    assert_eq!(export.get_folder(), client.display().to_string().as_str());
+    assert_eq!((export.get_format(), export.get_metadata()), (0, 2), "PNG, nothing");
+    assert_eq!(export.get_name_template(), "{name}");
     let _ = main.window.global::<LibraryAdapter>();
     drop(main);
     ctx.close();

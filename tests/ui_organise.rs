@@ -137,9 +137,18 @@ fn collections_and_keywords_scope_the_grid_and_gather_images() {
     );
     library.set_min_rating(0);
     library.invoke_view_changed();
-    click(&main, &in_panel(&main, "All images"), "the whole library");
+    settle(&main);
+    // The count bar's × leads back to the whole library, and the panel follows.
+    press(&main, "Show the whole library", "the count bar's ×");
     settle(&main);
     assert_eq!(filtered(&main), 30);
+    assert!(organise.get_library_shown(), "the panel marks All images");
+    assert!(
+        ElementHandle::find_by_accessible_label(&main.window, "Show the whole library")
+            .next()
+            .is_none(),
+        "no × without a scope"
+    );
 
     // One keyword, then a second with Ctrl held: images carrying both.
     click(&main, &in_panel(&main, "harbour"), "a keyword");

@@ -16,7 +16,7 @@ const LIBRARY_ID: &str = "library.id";
 
 /// Settings that belong to the person rather than to one library: they go with a switch to
 /// another library.
-const CARRIED: [&str; 11] = [
+const CARRIED: [&str; 12] = [
     "engine.binary",
     "engine.demo",
     "engine.model_files",
@@ -28,6 +28,7 @@ const CARRIED: [&str; 11] = [
     "ui.organise_panel_open",
     "ui.demo_banner_dismissed",
     "ui.loupe.auto_advance",
+    "export.choices",
 ];
 
 /// Settings of one library's place, never copied to another.

@@ -37,4 +37,13 @@ impl Catalog {
     pub fn save_window(&self, geometry: WindowGeometry) -> Call<()> {
         self.call(move |c| settings::save_window(c, geometry))
     }
+
+    /// The Export dialog's last choices.
+    pub fn export_choices(&self) -> Call<Option<settings::ExportChoices>> {
+        self.call(settings::load_export_choices)
+    }
+
+    pub fn save_export_choices(&self, choices: settings::ExportChoices) -> Call<()> {
+        self.call(move |c| settings::save_export_choices(c, &choices))
+    }
 }

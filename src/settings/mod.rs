@@ -7,9 +7,12 @@ use diesel::SqliteConnection;
 use serde::{Deserialize, Serialize};
 
 mod engine;
+mod export_choices;
 mod form;
 pub mod model_folder;
+
 pub use engine::*;
+pub use export_choices::{ExportChoices, load_export_choices, save_export_choices};
 pub use form::*;
 
 const GENERATION_PANEL_OPEN: &str = "ui.generation_panel_open";

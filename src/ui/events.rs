@@ -32,6 +32,8 @@ pub enum WindowEvent {
     SettingsSaved(CheckedSettings),
     /// The library changed (images came, went or were edited): counts may differ.
     LibraryChanged,
+    /// The grid shows another part of the library (a collection, keywords, all of it).
+    ScopeChanged,
 }
 
 type Subscriber = Rc<dyn Fn(&WindowEvent)>;

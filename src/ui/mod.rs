@@ -156,6 +156,11 @@ pub fn build_main_window(
                 organise.reload();
             }
         }
+        events::WindowEvent::ScopeChanged => {
+            if let Some(organise) = counted.upgrade() {
+                organise.show_current();
+            }
+        }
         events::WindowEvent::LibraryRepaired => {
             if let Some(grid) = repaired_grid.upgrade() {
                 grid.library_repaired();

@@ -100,6 +100,7 @@ pub fn connect(
     adapter.on_show_folder_requested(move || w(&|d| d.show_folder()));
     adapter.on_summary_dismissed(move || with(&|d| d.adapter_do(|a| a.set_summary("".into()))));
     dialog.show_example();
+    dialog.restore_choices();
     dialog
 }
 
@@ -124,6 +125,49 @@ impl ExportDialog {
         if let Some(window) = self.window.upgrade() {
             f(&window.global::<ExportAdapter>());
         }
+    }
+
+    /// Offers the last export's choices again (from this or an earlier run).
+    fn restore_choices(&self) {
+        let me = self.me.clone();
+        self.mode.answer(self.catalog.export_choices(), move |saved| {
+            let (Some(this), Ok(Some(saved))) = (me.upgrade(), saved) else {
+                return;
+            };
+            this.adapter_do(|a| {
+                if !saved.folder.trim().is_empty() {
+                    a.set_folder(saved.folder.as_str().into());
+                }
+                a.set_format(i32::from(saved.format.min(2)));
+                a.set_size(i32::from(saved.long_edge.is_some()));
+                if let Some(edge) = saved.long_edge {
+                    a.set_long_edge(edge.clamp(16, 16_384) as i32);
+                }
+                if (1..=100).contains(&saved.quality) {
+                    a.set_quality(i32::from(saved.quality));
+                }
+                if !saved.template.trim().is_empty() {
+                    a.set_name_template(saved.template.as_str().into());
+                }
+                a.set_metadata(i32::from(saved.metadata.min(2)));
+            });
+            this.show_example();
+        });
+    }
+
+    /// Remembers the dialog's choices for the next export.
+    fn save_choices(&self, a: &ExportAdapter) {
+        let choices = crate::settings::ExportChoices {
+            folder: a.get_folder().trim().to_owned(),
+            format: a.get_format().clamp(0, 2) as u8,
+            long_edge: (a.get_size() == 1).then(|| a.get_long_edge().clamp(16, 16_384) as u32),
+            quality: a.get_quality().clamp(1, 100) as u8,
+            template: a.get_name_template().to_string(),
+            metadata: a.get_metadata().clamp(0, 2) as u8,
+        };
+        self.catalog
+            .save_export_choices(choices)
+            .send("remembering the export's choices");
     }
 
     /// Opens the dialog on the selection and the grid's view (`collection` < 0), or on the
@@ -261,6 +305,7 @@ impl ExportDialog {
             Ok(options) => options,
             Err(problem) => return adapter.set_problem(problem.into()),
         };
+        self.save_choices(&adapter);
         if adapter.get_scope() == 0 && !self.selection.borrow().is_empty() {
             self.run(self.selection.borrow().clone(), options);
             return;

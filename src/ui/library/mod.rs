@@ -204,6 +204,8 @@ pub fn connect(
     adapter.on_copy_requested(move || c.copy_selection());
     let c = controller.clone();
     adapter.on_more_filters_opened(move || c.load_model_choices());
+    let c = controller.clone();
+    adapter.on_scope_cleared(move || c.show_scope(GridScope::Library, Default::default()));
     controller
 }
 

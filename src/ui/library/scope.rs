@@ -44,8 +44,11 @@ impl LibraryController {
     /// Shows `scope` in the grid, starting from `base` (a collection's images, a smart
     /// collection's saved filter, some keywords); the filter bar narrows it further.
     pub fn show_scope(&self, scope: GridScope, base: MediaFilter) {
+        let scoped = scope != GridScope::Library;
         *self.scope.borrow_mut() = ScopeState { scope, base };
+        self.adapter_do(|adapter| adapter.set_scoped(scoped));
         self.reload_view();
+        self.events.publish(super::WindowEvent::ScopeChanged);
     }
 
     /// What the grid shows now.

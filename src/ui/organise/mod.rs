@@ -187,6 +187,11 @@ impl Organise {
         adapter.set_keywords(ModelRc::new(VecModel::from(keywords)));
     }
 
+    /// Marks again what the grid shows (it changed outside the panel).
+    pub fn show_current(&self) {
+        self.show();
+    }
+
     fn collection_at(&self, index: i32) -> Option<CollectionSummary> {
         usize::try_from(index)
             .ok()
