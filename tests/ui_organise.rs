@@ -101,6 +101,14 @@ fn collections_and_keywords_scope_the_grid_and_gather_images() {
     let shell = main.window.global::<ShellAdapter>();
     let organise = main.window.global::<OrganiseAdapter>();
     assert!(!shell.get_organise_panel_open());
+    // A change while the panel is closed is counted when it opens, not before.
+    lines(&app, &["keyword", "add", "sunset", &ids[0]]);
+    main.library.refresh();
+    settle(&main);
+    assert!(
+        organise.get_keywords().iter().all(|k| k.name != "sunset"),
+        "not read while closed"
+    );
     press(&main, "Collections and keywords", "the rail's collections button");
     settle(&main);
     assert!(
@@ -116,7 +124,8 @@ fn collections_and_keywords_scope_the_grid_and_gather_images() {
             .collect::<Vec<_>>(),
         [
             ("harbour".to_owned(), "12".to_owned()),
-            ("night".to_owned(), "12".to_owned())
+            ("night".to_owned(), "12".to_owned()),
+            ("sunset".to_owned(), "1".to_owned())
         ]
     );
 

@@ -153,7 +153,7 @@ pub fn build_main_window(
     events.subscribe(move |event| match event {
         events::WindowEvent::LibraryChanged => {
             if let Some(organise) = counted.upgrade() {
-                organise.reload();
+                organise.library_changed();
             }
         }
         events::WindowEvent::ScopeChanged => {

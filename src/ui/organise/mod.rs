@@ -38,6 +38,10 @@ pub struct Organise {
     /// A reload is on its way; another was asked for meanwhile.
     loading: Cell<bool>,
     load_again: Cell<bool>,
+    /// The library changed while the panel was closed: its counts are read when it opens
+    /// (counting a smart collection over a large library is not free, and the grid's page
+    /// loads wait behind it on the database thread).
+    stale: Cell<bool>,
     /// Where membership changes are recorded for undo (the window's history).
     history: RefCell<Weak<crate::services::history::History>>,
     me: Weak<Organise>,
@@ -56,6 +60,7 @@ pub fn connect(window: &AppWindow, catalog: Catalog, mode: LoadMode, grid: &Rc<L
         deleting: Cell::new(None),
         loading: Cell::new(false),
         load_again: Cell::new(false),
+        stale: Cell::new(false),
         history: RefCell::new(Weak::new()),
         me: me.clone(),
     });
@@ -77,6 +82,8 @@ pub fn connect(window: &AppWindow, catalog: Catalog, mode: LoadMode, grid: &Rc<L
     adapter.on_delete_confirmed(move || w(&|o| o.delete_confirmed()));
     let w = with.clone();
     adapter.on_delete_cancelled(move || w(&|o| o.delete_cancelled()));
+    let w = with.clone();
+    adapter.on_panel_shown(move || w(&|o| o.panel_shown()));
     membership::connect(&adapter, with);
     organise.reload();
     organise
@@ -87,8 +94,29 @@ impl Organise {
         *self.history.borrow_mut() = Rc::downgrade(history);
     }
 
-    /// Reads the lists and their counts again (the library changed). Calls while one is on
-    /// its way make one more afterwards.
+    /// The library changed: the lists are read again now if the panel is open, else when it
+    /// opens.
+    pub fn library_changed(&self) {
+        let open = self
+            .window
+            .upgrade()
+            .is_some_and(|w| w.global::<super::ShellAdapter>().get_organise_panel_shown());
+        if open {
+            self.reload();
+        } else {
+            self.stale.set(true);
+        }
+    }
+
+    /// The panel appeared: counts that went stale meanwhile are read again.
+    fn panel_shown(&self) {
+        if self.stale.replace(false) {
+            self.reload();
+        }
+    }
+
+    /// Reads the lists and their counts again. Calls while one is on its way make one more
+    /// afterwards.
     pub fn reload(&self) {
         if self.loading.replace(true) {
             self.load_again.set(true);
