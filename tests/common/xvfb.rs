@@ -8,7 +8,18 @@ use std::time::{Duration, Instant};
 pub struct KillOnDrop(pub Child);
 
 impl Drop for KillOnDrop {
+    /// Asks first (SIGTERM), so an X server removes its socket and lock file; a server
+    /// killed outright leaves them behind, and a hundred interrupted runs used up every
+    /// display number. Killed after two seconds if it has not gone.
     fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -28,9 +39,15 @@ pub fn require(tool: &str) {
 }
 
 pub fn start_xvfb() -> (KillOnDrop, String) {
+    // A display is in use while the server named in its lock file lives. Sockets and locks
+    // left by servers that died (an interrupted test run) do not count: Xvfb replaces them.
     let number = (90..190)
-        .find(|n| {
-            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+        .find(|n| match std::fs::read_to_string(format!("/tmp/.X{n}-lock")) {
+            Ok(pid) => !pid
+                .trim()
+                .parse::<u32>()
+                .is_ok_and(|pid| Path::new(&format!("/proc/{pid}")).exists()),
+            Err(_) => true,
         })
         .expect("a free display");
     let display = format!(":{number}");
@@ -41,7 +58,8 @@ pub fn start_xvfb() -> (KillOnDrop, String) {
         .spawn()
         .expect("Xvfb starts");
     let deadline = Instant::now() + Duration::from_secs(10);
-    while !Path::new(&format!("/tmp/.X11-unix/X{number}")).exists() {
+    // Up when its socket takes a connection (a stale socket refuses one).
+    while std::os::unix::net::UnixStream::connect(format!("/tmp/.X11-unix/X{number}")).is_err() {
         assert!(Instant::now() < deadline, "Xvfb did not come up");
         std::thread::sleep(Duration::from_millis(50));
     }
