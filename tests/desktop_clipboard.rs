@@ -1,5 +1,5 @@
 //! "Copy image" puts the decoded pixels on a real X11 clipboard (Xvfb), where another
-//! client reads them back at full size.
+//! client reads them back at full size; several images go as a file list.
 
 mod common;
 
@@ -28,6 +28,12 @@ fn an_image_copied_to_the_clipboard_reads_back_with_its_pixels() {
         std::fs::write(&text, b"hello").unwrap();
         let problem = distillery::desktop::copy_image(&text, "notes.png").unwrap_err();
         assert!(problem.starts_with("notes.png "), "{problem}");
+        // Several images: a list of files (text/uri-list), as a file manager pastes them.
+        let second = dir.path().join("second image.png");
+        picture.save(&second).unwrap();
+        distillery::desktop::copy_files(&[path.clone(), second.clone()]).unwrap();
+        let files = arboard::Clipboard::new().unwrap().get().file_list().unwrap();
+        assert_eq!(files, vec![path, second]);
         return;
     }
     require("Xvfb");
