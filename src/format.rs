@@ -117,6 +117,20 @@ pub fn with_full_stop(text: &str) -> String {
     }
 }
 
+/// An error's words as a sentence for the user: trimmed, a capital first letter, a full stop
+/// ("there is no collection called “X”" → "There is no collection called “X”.").
+pub fn sentence(text: &str) -> String {
+    with_full_stop(&capitalised(text.trim()))
+}
+
+/// "1 image", "1,204 images".
+pub fn images(n: usize) -> String {
+    match n {
+        1 => "1 image".to_owned(),
+        n => format!("{} images", grouped(n as i64)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

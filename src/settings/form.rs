@@ -76,7 +76,7 @@ impl FormProblems {
         if self.defaults.is_some() {
             parts.push("a generation default is out of range");
         }
-        crate::format::with_full_stop(&crate::format::capitalised(&format!("Not saved: {}", parts.join(", "))))
+        crate::format::sentence(&format!("Not saved: {}", parts.join(", ")))
     }
 }
 

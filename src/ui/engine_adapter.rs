@@ -49,11 +49,11 @@ pub fn show(window: &AppWindow, status: &EngineStatus) {
     match status {
         EngineStatus::Error { message } => {
             adapter.set_label("Engine error".into());
-            adapter.set_message(sentence(message).into());
+            adapter.set_message(crate::format::sentence(message).into());
         }
         EngineStatus::Recovering { message } => {
             adapter.set_label("Engine error — restarting…".into());
-            adapter.set_message(format!("{} The engine is starting again.", sentence(message)).into());
+            adapter.set_message(format!("{} The engine is starting again.", crate::format::sentence(message)).into());
         }
         _ => {
             adapter.set_label(status.label().into());
@@ -71,9 +71,4 @@ fn state(status: &EngineStatus) -> EngineState {
         EngineStatus::Ready { .. } | EngineStatus::Busy { .. } => EngineState::Ready,
         EngineStatus::Recovering { .. } | EngineStatus::Error { .. } => EngineState::Error,
     }
-}
-
-/// `text` as a sentence: a capital first letter and a full stop.
-fn sentence(text: &str) -> String {
-    crate::format::with_full_stop(&crate::format::capitalised(text.trim()))
 }

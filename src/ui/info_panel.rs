@@ -235,7 +235,7 @@ impl InfoPanel {
         request.guidance = generation.guidance.unwrap_or(defaults.guidance);
         request.sampler = generation.sampling_method.clone().unwrap_or(defaults.sampler);
         if let Err(problem) = request.validate() {
-            grid.show_notice(crate::format::with_full_stop(&crate::format::capitalised(&problem)));
+            grid.show_notice(crate::format::sentence(&problem));
             return;
         }
         let count = request.count;

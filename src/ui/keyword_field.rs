@@ -84,7 +84,7 @@ impl KeywordField {
                 let problem = if typed.trim().is_empty() {
                     String::new()
                 } else {
-                    sentence(&problem.to_string())
+                    crate::format::sentence(&problem.to_string())
                 };
                 self.adapter_do(|adapter| adapter.set_keyword_problem(problem.into()));
                 return;
@@ -146,14 +146,5 @@ impl KeywordField {
     fn next_serial(&self) -> u64 {
         self.serial.set(self.serial.get() + 1);
         self.serial.get()
-    }
-}
-
-/// "a keyword cannot be empty" → "A keyword cannot be empty."
-fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
-        None => String::new(),
     }
 }

@@ -158,7 +158,7 @@ pub fn build_main_window(
         }
         events::WindowEvent::ScopeChanged => {
             if let Some(organise) = counted.upgrade() {
-                organise.show_current();
+                organise.show();
             }
         }
         events::WindowEvent::LibraryRepaired => {

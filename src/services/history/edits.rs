@@ -64,7 +64,7 @@ impl Edit {
     pub fn describe(&self) -> String {
         match self {
             Edit::Cull(edit) => {
-                let on = images(edit.ids.len());
+                let on = crate::format::images(edit.ids.len());
                 match edit.change {
                     CullChange::Rating(r) if r == Rating::UNRATED => format!("clearing the rating of {on}"),
                     CullChange::Rating(r) if r.stars() == 1 => format!("rating 1 star on {on}"),
@@ -74,20 +74,13 @@ impl Edit {
                     CullChange::Status(None) => format!("clearing the status of {on}"),
                 }
             }
-            Edit::Delete(items) => format!("moving {} to the trash", images(items.len())),
-            Edit::Keywords(edit) => edit.describe(&images(edit.ids.len())),
+            Edit::Delete(items) => format!("moving {} to the trash", crate::format::images(items.len())),
+            Edit::Keywords(edit) => edit.describe(&crate::format::images(edit.ids.len())),
             Edit::References(_) => "the change to the references".to_owned(),
-            Edit::Membership(edit) => edit.describe(&images(edit.ids.len())),
-            Edit::Label(edit) => edit.describe(&images(edit.ids.len())),
+            Edit::Membership(edit) => edit.describe(&crate::format::images(edit.ids.len())),
+            Edit::Label(edit) => edit.describe(&crate::format::images(edit.ids.len())),
             Edit::Group(edits) => edits.iter().map(Edit::describe).collect::<Vec<_>>().join(" and "),
         }
-    }
-}
-
-fn images(n: usize) -> String {
-    match n {
-        1 => "1 image".to_owned(),
-        n => format!("{} images", crate::format::grouped(n as i64)),
     }
 }
 

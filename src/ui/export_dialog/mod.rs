@@ -183,13 +183,7 @@ impl ExportDialog {
         } else {
             Vec::new()
         };
-        let images = |n: usize| {
-            if n == 1 {
-                "1 image".to_owned()
-            } else {
-                format!("{} images", grouped(n))
-            }
-        };
+        let images = crate::format::images;
         self.adapter_do(|a| {
             a.set_has_selection(!selection.is_empty());
             a.set_selection_text(format!("The selection ({})", images(selection.len())).into());
@@ -197,7 +191,7 @@ impl ExportDialog {
             a.set_problem("".into());
         });
         *self.selection.borrow_mut() = selection;
-        let organise_collection = self.organise.upgrade().and_then(|o| o.collection(collection));
+        let organise_collection = self.organise.upgrade().and_then(|o| o.collection_at(collection));
         match organise_collection.filter(|_| collection >= 0) {
             None => {
                 let name = match grid.scope() {

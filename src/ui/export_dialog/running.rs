@@ -3,12 +3,12 @@
 
 use super::{ExportDialog, Running, grouped};
 use crate::export::ExportOptions;
-use crate::format::capitalised;
-use crate::services::exporting::{ExportOutcome, ExportProgress, ExportSummary};
+use crate::format::sentence;
+use crate::services::exporting::{ExportProgress, ExportSummary};
 use crate::services::model::MediaId;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// How often the status bar reads the export's progress.
@@ -40,33 +40,22 @@ impl ExportDialog {
             });
         let catalog = self.catalog.clone();
         let folder = options.folder.clone();
-        let first = Arc::new(Mutex::new(None::<PathBuf>));
-        let first_written = first.clone();
         let me = self.me.clone();
         self.mode.run(
             move || {
-                let progress = |step: ExportProgress| {
-                    done.store(step.done, Ordering::Relaxed);
-                    if let ExportOutcome::Written(path) = &step.outcome {
-                        first_written
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .get_or_insert_with(|| path.clone());
-                    }
-                };
+                let progress = |step: ExportProgress| done.store(step.done, Ordering::Relaxed);
                 // A panic in an encoder must still end the export with a message.
                 match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     catalog.export_blocking(&ids, &options, &cancel, &progress)
                 })) {
                     Ok(Ok(summary)) => Ok(summary),
-                    Ok(Err(refused)) => Err(format!("{}.", capitalised(&refused.to_string()))),
+                    Ok(Err(refused)) => Err(sentence(&refused.to_string())),
                     Err(_) => Err("The export stopped unexpectedly; the files written so far are kept.".to_owned()),
                 }
             },
             move |outcome| {
                 if let Some(this) = me.upgrade() {
-                    let first = first.lock().unwrap_or_else(|p| p.into_inner()).take();
-                    this.finished(outcome, folder, first);
+                    this.finished(outcome, folder);
                 }
             },
         );
@@ -90,7 +79,7 @@ impl ExportDialog {
         });
     }
 
-    fn finished(&self, outcome: Result<ExportSummary, String>, folder: PathBuf, first: Option<PathBuf>) {
+    fn finished(&self, outcome: Result<ExportSummary, String>, folder: PathBuf) {
         self.progress_timer.stop();
         self.running.borrow_mut().take();
         self.adapter_do(|a| a.set_running(false));
@@ -101,6 +90,7 @@ impl ExportDialog {
                 for (id, reason) in &summary.failed {
                     tracing::warn!(%id, %reason, "an image was not exported");
                 }
+                let first = summary.written.first().map(|(_, path)| path.clone());
                 *self.last.borrow_mut() = Some((folder, first));
                 self.adapter_do(|a| {
                     a.set_summary(text.into());

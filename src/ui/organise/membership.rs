@@ -3,7 +3,7 @@
 //! undo and said in a toast ("Added 3 images to “Client picks”.").
 
 use super::{Organise, OrganiseAdapter};
-use crate::format::capitalised;
+use crate::format::{images, sentence};
 use crate::services::collections::{CollectionEdit, CollectionProblem, CollectionSummary, MembershipChange, Moved};
 use crate::services::history::{Direction, Done, Edit, Outcome};
 use crate::services::model::{DbError, MediaId};
@@ -86,10 +86,7 @@ impl Organise {
             return;
         }
         if collection.smart {
-            self.tell(format!(
-                "{}.",
-                capitalised(&CollectionProblem::Smart(collection.name).to_string())
-            ));
+            self.tell(sentence(&CollectionProblem::Smart(collection.name).to_string()));
             return;
         }
         if change == MembershipChange::Add {
@@ -110,7 +107,7 @@ impl Organise {
                     }
                     this.changed();
                 }
-                Ok(Err(problem)) => this.tell(format!("{}.", capitalised(&problem.to_string()))),
+                Ok(Err(problem)) => this.tell(sentence(&problem.to_string())),
                 Err(error) => this.tell(format!("The collection could not be changed: {error}")),
             }
         });
@@ -130,7 +127,7 @@ impl Organise {
                 }
                 let problem = match moved {
                     Ok(Ok(_)) => None,
-                    Ok(Err(problem)) => Some(format!("{}.", capitalised(&problem.to_string()))),
+                    Ok(Err(problem)) => Some(sentence(&problem.to_string())),
                     Err(error) => Some(format!("Saving failed: {error}")),
                 };
                 done(Outcome {
@@ -151,13 +148,6 @@ impl Organise {
 
 /// "Added 3 images to “Picks”." with those already there (or not there) said too.
 fn moved_words(moved: &Moved, edit: &CollectionEdit) -> String {
-    let images = |n: usize| {
-        if n == 1 {
-            "1 image".to_owned()
-        } else {
-            format!("{n} images")
-        }
-    };
     let were = |n: usize| {
         if n == 1 {
             "1 was".to_owned()

@@ -8,7 +8,7 @@ mod naming;
 
 use super::library::{GridScope, LibraryController};
 use super::{AppWindow, CollectionEntry, KeywordEntry, LoadMode, OrganiseAdapter};
-use crate::format::{capitalised, grouped};
+use crate::format::{grouped, sentence};
 use crate::services::Catalog;
 use crate::services::collections::CollectionSummary;
 use crate::services::model::{CollectionId, DbError, Keyword, KeywordCount, MediaFilter};
@@ -81,7 +81,9 @@ pub fn connect(window: &AppWindow, catalog: Catalog, mode: LoadMode, grid: &Rc<L
     let w = with.clone();
     adapter.on_panel_shown(move || w(&|o| o.panel_shown()));
     membership::connect(&adapter, with);
-    organise.reload();
+    // Read now only if the panel opens with the window; otherwise when it is first opened,
+    // so a window started with it closed spends nothing on counting.
+    organise.library_changed();
     organise
 }
 
@@ -173,8 +175,9 @@ impl Organise {
         }
     }
 
-    /// Fills the panel from the lists, marking what the grid shows.
-    fn show(&self) {
+    /// Fills the panel from the lists, marking what the grid shows (also when the grid's
+    /// scope changed outside the panel: `WindowEvent::ScopeChanged`).
+    pub fn show(&self) {
         let Some(window) = self.window.upgrade() else { return };
         let adapter = window.global::<OrganiseAdapter>();
         let scope = self.grid.upgrade().map(|grid| grid.scope()).unwrap_or_default();
@@ -211,27 +214,17 @@ impl Organise {
         adapter.set_keywords(ModelRc::new(VecModel::from(keywords)));
     }
 
-    /// Marks again what the grid shows (it changed outside the panel).
-    pub fn show_current(&self) {
-        self.show();
-    }
-
-    fn collection_at(&self, index: i32) -> Option<CollectionSummary> {
+    /// The collection at `index` of the list (the Export dialog asks too).
+    pub fn collection_at(&self, index: i32) -> Option<CollectionSummary> {
         usize::try_from(index)
             .ok()
             .and_then(|i| self.collections.borrow().get(i).cloned())
-    }
-
-    /// The collection at `index` of the list (for the Export dialog).
-    pub fn collection(&self, index: i32) -> Option<CollectionSummary> {
-        self.collection_at(index)
     }
 
     fn show_library(&self) {
         if let Some(grid) = self.grid.upgrade() {
             grid.show_scope(GridScope::Library, MediaFilter::default());
         }
-        self.show();
     }
 
     fn show_collection(&self, index: i32) {
@@ -252,9 +245,8 @@ impl Organise {
                             };
                             grid.show_scope(scope, filter);
                         }
-                        this.show();
                     }
-                    Ok(Err(problem)) => this.tell(format!("{}.", capitalised(&problem.to_string()))),
+                    Ok(Err(problem)) => this.tell(sentence(&problem.to_string())),
                     Err(error) => this.tell(format!("The collection could not be read: {error}")),
                 }
             });
@@ -292,7 +284,6 @@ impl Organise {
             };
             grid.show_scope(GridScope::Keywords(names), filter);
         }
-        self.show();
     }
 
     /// A toast in the grid.

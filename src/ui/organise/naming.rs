@@ -2,7 +2,7 @@
 //! deleting one after a question. A taken or unusable name is said under the field.
 
 use super::{GridScope, Organise, OrganiseAdapter};
-use crate::format::capitalised;
+use crate::format::sentence;
 use crate::services::model::{CollectionId, CollectionName, DbError};
 use slint::ComponentHandle;
 
@@ -19,7 +19,7 @@ impl Organise {
         let name = match CollectionName::parse(typed) {
             Ok(name) => name,
             Err(problem) => {
-                adapter.set_naming_problem(format!("{}.", capitalised(&problem.to_string())).into());
+                adapter.set_naming_problem(sentence(&problem.to_string()).into());
                 return;
             }
         };
@@ -42,7 +42,7 @@ impl Organise {
                 Err(error) => adapter.set_naming_problem(format!("It could not be saved: {error}").into()),
             }
         };
-        let taken = |taken: crate::services::model::NameTaken| format!("{}.", capitalised(&taken.to_string()));
+        let taken = |taken: crate::services::model::NameTaken| sentence(&taken.to_string());
         match naming {
             NAMING_NEW | NAMING_SMART => {
                 let smart = (naming == NAMING_SMART)

@@ -56,5 +56,5 @@ pub(super) fn summary(found: &CheckReport) -> String {
         .filter(|(_, n)| *n > 0)
         .map(|(what, n)| format!("{what}: {n}"))
         .collect();
-    crate::format::with_full_stop(&crate::format::capitalised(&parts.join("; ")))
+    crate::format::sentence(&parts.join("; "))
 }
