@@ -16,6 +16,7 @@ pub mod import;
 pub mod library;
 pub mod logging;
 pub mod queue;
+pub mod remote;
 pub mod services;
 pub mod settings;
 pub mod ui;

@@ -60,7 +60,7 @@ fn schema_rs_matches_the_migrated_database() {
     let dir = tempfile::tempdir().unwrap();
     let db = distillery::db::open_database(&dir.path().join("d.db")).unwrap().db;
     let declared = declared();
-    assert_eq!(declared.len(), 16, "sixteen tables declared: {:?}", declared.keys());
+    assert_eq!(declared.len(), 17, "seventeen tables declared: {:?}", declared.keys());
 
     let actual = db
         .call_blocking(move |c| {
@@ -81,6 +81,7 @@ fn schema_rs_matches_the_migrated_database() {
                 "member_counts",
                 "missing_originals",
                 "queue",
+                "remote_requests",
                 "xmp_pending",
             ] {
                 let columns: Vec<ColumnInfo> = diesel::sql_query(format!(

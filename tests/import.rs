@@ -282,6 +282,7 @@ fn distillery_metadata_round_trips_and_the_cli_reports_failures() {
         aspect: "3:2".into(),
         reference_count: 0,
         generation_id: "g".into(),
+        provider: "local".into(),
     };
     let mut png = Vec::new();
     image::RgbImage::from_pixel(64, 43, image::Rgb([20, 90, 200]))

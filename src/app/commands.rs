@@ -30,13 +30,16 @@ pub fn generate(global: &GlobalOptions, args: &GenerateArgs) -> anyhow::Result<(
 fn generate_in(ctx: &AppContext, args: &GenerateArgs) -> anyhow::Result<()> {
     ctx.require_writable()?;
     let plan = super::engine_plan(ctx)?;
-    let Some(load) = plan.initial_load.clone() else {
+    let load = plan.initial_load.clone();
+    if load.is_none() && !args.provider.is_remote() {
         bail!(
-            "no model files are configured for the engine {}: set CN_MODEL_DIFFUSION, CN_MODEL_VAE and CN_MODEL_LLM, or use --engine demo",
+            "no model files are configured for the engine {}: set CN_MODEL_DIFFUSION, CN_MODEL_VAE and CN_MODEL_LLM, use --engine demo, or generate with --provider fal|replicate",
             plan.config.binary.display()
         );
-    };
+    }
     let request = GenerationRequest {
+        provider: args.provider,
+        model: args.model.clone(),
         references: args.references.iter().cloned().map(ReferenceSource::File).collect(),
         resolution: args.resolution,
         aspect: args.aspect,
@@ -56,6 +59,18 @@ fn generate_in(ctx: &AppContext, args: &GenerateArgs) -> anyhow::Result<()> {
     })
 }
 
+/// Waits until the queue holds a local job: a run of hosted images loads the local model
+/// only if another process queues local work meanwhile (it would only take memory).
+async fn local_job_waiting(db: crate::db::Database) {
+    let local = crate::generation::Provider::Local.as_str();
+    loop {
+        if let Ok(Some(_)) = db.call(move |conn| queue_rows::next_pending_for(conn, local)).await {
+            return;
+        }
+        tokio::time::sleep(crate::db::changes::POLL_EVERY).await;
+    }
+}
+
 /// The engine and queue this process runs while it owns the library.
 struct LocalQueue {
     engine: EngineHandle,
@@ -70,9 +85,10 @@ impl LocalQueue {
     async fn start(
         ctx: &AppContext,
         config: &crate::engine::EngineConfig,
-        load: crate::engine::protocol::LoadParams,
+        load: Option<crate::engine::protocol::LoadParams>,
+        load_when_needed: bool,
     ) -> anyhow::Result<Self> {
-        let model = load.model_label();
+        let model = load.as_ref().map(|l| l.model_label()).unwrap_or_default();
         let engine = EngineHandle::start(config.clone());
         let (queue, recovered) = QueueHandle::start(
             ctx.db.clone(),
@@ -88,10 +104,22 @@ impl LocalQueue {
                 recovered.finished, recovered.requeued, recovered.failed
             );
         }
-        eprintln!("Loading {model}…");
         let loader = engine.clone();
         let (failed, load_failed) = tokio::sync::watch::channel(None);
+        let Some(load) = load else {
+            // Hosted jobs only: the local engine waits without a model.
+            return Ok(Self {
+                engine,
+                queue,
+                load_failed,
+            });
+        };
+        let db = ctx.db.clone();
         tokio::spawn(async move {
+            if load_when_needed {
+                local_job_waiting(db).await;
+            }
+            eprintln!("Loading {model}…");
             if let Err(error) = loader.load(load).await {
                 // The queue would wait for a model forever: the waiting loop ends instead.
                 tracing::error!(%error, "the model could not be loaded");
@@ -131,22 +159,24 @@ enum News {
 async fn run_generate(
     ctx: &AppContext,
     config: &crate::engine::EngineConfig,
-    load: crate::engine::protocol::LoadParams,
+    load: Option<crate::engine::protocol::LoadParams>,
     request: GenerationRequest,
     local: &mut Option<LocalQueue>,
 ) -> anyhow::Result<()> {
+    let hosted = request.provider.is_remote();
     let stop = std::sync::Arc::new(tokio::sync::Notify::new());
     let stopper = stop.clone();
     super::shutdown::on_stop_signal(move || stopper.notify_one());
 
-    let model = load.model_label();
+    let model = load.as_ref().map(|l| l.model_label()).unwrap_or_default();
     if ctx.ownership.is_owner() {
-        *local = Some(LocalQueue::start(ctx, config, load.clone()).await?);
+        *local = Some(LocalQueue::start(ctx, config, load.clone(), hosted).await?);
     }
     let jobs = match local.as_ref() {
         Some(running) => running.queue.submit(request).await?,
         None => {
-            let jobs = crate::queue::submit(&ctx.db, &ctx.library, request, Some(model)).await?;
+            let jobs =
+                crate::queue::submit(&ctx.db, &ctx.library, request, Some(model).filter(|m| !m.is_empty())).await?;
             eprintln!(
                 "This library is open in {}; it runs these images.",
                 ctx.ownership.describe_owner()
@@ -171,7 +201,8 @@ async fn run_generate(
             },
             _ = ticks.tick() => News::Tick,
             () = stop.notified() => News::Stop,
-            () = load_failure(&mut load_failed) => News::LoadFailed,
+            // Hosted images do not need the local model.
+            () = load_failure(&mut load_failed), if !hosted => News::LoadFailed,
         };
         match news {
             News::Update(update) => report.show(&update, &mut waiting)?,
@@ -191,7 +222,7 @@ async fn run_generate(
             News::Tick => {
                 if local.is_none() && ctx.ownership.try_take().unwrap_or(false) {
                     eprintln!("The Distillery that ran this library has ended; running the queue here.");
-                    let started = LocalQueue::start(ctx, config, load.clone()).await?;
+                    let started = LocalQueue::start(ctx, config, load.clone(), hosted).await?;
                     updates = Some(started.queue.subscribe());
                     load_failed = Some(started.load_failed.clone());
                     *local = Some(started);
@@ -262,6 +293,8 @@ impl Report {
                         format!("[{number}/{total}] {phase} {step}/{total_steps}")
                     }
                     (Some(phase), _, _) => format!("[{number}/{total}] {phase}"),
+                    // A repeat of the start (the rows tell it too) after a phase is no news.
+                    _ if self.last_line.starts_with(&format!("[{number}/{total}] ")) => return Ok(()),
                     _ => format!("[{number}/{total}] Starting"),
                 };
                 if line != self.last_line {

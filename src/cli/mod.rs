@@ -5,7 +5,7 @@ mod export;
 mod filter;
 mod organise;
 
-use crate::generation::{Aspect, Resolution};
+use crate::generation::{Aspect, Provider, Resolution};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 pub use export::ExportArgs;
 pub use filter::FilterArgs;
@@ -172,6 +172,15 @@ pub struct GenerateArgs {
     /// Seed of the first image (the others count up from it). Random when not given.
     #[arg(long, value_parser = clap::value_parser!(i64).range(0..=0x7FFF_FFFF))]
     pub seed: Option<i64>,
+
+    /// Where to make the images: local (this computer's engine), fal or replicate. Hosted
+    /// providers read their key from FAL_KEY / REPLICATE_API_TOKEN or the desktop keyring.
+    #[arg(long, default_value = "local", value_parser = parse_provider)]
+    pub provider: Provider,
+
+    /// A hosted provider's model: 4b, 9b, or its endpoint id (default: FLUX.2 Klein 4B).
+    #[arg(long, value_name = "MODEL")]
+    pub model: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -202,6 +211,10 @@ pub enum QueueAction {
 
 fn parse_resolution(text: &str) -> Result<Resolution, String> {
     Resolution::parse(text).ok_or_else(|| format!("{text:?} is not a resolution: use 512 or 1024"))
+}
+
+fn parse_provider(text: &str) -> Result<Provider, String> {
+    Provider::parse(text).ok_or_else(|| format!("{text:?} is not a provider: use local, fal or replicate"))
 }
 
 fn parse_aspect(text: &str) -> Result<Aspect, String> {

@@ -33,6 +33,7 @@ pub mod missing_originals;
 pub mod names;
 mod prepared;
 pub mod queue;
+pub mod remote_requests;
 pub mod stacks;
 pub mod transaction;
 mod view_item;

@@ -73,6 +73,20 @@ pub fn next_pending(conn: &mut SqliteConnection) -> Result<Option<QueueJob>, DbE
         .optional()?)
 }
 
+/// The job of one provider ("local", "fal", "replicate") that should run next, in the same
+/// order as [`next_pending`]: each provider works through its own jobs in queue order.
+pub fn next_pending_for(conn: &mut SqliteConnection, provider: &str) -> Result<Option<QueueJob>, DbError> {
+    use super::schema::generations;
+    Ok(queue::table
+        .inner_join(generations::table)
+        .filter(queue::status.eq(JobStatus::Pending))
+        .filter(generations::provider.eq(provider))
+        .order((queue::priority.desc(), queue::created_at.asc(), queue::id.asc()))
+        .select(QueueJob::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// Jobs waiting or running, in the order they will run (the running one first).
 pub fn active(conn: &mut SqliteConnection) -> Result<Vec<QueueJob>, DbError> {
     Ok(queue::table

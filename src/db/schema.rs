@@ -165,6 +165,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    remote_requests (job_id) {
+        job_id -> Text,
+        provider -> Text,
+        model -> Text,
+        request_id -> Text,
+        status_url -> Text,
+        result_url -> Text,
+        cancel_url -> Nullable<Text>,
+        submitted_at -> Text,
+        state -> Text,
+    }
+}
+
+diesel::table! {
     xmp_pending (media_id) {
         media_id -> Text,
         token -> Binary,
@@ -182,6 +196,7 @@ diesel::joinable!(media_keywords -> media (media_id));
 diesel::joinable!(media_labels -> media (media_id));
 diesel::joinable!(missing_originals -> media (media_id));
 diesel::joinable!(queue -> generations (generation_id));
+diesel::joinable!(remote_requests -> queue (job_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     app_settings,
@@ -199,5 +214,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     member_counts,
     missing_originals,
     queue,
+    remote_requests,
     xmp_pending,
 );

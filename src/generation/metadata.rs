@@ -26,6 +26,13 @@ pub struct ImageMetadata {
     pub aspect: String,
     pub reference_count: usize,
     pub generation_id: String,
+    /// Where it was made: "local", "fal" or "replicate" (older images: local).
+    #[serde(default = "local")]
+    pub provider: String,
+}
+
+fn local() -> String {
+    "local".into()
 }
 
 impl ImageMetadata {
@@ -37,8 +44,13 @@ impl ImageMetadata {
             "heun" => "Heun",
             other => other,
         };
+        // Hosted images name where they were made; local ones keep the line other tools know.
+        let provider = match self.provider.as_str() {
+            "local" | "" => String::new(),
+            other => format!(", Provider: {other}"),
+        };
         format!(
-            "{}\nSteps: {}, Sampler: {}, CFG scale: {}, Seed: {}, Size: {}x{}, Model: {}, Version: {} {}",
+            "{}\nSteps: {}, Sampler: {}, CFG scale: {}, Seed: {}, Size: {}x{}, Model: {}{provider}, Version: {} {}",
             self.prompt,
             self.steps,
             sampler,
@@ -82,10 +94,23 @@ mod tests {
             aspect: "3:2".into(),
             reference_count: 0,
             generation_id: "g".into(),
+            provider: "local".into(),
         };
         assert!(meta.webui_parameters().ends_with(
             "\nSteps: 4, Sampler: Euler, CFG scale: 3.5, Seed: 42, Size: 1024x688, Model: flux2-klein-Q5_K.gguf, Version: Distillery 0.1.0"
         ));
-        assert_eq!(ImageMetadata::from_json(&meta.to_json()), Some(meta));
+        assert_eq!(ImageMetadata::from_json(&meta.to_json()), Some(meta.clone()));
+        let hosted = ImageMetadata {
+            provider: "fal".into(),
+            model: "fal-ai/flux-2/klein/4b".into(),
+            ..meta
+        };
+        assert!(
+            hosted
+                .webui_parameters()
+                .contains("Model: fal-ai/flux-2/klein/4b, Provider: fal, Version")
+        );
+        let older = r#"{"generator":"Distillery","version":"0.1.0","prompt":"p","seed":1,"steps":4,"guidance":3.5,"sampler":"euler","width":8,"height":8,"model":"m","resolution":512,"aspect":"1:1","reference_count":0,"generation_id":"g"}"#;
+        assert_eq!(ImageMetadata::from_json(older).unwrap().provider, "local");
     }
 }

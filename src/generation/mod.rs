@@ -3,7 +3,9 @@
 
 pub mod dimensions;
 pub mod metadata;
+pub mod provider;
 pub mod request;
 
 pub use dimensions::{Aspect, Resolution, choices_for, dimensions};
+pub use provider::Provider;
 pub use request::{GenerationRequest, ReferenceSource, StoredParams};

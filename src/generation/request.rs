@@ -1,6 +1,6 @@
 //! A generation request as the user makes it, and the parameters stored with each job.
 
-use super::{Aspect, Resolution};
+use super::{Aspect, Provider, Resolution};
 use crate::db::types::MediaId;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -39,6 +39,11 @@ pub struct GenerationRequest {
     pub steps: u32,
     pub guidance: f64,
     pub sampler: String,
+    /// Where the images are made.
+    pub provider: Provider,
+    /// A hosted provider's model (its endpoint id, canonical name or size, e.g. "9b"); the
+    /// provider's default when `None`. The local engine uses its loaded model.
+    pub model: Option<String>,
 }
 
 impl GenerationRequest {
@@ -53,6 +58,8 @@ impl GenerationRequest {
             steps: DEFAULT_STEPS,
             guidance: DEFAULT_GUIDANCE,
             sampler: DEFAULT_SAMPLER.to_owned(),
+            provider: Provider::Local,
+            model: None,
         }
     }
 

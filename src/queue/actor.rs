@@ -7,18 +7,20 @@
 
 use super::recovery::recover;
 use super::rows::RowWatch;
-use super::run::{JobContext, JobOutcome, run_job};
+use super::run::{JobContext, JobOutcome};
 use super::submit::submit;
 use super::{JobUpdate, QueueError};
 use crate::db::types::{JobId, JobStatus};
-use crate::db::{Ownership, changes, generations, jobs, queue};
+use crate::db::{Ownership, changes, jobs, queue};
 use crate::engine::{CancelMode, EngineStatus};
 use crate::generation::GenerationRequest;
+use crate::generation::Provider;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, watch};
 
 mod shutdown;
+mod start;
 pub use shutdown::ShutdownOutcome;
 use shutdown::{Stopping, sleep_until};
 
@@ -72,7 +74,7 @@ pub(super) async fn spawn(ctx: JobContext, ownership: Arc<Ownership>, owner: boo
         inbox,
         own: commands.downgrade(),
         paused: false,
-        running: None,
+        running: Vec::new(),
         engine_status,
         ownership,
         owner,
@@ -84,9 +86,13 @@ pub(super) async fn spawn(ctx: JobContext, ownership: Arc<Ownership>, owner: boo
     commands
 }
 
+/// A job this process is running.
 struct Running {
     job: JobId,
+    provider: Provider,
     task: tokio::task::JoinHandle<()>,
+    /// A hosted job's cancel (the local engine is told through its handle instead).
+    cancel: Option<watch::Sender<bool>>,
 }
 
 struct Actor {
@@ -95,7 +101,8 @@ struct Actor {
     /// For the running job's task to report back without keeping the queue alive.
     own: mpsc::WeakSender<Command>,
     paused: bool,
-    running: Option<Running>,
+    /// At most one local job, and up to `remote_slots` per hosted provider.
+    running: Vec<Running>,
     /// Jobs wait until the engine has a model loaded, instead of failing one by one.
     engine_status: watch::Receiver<EngineStatus>,
     ownership: Arc<Ownership>,
@@ -157,15 +164,21 @@ impl Actor {
             return;
         }
         self.data_version = Some(version);
+        // The number of hosted jobs at once is a setting another window may change.
+        if let Ok(Some(slots)) = self
+            .ctx
+            .db
+            .call(|conn| crate::db::app_settings::get::<u32>(conn, super::REMOTE_SLOTS_SETTING))
+            .await
+        {
+            self.ctx.remote_slots = slots.clamp(1, 16) as usize;
+        }
         match self.rows.changes(&self.ctx.db, &self.ctx.library).await {
             Ok(updates) => {
                 for update in updates {
-                    let cancelled_here = update.status == JobStatus::Cancelled
-                        && self.running.as_ref().is_some_and(|r| r.job == update.job_id);
-                    if cancelled_here {
-                        // Cancelled from another process: the engine finishes and the result
-                        // is discarded, as for a cancel from this one.
-                        self.ctx.engine.cancel(update.job_id.as_str(), CancelMode::Soft).await;
+                    if update.status == JobStatus::Cancelled {
+                        // Cancelled from another process: stopped as a cancel from this one.
+                        self.stop_running(&update.job_id).await;
                     }
                     let _ = self.ctx.updates.send(update);
                 }
@@ -224,16 +237,15 @@ impl Actor {
                     deadline: tokio::time::Instant::now() + grace,
                     done: Some(done),
                 });
-                if self.running.is_none() {
+                if self.running.is_empty() {
                     self.finish_shutdown(ShutdownOutcome::Idle);
                 }
             }
             Command::Finished { job, outcome, started } => {
-                if self.running.as_ref().is_some_and(|r| r.job == job) {
-                    self.running = None;
-                    if self.stopping.is_some() {
-                        self.finish_shutdown(ShutdownOutcome::Idle);
-                    }
+                let before = self.running.len();
+                self.running.retain(|r| r.job != job);
+                if self.running.len() < before && self.running.is_empty() && self.stopping.is_some() {
+                    self.finish_shutdown(ShutdownOutcome::Idle);
                 }
                 let mut update = JobUpdate::new(job, JobStatus::Completed);
                 update.elapsed = started.elapsed();
@@ -271,71 +283,23 @@ impl Actor {
             .call(move |conn| queue::cancel_processing(conn, &id))
             .await?;
         if running {
-            // The row says cancelled now; the engine finishes and the result is discarded.
-            self.ctx.engine.cancel(job.as_str(), CancelMode::Soft).await;
+            self.stop_running(&job).await;
             self.publish(JobUpdate::new(job, JobStatus::Cancelled));
         }
         Ok(running)
     }
 
-    async fn start_next(&mut self) -> Result<(), QueueError> {
-        // A job starts only on an engine with a model loaded. One sent while the engine
-        // starts, restarts or loads would be answered NO_MODEL and fail for nothing; the
-        // status watch wakes this loop when the model is in.
-        let (engine_ready, unloaded) = {
-            let status = self.engine_status.borrow();
-            (status.is_ready(), matches!(*status, EngineStatus::Unloaded { .. }))
+    /// Stops a job this process runs whose row now says cancelled: the engine finishes and
+    /// the result is discarded; a hosted job asks its provider to stop.
+    async fn stop_running(&mut self, job: &JobId) {
+        let Some(running) = self.running.iter().find(|r| &r.job == job) else {
+            return;
         };
-        if !self.owner || self.stopping.is_some() || self.paused || self.running.is_some() {
-            return Ok(());
-        }
-        if unloaded {
-            // The user unloaded the model to free memory: a waiting job loads it again.
-            if self.ctx.db.call(queue::next_pending).await?.is_some() {
-                self.ctx.engine.reload().await;
+        match &running.cancel {
+            Some(cancel) => {
+                let _ = cancel.send(true);
             }
-            return Ok(());
+            None => self.ctx.engine.cancel(job.as_str(), CancelMode::Soft).await,
         }
-        if !engine_ready {
-            return Ok(());
-        }
-        let next = self
-            .ctx
-            .db
-            .call(|conn| {
-                crate::db::transaction::write(conn, |conn| {
-                    let Some(job) = queue::next_pending(conn)? else {
-                        return Ok(None);
-                    };
-                    if !queue::mark_processing(conn, &job.id)? {
-                        return Ok(None);
-                    }
-                    let generation = generations::get(conn, &job.generation_id)?;
-                    let job = queue::get(conn, &job.id)?;
-                    Ok(job.zip(generation))
-                })
-            })
-            .await?;
-        let Some((job, generation)) = next else { return Ok(()) };
-        self.publish(JobUpdate::new(job.id.clone(), JobStatus::Processing));
-        let ctx = self.ctx.clone();
-        let own = self.own.clone();
-        let running_job = job.id.clone();
-        let task = tokio::spawn(async move {
-            let started = Instant::now();
-            let id = job.id.clone();
-            let outcome = run_job(ctx, job, generation).await;
-            if let Some(queue) = own.upgrade() {
-                let _ = queue
-                    .send(Command::Finished {
-                        job: id,
-                        outcome,
-                        started,
-                    })
-                    .await;
-            }
-        });
-        self.running = Some(Running { job: running_job, task });
-        Ok(())
     }
 }

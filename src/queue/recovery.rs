@@ -4,11 +4,13 @@
 //! - A job left `processing` whose engine result had arrived (`result.json` beside a whole
 //!   image) is finished into the library now.
 //! - Otherwise it is queued again once (its attempt count kept); a job that was already
-//!   retried fails as "interrupted".
+//!   retried fails as "interrupted". A hosted job whose request was submitted is always
+//!   queued again: its next run polls that request instead of submitting.
 //! - Files listed by a `finalizing` marker with no media row are removed.
 //! - Leftover engine output folders of jobs not processing are removed.
 
 use super::run::{FinalizingMarker, JobContext, JobOutcome, ResultMarker, finalize, job_dir, output_path};
+use crate::db::remote_requests::{self, RequestState};
 use crate::db::types::MediaId;
 use crate::db::{generations, jobs, media, queue};
 use crate::library::LibraryFolder;
@@ -54,7 +56,12 @@ pub async fn recover(ctx: &JobContext) -> Result<RecoveryReport, super::QueueErr
         }
         let _ = std::fs::remove_dir_all(&dir);
         let id = job.id.clone();
-        if job.attempts < MAX_INTERRUPTED_ATTEMPTS {
+        // A hosted request that was submitted is polled again, however often the app was
+        // interrupted: polling is free, and submitting again would pay twice.
+        let remote = ctx.db.call(move |conn| remote_requests::get(conn, &id)).await?;
+        let id = job.id.clone();
+        let paid = remote.is_some_and(|r| r.state == RequestState::Submitted);
+        if paid || job.attempts < MAX_INTERRUPTED_ATTEMPTS {
             ctx.db.call(move |conn| queue::requeue(conn, &id)).await?;
             report.requeued += 1;
         } else {

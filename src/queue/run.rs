@@ -76,6 +76,10 @@ pub struct JobContext {
     pub engine: EngineHandle,
     pub updates: broadcast::Sender<JobUpdate>,
     pub model_label: String,
+    /// The client for hosted providers (one connection pool for all remote jobs).
+    pub http: crate::remote::http::Http,
+    /// Jobs each hosted provider runs at once.
+    pub remote_slots: usize,
 }
 
 pub fn job_dir(library: &LibraryRoot, job: &QueueJob) -> Result<PathBuf, LibraryError> {
@@ -109,7 +113,7 @@ pub async fn run_job(ctx: JobContext, job: QueueJob, generation: Generation) -> 
     outcome
 }
 
-async fn fail(
+pub(super) async fn fail(
     ctx: &JobContext,
     job: &QueueJob,
     generation: &Generation,
@@ -333,5 +337,6 @@ fn image_metadata(ctx: &JobContext, generation: &Generation, result: &ResultMark
         aspect: stored.as_ref().map(|s| s.aspect.clone()).unwrap_or_default(),
         reference_count: stored.as_ref().map(|s| s.references.len()).unwrap_or(0),
         generation_id: generation.id.to_string(),
+        provider: generation.provider.clone(),
     }
 }

@@ -10,6 +10,7 @@ use crate::generation::{GenerationRequest, ReferenceSource, StoredParams, dimens
 use crate::library::files::write_atomically;
 use crate::library::references::{PreparedReference, prepare_reference};
 use crate::library::{LibraryError, LibraryFolder, LibraryRoot};
+use crate::remote::models::{self, RemoteModel};
 use std::path::PathBuf;
 
 /// A reference, prepared, with the library item it came from.
@@ -27,6 +28,7 @@ pub async fn submit(
     model_file: Option<String>,
 ) -> Result<Vec<JobId>, QueueError> {
     request.validate().map_err(QueueError::InvalidRequest)?;
+    let remote_model = remote_model(&request)?;
 
     // Library items are read from their stored originals.
     let mut sources: Vec<(PathBuf, Option<MediaId>)> = Vec::new();
@@ -65,6 +67,14 @@ pub async fn submit(
         .map(|r| library.relative(&r.prepared.engine_path))
         .collect::<Result<_, _>>()?;
 
+    let base_model_id = match remote_model {
+        Some(model) => db
+            .call(move |conn| crate::db::base_models::find_by_name(conn, model.base_model))
+            .await?
+            .map(|m| m.id),
+        None => None,
+    };
+    let model_file = remote_model.map(|m| m.id.to_owned()).or(model_file);
     let mut jobs_created = Vec::new();
     for index in 0..request.count {
         let generation_id = GenerationId::new();
@@ -92,8 +102,8 @@ pub async fn submit(
         };
         let generation = NewGeneration {
             id: generation_id,
-            base_model_id: None,
-            provider: "local".into(),
+            base_model_id: base_model_id.clone(),
+            provider: request.provider.as_str().into(),
             model_file: model_file.clone(),
             prompt: Some(request.prompt.clone()),
             width: Some(width as i32),
@@ -110,4 +120,36 @@ pub async fn submit(
         jobs_created.push(job.id);
     }
     Ok(jobs_created)
+}
+
+/// The hosted model a request names, checked against what its endpoint accepts.
+fn remote_model(request: &GenerationRequest) -> Result<Option<&'static RemoteModel>, QueueError> {
+    if !request.provider.is_remote() {
+        return Ok(None);
+    }
+    let name = request.provider.display_name();
+    let model = match &request.model {
+        Some(wanted) => models::find(request.provider, wanted).ok_or_else(|| {
+            let offered: Vec<_> = models::MODELS
+                .iter()
+                .filter(|m| m.provider == request.provider)
+                .map(|m| m.base_model)
+                .collect();
+            QueueError::InvalidRequest(format!(
+                "{name} has no model “{wanted}” here (offered: {})",
+                offered.join(", ")
+            ))
+        })?,
+        None => models::default_for(request.provider)
+            .ok_or_else(|| QueueError::InvalidRequest(format!("{name} offers no model")))?,
+    };
+    if request.references.len() > model.max_references {
+        return Err(QueueError::InvalidRequest(format!(
+            "{} takes at most {} reference images, not {}",
+            model.label(),
+            model.max_references,
+            request.references.len()
+        )));
+    }
+    Ok(Some(model))
 }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 pub mod corpus;
 pub mod engine;
+pub mod fake_provider;
 pub mod package;
 pub mod pipeline;
 pub mod processes;

@@ -24,7 +24,8 @@ impl Actor {
     /// The grace period of a shutdown is over and the job still runs: leave it for the next
     /// owner, recording nothing.
     pub(super) fn give_up_running_job(&mut self) {
-        if let Some(running) = self.running.take() {
+        for running in self.running.drain(..) {
+            // A hosted job's submit and its record finish on the blocking pool regardless.
             running.task.abort();
             tracing::info!(job = %running.job, "left a running job for the next start to finish or run again");
         }

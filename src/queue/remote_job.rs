@@ -1,0 +1,353 @@
+//! Running one job on a hosted provider: submit (recorded before anything else), poll,
+//! download, then the same `finalize` as the local engine's images.
+//!
+//! Never pay twice: the request id is written to `remote_requests` the moment the submit
+//! returns. A job that finds one there (after a crash, a restart or a retry) polls it
+//! instead of submitting. Never lose a result: the image is downloaded into the job's
+//! folder with `result.json` beside it, which recovery finishes like a local result.
+
+use super::remote_calls::{JobLine, Stopped, other};
+use super::run::{JobContext, JobOutcome, ResultMarker, fail, finalize, job_dir, output_path};
+use crate::db::generations::Generation;
+use crate::db::queue::QueueJob;
+use crate::db::remote_requests::{self, RemoteRequest, RequestState};
+use crate::generation::{Provider, StoredParams};
+use crate::library::files::write_atomically;
+use crate::remote::retry::{CallKind, FailureKind};
+use crate::remote::{self, ApiKey, Input, Poll, Submitted, models};
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+
+/// The first status poll comes this soon after the submit, and the gap grows to
+/// [`SLOWEST_POLL`]: a quick result is picked up quickly, and a long queue costs a request
+/// every two seconds, not a busy loop.
+const FIRST_POLL: Duration = Duration::from_millis(100);
+const SLOWEST_POLL: Duration = Duration::from_secs(2);
+
+/// Runs `job` on its provider to its end and records the outcome.
+pub async fn run_remote_job(
+    ctx: JobContext,
+    job: QueueJob,
+    generation: Generation,
+    cancel: watch::Receiver<bool>,
+) -> JobOutcome {
+    let started = Instant::now();
+    let provider = Provider::parse(&generation.provider).unwrap_or(Provider::Fal);
+    let mut line = JobLine {
+        provider,
+        job: job.id.clone(),
+        started,
+        updates: ctx.updates.clone(),
+        cancel,
+    };
+    let outcome = match fetch_image(&ctx, &job, &generation, &mut line).await {
+        Ok(marker) => match finalize(&ctx, &job, &generation, &marker).await {
+            Ok(outcome) => {
+                if matches!(outcome, JobOutcome::Completed { .. }) {
+                    set_state(&ctx, &job, RequestState::Finished).await;
+                }
+                outcome
+            }
+            Err(message) => fail(&ctx, &job, &generation, message, started).await,
+        },
+        Err(Stopped::Cancelled) => JobOutcome::Cancelled,
+        Err(Stopped::Failed(failure)) => {
+            let state = match failure.kind {
+                // The request may still finish: the job's retry polls it again.
+                FailureKind::Unavailable | FailureKind::Other => None,
+                FailureKind::Expired => Some(RequestState::Expired),
+                _ => Some(RequestState::Failed),
+            };
+            if let Some(state) = state {
+                set_state(&ctx, &job, state).await;
+            }
+            fail(&ctx, &job, &generation, failure.message, started).await
+        }
+    };
+    if let Ok(dir) = job_dir(&ctx.library, &job) {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    outcome
+}
+
+/// Submits (or finds the recorded request), polls and downloads; returns the marker of an
+/// image waiting in the job's folder.
+async fn fetch_image(
+    ctx: &JobContext,
+    job: &QueueJob,
+    generation: &Generation,
+    line: &mut JobLine,
+) -> Result<ResultMarker, Stopped> {
+    let provider = line.provider;
+    let name = provider.display_name();
+    let key = tokio::task::spawn_blocking(move || remote::keys::lookup(provider))
+        .await
+        .map_err(|_| other("the key lookup stopped unexpectedly"))?
+        .map_err(|message| Stopped::Failed(remote::retry::Failure::new(FailureKind::Auth, message)))?
+        .0;
+    let stored: Option<StoredParams> = generation
+        .params_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok());
+    let stored = stored.ok_or_else(|| other("the job's stored parameters are unreadable"))?;
+    let model = generation
+        .model_file
+        .as_deref()
+        .and_then(|id| models::find(provider, id))
+        .or_else(|| models::default_for(provider))
+        .ok_or_else(|| other(format!("{name} offers no model for this job")))?;
+    let endpoint = model.endpoint(stored.references.len());
+
+    let id = job.id.clone();
+    let recorded = ctx
+        .db
+        .call(move |conn| remote_requests::get(conn, &id))
+        .await
+        .map_err(|e| other(e.to_string()))?;
+    let request = match recorded.filter(|r| r.state == RequestState::Submitted) {
+        Some(row) => {
+            line.phase(format!("Checking on it at {name}"));
+            Submitted {
+                request_id: row.request_id,
+                status_url: row.status_url,
+                result_url: row.result_url,
+                cancel_url: row.cancel_url,
+            }
+        }
+        None => submit(ctx, job, generation, &stored, endpoint, &key, line).await?,
+    };
+
+    let (image_url, seed) = match wait_for_result(ctx, &request, &key, line).await {
+        Err(Stopped::Cancelled) => {
+            cancel_request(ctx, provider, &key, &request).await;
+            return Err(Stopped::Cancelled);
+        }
+        other => other?,
+    };
+    line.phase(format!("Downloading from {name}"));
+    let http = ctx.http.clone();
+    let url = image_url.clone();
+    let bytes = line
+        .call(CallKind::Read, "Downloading", move || http.download(&url))
+        .await?;
+    let dir = job_dir(&ctx.library, job).map_err(|e| other(e.to_string()))?;
+    let output = output_path(&dir, job);
+    let png = tokio::task::spawn_blocking(move || as_png(bytes))
+        .await
+        .map_err(|_| other("reading the downloaded image stopped unexpectedly"))?
+        .map_err(|reason| {
+            Stopped::Failed(remote::retry::Failure::new(
+                FailureKind::Rejected,
+                format!("{name} sent an image Distillery cannot read ({reason})"),
+            ))
+        })?;
+    let marker = ResultMarker {
+        seed: seed.or(generation.seed).unwrap_or(0),
+        total_time_ms: line.started.elapsed().as_millis() as u64,
+        prompt_cache_hit: false,
+        ref_latent_cache_hit: false,
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| other(format!("{}: {e}", dir.display())))?;
+    write_atomically(&output, &png).map_err(|e| other(e.to_string()))?;
+    write_atomically(
+        &dir.join("result.json"),
+        &serde_json::to_vec(&marker).unwrap_or_default(),
+    )
+    .map_err(|e| other(e.to_string()))?;
+    Ok(marker)
+}
+
+/// Sends the job and records the request before anything else happens.
+async fn submit(
+    ctx: &JobContext,
+    job: &QueueJob,
+    generation: &Generation,
+    stored: &StoredParams,
+    endpoint: &'static str,
+    key: &ApiKey,
+    line: &mut JobLine,
+) -> Result<Submitted, Stopped> {
+    let provider = line.provider;
+    let id = job.id.clone();
+    // A request that failed, expired or was cancelled is done with: this run submits anew.
+    ctx.db
+        .call(move |conn| remote_requests::forget(conn, &id))
+        .await
+        .map_err(|e| other(e.to_string()))?;
+    let input = input_for(ctx, generation, stored).await?;
+    line.phase(format!("Sending to {}", provider.display_name()));
+    let (http, call_key, db, job_id) = (ctx.http.clone(), key.clone(), ctx.db.clone(), job.id.clone());
+    // The submit and its record are one blocking step: whatever happens to this task (a
+    // cancel, a shutdown's abort), a request the provider accepted is written down.
+    let (submitted, still_wanted) = line
+        .call(CallKind::Submit, "Sending", move || {
+            let submitted = remote::submit(provider, &http, &call_key, endpoint, &input)?;
+            let row = RemoteRequest {
+                job_id: job_id.clone(),
+                provider: provider.as_str().into(),
+                model: endpoint.into(),
+                request_id: submitted.request_id.clone(),
+                status_url: submitted.status_url.clone(),
+                result_url: submitted.result_url.clone(),
+                cancel_url: submitted.cancel_url.clone(),
+                submitted_at: String::new(),
+                state: RequestState::Submitted,
+            };
+            match db.call_blocking(move |conn| remote_requests::record(conn, &row)) {
+                Ok(still_wanted) => Ok((submitted, still_wanted)),
+                Err(error) => {
+                    tracing::error!(job = %job_id, provider = provider.as_str(), request = %submitted.request_id, %error, "a hosted request could not be recorded");
+                    Err(remote::http::CallError::Fatal(format!(
+                        "{} took the job (request {}), but recording it failed: {error}",
+                        provider.display_name(),
+                        submitted.request_id
+                    )))
+                }
+            }
+        })
+        .await?;
+    tracing::info!(job = %job.id, provider = provider.as_str(), request = %submitted.request_id, "submitted to a hosted provider");
+    if !still_wanted || line.cancelled() {
+        cancel_request(ctx, provider, key, &submitted).await;
+        return Err(Stopped::Cancelled);
+    }
+    Ok(submitted)
+}
+
+/// Polls until the provider has the image, with growing gaps.
+async fn wait_for_result(
+    ctx: &JobContext,
+    request: &Submitted,
+    key: &ApiKey,
+    line: &mut JobLine,
+) -> Result<(String, Option<i64>), Stopped> {
+    let provider = line.provider;
+    let name = provider.display_name();
+    let mut gap = FIRST_POLL;
+    loop {
+        if line.sleep(gap).await {
+            return Err(Stopped::Cancelled);
+        }
+        gap = (gap * 3 / 2).min(SLOWEST_POLL);
+        let (http, call_key, polled) = (ctx.http.clone(), key.clone(), request.clone());
+        match line
+            .call(CallKind::Read, "Checking", move || {
+                remote::poll(provider, &http, &call_key, &polled)
+            })
+            .await?
+        {
+            Poll::Queued {
+                position: Some(position),
+            } => line.phase(format!("Waiting at {name} (position {position})")),
+            Poll::Queued { position: None } => line.phase(format!("Waiting at {name}")),
+            Poll::Running => line.phase(format!("Running on {name}")),
+            Poll::Finished { image_url, seed } => return Ok((image_url, seed)),
+            Poll::Failed(message) => {
+                return Err(Stopped::Failed(remote::retry::Failure::new(
+                    FailureKind::Rejected,
+                    message,
+                )));
+            }
+            Poll::Cancelled => {
+                return Err(Stopped::Failed(remote::retry::Failure::new(
+                    FailureKind::Rejected,
+                    format!("{name} cancelled the request"),
+                )));
+            }
+            Poll::Expired => {
+                return Err(Stopped::Failed(remote::retry::Failure::new(
+                    FailureKind::Expired,
+                    format!(
+                        "{name} no longer holds this image (results are kept for about an hour). Retrying the job makes it again, and is charged again"
+                    ),
+                )));
+            }
+        }
+    }
+}
+
+/// Asks the provider to stop a request the user cancelled (once: the job is cancelled
+/// whatever it answers) and notes it.
+async fn cancel_request(ctx: &JobContext, provider: Provider, key: &ApiKey, request: &Submitted) {
+    if let Some(url) = request.cancel_url.clone() {
+        let (http, key) = (ctx.http.clone(), key.clone());
+        let asked = tokio::task::spawn_blocking(move || remote::cancel(provider, &http, &key, &url)).await;
+        if let Ok(Err(error)) = asked {
+            tracing::info!(
+                provider = provider.as_str(),
+                ?error,
+                "the provider did not confirm a cancel"
+            );
+        }
+    }
+}
+
+async fn set_state(ctx: &JobContext, job: &QueueJob, state: RequestState) {
+    let id = job.id.clone();
+    if let Err(error) = ctx
+        .db
+        .call(move |conn| remote_requests::set_state(conn, &id, state))
+        .await
+    {
+        tracing::warn!(job = %job.id, %error, "could not note the hosted request's state");
+    }
+}
+
+/// What the provider is asked for: the job's parameters, with its references as data URLs.
+async fn input_for(ctx: &JobContext, generation: &Generation, stored: &StoredParams) -> Result<Input, Stopped> {
+    let paths = stored
+        .references
+        .iter()
+        .map(|relative| ctx.library.resolve(relative))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| other(e.to_string()))?;
+    let references = tokio::task::spawn_blocking(move || {
+        paths
+            .iter()
+            .map(|path| data_url(path))
+            .collect::<Result<Vec<_>, String>>()
+    })
+    .await
+    .map_err(|_| other("reading the references stopped unexpectedly"))?
+    .map_err(other)?;
+    Ok(Input {
+        prompt: generation.prompt.clone().unwrap_or_default(),
+        width: generation.width.unwrap_or(1024),
+        height: generation.height.unwrap_or(1024),
+        seed: generation.seed.unwrap_or(0),
+        steps: generation.steps.unwrap_or(4),
+        aspect: stored.aspect.clone(),
+        megapixels: if stored.resolution <= 512 { "0.25" } else { "1" }.into(),
+        references,
+    })
+}
+
+fn data_url(path: &std::path::Path) -> Result<String, String> {
+    use base64::Engine;
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("a reference image could not be read ({}): {e}", path.display()))?;
+    let mime = if bytes.starts_with(b"\x89PNG") {
+        "image/png"
+    } else {
+        "image/jpeg"
+    };
+    Ok(format!(
+        "data:{mime};base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    ))
+}
+
+/// The downloaded image as PNG (the library keeps generated images as PNG, with their
+/// parameters in text chunks); a PNG is kept byte for byte.
+fn as_png(bytes: Vec<u8>) -> Result<Vec<u8>, String> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Ok(bytes);
+    }
+    let decoded = crate::library::decode::decode_bytes(&bytes).map_err(|problem| problem.0)?;
+    let mut png = Vec::new();
+    decoded
+        .image
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .map_err(|e| e.to_string())?;
+    Ok(png)
+}

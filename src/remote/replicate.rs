@@ -1,0 +1,118 @@
+//! Replicate's predictions API: create → poll `urls.get` → the output URL.
+//!
+//! Statuses: starting, processing, succeeded, failed, canceled and aborted; anything else is
+//! read as a failure that names it. The output is one URL or a list of them, by model.
+
+use super::http::{CallError, Http, Method};
+use super::{ApiKey, Input, Poll, Submitted};
+
+pub const DEFAULT_BASE: &str = "https://api.replicate.com/v1";
+
+fn auth(key: &ApiKey) -> String {
+    format!("Bearer {}", key.expose())
+}
+
+pub fn body(input: &Input) -> serde_json::Value {
+    let mut fields = serde_json::json!({
+        "prompt": input.prompt,
+        "aspect_ratio": input.aspect,
+        "output_megapixels": input.megapixels,
+        "seed": input.seed,
+        "output_format": "png",
+    });
+    if !input.references.is_empty() {
+        fields["images"] = serde_json::json!(input.references);
+    }
+    serde_json::json!({ "input": fields })
+}
+
+pub fn submit(http: &Http, base: &str, key: &ApiKey, model: &str, input: &Input) -> Result<Submitted, CallError> {
+    let url = format!("{}/models/{model}/predictions", base.trim_end_matches('/'));
+    let reply = http
+        .call(Method::Post, &url, Some(&auth(key)), Some(&body(input)))?
+        .json()?;
+    let id = text(&reply, &["id"]).ok_or_else(|| CallError::BadReply("Replicate's prediction has no id".into()))?;
+    let get =
+        text(&reply, &["urls", "get"]).unwrap_or_else(|| format!("{}/predictions/{id}", base.trim_end_matches('/')));
+    Ok(Submitted {
+        request_id: id,
+        status_url: get.clone(),
+        result_url: get,
+        cancel_url: text(&reply, &["urls", "cancel"]),
+    })
+}
+
+pub fn poll(http: &Http, key: &ApiKey, request: &Submitted) -> Result<Poll, CallError> {
+    let prediction = http
+        .call(Method::Get, &request.status_url, Some(&auth(key)), None)?
+        .json()?;
+    let Some(status) = prediction.get("status").and_then(|s| s.as_str()) else {
+        return Err(CallError::BadReply("Replicate's prediction has no status".into()));
+    };
+    let error = prediction
+        .get("error")
+        .filter(|e| !e.is_null())
+        .map(|e| e.as_str().map(str::to_owned).unwrap_or_else(|| e.to_string()));
+    Ok(match status {
+        "starting" => Poll::Queued { position: None },
+        "processing" => Poll::Running,
+        "succeeded" => match first_output(prediction.get("output")) {
+            Some(url) => Poll::Finished {
+                image_url: url,
+                seed: None,
+            },
+            None if prediction.get("data_removed").and_then(|d| d.as_bool()) == Some(true) => Poll::Expired,
+            None => Poll::Failed("Replicate finished without an image (its output is empty)".into()),
+        },
+        "failed" => Poll::Failed(format!(
+            "Replicate could not make the image: {}",
+            error.unwrap_or_else(|| "no reason given".into())
+        )),
+        "canceled" => Poll::Cancelled,
+        "aborted" => Poll::Failed("Replicate aborted the prediction before it started (its deadline passed)".into()),
+        other => Poll::Failed(format!(
+            "Replicate reported the status “{other}”, which Distillery does not know"
+        )),
+    })
+}
+
+/// `output` as one URL or a list of URLs.
+fn first_output(output: Option<&serde_json::Value>) -> Option<String> {
+    match output? {
+        serde_json::Value::String(url) => Some(url.clone()),
+        serde_json::Value::Array(items) => items.first()?.as_str().map(str::to_owned),
+        _ => None,
+    }
+}
+
+pub fn cancel(http: &Http, key: &ApiKey, cancel_url: &str) -> Result<(), CallError> {
+    http.call(Method::Post, cancel_url, Some(&auth(key)), None).map(|_| ())
+}
+
+fn text(json: &serde_json::Value, path: &[&str]) -> Option<String> {
+    let mut value = json;
+    for key in path {
+        value = value.get(key)?;
+    }
+    value.as_str().filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn output_is_one_url_or_a_list() {
+        assert_eq!(
+            first_output(Some(&json!("https://x/1.png"))).as_deref(),
+            Some("https://x/1.png")
+        );
+        assert_eq!(
+            first_output(Some(&json!(["https://x/a.png", "https://x/b.png"]))).as_deref(),
+            Some("https://x/a.png")
+        );
+        assert_eq!(first_output(Some(&json!(null))), None);
+        assert_eq!(first_output(Some(&json!([]))), None);
+    }
+}

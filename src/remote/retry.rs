@@ -1,0 +1,318 @@
+//! One retry policy for every hosted call: what a failure means, whether to try again, how
+//! long to wait, and the message a user reads when it is over.
+//!
+//! - Nothing reached the provider (offline): wait and try again, for as long as it takes.
+//! - 429: wait as long as `Retry-After` says, else back off; bounded.
+//! - 5xx, a timeout or a garbled reply on a read: back off; at most [`MAX_TRIES`].
+//! - The submit is never repeated when it may have reached the provider (a 500, no answer):
+//!   that could pay twice. Gateways (502, 503, 504) and 429 mean it did not run.
+//! - 401, 402, 403, 4xx and an expired result fail at once, naming what to do.
+
+use super::http::CallError;
+use crate::generation::Provider;
+use std::time::Duration;
+
+/// Tries of one call before the job fails (offline waits are not counted).
+pub const MAX_TRIES: u32 = 5;
+/// 429s in a row before giving up.
+const MAX_THROTTLED: u32 = 8;
+const MAX_WAIT: Duration = Duration::from_secs(60);
+
+/// What a call is, for deciding whether repeating it is safe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallKind {
+    /// Creating the request: repeating it could make (and charge for) a second image.
+    Submit,
+    /// Status, result and download: repeating them is free.
+    Read,
+}
+
+/// Why a job failed, for the message and for what the job's retry does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    Auth,
+    Billing,
+    Invalid,
+    /// The provider no longer holds the result.
+    Expired,
+    /// The provider kept failing or stopped answering; the request may still finish.
+    Unavailable,
+    /// The submit may have reached the provider without an answer.
+    Ambiguous,
+    /// The provider ran the request and it failed there.
+    Rejected,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub kind: FailureKind,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(kind: FailureKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+/// What to do after a failed call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Try the call again after `wait`. `offline`: nothing reached the provider.
+    Again {
+        wait: Duration,
+        offline: bool,
+    },
+    Fail(Failure),
+}
+
+/// Decides what follows the `attempt`-th failed try (from 1) of a call.
+pub fn judge(provider: Provider, kind: CallKind, error: &CallError, attempt: u32) -> Verdict {
+    let name = provider.display_name();
+    let again = |wait| Verdict::Again { wait, offline: false };
+    match error {
+        CallError::Offline(_) => Verdict::Again {
+            wait: backoff(attempt).min(Duration::from_secs(30)),
+            offline: true,
+        },
+        CallError::Status {
+            code: 429, retry_after, ..
+        } => {
+            if attempt >= MAX_THROTTLED {
+                fail(
+                    FailureKind::Unavailable,
+                    format!("{name} kept refusing requests as too many (HTTP 429); retry the job later"),
+                )
+            } else {
+                again(retry_after.unwrap_or_else(|| backoff(attempt)).min(MAX_WAIT))
+            }
+        }
+        CallError::Status {
+            code,
+            caller_timeout: true,
+            detail,
+            ..
+        } => fail(
+            FailureKind::Rejected,
+            format!("{name} stopped the request as too slow (HTTP {code}: {detail})"),
+        ),
+        CallError::Status { code, detail, .. } => status_verdict(provider, kind, *code, detail, attempt),
+        CallError::NoAnswer(text) | CallError::BadReply(text) if kind == CallKind::Submit => fail(
+            FailureKind::Ambiguous,
+            format!(
+                "{name} did not answer the submit clearly ({text}). It may have run anyway: check your {name} dashboard before retrying this job"
+            ),
+        ),
+        CallError::NoAnswer(text) | CallError::BadReply(text) => {
+            if attempt >= MAX_TRIES {
+                fail(
+                    FailureKind::Unavailable,
+                    format!("{name} stopped answering ({text}); retry the job to look for its image again"),
+                )
+            } else {
+                again(backoff(attempt))
+            }
+        }
+        CallError::Fatal(text) => fail(FailureKind::Other, format!("could not reach {name}: {text}")),
+    }
+}
+
+fn status_verdict(provider: Provider, kind: CallKind, code: u16, detail: &str, attempt: u32) -> Verdict {
+    let name = provider.display_name();
+    let key_help = match provider {
+        Provider::Replicate => "Set a new API token in Settings → Hosted providers, or in REPLICATE_API_TOKEN",
+        _ => "Set a new API key in Settings → Hosted providers, or in FAL_KEY",
+    };
+    let billing = code == 402 || (code == 403 && mentions_billing(detail));
+    match code {
+        _ if billing => fail(
+            FailureKind::Billing,
+            match provider {
+                Provider::Replicate => format!(
+                    "Replicate wants billing set up or credit added ({detail}): see replicate.com/account/billing"
+                ),
+                _ => format!(
+                    "fal refused the job for the account's balance ({detail}): top up at fal.ai/dashboard/billing"
+                ),
+            },
+        ),
+        401 | 403 => fail(
+            FailureKind::Auth,
+            format!("{name} refused the API key (HTTP {code}: {detail}). {key_help}"),
+        ),
+        404 | 410 if kind == CallKind::Read => fail(
+            FailureKind::Expired,
+            format!(
+                "{name} no longer holds this image (HTTP {code}: {detail}); results are kept for about an hour. Retrying the job makes it again, and is charged again"
+            ),
+        ),
+        400..=499 => fail(
+            FailureKind::Invalid,
+            format!("{name} did not accept the job (HTTP {code}: {detail})"),
+        ),
+        // A gateway's error: the request did not reach a model, so even a submit may repeat.
+        502..=504 if attempt < MAX_TRIES => Verdict::Again {
+            wait: backoff(attempt),
+            offline: false,
+        },
+        _ if kind == CallKind::Read && attempt < MAX_TRIES => Verdict::Again {
+            wait: backoff(attempt),
+            offline: false,
+        },
+        _ if kind == CallKind::Submit => fail(
+            FailureKind::Unavailable,
+            format!("{name} could not take the job (HTTP {code}: {detail}); retry it later"),
+        ),
+        _ => fail(
+            FailureKind::Unavailable,
+            format!("{name} is not answering (HTTP {code}: {detail}); retry the job to look for its image again"),
+        ),
+    }
+}
+
+fn mentions_billing(detail: &str) -> bool {
+    let lower = detail.to_ascii_lowercase();
+    ["balance", "billing", "credit", "locked", "top up"]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+fn fail(kind: FailureKind, message: String) -> Verdict {
+    Verdict::Fail(Failure::new(kind, message))
+}
+
+/// 1 s, 2 s, 4 s… (the base can be shortened for tests with `DISTILLERY_REMOTE_BACKOFF_MS`).
+pub fn backoff(attempt: u32) -> Duration {
+    let base_ms: u64 = std::env::var("DISTILLERY_REMOTE_BACKOFF_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .unwrap_or(1000);
+    Duration::from_millis(base_ms.saturating_mul(1 << attempt.saturating_sub(1).min(10))).min(MAX_WAIT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(code: u16, detail: &str) -> CallError {
+        CallError::Status {
+            code,
+            retry_after: None,
+            detail: detail.into(),
+            caller_timeout: false,
+        }
+    }
+
+    fn failure_kind(verdict: Verdict) -> FailureKind {
+        match verdict {
+            Verdict::Fail(failure) => failure.kind,
+            other => panic!("expected a failure, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn throttling_waits_as_told_and_is_bounded() {
+        let told = CallError::Status {
+            code: 429,
+            retry_after: Some(Duration::from_secs(3)),
+            detail: String::new(),
+            caller_timeout: false,
+        };
+        assert_eq!(
+            judge(Provider::Replicate, CallKind::Submit, &told, 1),
+            Verdict::Again {
+                wait: Duration::from_secs(3),
+                offline: false
+            }
+        );
+        assert_eq!(
+            failure_kind(judge(Provider::Replicate, CallKind::Submit, &told, 8)),
+            FailureKind::Unavailable
+        );
+    }
+
+    #[test]
+    fn a_submit_that_may_have_run_is_never_repeated() {
+        let no_answer = CallError::NoAnswer("timed out".into());
+        assert_eq!(
+            failure_kind(judge(Provider::Fal, CallKind::Submit, &no_answer, 1)),
+            FailureKind::Ambiguous
+        );
+        assert!(matches!(
+            judge(Provider::Fal, CallKind::Read, &no_answer, 1),
+            Verdict::Again { .. }
+        ));
+        assert_eq!(
+            failure_kind(judge(Provider::Fal, CallKind::Submit, &status(500, "boom"), 1)),
+            FailureKind::Unavailable
+        );
+        assert!(matches!(
+            judge(Provider::Fal, CallKind::Submit, &status(503, "busy"), 1),
+            Verdict::Again { .. }
+        ));
+        assert!(matches!(
+            judge(Provider::Fal, CallKind::Read, &status(500, "boom"), 4),
+            Verdict::Again { .. }
+        ));
+        assert_eq!(
+            failure_kind(judge(Provider::Fal, CallKind::Read, &status(500, "boom"), 5)),
+            FailureKind::Unavailable
+        );
+    }
+
+    #[test]
+    fn offline_waits_without_limit() {
+        let offline = CallError::Offline("connection refused".into());
+        assert!(matches!(
+            judge(Provider::Fal, CallKind::Submit, &offline, 100),
+            Verdict::Again { offline: true, .. }
+        ));
+    }
+
+    #[test]
+    fn refusals_say_what_to_do() {
+        let Verdict::Fail(auth) = judge(
+            Provider::Replicate,
+            CallKind::Submit,
+            &status(401, "Unauthenticated"),
+            1,
+        ) else {
+            panic!()
+        };
+        assert_eq!(auth.kind, FailureKind::Auth);
+        assert!(auth.message.contains("REPLICATE_API_TOKEN"), "{}", auth.message);
+        let locked = status(403, "User is locked. Reason: Exhausted balance.");
+        let Verdict::Fail(billing) = judge(Provider::Fal, CallKind::Submit, &locked, 1) else {
+            panic!()
+        };
+        assert_eq!(billing.kind, FailureKind::Billing);
+        assert!(billing.message.contains("fal.ai/dashboard/billing"));
+        assert_eq!(
+            failure_kind(judge(
+                Provider::Replicate,
+                CallKind::Submit,
+                &status(402, "Billing required"),
+                1
+            )),
+            FailureKind::Billing
+        );
+        assert_eq!(
+            failure_kind(judge(Provider::Fal, CallKind::Read, &status(404, "not found"), 1)),
+            FailureKind::Expired
+        );
+        assert_eq!(
+            failure_kind(judge(Provider::Fal, CallKind::Submit, &status(422, "bad"), 1)),
+            FailureKind::Invalid
+        );
+    }
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        assert!(backoff(2) >= backoff(1));
+        assert!(backoff(40) <= MAX_WAIT);
+    }
+}
