@@ -51,7 +51,7 @@ fn listed(main: &MainWindow) -> usize {
 fn apply(main: &MainWindow, panel: &mut mpsc::UnboundedReceiver<PromptedUpdate>) -> usize {
     let mut count = 0;
     while let Ok((update, prompt)) = panel.try_recv() {
-        main.queue.apply(&update, prompt.as_deref());
+        main.queue.apply(&update, prompt.as_ref());
         count += 1;
     }
     count

@@ -349,7 +349,9 @@ fn a_crash_is_one_sentence_in_the_queue_its_log_lines_are_in_the_details_and_the
         "Clear failed jobs",
         "Retry a lighthouse at dusk",
         "Remove a lighthouse at dusk",
-        "Aspect 4:5",
+        // The request scrolls above the queue; its first control stands for it (the aspect
+        // row is scrolled out of view at this height since the Model picker came first).
+        "Model and where it runs",
         "Images per generate",
     ] {
         let (from, to) = span(&element(&main, control));

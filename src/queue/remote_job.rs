@@ -83,7 +83,7 @@ async fn fetch_image(
     let key = tokio::task::spawn_blocking(move || remote::keys::lookup(provider))
         .await
         .map_err(|_| other("the key lookup stopped unexpectedly"))?
-        .map_err(|message| Stopped::Failed(remote::retry::Failure::new(FailureKind::Auth, message)))?
+        .map_err(|missing| Stopped::Failed(remote::retry::Failure::new(FailureKind::Auth, missing.to_string())))?
         .0;
     let stored: Option<StoredParams> = generation
         .params_json

@@ -49,35 +49,56 @@ pub fn variable(provider: Provider) -> &'static str {
     }
 }
 
-/// The provider's key: the environment's, else the keyring's. `Err` says why none could
-/// be read, for the job's message. Blocking.
-pub fn lookup(provider: Provider) -> Result<(ApiKey, KeySource), String> {
+/// Why a provider has no key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoKey {
+    pub provider: Provider,
+    /// Why the keyring could not be asked or read, when that is why.
+    pub keyring_problem: Option<String>,
+}
+
+impl std::fmt::Display for NoKey {
+    /// The job's message: what to do, for someone who is not in Settings.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "No {} API key: add one in Settings → Hosted providers, or set {}",
+            self.provider.display_name(),
+            variable(self.provider)
+        )?;
+        match &self.keyring_problem {
+            Some(problem) => write!(f, " ({problem})"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The provider's key: the environment's, else the keyring's. Blocking.
+pub fn lookup(provider: Provider) -> Result<(ApiKey, KeySource), NoKey> {
     let variable = variable(provider);
     if let Some(key) = std::env::var(variable).ok().and_then(ApiKey::new) {
         return Ok((key, KeySource::Environment(variable)));
     }
-    let name = provider.display_name();
-    let missing = format!("No {name} API key: add one in Settings → Hosted providers, or set {variable}");
+    let missing = |keyring_problem| NoKey {
+        provider,
+        keyring_problem,
+    };
     match keyring(provider, |entry| entry.get_password()) {
-        Ok(Ok(key)) => ApiKey::new(key).map(|k| (k, KeySource::Keyring)).ok_or(missing),
-        Ok(Err(keyring_core::Error::NoEntry)) => Err(missing),
-        Ok(Err(error)) => Err(format!("{missing} (the keyring could not be read: {error})")),
-        Err(why) => Err(format!("{missing} ({why})")),
+        Ok(Ok(key)) => ApiKey::new(key).map(|k| (k, KeySource::Keyring)).ok_or(missing(None)),
+        Ok(Err(keyring_core::Error::NoEntry)) => Err(missing(None)),
+        Ok(Err(error)) => Err(missing(Some(format!("the keyring could not be read: {error}")))),
+        Err(why) => Err(missing(Some(why))),
     }
-}
-
-/// Whether a key is set, and where, without revealing it. Blocking.
-pub fn source(provider: Provider) -> Option<KeySource> {
-    lookup(provider).ok().map(|(_, source)| source)
 }
 
 /// Keeps `key` in the keyring. Blocking.
 pub fn store(provider: Provider, key: &ApiKey) -> Result<(), String> {
     let secret = key.expose().to_owned();
+    let instead = format!("set {} in Distillery's environment instead", variable(provider));
     match keyring(provider, move |entry| entry.set_password(&secret)) {
         Ok(Ok(())) => Ok(()),
-        Ok(Err(error)) => Err(format!("the keyring did not keep the key: {error}")),
-        Err(why) => Err(why),
+        Ok(Err(error)) => Err(format!("the keyring did not keep the key ({error}): {instead}")),
+        Err(why) => Err(format!("{why}, so the key cannot be kept: {instead}")),
     }
 }
 

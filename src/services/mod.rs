@@ -13,6 +13,7 @@ pub mod culling;
 pub mod details;
 pub mod exporting;
 pub mod history;
+pub mod hosted;
 pub mod job_prompts;
 pub mod keywords;
 pub mod labels;

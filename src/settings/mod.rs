@@ -144,6 +144,8 @@ pub struct GenerationForm {
     pub aspect: String,
     /// Images per Generate (1–8).
     pub count: u32,
+    /// Where images are made: "local", or a hosted model's endpoint id.
+    pub model: String,
 }
 
 impl Default for GenerationForm {
@@ -153,6 +155,7 @@ impl Default for GenerationForm {
             resolution: crate::generation::Resolution::default().long_edge(),
             aspect: crate::generation::Aspect::default().label(),
             count: 1,
+            model: "local".into(),
         }
     }
 }

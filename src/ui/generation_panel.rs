@@ -39,6 +39,7 @@ pub fn connect(
     references: Rc<ReferenceTray>,
     catalog: crate::services::Catalog,
     saved: &crate::settings::UiState,
+    mode: super::LoadMode,
 ) -> Rc<GenerationPanel> {
     let panel = Rc::new(GenerationPanel {
         submit: RefCell::new(None),
@@ -54,6 +55,7 @@ pub fn connect(
         Aspect::parse(&form.aspect).unwrap_or_default(),
     );
     adapter.set_count(form.count.clamp(1, 8) as i32);
+    super::model_picker::fill(window, &form.model, &mode);
 
     let weak = window.as_weak();
     let saver = catalog.clone();
@@ -71,6 +73,7 @@ pub fn connect(
             let adapter = window.global::<GenerationAdapter>();
             show_dimensions(&adapter);
             save(&catalog, &adapter);
+            super::model_picker::refresh_key_hint(&window, &mode);
         }
     });
     let weak = window.as_weak();
@@ -126,6 +129,7 @@ fn save(catalog: &crate::services::Catalog, adapter: &GenerationAdapter<'_>) {
         resolution: resolution.long_edge(),
         aspect: aspect.label(),
         count: images_per_generate(adapter),
+        model: super::model_picker::chosen(adapter).saved_name().into(),
     };
     catalog.save_generation_form(form).send("saving the generation form");
 }
@@ -145,6 +149,7 @@ pub fn request_from(adapter: &GenerationAdapter<'_>) -> GenerationRequest {
     request.resolution = resolution;
     request.aspect = aspect;
     request.count = images_per_generate(adapter);
+    super::model_picker::chosen(adapter).apply_to(&mut request);
     request
 }
 

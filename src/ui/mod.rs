@@ -19,6 +19,7 @@ mod label_picker;
 mod library;
 mod loupe;
 pub mod marks;
+pub mod model_picker;
 mod organise;
 pub mod os_drop;
 pub mod path_prompt;
@@ -139,7 +140,7 @@ pub fn build_main_window(
             import.start(paths);
         }
     }));
-    let generation = generation_panel::connect(&window, references, catalog.clone(), &view.ui_state);
+    let generation = generation_panel::connect(&window, references, catalog.clone(), &view.ui_state, mode.clone());
     let settings = settings_dialog::connect(
         &window,
         catalog.clone(),
@@ -148,6 +149,7 @@ pub fn build_main_window(
         view.settings_context.clone(),
     );
     settings_dialog::connect_sidecars(&window, catalog.clone(), mode.clone());
+    settings_dialog::connect_hosted(&window, catalog.clone(), mode.clone());
     let (repaired_grid, defaults_for) = (std::rc::Rc::downgrade(&grid), std::rc::Rc::downgrade(&generation));
     let counted = std::rc::Rc::downgrade(&organise);
     events.subscribe(move |event| match event {

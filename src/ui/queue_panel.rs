@@ -6,6 +6,7 @@
 
 use super::{AppWindow, FinishedEntry, GenerationAdapter, QueueEntry};
 use crate::queue::JobUpdate;
+use crate::services::job_prompts::JobWords;
 use crate::services::model::{JobId, JobStatus, MediaId};
 use slint::{ComponentHandle, ModelRc, VecModel};
 use std::cell::RefCell;
@@ -41,6 +42,8 @@ struct Row {
     /// When `elapsed` was reported, so the shown time keeps ticking between updates.
     reported_at: Instant,
     error: Option<String>,
+    /// "This computer", "fal", "Replicate".
+    runs_on: &'static str,
 }
 
 pub struct QueuePanel {
@@ -122,9 +125,9 @@ impl QueuePanel {
         *self.on_action.borrow_mut() = Some(on_action);
     }
 
-    /// Shows one update. A job seen for the first time joins the list with `prompt`; a
+    /// Shows one update. A job seen for the first time joins the list with its `words`; a
     /// completed or cancelled job leaves it; a failed one stays with its error.
-    pub fn apply(&self, update: &JobUpdate, prompt: Option<&str>) {
+    pub fn apply(&self, update: &JobUpdate, words: Option<&JobWords>) {
         let mut rows = self.rows.borrow_mut();
         let at = rows.iter().position(|row| row.id == update.job_id);
         match (at, update.status) {
@@ -147,12 +150,14 @@ impl QueuePanel {
                         elapsed: Duration::ZERO,
                         reported_at: Instant::now(),
                         error: None,
+                        runs_on: "",
                     });
                     rows.len() - 1
                 });
                 let row = &mut rows[at];
-                if let Some(prompt) = prompt {
-                    row.prompt = prompt.to_owned();
+                if let Some(words) = words {
+                    row.prompt = words.prompt.clone().unwrap_or_default();
+                    row.runs_on = words.runs_on.label();
                 }
                 if row.status != status {
                     row.phase = None;
@@ -299,5 +304,6 @@ fn entry(row: &Row) -> QueueEntry {
         error_details: failure.details.into(),
         can_move_up: false,
         can_move_down: false,
+        runs_on: row.runs_on.into(),
     }
 }

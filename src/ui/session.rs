@@ -72,8 +72,8 @@ pub fn run(services: &Services, view: &StartupView, options: WindowOptions) -> a
     let (queue_updates, mut shown_updates) = mpsc::unbounded_channel::<PromptedUpdate>();
     let panel = main.queue.clone();
     let _ = slint::spawn_local(async move {
-        while let Some((update, prompt)) = shown_updates.recv().await {
-            panel.apply(&update, prompt.as_deref());
+        while let Some((update, words)) = shown_updates.recv().await {
+            panel.apply(&update, words.as_ref());
         }
     });
     let (grid_changed, grid_changes) = mpsc::unbounded_channel();

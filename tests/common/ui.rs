@@ -153,8 +153,8 @@ pub fn pump_until(
     loop {
         // Checked after every update, so a state that lasts one update is not missed on a
         // slow machine that delivers many at once.
-        while let Ok((update, prompt)) = updates.try_recv() {
-            main.queue.apply(&update, prompt.as_deref());
+        while let Ok((update, words)) = updates.try_recv() {
+            main.queue.apply(&update, words.as_ref());
             if done(&entries(main)) {
                 return;
             }

@@ -69,12 +69,14 @@ pub struct SettingsDialog {
 }
 
 mod fields;
+mod hosted;
 mod library_check;
 mod library_choice;
 mod sidecars;
 mod wiring;
 
 use fields::{field, show_defaults, show_engine_check, strings};
+pub use hosted::connect as connect_hosted;
 use library_choice::library_question;
 pub use sidecars::connect as connect_sidecars;
 pub use wiring::connect;
@@ -97,6 +99,9 @@ impl SettingsDialog {
 
     /// Reads the stored settings into the form and opens the dialog.
     pub fn open(self: &Rc<Self>) {
+        if let Some(window) = self.window.upgrade() {
+            hosted::refresh(&window, &self.catalog, &self.mode);
+        }
         let catalog = self.catalog.clone();
         let models_dir = self.context.models_dir.clone();
         let this = Rc::clone(self);

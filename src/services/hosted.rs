@@ -1,0 +1,151 @@
+//! Hosted providers as the window sees them: the models offered beside this computer's
+//! engine, and whether each provider has a key (never the key itself), kept or removed in
+//! the desktop's keyring. The lookups are blocking: call them off the UI thread.
+
+use super::catalog::{Call, Catalog};
+use crate::generation::{GenerationRequest, Provider};
+use crate::queue::{DEFAULT_REMOTE_SLOTS, REMOTE_SLOTS_SETTING};
+use crate::remote::keys::{self, ApiKey, KeySource};
+use crate::remote::models::{MODELS, RemoteModel};
+
+/// One entry of the Model picker: this computer's engine, or a hosted model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelChoice {
+    pub provider: Provider,
+    pub model: Option<&'static RemoteModel>,
+}
+
+impl ModelChoice {
+    /// "FLUX.2 Klein on this computer", "FLUX.2 Klein 4B on fal".
+    pub fn label(&self) -> String {
+        match self.model {
+            Some(model) => model.label(),
+            None => "FLUX.2 Klein on this computer".into(),
+        }
+    }
+
+    /// As the generation form is saved: "local" or the endpoint id.
+    pub fn saved_name(&self) -> &'static str {
+        self.model.map_or("local", |m| m.id)
+    }
+
+    /// Makes `request` run here.
+    pub fn apply_to(&self, request: &mut GenerationRequest) {
+        request.provider = self.provider;
+        request.model = self.model.map(|m| m.id.to_owned());
+    }
+}
+
+/// The picker's entries: this computer first, then every hosted model.
+pub fn model_choices() -> Vec<ModelChoice> {
+    let local = ModelChoice {
+        provider: Provider::Local,
+        model: None,
+    };
+    std::iter::once(local)
+        .chain(MODELS.iter().map(|m| ModelChoice {
+            provider: m.provider,
+            model: Some(m),
+        }))
+        .collect()
+}
+
+/// The picker's entry saved as `name` (this computer when unknown).
+pub fn choice_index(name: &str) -> usize {
+    model_choices().iter().position(|c| c.saved_name() == name).unwrap_or(0)
+}
+
+/// Why a provider cannot be used now ("" when it has a key). Blocking.
+pub fn key_hint(provider: Provider) -> String {
+    if !provider.is_remote() {
+        return String::new();
+    }
+    match keys::lookup(provider) {
+        Ok(_) => String::new(),
+        Err(missing) => missing.to_string(),
+    }
+}
+
+/// The Settings line of a provider's key: where it comes from, never what it is. Blocking.
+pub fn key_status(provider: Provider) -> KeyStatus {
+    match keys::lookup(provider) {
+        Ok((_, KeySource::Environment(variable))) => KeyStatus {
+            line: format!("Key set by {variable} in the environment"),
+            stored: false,
+            from_environment: true,
+        },
+        Ok((_, KeySource::Keyring)) => KeyStatus {
+            line: "Key kept in the desktop keyring".into(),
+            stored: true,
+            from_environment: false,
+        },
+        Err(missing) => KeyStatus {
+            line: match missing.keyring_problem {
+                Some(problem) => format!(
+                    "No key yet ({problem}): set {} in Distillery's environment",
+                    keys::variable(provider)
+                ),
+                None => format!("No key yet: paste one here, or set {}", keys::variable(provider)),
+            },
+            stored: false,
+            from_environment: false,
+        },
+    }
+}
+
+/// What Settings shows of one provider's key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyStatus {
+    pub line: String,
+    /// In the keyring (so it can be removed there).
+    pub stored: bool,
+    pub from_environment: bool,
+}
+
+impl Catalog {
+    /// Jobs each hosted provider runs at once.
+    pub fn remote_slots(&self) -> Call<usize> {
+        self.call(|c| {
+            Ok(crate::db::app_settings::get::<u32>(c, REMOTE_SLOTS_SETTING)?
+                .map_or(DEFAULT_REMOTE_SLOTS, |n| n.clamp(1, 16) as usize))
+        })
+    }
+
+    /// Sets the jobs each hosted provider runs at once; the queue follows within a moment.
+    pub fn set_remote_slots(&self, slots: usize) -> Call<()> {
+        let slots = slots.clamp(1, 16) as u32;
+        self.call(move |c| crate::db::app_settings::set(c, REMOTE_SLOTS_SETTING, &slots))
+    }
+}
+
+/// Keeps a typed key in the keyring. Blocking.
+pub fn store_key(provider: Provider, typed: &str) -> Result<(), String> {
+    let key = ApiKey::new(typed).ok_or_else(|| "Paste a key first".to_owned())?;
+    keys::store(provider, &key)
+}
+
+/// Removes a provider's key from the keyring. Blocking.
+pub fn forget_key(provider: Provider) -> Result<(), String> {
+    keys::forget(provider)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_picker_starts_with_this_computer_and_round_trips_its_names() {
+        let choices = model_choices();
+        assert_eq!(choices[0].provider, Provider::Local);
+        assert_eq!(choices[0].label(), "FLUX.2 Klein on this computer");
+        assert_eq!(choices.len(), 1 + MODELS.len());
+        for (index, choice) in choices.iter().enumerate() {
+            assert_eq!(choice_index(choice.saved_name()), index);
+        }
+        assert_eq!(choice_index("something old"), 0);
+        let mut request = GenerationRequest::new("x");
+        choices[2].apply_to(&mut request);
+        assert_eq!(request.provider, Provider::Fal);
+        assert_eq!(request.model.as_deref(), Some("fal-ai/flux-2/klein/9b"));
+    }
+}
