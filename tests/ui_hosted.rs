@@ -159,7 +159,10 @@ fn the_model_picker_sends_jobs_to_fal_beside_a_local_one() {
     // Saving a key with no keyring says so under its provider, and keeps nothing.
     providers.invoke_save_key(1, "r8_pasted".into());
     wait_for(&main, "the keyring's answer", || {
-        providers.get_providers().row_data(1).is_some_and(|p| !p.problem.is_empty())
+        providers
+            .get_providers()
+            .row_data(1)
+            .is_some_and(|p| !p.problem.is_empty())
     });
     let problem = providers.get_providers().row_data(1).unwrap().problem.to_string();
     assert!(problem.contains("REPLICATE_API_TOKEN"), "{problem}");
