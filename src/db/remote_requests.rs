@@ -2,7 +2,7 @@
 //! restart polls the paid request instead of submitting it again.
 
 use super::DbError;
-use super::schema::{generations, queue, remote_requests};
+use super::schema::{queue, remote_requests};
 use super::types::{JobId, JobStatus, Timestamp};
 use diesel::prelude::*;
 
@@ -143,19 +143,4 @@ pub fn set_state(conn: &mut SqliteConnection, job: &JobId, state: RequestState) 
 pub fn forget(conn: &mut SqliteConnection, job: &JobId) -> Result<(), DbError> {
     diesel::delete(remote_requests::table.find(job)).execute(conn)?;
     Ok(())
-}
-
-/// Where each of these jobs runs ("local", "fal", "replicate"), by job id.
-pub fn providers_of(conn: &mut SqliteConnection, jobs: &[JobId]) -> Result<Vec<(JobId, String)>, DbError> {
-    let mut found = Vec::with_capacity(jobs.len());
-    for chunk in jobs.chunks(500) {
-        found.extend(
-            queue::table
-                .inner_join(generations::table)
-                .filter(queue::id.eq_any(chunk))
-                .select((queue::id, generations::provider))
-                .load::<(JobId, String)>(conn)?,
-        );
-    }
-    Ok(found)
 }

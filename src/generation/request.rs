@@ -117,6 +117,14 @@ pub struct StoredParams {
     pub batch_index: u32,
 }
 
+impl StoredParams {
+    /// The parameters stored with `generation`; `None` for a row without them (imported
+    /// images, older rows) or one that cannot be read.
+    pub fn of(generation: &crate::db::generations::Generation) -> Option<Self> {
+        serde_json::from_str(generation.params_json.as_deref()?).ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -165,13 +165,8 @@ impl Actor {
         }
         self.data_version = Some(version);
         // The number of hosted jobs at once is a setting another window may change.
-        if let Ok(Some(slots)) = self
-            .ctx
-            .db
-            .call(|conn| crate::db::app_settings::get::<u32>(conn, super::REMOTE_SLOTS_SETTING))
-            .await
-        {
-            self.ctx.remote_slots = slots.clamp(1, 16) as usize;
+        if let Ok(slots) = self.ctx.db.call(super::remote_slots).await {
+            self.ctx.remote_slots = slots;
         }
         match self.rows.changes(&self.ctx.db, &self.ctx.library).await {
             Ok(updates) => {

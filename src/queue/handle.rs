@@ -21,12 +21,6 @@ pub struct QueueHandle {
     updates: broadcast::Sender<JobUpdate>,
 }
 
-/// The setting that says how many jobs each hosted provider runs at once (1 to 16).
-pub const REMOTE_SLOTS_SETTING: &str = "providers.concurrency";
-/// fal starts new accounts at 2 requests at once and queues the rest; 4 keeps a batch
-/// moving without holding many requests in flight.
-pub const DEFAULT_REMOTE_SLOTS: usize = 4;
-
 impl QueueHandle {
     /// Recovers what a previous run left behind, then starts running jobs; in a process that
     /// does not own the library, follows the owner's work until it can take over. Call inside
@@ -40,11 +34,9 @@ impl QueueHandle {
     ) -> Result<(Self, RecoveryReport), QueueError> {
         let (updates, _) = broadcast::channel(1024);
         let remote_slots = db
-            .call(|conn| crate::db::app_settings::get::<u32>(conn, REMOTE_SLOTS_SETTING))
+            .call(super::slots::remote_slots)
             .await
-            .ok()
-            .flatten()
-            .map_or(DEFAULT_REMOTE_SLOTS, |n| n.clamp(1, 16) as usize);
+            .unwrap_or(super::slots::DEFAULT_REMOTE_SLOTS);
         let ctx = JobContext {
             db,
             library,

@@ -13,14 +13,16 @@ mod remote_calls;
 mod remote_job;
 mod rows;
 mod run;
+mod slots;
 mod submit;
 
 pub use actor::ShutdownOutcome;
 pub use error::QueueError;
 pub use failure_text::{FailureText, failure_text};
-pub use handle::{DEFAULT_REMOTE_SLOTS, QueueHandle, REMOTE_SLOTS_SETTING};
+pub use handle::QueueHandle;
 pub use rows::RowWatch;
 pub use run::FinishTimings;
+pub use slots::{DEFAULT_REMOTE_SLOTS, REMOTE_SLOTS_SETTING, remote_slots, set_remote_slots};
 pub use submit::submit;
 
 use crate::db::types::{JobId, JobStatus, MediaId};

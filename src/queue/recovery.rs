@@ -36,9 +36,7 @@ pub async fn recover(ctx: &JobContext) -> Result<RecoveryReport, super::QueueErr
     let stuck = ctx.db.call(queue::processing).await?;
     for job in &stuck {
         let dir = job_dir(&ctx.library, job)?;
-        let marker: Option<ResultMarker> = std::fs::read(dir.join("result.json"))
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+        let marker = ResultMarker::read_in(&dir);
         let generation_id = job.generation_id.clone();
         let generation = ctx.db.call(move |conn| generations::get(conn, &generation_id)).await?;
         if let (Some(marker), Some(generation)) = (marker, generation)

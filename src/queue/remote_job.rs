@@ -13,7 +13,7 @@ use crate::db::queue::QueueJob;
 use crate::db::remote_requests::{self, RemoteRequest, RequestState};
 use crate::generation::{Provider, StoredParams};
 use crate::library::files::write_atomically;
-use crate::remote::retry::{CallKind, FailureKind};
+use crate::remote::retry::{CallKind, Failure, FailureKind};
 use crate::remote::{self, ApiKey, Input, Poll, Submitted, models};
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
@@ -83,13 +83,9 @@ async fn fetch_image(
     let key = tokio::task::spawn_blocking(move || remote::keys::lookup(provider))
         .await
         .map_err(|_| other("the key lookup stopped unexpectedly"))?
-        .map_err(|missing| Stopped::Failed(remote::retry::Failure::new(FailureKind::Auth, missing.to_string())))?
+        .map_err(|missing| Stopped::from(Failure::new(FailureKind::Auth, missing.to_string())))?
         .0;
-    let stored: Option<StoredParams> = generation
-        .params_json
-        .as_deref()
-        .and_then(|j| serde_json::from_str(j).ok());
-    let stored = stored.ok_or_else(|| other("the job's stored parameters are unreadable"))?;
+    let stored = StoredParams::of(generation).ok_or_else(|| other("the job's stored parameters are unreadable"))?;
     let model = generation
         .model_file
         .as_deref()
@@ -126,9 +122,8 @@ async fn fetch_image(
     };
     line.phase(format!("Downloading from {name}"));
     let http = ctx.http.clone();
-    let url = image_url.clone();
     let bytes = line
-        .call(CallKind::Read, "Downloading", move || http.download(&url))
+        .call(CallKind::Read, "Downloading", move || http.download(&image_url))
         .await?;
     let dir = job_dir(&ctx.library, job).map_err(|e| other(e.to_string()))?;
     let output = output_path(&dir, job);
@@ -136,7 +131,7 @@ async fn fetch_image(
         .await
         .map_err(|_| other("reading the downloaded image stopped unexpectedly"))?
         .map_err(|reason| {
-            Stopped::Failed(remote::retry::Failure::new(
+            Stopped::from(Failure::new(
                 FailureKind::Rejected,
                 format!("{name} sent an image Distillery cannot read ({reason})"),
             ))
@@ -149,11 +144,7 @@ async fn fetch_image(
     };
     std::fs::create_dir_all(&dir).map_err(|e| other(format!("{}: {e}", dir.display())))?;
     write_atomically(&output, &png).map_err(|e| other(e.to_string()))?;
-    write_atomically(
-        &dir.join("result.json"),
-        &serde_json::to_vec(&marker).unwrap_or_default(),
-    )
-    .map_err(|e| other(e.to_string()))?;
+    marker.write_in(&dir).map_err(|e| other(e.to_string()))?;
     Ok(marker)
 }
 
@@ -242,25 +233,12 @@ async fn wait_for_result(
             Poll::Queued { position: None } => line.phase(format!("Waiting at {name}")),
             Poll::Running => line.phase(format!("Running on {name}")),
             Poll::Finished { image_url, seed } => return Ok((image_url, seed)),
-            Poll::Failed(message) => {
-                return Err(Stopped::Failed(remote::retry::Failure::new(
-                    FailureKind::Rejected,
-                    message,
-                )));
-            }
+            Poll::Failed(message) => return Err(Failure::new(FailureKind::Rejected, message).into()),
             Poll::Cancelled => {
-                return Err(Stopped::Failed(remote::retry::Failure::new(
-                    FailureKind::Rejected,
-                    format!("{name} cancelled the request"),
-                )));
+                return Err(Failure::new(FailureKind::Rejected, format!("{name} cancelled the request")).into());
             }
             Poll::Expired => {
-                return Err(Stopped::Failed(remote::retry::Failure::new(
-                    FailureKind::Expired,
-                    format!(
-                        "{name} no longer holds this image (results are kept for about an hour). Retrying the job makes it again, and is charged again"
-                    ),
-                )));
+                return Err(remote::retry::expired(provider, "its output was removed").into());
             }
         }
     }

@@ -64,7 +64,20 @@ impl ResultMarker {
             ref_latent_cache_hit: result.ref_latent_cache_hit,
         }
     }
+
+    /// Keeps the marker as `result.json` in the job's folder, beside the image.
+    pub fn write_in(&self, dir: &Path) -> Result<(), LibraryError> {
+        write_atomically(&dir.join(RESULT_FILE), &serde_json::to_vec(self).unwrap_or_default())
+    }
+
+    /// The marker a job's folder holds, if a whole one is there.
+    pub fn read_in(dir: &Path) -> Option<Self> {
+        serde_json::from_slice(&std::fs::read(dir.join(RESULT_FILE)).ok()?).ok()
+    }
 }
+
+/// The marker's file name in a job's folder.
+const RESULT_FILE: &str = "result.json";
 
 pub use crate::library::in_flight::FinalizingMarker;
 
@@ -155,10 +168,7 @@ async fn engine_step(
     let dir = job_dir(&ctx.library, job).map_err(io_error)?;
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| io_error(LibraryError::io(&dir, e)))?;
-    let stored: StoredParams = generation
-        .params_json
-        .as_deref()
-        .and_then(|json| serde_json::from_str(json).ok())
+    let stored = StoredParams::of(generation)
         .ok_or_else(|| EngineError::BadReply("the job's stored parameters are unreadable".into()))?;
     let references = stored
         .references
@@ -201,9 +211,7 @@ async fn engine_step(
     let result = ctx.engine.generate(request).await;
     let _ = forward.await;
     let result = result?;
-    let marker = ResultMarker::from_result(&result);
-    let json = serde_json::to_vec(&marker).unwrap_or_default();
-    write_atomically(&dir.join("result.json"), &json).map_err(io_error)?;
+    ResultMarker::from_result(&result).write_in(&dir).map_err(io_error)?;
     Ok(result)
 }
 
@@ -318,10 +326,7 @@ pub async fn finalize(
 }
 
 fn image_metadata(ctx: &JobContext, generation: &Generation, result: &ResultMarker) -> ImageMetadata {
-    let stored: Option<StoredParams> = generation
-        .params_json
-        .as_deref()
-        .and_then(|j| serde_json::from_str(j).ok());
+    let stored = StoredParams::of(generation);
     ImageMetadata {
         generator: "Distillery".into(),
         version: env!("CARGO_PKG_VERSION").into(),

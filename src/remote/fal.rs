@@ -6,7 +6,7 @@
 //! the submit returns are used as given.
 
 use super::http::{CallError, Http, Method};
-use super::{ApiKey, Input, Poll, Submitted};
+use super::{ApiKey, Input, Poll, Submitted, text_at};
 
 pub const DEFAULT_BASE: &str = "https://queue.fal.run";
 
@@ -34,15 +34,15 @@ pub fn submit(http: &Http, base: &str, key: &ApiKey, endpoint: &str, input: &Inp
     let reply = http
         .call(Method::Post, &url, Some(&auth(key)), Some(&body(input)))?
         .json()?;
-    let request_id = text(&reply, "request_id")
+    let request_id = text_at(&reply, &["request_id"])
         .ok_or_else(|| CallError::BadReply("fal's answer to the submit has no request_id".into()))?;
     // Only when fal leaves them out: owner/app, without the endpoint's sub-path.
     let app: Vec<&str> = endpoint.split('/').take(2).collect();
     let requests = format!("{}/{}/requests/{request_id}", base.trim_end_matches('/'), app.join("/"));
     Ok(Submitted {
-        status_url: text(&reply, "status_url").unwrap_or_else(|| format!("{requests}/status")),
-        result_url: text(&reply, "response_url").unwrap_or_else(|| requests.clone()),
-        cancel_url: Some(text(&reply, "cancel_url").unwrap_or_else(|| format!("{requests}/cancel"))),
+        status_url: text_at(&reply, &["status_url"]).unwrap_or_else(|| format!("{requests}/status")),
+        result_url: text_at(&reply, &["response_url"]).unwrap_or_else(|| requests.clone()),
+        cancel_url: Some(text_at(&reply, &["cancel_url"]).unwrap_or_else(|| format!("{requests}/cancel"))),
         request_id,
     })
 }
@@ -93,13 +93,6 @@ fn result(http: &Http, key: &ApiKey, request: &Submitted) -> Result<Poll, CallEr
 /// Asks fal to drop the request; what it answers does not change what Distillery does.
 pub fn cancel(http: &Http, key: &ApiKey, cancel_url: &str) -> Result<(), CallError> {
     http.call(Method::Put, cancel_url, Some(&auth(key)), None).map(|_| ())
-}
-
-fn text(json: &serde_json::Value, key: &str) -> Option<String> {
-    json.get(key)
-        .and_then(|v| v.as_str())
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
 }
 
 fn plain(value: &serde_json::Value) -> String {

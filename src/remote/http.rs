@@ -41,7 +41,6 @@ pub enum CallError {
 
 /// A successful answer.
 pub struct Reply {
-    pub code: u16,
     pub body: Vec<u8>,
 }
 
@@ -125,17 +124,9 @@ impl Http {
             .read_to_vec()
             .map_err(sort_error)?;
         if (200..300).contains(&code) {
-            return Ok(Reply { code, body });
+            return Ok(Reply { body });
         }
-        Err(CallError::Status {
-            code,
-            retry_after: retry_after(response.headers()),
-            detail: detail_of(&body),
-            caller_timeout: response
-                .headers()
-                .get("x-fal-request-timeout-type")
-                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"user")),
-        })
+        Err(status_error(code, response.headers(), &body))
     }
 
     /// Downloads a result file, without credentials (they are for the API host only), and
@@ -154,12 +145,7 @@ impl Http {
                 .limit(64 << 10)
                 .read_to_vec()
                 .unwrap_or_default();
-            return Err(CallError::Status {
-                code,
-                retry_after: retry_after(response.headers()),
-                detail: detail_of(&body),
-                caller_timeout: false,
-            });
+            return Err(status_error(code, response.headers(), &body));
         }
         let expected = response.body().content_length();
         let bytes = response
@@ -229,6 +215,18 @@ fn sort_error(error: ureq::Error) -> CallError {
         Error::BodyExceedsLimit(limit) => CallError::BadReply(format!("the reply is larger than {limit} bytes")),
         Error::Json(e) => CallError::BadReply(format!("the reply is not JSON: {e}")),
         other => CallError::Fatal(other.to_string()),
+    }
+}
+
+/// An error answer, with what its headers say about retrying.
+fn status_error(code: u16, headers: &ureq::http::HeaderMap, body: &[u8]) -> CallError {
+    CallError::Status {
+        code,
+        retry_after: retry_after(headers),
+        detail: detail_of(body),
+        caller_timeout: headers
+            .get("x-fal-request-timeout-type")
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"user")),
     }
 }
 

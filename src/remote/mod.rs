@@ -58,6 +58,15 @@ pub enum Poll {
     Expired,
 }
 
+/// The non-empty text at `path` in a JSON reply (`["urls", "get"]`).
+pub(crate) fn text_at(json: &serde_json::Value, path: &[&str]) -> Option<String> {
+    let mut value = json;
+    for key in path {
+        value = value.get(key)?;
+    }
+    value.as_str().filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
 /// The provider's API address: the public one, or a test server's
 /// (`DISTILLERY_FAL_URL`, `DISTILLERY_REPLICATE_URL`).
 pub fn base_url(provider: Provider) -> String {

@@ -4,7 +4,7 @@
 //! read as a failure that names it. The output is one URL or a list of them, by model.
 
 use super::http::{CallError, Http, Method};
-use super::{ApiKey, Input, Poll, Submitted};
+use super::{ApiKey, Input, Poll, Submitted, text_at};
 
 pub const DEFAULT_BASE: &str = "https://api.replicate.com/v1";
 
@@ -31,14 +31,14 @@ pub fn submit(http: &Http, base: &str, key: &ApiKey, model: &str, input: &Input)
     let reply = http
         .call(Method::Post, &url, Some(&auth(key)), Some(&body(input)))?
         .json()?;
-    let id = text(&reply, &["id"]).ok_or_else(|| CallError::BadReply("Replicate's prediction has no id".into()))?;
+    let id = text_at(&reply, &["id"]).ok_or_else(|| CallError::BadReply("Replicate's prediction has no id".into()))?;
     let get =
-        text(&reply, &["urls", "get"]).unwrap_or_else(|| format!("{}/predictions/{id}", base.trim_end_matches('/')));
+        text_at(&reply, &["urls", "get"]).unwrap_or_else(|| format!("{}/predictions/{id}", base.trim_end_matches('/')));
     Ok(Submitted {
         request_id: id,
         status_url: get.clone(),
         result_url: get,
-        cancel_url: text(&reply, &["urls", "cancel"]),
+        cancel_url: text_at(&reply, &["urls", "cancel"]),
     })
 }
 
@@ -87,14 +87,6 @@ fn first_output(output: Option<&serde_json::Value>) -> Option<String> {
 
 pub fn cancel(http: &Http, key: &ApiKey, cancel_url: &str) -> Result<(), CallError> {
     http.call(Method::Post, cancel_url, Some(&auth(key)), None).map(|_| ())
-}
-
-fn text(json: &serde_json::Value, path: &[&str]) -> Option<String> {
-    let mut value = json;
-    for key in path {
-        value = value.get(key)?;
-    }
-    value.as_str().filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
 #[cfg(test)]

@@ -144,12 +144,7 @@ fn status_verdict(provider: Provider, kind: CallKind, code: u16, detail: &str, a
             FailureKind::Auth,
             format!("{name} refused the API key (HTTP {code}: {detail}). {key_help}"),
         ),
-        404 | 410 if kind == CallKind::Read => fail(
-            FailureKind::Expired,
-            format!(
-                "{name} no longer holds this image (HTTP {code}: {detail}); results are kept for about an hour. Retrying the job makes it again, and is charged again"
-            ),
-        ),
+        404 | 410 if kind == CallKind::Read => Verdict::Fail(expired(provider, &format!("HTTP {code}: {detail}"))),
         400..=499 => fail(
             FailureKind::Invalid,
             format!("{name} did not accept the job (HTTP {code}: {detail})"),
@@ -172,6 +167,18 @@ fn status_verdict(provider: Provider, kind: CallKind, code: u16, detail: &str, a
             format!("{name} is not answering (HTTP {code}: {detail}); retry the job to look for its image again"),
         ),
     }
+}
+
+/// The provider has removed the result (`why`: what said so). Never retried: asking again
+/// cannot bring it back.
+pub fn expired(provider: Provider, why: &str) -> Failure {
+    Failure::new(
+        FailureKind::Expired,
+        format!(
+            "{} no longer holds this image ({why}); results are kept for about an hour. Retrying the job makes it again, and is charged again",
+            provider.display_name()
+        ),
+    )
 }
 
 fn mentions_billing(detail: &str) -> bool {

@@ -54,10 +54,7 @@ pub fn negative_prompt(generation: &Generation) -> Option<String> {
 /// The resolution and aspect a generation was asked for (as the user chose them, or the
 /// nearest to its size for older rows).
 pub fn stored_choices(generation: &Generation) -> (crate::generation::Resolution, crate::generation::Aspect) {
-    let stored = generation
-        .params_json
-        .as_deref()
-        .and_then(|json| serde_json::from_str::<crate::generation::StoredParams>(json).ok());
+    let stored = crate::generation::StoredParams::of(generation);
     let from_size = crate::generation::choices_for(
         generation.width.unwrap_or(1024).max(1) as u32,
         generation.height.unwrap_or(1024).max(1) as u32,

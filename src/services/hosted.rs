@@ -4,7 +4,6 @@
 
 use super::catalog::{Call, Catalog};
 use crate::generation::{GenerationRequest, Provider};
-use crate::queue::{DEFAULT_REMOTE_SLOTS, REMOTE_SLOTS_SETTING};
 use crate::remote::keys::{self, ApiKey, KeySource};
 use crate::remote::models::{MODELS, RemoteModel};
 
@@ -105,16 +104,12 @@ pub struct KeyStatus {
 impl Catalog {
     /// Jobs each hosted provider runs at once.
     pub fn remote_slots(&self) -> Call<usize> {
-        self.call(|c| {
-            Ok(crate::db::app_settings::get::<u32>(c, REMOTE_SLOTS_SETTING)?
-                .map_or(DEFAULT_REMOTE_SLOTS, |n| n.clamp(1, 16) as usize))
-        })
+        self.call(crate::queue::remote_slots)
     }
 
     /// Sets the jobs each hosted provider runs at once; the queue follows within a moment.
     pub fn set_remote_slots(&self, slots: usize) -> Call<()> {
-        let slots = slots.clamp(1, 16) as u32;
-        self.call(move |c| crate::db::app_settings::set(c, REMOTE_SLOTS_SETTING, &slots))
+        self.call(move |c| crate::queue::set_remote_slots(c, slots))
     }
 }
 
