@@ -9,15 +9,10 @@ mod common;
 use common::pipeline::Pipeline;
 use common::ui::{demo, entries, pump_until, settle};
 use distillery::engine::EngineStatus;
-use distillery::services::job_prompts::follow;
-use distillery::ui::{
-    GenerationAdapter, InfoAdapter, JobState, LibraryAdapter, LoadMode, build_main_window, show_engine_status,
-};
+use distillery::ui::{GenerationAdapter, InfoAdapter, JobState, LibraryAdapter, show_engine_status};
 use i_slint_backend_testing::ElementHandle;
 use slint::ComponentHandle;
 use slint::platform::{Key, WindowEvent};
-use std::rc::Rc;
-use tokio::sync::mpsc;
 
 #[test]
 fn a_prompt_and_a_reference_become_an_image_at_the_top_of_the_grid() {
@@ -31,17 +26,7 @@ fn a_prompt_and_a_reference_become_an_image_at_the_top_of_the_grid() {
         &[("CN_SIM_STEP_MS", "60"), ("CN_SIM_REQUEST_LOG", &log)],
         |_| {},
     ));
-    let view = pipeline.ctx.load_startup_view().unwrap();
-    let main = build_main_window(&pipeline.ctx.catalog(), &view, LoadMode::OnDemand).unwrap();
-    main.window.show().unwrap();
-    main.window.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
-    settle(&main);
-    let (queue, handle) = (pipeline.queue.clone(), runtime.handle().clone());
-    main.connect_generation(Rc::new(move |request| {
-        handle.block_on(queue.submit(request)).expect("the request is queued");
-    }));
-    let (sender, mut updates) = mpsc::unbounded_channel();
-    runtime.spawn(follow(pipeline.ctx.catalog(), pipeline.queue.subscribe(), sender));
+    let (main, mut updates) = common::ui::open_over_queue(&pipeline, &runtime);
     show_engine_status(
         &main.window,
         &runtime.block_on(

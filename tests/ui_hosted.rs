@@ -8,14 +8,11 @@ mod common;
 use common::fake_provider::{FakeProvider, Route};
 use common::pipeline::Pipeline;
 use common::ui::{click, demo, entries, key, pump_until, settle};
-use distillery::services::job_prompts::follow;
-use distillery::ui::{GenerationAdapter, JobState, LibraryAdapter, LoadMode, ProvidersAdapter, build_main_window};
+use distillery::ui::{GenerationAdapter, JobState, LibraryAdapter, ProvidersAdapter};
 use i_slint_backend_testing::ElementHandle;
 use slint::platform::Key;
 use slint::{ComponentHandle, Model};
-use std::rc::Rc;
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
 
 const KEY: &str = "ui-test-key:secret";
 
@@ -50,17 +47,7 @@ fn the_model_picker_sends_jobs_to_fal_beside_a_local_one() {
     common::init_testing_backend();
     let runtime = common::runtime();
     let pipeline = runtime.block_on(Pipeline::start_in(demo(4), &[("CN_SIM_STEP_MS", "150")], |_| {}));
-    let view = pipeline.ctx.load_startup_view().unwrap();
-    let main = build_main_window(&pipeline.ctx.catalog(), &view, LoadMode::OnDemand).unwrap();
-    main.window.show().unwrap();
-    main.window.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
-    settle(&main);
-    let (queue, handle) = (pipeline.queue.clone(), runtime.handle().clone());
-    main.connect_generation(Rc::new(move |request| {
-        handle.block_on(queue.submit(request)).expect("the request is queued");
-    }));
-    let (sender, mut updates) = mpsc::unbounded_channel();
-    runtime.spawn(follow(pipeline.ctx.catalog(), pipeline.queue.subscribe(), sender));
+    let (main, mut updates) = common::ui::open_over_queue(&pipeline, &runtime);
     distillery::ui::show_engine_status(
         &main.window,
         &distillery::engine::EngineStatus::Ready { model: "demo".into() },

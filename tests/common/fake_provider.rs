@@ -74,12 +74,8 @@ struct State {
 /// A running fake provider; it stops when dropped.
 pub struct FakeProvider {
     port: u16,
-    state: Arc<Mutex<State>>,
-    stop: Arc<AtomicBool>,
-    /// Time from submit to a finished image.
-    delay: Arc<Mutex<Duration>>,
-    key: String,
-    image: Arc<Vec<u8>>,
+    /// What each connection's thread serves from (the test reads and steers it here).
+    server: Server,
 }
 
 impl FakeProvider {
@@ -96,15 +92,18 @@ impl FakeProvider {
         image::RgbImage::from_fn(96, 64, |x, y| image::Rgb([(x * 2) as u8, (y * 3) as u8, 140]))
             .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
             .unwrap();
-        let fake = Self {
-            port,
+        let server = Server {
+            base: format!("http://127.0.0.1:{port}"),
             state: Arc::new(Mutex::new(State::default())),
             stop: Arc::new(AtomicBool::new(false)),
             delay: Arc::new(Mutex::new(Duration::ZERO)),
             key: key.to_owned(),
             image: Arc::new(png),
         };
-        let server = fake.server();
+        let fake = Self {
+            port,
+            server: server.clone(),
+        };
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 if server.stop.load(Ordering::SeqCst) {
@@ -118,19 +117,8 @@ impl FakeProvider {
         fake
     }
 
-    fn server(&self) -> Server {
-        Server {
-            base: self.base(),
-            state: self.state.clone(),
-            stop: self.stop.clone(),
-            delay: self.delay.clone(),
-            key: self.key.clone(),
-            image: self.image.clone(),
-        }
-    }
-
     pub fn base(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        self.server.base.clone()
     }
 
     /// The environment that points Distillery at this server, with both keys set.
@@ -138,19 +126,19 @@ impl FakeProvider {
         vec![
             ("DISTILLERY_FAL_URL".into(), self.base()),
             ("DISTILLERY_REPLICATE_URL".into(), format!("{}/v1", self.base())),
-            ("FAL_KEY".into(), self.key.clone()),
-            ("REPLICATE_API_TOKEN".into(), self.key.clone()),
+            ("FAL_KEY".into(), self.server.key.clone()),
+            ("REPLICATE_API_TOKEN".into(), self.server.key.clone()),
             ("DISTILLERY_REMOTE_BACKOFF_MS".into(), "50".into()),
         ]
     }
 
     pub fn set_delay(&self, delay: Duration) {
-        *self.delay.lock().unwrap() = delay;
+        *self.server.delay.lock().unwrap() = delay;
     }
 
     /// Serves `fault` for the next `times` calls of `route`.
     pub fn fail_next(&self, route: Route, fault: Fault, times: usize) {
-        let mut state = self.state.lock().unwrap();
+        let mut state = self.server.state.lock().unwrap();
         let queue = state.faults.entry(route).or_default();
         for _ in 0..times {
             queue.push_back(fault.clone());
@@ -160,32 +148,40 @@ impl FakeProvider {
     /// Makes every request created from now on end with `fault` (Fails, Expired,
     /// UnknownStatus).
     pub fn every_request(&self, fault: Option<Fault>) {
-        self.state.lock().unwrap().request_fault = fault;
+        self.server.state.lock().unwrap().request_fault = fault;
     }
 
     pub fn count(&self, route: Route) -> usize {
-        self.state.lock().unwrap().counts.get(&route).copied().unwrap_or(0)
+        self.server
+            .state
+            .lock()
+            .unwrap()
+            .counts
+            .get(&route)
+            .copied()
+            .unwrap_or(0)
     }
 
     pub fn submit_bodies(&self) -> Vec<serde_json::Value> {
-        self.state.lock().unwrap().submit_bodies.clone()
+        self.server.state.lock().unwrap().submit_bodies.clone()
     }
 
     pub fn download_auth(&self) -> usize {
-        self.state.lock().unwrap().download_auth
+        self.server.state.lock().unwrap().download_auth
     }
 
     pub fn auth_seen(&self) -> Vec<String> {
-        self.state.lock().unwrap().auth_seen.clone()
+        self.server.state.lock().unwrap().auth_seen.clone()
     }
 
     /// The most requests that were waiting for their download at once.
     pub fn max_active(&self) -> usize {
-        self.state.lock().unwrap().max_active
+        self.server.state.lock().unwrap().max_active
     }
 
     pub fn cancelled(&self) -> usize {
-        self.state
+        self.server
+            .state
             .lock()
             .unwrap()
             .requests
@@ -197,17 +193,19 @@ impl FakeProvider {
 
 impl Drop for FakeProvider {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
+        self.server.stop.store(true, Ordering::SeqCst);
         // Wakes the accept loop so it sees the stop.
         let _ = TcpStream::connect(("127.0.0.1", self.port));
     }
 }
 
+/// The fake's state and settings, shared by the connection threads.
 #[derive(Clone)]
 struct Server {
     base: String,
     state: Arc<Mutex<State>>,
     stop: Arc<AtomicBool>,
+    /// Time from submit to a finished image.
     delay: Arc<Mutex<Duration>>,
     key: String,
     image: Arc<Vec<u8>>,

@@ -30,6 +30,33 @@ pub fn open(app: &TempApp) -> (AppContext, MainWindow) {
     (ctx, main)
 }
 
+/// Opens the main window at 1280×800 over a running pipeline: Generate submits to its
+/// queue, and the returned channel carries the queue's updates for [`pump_until`].
+pub fn open_over_queue(
+    pipeline: &super::pipeline::Pipeline,
+    runtime: &tokio::runtime::Runtime,
+) -> (
+    MainWindow,
+    tokio::sync::mpsc::UnboundedReceiver<distillery::services::job_prompts::PromptedUpdate>,
+) {
+    let view = pipeline.ctx.load_startup_view().unwrap();
+    let main = build_main_window(&pipeline.ctx.catalog(), &view, LoadMode::OnDemand).unwrap();
+    main.window.show().unwrap();
+    main.window.window().set_size(slint::LogicalSize::new(1280.0, 800.0));
+    settle(&main);
+    let (queue, handle) = (pipeline.queue.clone(), runtime.handle().clone());
+    main.connect_generation(std::rc::Rc::new(move |request| {
+        handle.block_on(queue.submit(request)).expect("the request is queued");
+    }));
+    let (sender, updates) = tokio::sync::mpsc::unbounded_channel();
+    runtime.spawn(distillery::services::job_prompts::follow(
+        pipeline.ctx.catalog(),
+        pipeline.queue.subscribe(),
+        sender,
+    ));
+    (main, updates)
+}
+
 /// Sets the window's size and runs the change handlers that follow it (the shell copies the
 /// width to decide whether the panels fit beside the library), as a frame would.
 pub fn resize(window: &slint::Window, width: f32, height: f32) {
