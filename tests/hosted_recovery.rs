@@ -6,7 +6,7 @@
 mod common;
 
 use common::TempApp;
-use common::fake_provider::{FakeProvider, Route};
+use common::fake_provider::{FakeProvider, Fault, Route};
 use common::processes::{Running, distillery, finish, signal, spawn, stderr};
 use distillery::db::types::JobStatus;
 use distillery::db::{generations, media, queue, remote_requests};
@@ -134,32 +134,70 @@ fn hosted_slots_run_beside_a_local_job() {
     assert_eq!(fake.count(Route::Submit), 5);
 }
 
-#[test]
-fn a_cancel_from_another_process_reaches_the_provider() {
-    let app = TempApp::new();
-    let fake = FakeProvider::start(KEY);
+/// Starts a slow fal job in one process and cancels it from another; returns the job's
+/// stored request afterwards.
+fn cancel_while_waiting(app: &TempApp, fake: &FakeProvider) -> remote_requests::RemoteRequest {
     fake.set_delay(Duration::from_secs(60));
     let running = spawn(hosted(
-        &app,
+        app,
         &fake.env(),
         &["--provider", "fal", "--prompt", "cancel me"],
     ));
     wait_until("the submit", Duration::from_secs(30), || {
         fake.count(Route::Submit) == 1 && fake.count(Route::Status) >= 1
     });
-    let listing = distillery(&app, &["queue"], &[]).output().unwrap();
+    let listing = distillery(app, &["queue"], &[]).output().unwrap();
     let job = String::from_utf8_lossy(&listing.stdout)
         .split('\t')
         .next()
         .unwrap_or_default()
         .to_owned();
-    let cancel = distillery(&app, &["queue", "cancel", &job], &[]).output().unwrap();
+    let cancel = distillery(app, &["queue", "cancel", &job], &[]).output().unwrap();
     assert!(cancel.status.success(), "{}", stderr(&cancel));
     let output = end(running, "the cancelled generate");
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("Cancelled"), "{}", stderr(&output));
+    let db = distillery::db::open_database(&app.db_path()).unwrap().db;
+    let id = distillery::db::types::JobId::from_string(job);
+    db.call_blocking(move |c| remote_requests::get(c, &id))
+        .unwrap()
+        .expect("the request stays on record")
+}
+
+#[test]
+fn a_cancel_from_another_process_reaches_the_provider() {
+    let app = TempApp::new();
+    let fake = FakeProvider::start(KEY);
+    let request = cancel_while_waiting(&app, &fake);
     wait_until("fal's cancel", Duration::from_secs(10), || fake.cancelled() == 1);
     assert_eq!(fake.count(Route::Download), 0);
+    assert_eq!(
+        request.state,
+        remote_requests::RequestState::Cancelled,
+        "a stopped request is done with: a retry submits anew"
+    );
+}
+
+#[test]
+fn a_cancel_that_came_too_late_keeps_the_paid_request_for_a_retry() {
+    let app = TempApp::new();
+    let fake = FakeProvider::start(KEY);
+    fake.fail_next(
+        Route::Cancel,
+        Fault::Status {
+            code: 400,
+            retry_after: None,
+            detail: "ALREADY_COMPLETED".into(),
+        },
+        1,
+    );
+    let request = cancel_while_waiting(&app, &fake);
+    assert_eq!(fake.count(Route::Cancel), 1, "the cancel was asked for");
+    assert_eq!(
+        request.state,
+        remote_requests::RequestState::Submitted,
+        "fal went on with it, so a retry polls this request instead of paying again"
+    );
 }
 
 #[test]

@@ -115,7 +115,7 @@ async fn fetch_image(
 
     let (image_url, seed) = match wait_for_result(ctx, &request, &key, line).await {
         Err(Stopped::Cancelled) => {
-            cancel_request(ctx, provider, &key, &request).await;
+            cancel_request(ctx, job, provider, &key, &request).await;
             return Err(Stopped::Cancelled);
         }
         other => other?,
@@ -199,7 +199,7 @@ async fn submit(
         .await?;
     tracing::info!(job = %job.id, provider = provider.as_str(), request = %submitted.request_id, "submitted to a hosted provider");
     if !still_wanted || line.cancelled() {
-        cancel_request(ctx, provider, key, &submitted).await;
+        cancel_request(ctx, job, provider, key, &submitted).await;
         return Err(Stopped::Cancelled);
     }
     Ok(submitted)
@@ -245,18 +245,27 @@ async fn wait_for_result(
 }
 
 /// Asks the provider to stop a request the user cancelled (once: the job is cancelled
-/// whatever it answers) and notes it.
-async fn cancel_request(ctx: &JobContext, provider: Provider, key: &ApiKey, request: &Submitted) {
-    if let Some(url) = request.cancel_url.clone() {
-        let (http, key) = (ctx.http.clone(), key.clone());
-        let asked = tokio::task::spawn_blocking(move || remote::cancel(provider, &http, &key, &url)).await;
-        if let Ok(Err(error)) = asked {
-            tracing::info!(
-                provider = provider.as_str(),
-                ?error,
-                "the provider did not confirm a cancel"
-            );
+/// whatever it answers). Only a confirmed stop marks the request cancelled: one that ran
+/// anyway was paid for, so a Retry of the job polls it and gets its image instead of
+/// submitting (and paying) again.
+async fn cancel_request(ctx: &JobContext, job: &QueueJob, provider: Provider, key: &ApiKey, request: &Submitted) {
+    let Some(url) = request.cancel_url.clone() else {
+        return;
+    };
+    let (http, key) = (ctx.http.clone(), key.clone());
+    let asked = tokio::task::spawn_blocking(move || remote::cancel(provider, &http, &key, &url)).await;
+    match asked {
+        Ok(Ok(remote::Cancel::Stopped)) => set_state(ctx, job, RequestState::Cancelled).await,
+        Ok(Ok(remote::Cancel::TooLate)) => {
+            tracing::info!(job = %job.id, provider = provider.as_str(), "the request had finished before the cancel; a retry fetches it")
         }
+        Ok(Err(error)) => tracing::info!(
+            job = %job.id,
+            provider = provider.as_str(),
+            ?error,
+            "the provider did not confirm a cancel; a retry polls the request"
+        ),
+        Err(_) => {}
     }
 }
 

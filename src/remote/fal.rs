@@ -6,7 +6,7 @@
 //! the submit returns are used as given.
 
 use super::http::{CallError, Http, Method};
-use super::{ApiKey, Input, Poll, Submitted, text_at};
+use super::{ApiKey, Cancel, Input, Poll, Submitted, text_at};
 
 pub const DEFAULT_BASE: &str = "https://queue.fal.run";
 
@@ -90,9 +90,11 @@ fn result(http: &Http, key: &ApiKey, request: &Submitted) -> Result<Poll, CallEr
     }
 }
 
-/// Asks fal to drop the request; what it answers does not change what Distillery does.
-pub fn cancel(http: &Http, key: &ApiKey, cancel_url: &str) -> Result<(), CallError> {
-    http.call(Method::Put, cancel_url, Some(&auth(key)), None).map(|_| ())
+/// Asks fal to drop the request. fal answers 202 `CANCELLATION_REQUESTED` while the request
+/// waits in its queue, and 400 `ALREADY_COMPLETED` once it ran (and was paid for).
+pub fn cancel(http: &Http, key: &ApiKey, cancel_url: &str) -> Result<Cancel, CallError> {
+    http.call(Method::Put, cancel_url, Some(&auth(key)), None)
+        .map(|_| Cancel::Stopped)
 }
 
 fn plain(value: &serde_json::Value) -> String {

@@ -103,8 +103,17 @@ pub fn poll(provider: Provider, http: &Http, key: &ApiKey, request: &Submitted) 
     }
 }
 
+/// What a cancel achieved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cancel {
+    /// The provider stopped the request: it will not finish.
+    Stopped,
+    /// The request had already finished: its image is paid for and can still be fetched.
+    TooLate,
+}
+
 /// Asks the provider to stop the request. Blocking.
-pub fn cancel(provider: Provider, http: &Http, key: &ApiKey, cancel_url: &str) -> Result<(), CallError> {
+pub fn cancel(provider: Provider, http: &Http, key: &ApiKey, cancel_url: &str) -> Result<Cancel, CallError> {
     match provider {
         Provider::Replicate => replicate::cancel(http, key, cancel_url),
         _ => fal::cancel(http, key, cancel_url),

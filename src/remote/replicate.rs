@@ -4,7 +4,7 @@
 //! read as a failure that names it. The output is one URL or a list of them, by model.
 
 use super::http::{CallError, Http, Method};
-use super::{ApiKey, Input, Poll, Submitted, text_at};
+use super::{ApiKey, Cancel, Input, Poll, Submitted, text_at};
 
 pub const DEFAULT_BASE: &str = "https://api.replicate.com/v1";
 
@@ -85,8 +85,18 @@ fn first_output(output: Option<&serde_json::Value>) -> Option<String> {
     }
 }
 
-pub fn cancel(http: &Http, key: &ApiKey, cancel_url: &str) -> Result<(), CallError> {
-    http.call(Method::Post, cancel_url, Some(&auth(key)), None).map(|_| ())
+/// Asks Replicate to stop the prediction; it answers with the prediction, which keeps its
+/// `succeeded` status when the cancel came too late.
+pub fn cancel(http: &Http, key: &ApiKey, cancel_url: &str) -> Result<Cancel, CallError> {
+    let reply = http.call(Method::Post, cancel_url, Some(&auth(key)), None)?;
+    let status = reply
+        .json()
+        .ok()
+        .and_then(|v| v.get("status")?.as_str().map(str::to_owned));
+    Ok(match status.as_deref() {
+        Some("succeeded") => Cancel::TooLate,
+        _ => Cancel::Stopped,
+    })
 }
 
 #[cfg(test)]
