@@ -1,7 +1,7 @@
 //! The components a .slint file exports, and how each is compiled to be shown on its own: a
 //! Window as it is, any other component inside ui/preview-window.slint's `PreviewWindow`,
 //! which gives it the app window's size, background and font (and the loupe its sample
-//! image). Shared by `cargo run --example preview` and tests/ui_previews.rs.
+//! image). Shared by `cargo run --example preview` and tests/ui/previews.rs.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
 //! A filter as SQL terms over a view's source table (see view_source.rs). Each term is
 //! written so that SQLite keeps walking the index that serves the sort and tests each entry,
-//! instead of choosing an index for the filter and then sorting: tests/db_query_plans.rs
+//! instead of choosing an index for the filter and then sorting: tests/library/db_query_plans.rs
 //! checks every filter and sort with EXPLAIN QUERY PLAN.
 
 use super::media_filter::{MediaFilter, MediaSort, StatusFilter};

@@ -2,7 +2,7 @@
 //! by keyset (the last row's sort key), which stays fast at any depth, unlike OFFSET.
 //!
 //! The SQL is written out rather than built with the DSL because its shape decides which
-//! index SQLite uses; tests/db_query_plans.rs checks every filter x sort with EXPLAIN QUERY PLAN.
+//! index SQLite uses; tests/library/db_query_plans.rs checks every filter x sort with EXPLAIN QUERY PLAN.
 
 use super::DbError;
 use super::filter_terms::filter_terms;
