@@ -1,6 +1,5 @@
 //! Every repository function against a real SQLite file in a temporary folder.
 
-
 use distillery::db::generation_inputs::{self, NewGenerationInput};
 use distillery::db::generations::{self, GenerationOutcome, NewGeneration};
 use distillery::db::media::{self, NewMedia};
