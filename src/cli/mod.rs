@@ -38,7 +38,9 @@ pub struct GlobalOptions {
     #[arg(long, global = true, value_name = "DIR")]
     pub library: Option<PathBuf>,
 
-    /// Where the database and logs live. Default: the platform's data folder for Distillery.
+    /// Where the database lives, and the logs too when this is given. Default: the
+    /// platform's data folder for Distillery, with the logs in its state folder
+    /// (~/.local/state/distillery on Linux).
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 

@@ -1,6 +1,7 @@
-//! Tracing to stderr (filtered by RUST_LOG) and to a log file in the data folder, rotated
-//! by size while the app runs.
+//! Tracing to stderr (filtered by RUST_LOG) and to a log file (in the state folder, see
+//! `location`), rotated by size while the app runs.
 
+pub mod location;
 mod rotating;
 
 pub use rotating::{KEPT_FILES, ROTATE_AT_BYTES, RotatingFile};

@@ -232,11 +232,54 @@ fn a_database_that_is_not_sqlite_is_refused_by_name_and_kept() {
 }
 
 #[test]
-fn logs_go_to_a_file_in_the_data_folder() {
+fn logs_of_an_explicit_data_folder_stay_in_it() {
     let app = TempApp::new();
     snapshot(&app, "960x600");
     let log = std::fs::read_to_string(app.data_dir().join("logs/distillery.log")).expect("a log file");
     assert!(log.contains("library opened"), "{log}");
+}
+
+#[test]
+fn by_default_logs_go_to_the_state_folder_and_old_ones_move_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let (home, data, state) = (
+        dir.path().join("home"),
+        dir.path().join("data"),
+        dir.path().join("state"),
+    );
+    let old_logs = data.join("distillery/logs");
+    std::fs::create_dir_all(&old_logs).unwrap();
+    std::fs::write(old_logs.join("distillery.log"), "a line from an older version\n").unwrap();
+    std::fs::write(old_logs.join("distillery.log.1"), "an older rotated line\n").unwrap();
+    let list = || {
+        Command::new(distillery_bin())
+            .args(["--engine", "demo", "list"])
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", &data)
+            .env("XDG_STATE_HOME", &state)
+            .env_remove("DISTILLERY_LIBRARY")
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let output = list();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let log = std::fs::read_to_string(state.join("distillery/distillery.log")).expect("the log in the state folder");
+    assert!(
+        log.starts_with("a line from an older version\n"),
+        "the old log went on: {log}"
+    );
+    assert!(log.contains("library opened"), "{log}");
+    assert_eq!(
+        std::fs::read_to_string(state.join("distillery/distillery.log.1")).unwrap(),
+        "an older rotated line\n"
+    );
+    assert!(!old_logs.exists(), "the old folder is gone once empty");
+    assert!(
+        data.join("distillery/distillery.db").is_file(),
+        "the database stays in the data folder"
+    );
+    assert!(list().status.success(), "a second start has nothing to move");
 }
 
 #[test]
