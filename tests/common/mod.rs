@@ -56,6 +56,14 @@ impl TempApp {
         self.data_dir().join("distillery.db")
     }
 
+    /// The library's database, opened in this process (after the processes under test have
+    /// written it: while open here, this process may own the library).
+    pub fn database(&self) -> distillery::db::Database {
+        distillery::db::open_database(&self.db_path())
+            .expect("the library's database opens")
+            .db
+    }
+
     pub fn options(&self) -> distillery::cli::GlobalOptions {
         distillery::cli::GlobalOptions {
             library: Some(self.library_dir()),

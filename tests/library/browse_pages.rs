@@ -6,13 +6,13 @@ use crate::common;
 
 use common::TempApp;
 use distillery::browse::{PAGE_SIZE, PageCache, PageRequest};
+use distillery::db::Database;
 use distillery::db::media_query::{self, MediaFilter, MediaSort, StatusFilter};
 use distillery::db::types::Rating;
-use distillery::db::{Database, open_database};
 
 fn demo_library(count: u32) -> (TempApp, Database) {
     let app = common::ui::demo(count);
-    let db = open_database(&app.db_path()).unwrap().db;
+    let db = app.database();
     (app, db)
 }
 
@@ -103,7 +103,7 @@ fn the_count_and_the_first_page_agree_while_another_connection_writes() {
         .into_iter()
         .map(|item| item.id)
         .collect();
-    let writer_db = open_database(&app.db_path()).unwrap().db;
+    let writer_db = app.database();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     // The reader waits for the writer's progress, not for a clock: on a busy machine the
     // writer may get few turns while the reader takes its snapshots.

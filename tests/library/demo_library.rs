@@ -3,9 +3,9 @@
 use crate::common;
 
 use common::{TempApp, distillery_bin};
+use distillery::db::media;
 use distillery::db::media_query::{self, MediaFilter, MediaSort, StatusFilter};
 use distillery::db::types::Rating;
-use distillery::db::{media, open_database};
 use std::os::unix::fs::MetadataExt;
 use std::process::Command;
 
@@ -24,7 +24,7 @@ fn fills_the_library_with_varied_linked_items() {
         String::from_utf8_lossy(&output.stderr)
     );
 
-    let db = open_database(&app.db_path()).unwrap().db;
+    let db = app.database();
     assert_eq!(db.call_blocking(media::count_all).unwrap(), 400);
     let newest = common::rows_in_view(&db, MediaFilter::default(), MediaSort::NewestFirst);
     let root = app.library_dir();

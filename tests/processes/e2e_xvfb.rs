@@ -92,7 +92,7 @@ fn the_real_window_opens_responds_to_keys_and_saves_its_state() {
     std::io::Read::read_to_string(child.0.stderr.as_mut().unwrap(), &mut log).unwrap();
     assert!(status.success(), "clean exit: {log}");
 
-    let db = distillery::db::open_database(&app.db_path()).unwrap().db;
+    let db = app.database();
     assert_eq!(
         db.call_blocking(distillery::db::media::count_all).unwrap(),
         1,

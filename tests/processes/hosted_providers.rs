@@ -28,13 +28,6 @@ fn stdout_lines(output: &Output) -> Vec<String> {
         .collect()
 }
 
-fn open_db(app: &TempApp) -> distillery::db::Database {
-    // Opened after the runs: the test process would otherwise own the library.
-    distillery::db::open_database(&app.db_path())
-        .expect("the library's database opens")
-        .db
-}
-
 #[test]
 fn fal_makes_an_image_that_is_stored_like_a_local_one() {
     let app = TempApp::new();
@@ -63,7 +56,7 @@ fn fal_makes_an_image_that_is_stored_like_a_local_one() {
     assert_eq!(body["image_size"]["width"], 512);
     assert_eq!(body["output_format"], "png");
 
-    let db = open_db(&app);
+    let db = app.database();
     let id = distillery::db::types::MediaId::from_string(lines[0].split('\t').next().unwrap().to_owned());
     let item = db.call_blocking(move |c| media::get(c, &id)).unwrap().expect("stored");
     let generation_id = item.generation_id.clone().expect("a generated image");
@@ -120,7 +113,7 @@ fn replicate_makes_a_batch_and_its_list_output_is_read() {
     assert_eq!(body["input"]["aspect_ratio"], "3:2");
     assert_eq!(body["input"]["output_megapixels"], "0.25");
     assert!(fake.auth_seen().iter().all(|a| a == &format!("Bearer {KEY}")));
-    let db = open_db(&app);
+    let db = app.database();
     let done = db.call_blocking(|c| queue::recent(c, 10)).unwrap();
     assert!(
         done.iter()
@@ -170,7 +163,7 @@ fn passing_faults_are_retried_and_the_image_still_arrives_once() {
     assert_eq!(fake.count(Route::Submit), 3, "no submit repeated");
     assert_eq!(fake.count(Route::Download), 3, "the cut download was fetched again");
     assert_eq!(stdout_lines(&output).len(), 1);
-    let stored = open_db(&app).call_blocking(media::count_all).unwrap();
+    let stored = app.database().call_blocking(media::count_all).unwrap();
     assert_eq!(stored, 2);
 }
 
@@ -252,7 +245,7 @@ fn refusals_and_provider_failures_end_the_job_with_a_clear_message() {
     );
     assert!(no_key.contains("No fal API key"), "{no_key}");
     assert_eq!(
-        open_db(&app).call_blocking(media::count_all).unwrap(),
+        app.database().call_blocking(media::count_all).unwrap(),
         0,
         "nothing half-stored"
     );

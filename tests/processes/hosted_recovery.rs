@@ -65,7 +65,7 @@ fn a_kill_after_the_submit_polls_the_same_request_and_stores_one_image() {
     );
     assert_eq!(fake.count(Route::Download), 2);
 
-    let db = distillery::db::open_database(&app.db_path()).unwrap().db;
+    let db = app.database();
     assert_eq!(db.call_blocking(media::count_all).unwrap(), 2, "one image per job");
     let jobs = db.call_blocking(|c| queue::recent(c, 10)).unwrap();
     assert!(jobs.iter().all(|j| j.status == JobStatus::Completed), "{jobs:?}");
@@ -157,7 +157,7 @@ fn cancel_while_waiting(app: &TempApp, fake: &FakeProvider) -> remote_requests::
     let output = end(running, "the cancelled generate");
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("Cancelled"), "{}", stderr(&output));
-    let db = distillery::db::open_database(&app.db_path()).unwrap().db;
+    let db = app.database();
     let id = distillery::db::types::JobId::from_string(job);
     db.call_blocking(move |c| remote_requests::get(c, &id))
         .unwrap()

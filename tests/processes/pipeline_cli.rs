@@ -7,7 +7,7 @@ use common::TempApp;
 use common::pipeline::files_under;
 use common::processes::distillery;
 use distillery::db::types::JobStatus;
-use distillery::db::{media, open_database, queue as queue_rows};
+use distillery::db::{media, queue as queue_rows};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -42,7 +42,7 @@ fn generate_prints_one_line_per_image_and_prompts_round_trip_exactly() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{stdout}");
 
-    let db = open_database(&app.db_path()).unwrap().db;
+    let db = app.database();
     for line in lines {
         let (id, path) = line.split_once('\t').expect("MEDIA_ID<TAB>PATH");
         assert!(std::path::Path::new(path).is_absolute() && std::path::Path::new(path).exists());
@@ -139,7 +139,7 @@ fn a_killed_app_loses_no_job_and_stores_none_twice() {
     assert!(first.contains('\t'), "the first image finished: {first:?}");
 
     // Kill it while the next job is processing.
-    let db = open_database(&app.db_path()).unwrap().db;
+    let db = app.database();
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let processing = db.call_blocking(queue_rows::processing).unwrap();
@@ -163,7 +163,7 @@ fn a_killed_app_loses_no_job_and_stores_none_twice() {
     assert_eq!(rerun.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("Recovered an interrupted queue"), "{stderr}");
 
-    let db = open_database(&app.db_path()).unwrap().db;
+    let db = app.database();
     let jobs = db.call_blocking(|c| queue_rows::recent(c, 100)).unwrap();
     assert_eq!(jobs.len(), 5);
     assert!(jobs.iter().all(|j| j.status == JobStatus::Completed), "{jobs:?}");
@@ -261,7 +261,7 @@ fn a_full_disk_fails_the_job_with_a_clear_message_and_keeps_earlier_images() {
         "says the disk is full: {stderr}"
     );
 
-    let db = open_database(&app.db_path()).unwrap().db;
+    let db = app.database();
     assert_eq!(db.call_blocking(media::count_all).unwrap(), 1, "no half-stored image");
     let jobs = db.call_blocking(|c| queue_rows::recent(c, 10)).unwrap();
     assert_eq!(jobs.iter().filter(|j| j.status == JobStatus::Failed).count(), 1);

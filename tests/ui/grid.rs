@@ -384,7 +384,7 @@ fn the_count_and_the_rows_agree_through_rapid_filter_and_search_changes() {
     let app = demo(120);
     let (ctx, main) = open(&app);
     let adapter = main.window.global::<LibraryAdapter>();
-    let other = distillery::db::open_database(&app.db_path()).unwrap().db;
+    let other = app.database();
     let ids: Vec<MediaId> = page(&ctx, MediaFilter::default(), MediaSort::NewestFirst)
         .into_iter()
         .map(|m| m.id)
