@@ -15,7 +15,7 @@
 mod common;
 
 use common::window::BenchWindow;
-use common::{median, ms, options};
+use common::{median, ms, options, percentile};
 use distillery::app::AppContext;
 use distillery::generation::GenerationRequest;
 use distillery::services::job_prompts::{PromptedUpdate, follow};
@@ -27,12 +27,6 @@ use tokio::sync::{broadcast, mpsc};
 
 const LIBRARY: u32 = 2_000;
 const ROUNDS: usize = 25;
-
-fn p(samples: &[Duration], q: f64) -> Duration {
-    let mut sorted = samples.to_vec();
-    sorted.sort();
-    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
-}
 
 fn settle(screen: &BenchWindow, main: &MainWindow) {
     for _ in 0..8 {
@@ -167,23 +161,23 @@ fn main() {
     println!(
         "| Generate → job listed in the queue panel and painted | {} | p90 {} | |",
         ms(median(to_listed.clone())),
-        ms(p(&to_listed, 0.9))
+        ms(percentile(&to_listed, 0.9))
     );
     println!(
         "| queue commit → new image painted first in the grid (refresh, page, thumbnail, frame) | {} | p90 {} | < 50 ms |",
         ms(median(to_grid.clone())),
-        ms(p(&to_grid, 0.9))
+        ms(percentile(&to_grid, 0.9))
     );
     println!(
         "| pipeline: engine result → row committed (512 × 512 PNG) | {} | p90 {} | |",
         ms(median(commits.clone())),
-        ms(p(&commits, 0.9))
+        ms(percentile(&commits, 0.9))
     );
     println!(
         "| frame while a job streams progress (apply update + full repaint, {} frames) | {} | p95 {} | |",
         frames.len(),
         ms(median(frames.clone())),
-        ms(p(&frames, 0.95))
+        ms(percentile(&frames, 0.95))
     );
     runtime.block_on(engine.shutdown());
 }

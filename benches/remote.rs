@@ -14,7 +14,7 @@ mod common;
 #[path = "../tests/common/fake_provider.rs"]
 mod fake_provider;
 
-use common::{median, ms, options};
+use common::{median, ms, options, percentile};
 use distillery::app::AppContext;
 use distillery::db::types::{JobId, JobStatus};
 use distillery::generation::{GenerationRequest, Provider, Resolution};
@@ -36,12 +36,6 @@ fn request(prompt: &str, count: u32) -> GenerationRequest {
     request.count = count;
     request.provider = Provider::Fal;
     request
-}
-
-fn p90(samples: &[Duration]) -> Duration {
-    let mut sorted = samples.to_vec();
-    sorted.sort();
-    sorted[((sorted.len() - 1) as f64 * 0.9).round() as usize]
 }
 
 /// Waits until every job in `jobs` has ended; panics if one did not complete.
@@ -133,7 +127,7 @@ fn main() {
         "remote job overhead, provider at 0 delay ({ROUNDS} jobs, one at a time): median {}, p90 {}; \
          of which the fixed wait before the first status poll: {}, the rest: {}",
         ms(typical),
-        ms(p90(&overhead)),
+        ms(percentile(&overhead, 0.9)),
         ms(first_poll),
         ms(typical.saturating_sub(first_poll)),
     );
