@@ -25,14 +25,7 @@ fn main() -> ExitCode {
         Ok(dir) => dir,
         Err(error) => return fail(&error),
     };
-    let explicit = cli.global.data_dir.as_deref();
-    let log_dir = logging::location::log_dir(explicit, &data_dir, logging::location::default_state_dir().as_deref());
-    let old_logs = data_dir.join("logs");
-    let unmoved = if explicit.is_none() && log_dir != old_logs {
-        logging::location::move_old_logs(&old_logs, &log_dir)
-    } else {
-        Vec::new()
-    };
+    let (log_dir, unmoved) = logging::location::for_this_run(cli.global.data_dir.as_deref(), &data_dir);
     logging::init(Some(&log_dir));
     for problem in unmoved {
         tracing::warn!(%problem, "an old log file was left in the data folder");

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// The log folder: `<data-dir>/logs` for an explicit data folder, else the state folder.
 /// `state_dir` is `None` where the platform has no state folder.
-pub fn log_dir(explicit_data_dir: Option<&Path>, default_data_dir: &Path, state_dir: Option<&Path>) -> PathBuf {
+fn log_dir(explicit_data_dir: Option<&Path>, default_data_dir: &Path, state_dir: Option<&Path>) -> PathBuf {
     match (explicit_data_dir, state_dir) {
         (Some(data_dir), _) => data_dir.join("logs"),
         (None, Some(state)) => state.to_owned(),
@@ -17,8 +17,22 @@ pub fn log_dir(explicit_data_dir: Option<&Path>, default_data_dir: &Path, state_
     }
 }
 
+/// The log folder for this run (`explicit_data_dir` is `--data-dir`, `data_dir` the one in
+/// use), once an older version's logs in `data_dir/logs` have moved into it; with what
+/// could not be moved, for a warning once logging runs.
+pub fn for_this_run(explicit_data_dir: Option<&Path>, data_dir: &Path) -> (PathBuf, Vec<String>) {
+    let dir = log_dir(explicit_data_dir, data_dir, default_state_dir().as_deref());
+    let old = data_dir.join("logs");
+    let unmoved = if explicit_data_dir.is_none() && dir != old {
+        move_old_logs(&old, &dir)
+    } else {
+        Vec::new()
+    };
+    (dir, unmoved)
+}
+
 /// The platform's state folder for Distillery, if it has one.
-pub fn default_state_dir() -> Option<PathBuf> {
+fn default_state_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "Distillery").and_then(|dirs| dirs.state_dir().map(Path::to_owned))
 }
 
@@ -26,7 +40,7 @@ pub fn default_state_dir() -> Option<PathBuf> {
 /// that is already there (a file that would be is left where it was), and removes `old`
 /// once empty. Safe while other processes start and log at the same time: each file moves
 /// whole or not at all. Returns what could not be moved, for a warning.
-pub fn move_old_logs(old: &Path, new: &Path) -> Vec<String> {
+fn move_old_logs(old: &Path, new: &Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(old) else {
         return Vec::new();
     };
