@@ -119,7 +119,12 @@ fn try_import(
     // Names the files until their row is committed: a process killed in between leaves
     // files that recovery removes and that no check takes for strays meanwhile.
     let marker = crate::library::in_flight::mark(library, media_id.as_str(), &[file_path.clone(), thumb_path.clone()])
-        .map_err(|e| format!("could not be written into the library ({e})"))?;
+        .map_err(|e| {
+            write_problem(&crate::library::LibraryError::io(
+                &crate::library::in_flight::markers_dir(library),
+                e,
+            ))
+        })?;
     let unmark = || remove_quietly(&[marker.as_path()]);
     if let Err(error) = write_atomically(&original, &bytes) {
         unmark();

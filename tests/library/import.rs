@@ -256,6 +256,22 @@ fn a_vanished_file_and_a_full_disk_are_per_file_messages_that_leave_nothing_behi
             assert!(reason.contains("the disk is full"), "{reason}");
         }
         assert_consistent(&ctx);
+
+        // With not one free block left, the first write is the small note that names the
+        // files being copied: its failure is the same plain message.
+        let filler = small.join("filler");
+        let mut file = std::fs::File::create(&filler).unwrap();
+        let block = vec![0u8; 4096];
+        while std::io::Write::write_all(&mut file, &block).is_ok() {}
+        let fresh = dir.path().join("fresh.png");
+        image::RgbImage::from_pixel(16, 16, image::Rgb([1, 2, 3]))
+            .save(&fresh)
+            .unwrap();
+        let report = run(&ctx, &[fresh]);
+        let reasons: Vec<&String> = report.failed.iter().map(|(_, reason)| reason).collect();
+        assert_eq!(reasons.len(), 1, "{}", report.summary());
+        assert!(reasons[0].contains("the disk is full"), "{}", reasons[0]);
+        assert_consistent(&ctx);
     });
     let _ = std::process::Command::new("umount").arg(&small).status();
     if let Err(panic) = outcome {
