@@ -23,7 +23,7 @@ WINDOW_PACKAGES=(libfontconfig1 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libxkb
 # Testing: a virtual X server, input and screenshots for the end-to-end test; ImageMagick,
 # exiftool, cwebp and python3 remake the fuzz test's seed files (scripts/make-fuzz-seeds);
 # a private D-Bus session with gnome-keyring's Secret Service for the keyring test.
-TEST_PACKAGES=(xvfb xdotool imagemagick libimage-exiftool-perl webp python3 dbus-daemon gnome-keyring)
+TEST_PACKAGES=(xvfb xdotool x11-utils imagemagick libimage-exiftool-perl webp python3 dbus-daemon gnome-keyring)
 # scripts/package: dpkg-deb and strip, the icon renderer, the manual page, lintian to check
 # the .deb, mksquashfs and curl for the AppImage; the libraries the .deb depends on, so
 # the package test's simulated install finds them even where apt has no package lists.

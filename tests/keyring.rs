@@ -9,52 +9,16 @@ mod common;
 use common::TempApp;
 use common::fake_provider::FakeProvider;
 use common::processes::{distillery, finish, spawn, stderr};
+use common::session_bus::start_session_bus;
 use common::xvfb::{KillOnDrop, require};
 use distillery::generation::Provider;
 use distillery::remote::keys::{self, ApiKey, KeySource};
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const KEY: &str = "fal-key-from-the-keyring:4c1d";
-
-/// A session bus of its own at `run/bus`; returns the server and its address. It starts no
-/// services on demand: the system's session configuration would start a second, locked
-/// gnome-keyring the moment the test asked before its own had claimed the name.
-fn start_session_bus(run: &Path) -> (KillOnDrop, String) {
-    let config = run.join("bus.conf");
-    std::fs::write(
-        &config,
-        r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=BUS</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"#
-        .replace("BUS", &run.join("bus").display().to_string()),
-    )
-    .unwrap();
-    let mut daemon = Command::new("dbus-daemon")
-        .arg(format!("--config-file={}", config.display()))
-        .args(["--nofork", "--print-address=1"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("dbus-daemon starts");
-    let mut address = String::new();
-    BufReader::new(daemon.stdout.take().unwrap())
-        .read_line(&mut address)
-        .unwrap();
-    (KillOnDrop(daemon), address.trim().to_owned())
-}
 
 /// gnome-keyring's Secret Service on `bus`, with a new login keyring unlocked by a password
 /// given on its standard input.

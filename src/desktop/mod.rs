@@ -1,10 +1,12 @@
 //! The desktop around the app: opening a file in its default application, showing it in the
-//! file manager, and putting an image on the clipboard. Each call blocks (a D-Bus round trip,
-//! a decode), so callers run them off the UI thread; each failure is a sentence for the user.
+//! file manager, putting an image on the clipboard, telling of finished work. Each call
+//! blocks (a D-Bus round trip, a decode), so callers run them off the UI thread (the
+//! notifier has a thread of its own); each failure is a sentence for the user.
 
 pub mod chooser;
 mod clipboard;
 mod launch;
+pub mod notifications;
 mod reveal;
 
 pub use clipboard::{copy_files, copy_image};

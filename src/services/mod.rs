@@ -12,6 +12,7 @@ pub mod collections;
 pub mod culling;
 pub mod details;
 pub mod exporting;
+pub mod finished_work;
 pub mod history;
 pub mod hosted;
 pub mod job_prompts;

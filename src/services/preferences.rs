@@ -26,6 +26,12 @@ impl Catalog {
         self.call(move |c| settings::save_auto_advance(c, on))
     }
 
+    /// Whether finished work is told by a desktop notification when the window is in the
+    /// background.
+    pub fn save_notify_in_background(&self, on: bool) -> Call<()> {
+        self.call(move |c| settings::save_notify_in_background(c, on))
+    }
+
     pub fn save_demo_banner_dismissed(&self) -> Call<()> {
         self.call(settings::save_demo_banner_dismissed)
     }

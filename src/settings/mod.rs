@@ -21,6 +21,7 @@ const ORGANISE_PANEL_OPEN: &str = "ui.organise_panel_open";
 const WINDOW_GEOMETRY: &str = "ui.window";
 const GRID_VIEW: &str = "ui.grid";
 const LOUPE_AUTO_ADVANCE: &str = "ui.loupe.auto_advance";
+const NOTIFY_IN_BACKGROUND: &str = "ui.notify_in_background";
 const GENERATION_FORM: &str = "ui.generation_form";
 const DEMO_BANNER_DISMISSED: &str = "ui.demo_banner_dismissed";
 const LOUPE_OPEN: &str = "ui.loupe_open";
@@ -177,6 +178,8 @@ pub struct UiState {
     pub current_item: Option<String>,
     /// Steps, guidance and sampler for new requests.
     pub generation_defaults: GenerationDefaults,
+    /// A desktop notification when long work ends while the window is in the background.
+    pub notify_in_background: bool,
 }
 
 /// Reads the saved UI state; anything never saved (or unreadable) takes its default.
@@ -192,6 +195,7 @@ pub fn load_ui_state(conn: &mut SqliteConnection) -> Result<UiState, DbError> {
         window: read_json(conn, WINDOW_GEOMETRY)?,
         grid: read_json(conn, GRID_VIEW)?.unwrap_or_default(),
         auto_advance: read_or_default(conn, LOUPE_AUTO_ADVANCE, false)?,
+        notify_in_background: read_or_default(conn, NOTIFY_IN_BACKGROUND, true)?,
         generation_form: read_json(conn, GENERATION_FORM)?.unwrap_or_default(),
         demo_banner_dismissed: read_or_default(conn, DEMO_BANNER_DISMISSED, false)?,
         loupe_open: read_or_default(conn, LOUPE_OPEN, false)?,
@@ -245,6 +249,10 @@ fn read_or_default(conn: &mut SqliteConnection, key: &str, default: bool) -> Res
 
 pub fn save_auto_advance(conn: &mut SqliteConnection, on: bool) -> Result<(), DbError> {
     app_settings::set(conn, LOUPE_AUTO_ADVANCE, &on)
+}
+
+pub fn save_notify_in_background(conn: &mut SqliteConnection, on: bool) -> Result<(), DbError> {
+    app_settings::set(conn, NOTIFY_IN_BACKGROUND, &on)
 }
 
 pub fn save_panels(conn: &mut SqliteConnection, panels: PanelState) -> Result<(), DbError> {

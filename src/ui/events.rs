@@ -34,6 +34,8 @@ pub enum WindowEvent {
     LibraryChanged,
     /// The grid shows another part of the library (a collection, keywords, all of it).
     ScopeChanged,
+    /// A batch of generations, an import, an export or a library check ended.
+    WorkFinished(crate::services::finished_work::FinishedWork),
 }
 
 type Subscriber = Rc<dyn Fn(&WindowEvent)>;

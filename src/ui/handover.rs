@@ -49,7 +49,7 @@ pub(super) fn release() {
 
 /// Brings the window to the front: shown, not minimised, focused (as far as the window
 /// manager allows).
-fn raise(window: &AppWindow) {
+pub(super) fn raise(window: &AppWindow) {
     use slint::winit_030::WinitWindowAccessor;
     let _ = window.show();
     window.window().with_winit_window(|winit| {

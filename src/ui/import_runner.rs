@@ -8,6 +8,7 @@ use super::reference_tray::PickFiles;
 use super::{AppWindow, ImportAdapter, LoadMode};
 use crate::import::{FileOutcome, ImportReport, Progress};
 use crate::services::Catalog;
+use crate::services::finished_work::FinishedWork;
 use slint::{ComponentHandle, ModelRc, VecModel};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -34,6 +35,8 @@ pub struct ImportRunner {
     cancel: RefCell<Arc<AtomicBool>>,
     pick_files: RefCell<Option<PickFiles>>,
     pick_folders: RefCell<Option<PickFiles>>,
+    /// Where the end of each import is told.
+    events: RefCell<Option<super::events::WindowEvents>>,
     me: Weak<ImportRunner>,
 }
 
@@ -49,6 +52,7 @@ pub fn connect(window: &AppWindow, catalog: Catalog, mode: LoadMode, grid: &Rc<L
         cancel: RefCell::new(Arc::new(AtomicBool::new(false))),
         pick_files: RefCell::new(None),
         pick_folders: RefCell::new(None),
+        events: RefCell::new(None),
         me: me.clone(),
     });
     let adapter = window.global::<ImportAdapter>();
@@ -238,10 +242,19 @@ impl ImportRunner {
             self.grid_dirty.set(true);
         }
         self.refresh_grid_if_needed();
+        let events = self.events.borrow().clone();
+        if let (Some(events), Some(told)) = (events, FinishedWork::import(&report)) {
+            events.publish(super::events::WindowEvent::WorkFinished(told));
+        }
         let next = self.waiting.borrow_mut().pop_front();
         if let Some(paths) = next {
             self.start(paths);
         }
+    }
+
+    /// Tells `events` of the end of each import.
+    pub fn tell_finished_to(&self, events: super::events::WindowEvents) {
+        *self.events.borrow_mut() = Some(events);
     }
 
     fn with_adapter(&self, update: impl FnOnce(&ImportAdapter<'_>)) {

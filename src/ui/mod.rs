@@ -20,6 +20,7 @@ mod library;
 mod loupe;
 pub mod marks;
 pub mod model_picker;
+pub mod notifier;
 mod organise;
 pub mod os_drop;
 pub mod path_prompt;
@@ -106,6 +107,9 @@ pub fn build_main_window(
     window
         .global::<ShellAdapter>()
         .set_read_only_reason(catalog.read_only_reason().unwrap_or_default().into());
+    window
+        .global::<SettingsAdapter>()
+        .set_notify_in_background(view.ui_state.notify_in_background);
     let events = events::WindowEvents::default();
     let grid = library::connect(&window, catalog.clone(), events.clone(), view, mode.clone());
     let references = reference_tray::connect(&window, catalog.clone(), mode.clone());
@@ -134,6 +138,8 @@ pub fn build_main_window(
     });
     let file_drop = file_drop::FileDrop::new(&window, &references);
     let import = import_runner::connect(&window, catalog.clone(), mode.clone(), &grid);
+    import.tell_finished_to(events.clone());
+    export.tell_finished_to(events.clone());
     let importer = std::rc::Rc::downgrade(&import);
     file_drop.set_import(std::rc::Rc::new(move |paths| {
         if let Some(import) = importer.upgrade() {

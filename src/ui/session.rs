@@ -32,8 +32,20 @@ pub fn run(services: &Services, view: &StartupView, options: WindowOptions) -> a
         demo_engine,
         apply_engine_settings,
     } = services;
+    // The desktop entry's name: Wayland compositors and X11 docks match the window to its
+    // entry (the icon, the name, "Open with") by it. It must be set before the window shows.
+    if let Err(error) = slint::set_xdg_app_id(crate::desktop::notifications::DESKTOP_ENTRY) {
+        tracing::warn!(%error, "the window's application id could not be set");
+    }
     let main = super::build_main_window(catalog, view, LoadMode::Background(runtime.clone()))?;
     let window = &main.window;
+    super::notifier::connect(
+        window,
+        &main.events,
+        &main.library,
+        catalog.clone(),
+        super::notifier::Desktop::real(),
+    );
     super::restore_window_geometry(window, view.ui_state.window);
     super::place::restore(&main, &view.ui_state);
     super::place::remember(&main, catalog);
@@ -70,10 +82,14 @@ pub fn run(services: &Services, view: &StartupView, options: WindowOptions) -> a
     }
     // The grid follows the library's changes; the queue list follows the queue's updates.
     let (queue_updates, mut shown_updates) = mpsc::unbounded_channel::<PromptedUpdate>();
-    let panel = main.queue.clone();
+    let (panel, events) = (main.queue.clone(), main.events.clone());
     let _ = slint::spawn_local(async move {
+        let mut batch = crate::services::finished_work::BatchTally::default();
         while let Some((update, words)) = shown_updates.recv().await {
             panel.apply(&update, words.as_ref());
+            if let Some(told) = batch.apply(&update) {
+                events.publish(super::events::WindowEvent::WorkFinished(told));
+            }
         }
     });
     let (grid_changed, grid_changes) = mpsc::unbounded_channel();

@@ -9,6 +9,7 @@ pub mod fake_provider;
 pub mod package;
 pub mod pipeline;
 pub mod processes;
+pub mod session_bus;
 pub mod ui;
 pub mod xvfb;
 

@@ -12,5 +12,6 @@ mod e2e_xvfb;
 mod hosted_providers;
 mod hosted_recovery;
 mod many_processes;
+mod notifications;
 mod pipeline_cli;
 mod soak;

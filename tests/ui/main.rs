@@ -26,6 +26,7 @@ mod library_switch;
 mod loupe;
 mod loupe_touch;
 mod more_filters;
+mod notifications;
 mod organise;
 mod origin_filter;
 mod previews;

@@ -47,6 +47,8 @@ pub struct ExportDialog {
     /// The folder of the last export, and the first file it wrote ("Show in Folder").
     last: RefCell<Option<(PathBuf, Option<PathBuf>)>>,
     picker: RefCell<Option<PickFiles>>,
+    /// Where the end of each export is told.
+    events: RefCell<Option<crate::ui::events::WindowEvents>>,
     me: Weak<ExportDialog>,
 }
 
@@ -69,6 +71,7 @@ pub fn connect(
         progress_timer: slint::Timer::default(),
         last: RefCell::new(None),
         picker: RefCell::new(None),
+        events: RefCell::new(None),
         me: me.clone(),
     });
     let adapter = window.global::<ExportAdapter>();

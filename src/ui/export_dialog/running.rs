@@ -5,6 +5,7 @@ use super::{ExportDialog, Running, grouped};
 use crate::export::ExportOptions;
 use crate::format::sentence;
 use crate::services::exporting::{ExportProgress, ExportSummary};
+use crate::services::finished_work::FinishedWork;
 use crate::services::model::MediaId;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -83,6 +84,11 @@ impl ExportDialog {
         self.progress_timer.stop();
         self.running.borrow_mut().take();
         self.adapter_do(|a| a.set_running(false));
+        let events = self.events.borrow().clone();
+        if let Some(events) = events {
+            let told = FinishedWork::export(&outcome, &crate::format::display_path(&folder));
+            events.publish(crate::ui::events::WindowEvent::WorkFinished(told));
+        }
         match outcome {
             Ok(summary) => {
                 let text = format!("{} to {}", summary.summary(), crate::format::display_path(&folder));
@@ -103,6 +109,11 @@ impl ExportDialog {
                 a.set_open(true);
             }),
         }
+    }
+
+    /// Tells `events` of the end of each export.
+    pub fn tell_finished_to(&self, events: crate::ui::events::WindowEvents) {
+        *self.events.borrow_mut() = Some(events);
     }
 
     pub(super) fn cancel(&self) {

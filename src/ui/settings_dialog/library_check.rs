@@ -3,6 +3,7 @@
 
 use super::SettingsDialog;
 use crate::library::check::CheckReport;
+use crate::services::finished_work::FinishedWork;
 use crate::ui::SettingsAdapter;
 use slint::ComponentHandle;
 use std::rc::Rc;
@@ -28,9 +29,9 @@ impl SettingsDialog {
                         // (and takes the mark off those whose file is back).
                         let repairable = found.problems() > 0;
                         adapter.set_library_repairable(repairable);
-                        adapter.set_library_check_result(
-                            format!("{}{}", repaired.clone().unwrap_or_default(), summary(&found)).into(),
-                        );
+                        let finding = format!("{}{}", repaired.clone().unwrap_or_default(), summary(&found));
+                        adapter.set_library_check_result(finding.clone().into());
+                        this.tell(FinishedWork::check(Ok((finding, found.problems()))));
                         if repaired.is_some() {
                             this.events.publish(crate::ui::events::WindowEvent::LibraryRepaired);
                         }
@@ -38,10 +39,15 @@ impl SettingsDialog {
                     Err(error) => {
                         adapter.set_library_repairable(false);
                         adapter.set_library_check_result(format!("The check could not run: {error}").into());
+                        this.tell(FinishedWork::check(Err(error.to_string())));
                     }
                 }
             },
         );
+    }
+
+    fn tell(&self, told: FinishedWork) {
+        self.events.publish(crate::ui::events::WindowEvent::WorkFinished(told));
     }
 }
 
