@@ -24,8 +24,9 @@ WINDOW_PACKAGES=(libfontconfig1 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libxkb
 # exiftool, cwebp and python3 remake the fuzz test's seed files (scripts/make-fuzz-seeds);
 # a private D-Bus session with gnome-keyring's Secret Service for the keyring test.
 TEST_PACKAGES=(xvfb xdotool x11-utils imagemagick libimage-exiftool-perl webp python3 dbus-daemon gnome-keyring)
-# scripts/package: dpkg-deb and strip, the icon renderer, the manual page, lintian to check
-# the .deb, mksquashfs and curl for the AppImage; the libraries the .deb depends on, so
+# scripts/package: dpkg-deb and strip, the icon renderer, lintian to check the .deb,
+# mksquashfs and curl for the AppImage, the validators of the desktop entry and metainfo; the libraries the .deb depends on, so
 # the package test's simulated install finds them even where apt has no package lists.
-PACKAGE_PACKAGES=(dpkg-dev binutils librsvg2-bin lintian help2man squashfs-tools curl
+PACKAGE_PACKAGES=(dpkg-dev binutils librsvg2-bin lintian squashfs-tools curl
+    appstream desktop-file-utils
     libfontconfig1 libx11-6 libx11-xcb1 libxcursor1 libxi6 libxcb1 libxkbcommon0 libxkbcommon-x11-0 libwayland-client0 libdbus-1-3)

@@ -1,4 +1,3 @@
-use clap::Parser;
 use distillery::cli::{Cli, Command};
 use distillery::{app, logging};
 use std::process::ExitCode;
@@ -7,11 +6,10 @@ use std::time::Instant;
 fn main() -> ExitCode {
     let started = Instant::now();
     // Usage errors print clap's message and exit with code 2.
-    let cli = Cli::parse();
+    let cli: Cli = distillery::cli::reference::parse();
     if let Some(missing) = cli.files.iter().find(|file| !file.exists()) {
         // Also what a mistyped subcommand becomes: say both.
-        use clap::CommandFactory;
-        Cli::command()
+        distillery::cli::reference::command()
             .error(
                 clap::error::ErrorKind::InvalidValue,
                 format!(
@@ -20,6 +18,21 @@ fn main() -> ExitCode {
                 ),
             )
             .exit();
+    }
+    // Made from the command line's definition alone: no library, data folder or log.
+    let documentation = match &cli.command {
+        Some(Command::Completions(args)) => Some(app::manuals::completions(args)),
+        Some(Command::ManualPages(args)) => Some(app::manuals::manual_pages(args)),
+        _ => None,
+    };
+    if let Some(result) = documentation {
+        return match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("distillery: {error:#}");
+                ExitCode::FAILURE
+            }
+        };
     }
     let data_dir = match app::resolve_data_dir(&cli.global) {
         Ok(dir) => dir,
@@ -46,6 +59,7 @@ fn main() -> ExitCode {
         Some(Command::Keyword(command)) => app::keywords::run(&cli.global, command),
         Some(Command::Collection(command)) => app::collections::run(&cli.global, command),
         Some(Command::Export(args)) => app::export::run(&cli.global, args),
+        Some(Command::Completions(_) | Command::ManualPages(_)) => unreachable!("answered before logging starts"),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -36,7 +36,12 @@ fn the_appimage_unpacks_to_a_working_app() {
         .current_dir(unpacked.path()));
     let root = unpacked.path().join("squashfs-root");
     assert_installed_tree(&root);
-    for entry in ["AppRun", "distillery.desktop", "distillery.png", ".DirIcon"] {
+    for entry in [
+        "AppRun",
+        "app.distillery.Distillery.desktop",
+        "distillery.png",
+        ".DirIcon",
+    ] {
         assert!(root.join(entry).exists(), "{entry} is at the AppImage's root");
     }
     assert!(

@@ -13,6 +13,7 @@ pub mod export;
 pub mod import;
 pub mod keywords;
 pub mod labels;
+pub mod manuals;
 mod session;
 mod shutdown;
 pub mod single_instance;

@@ -4,6 +4,7 @@
 mod export;
 mod filter;
 mod organise;
+pub mod reference;
 
 use crate::generation::{Aspect, Provider, Resolution};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -94,6 +95,35 @@ pub enum Command {
     /// Export copies of images (the filters choose which, as for `list`): prints
     /// "MEDIA_ID<TAB>PATH" per written file; exits 1 if any image failed.
     Export(ExportArgs),
+    /// Print the completion script for bash, zsh or fish (e.g. `distillery completions bash >
+    /// ~/.local/share/bash-completion/completions/distillery`).
+    Completions(CompletionsArgs),
+    /// Write the manual pages (one per command) into a folder (for packaging).
+    #[command(hide = true)]
+    ManualPages(ManualPagesArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell: bash, zsh or fish.
+    #[arg(value_parser = parse_shell)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ManualPagesArgs {
+    /// The folder to write distillery.1, distillery-generate.1, ... into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+fn parse_shell(text: &str) -> Result<clap_complete::Shell, String> {
+    match text {
+        "bash" => Ok(clap_complete::Shell::Bash),
+        "zsh" => Ok(clap_complete::Shell::Zsh),
+        "fish" => Ok(clap_complete::Shell::Fish),
+        other => Err(format!("no completions for {other:?}: bash, zsh or fish")),
+    }
 }
 
 #[derive(Debug, Clone, Args)]

@@ -3,6 +3,13 @@
 //! blocks (a D-Bus round trip, a decode), so callers run them off the UI thread (the
 //! notifier has a thread of its own); each failure is a sentence for the user.
 
+/// The app's id on the desktop: the desktop entry's name (`APP_ID.desktop`), the AppStream
+/// id, the window's Wayland app id and X11 class. Docks, notifications and software centres
+/// match the running app to its entry by it.
+pub const APP_ID: &str = "app.distillery.Distillery";
+/// The icon's name in the icon theme.
+pub const ICON: &str = "distillery";
+
 pub mod chooser;
 mod clipboard;
 mod launch;

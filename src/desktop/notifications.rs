@@ -9,8 +9,6 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use zbus::zvariant::Value;
 
-/// The desktop entry the server takes the app's name and icon from.
-pub const DESKTOP_ENTRY: &str = "distillery";
 /// Notifications remembered for their clicks; older ones no longer do anything.
 const REMEMBERED: usize = 64;
 
@@ -151,7 +149,8 @@ fn send(proxy: &NotificationsProxy<'_>, note: &Note) -> zbus::Result<u32> {
         "transfer.complete"
     };
     let hints = HashMap::from([
-        ("desktop-entry", Value::from(DESKTOP_ENTRY)),
+        // The entry the server takes the app's name and icon from (its name without .desktop).
+        ("desktop-entry", Value::from(super::APP_ID)),
         ("category", Value::from(category)),
         // Normal urgency: the work is done, nothing waits on the user.
         ("urgency", Value::U8(1)),
@@ -162,7 +161,7 @@ fn send(proxy: &NotificationsProxy<'_>, note: &Note) -> zbus::Result<u32> {
     proxy.notify(
         "Distillery",
         0,
-        DESKTOP_ENTRY,
+        super::ICON,
         &note.title,
         &note.body,
         actions,

@@ -32,12 +32,13 @@ pub fn run(services: &Services, view: &StartupView, options: WindowOptions) -> a
         demo_engine,
         apply_engine_settings,
     } = services;
+    let main = super::build_main_window(catalog, view, LoadMode::Background(runtime.clone()))?;
     // The desktop entry's name: Wayland compositors and X11 docks match the window to its
-    // entry (the icon, the name, "Open with") by it. It must be set before the window shows.
-    if let Err(error) = slint::set_xdg_app_id(crate::desktop::notifications::DESKTOP_ENTRY) {
+    // entry (the icon, the name, "Open with") by it. Set once the platform exists (the
+    // first component makes it) and before the window shows.
+    if let Err(error) = slint::set_xdg_app_id(crate::desktop::APP_ID) {
         tracing::warn!(%error, "the window's application id could not be set");
     }
-    let main = super::build_main_window(catalog, view, LoadMode::Background(runtime.clone()))?;
     let window = &main.window;
     super::notifier::connect(
         window,

@@ -88,16 +88,25 @@ pub fn assert_installed_tree(root: &Path) {
     for installed in [
         "usr/bin/distillery",
         "usr/lib/distillery/bin/cn-engine-sim",
-        "usr/share/applications/distillery.desktop",
+        "usr/share/applications/app.distillery.Distillery.desktop",
+        "usr/share/metainfo/app.distillery.Distillery.metainfo.xml",
         "usr/share/icons/hicolor/48x48/apps/distillery.png",
         "usr/share/icons/hicolor/256x256/apps/distillery.png",
         "usr/share/icons/hicolor/scalable/apps/distillery.svg",
         "usr/share/man/man1/distillery.1.gz",
+        "usr/share/man/man1/distillery-generate.1.gz",
+        "usr/share/man/man1/distillery-export.1.gz",
+        "usr/share/man/man1/distillery-keyword-add.1.gz",
+        "usr/share/bash-completion/completions/distillery",
+        "usr/share/zsh/vendor-completions/_distillery",
+        "usr/share/fish/vendor_completions.d/distillery.fish",
         "usr/share/doc/distillery/copyright",
         "usr/share/doc/distillery/changelog.gz",
     ] {
         assert!(root.join(installed).is_file(), "{installed} is in the package");
     }
+    assert_desktop_files_valid(root);
+    assert_manuals_work(root);
     let icon = image::open(root.join("usr/share/icons/hicolor/48x48/apps/distillery.png")).unwrap();
     assert_eq!((icon.width(), icon.height()), (48, 48));
     let copyright = std::fs::read_to_string(root.join("usr/share/doc/distillery/copyright")).unwrap();
@@ -115,4 +124,68 @@ pub fn generate_one(command: &mut Command) -> PathBuf {
     let (_, path) = line.split_once('\t').expect("MEDIA_ID<TAB>PATH");
     assert!(Path::new(path).is_file(), "{path} was written");
     PathBuf::from(path)
+}
+
+/// The desktop entry and the AppStream metainfo pass their validators, and the entry offers
+/// "Open with Distillery" for every kind of image the import takes.
+fn assert_desktop_files_valid(root: &Path) {
+    let entry = root.join("usr/share/applications/app.distillery.Distillery.desktop");
+    let metainfo = root.join("usr/share/metainfo/app.distillery.Distillery.metainfo.xml");
+    let checked = run(Command::new("desktop-file-validate").arg(&entry));
+    assert!(
+        stdout(&checked).is_empty(),
+        "desktop-file-validate: {}",
+        stdout(&checked)
+    );
+    run(Command::new("appstreamcli")
+        .args(["validate", "--no-net"])
+        .arg(&metainfo));
+
+    let text = std::fs::read_to_string(&entry).unwrap();
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|line| line.strip_prefix(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("the entry has no {name}"))
+            .to_owned()
+    };
+    assert_eq!(field("Exec"), "distillery %F", "files opened with the app reach it");
+    let types = field("MimeType");
+    for extension in distillery::import::IMAGE_EXTENSIONS {
+        let mime = match extension {
+            "jpg" | "jpeg" => "image/jpeg".to_owned(),
+            "tif" | "tiff" => "image/tiff".to_owned(),
+            other => format!("image/{other}"),
+        };
+        assert!(
+            types.split(';').any(|t| t == mime),
+            "{mime} (.{extension}) is offered: {types}"
+        );
+    }
+}
+
+/// Every command's manual page names the environment and the exit codes, and the bash
+/// completion completes a subcommand.
+fn assert_manuals_work(root: &Path) {
+    let man1 = root.join("usr/share/man/man1");
+    let pages = std::fs::read_dir(&man1).unwrap().count();
+    assert!(pages >= 20, "one page per command: {pages}");
+    // The roff source (a man viewer is not always installed).
+    let page = run(Command::new("zcat").arg(man1.join("distillery-generate.1.gz")));
+    let page = stdout(&page);
+    for section in [
+        "SYNOPSIS",
+        "prompt",
+        "ENVIRONMENT",
+        "DISTILLERY_LIBRARY",
+        "EXIT STATUS",
+        "distillery(1)",
+    ] {
+        assert!(page.contains(section), "distillery-generate(1) has {section}: {page}");
+    }
+    let completion = root.join("usr/share/bash-completion/completions/distillery");
+    let offered = run(Command::new("bash").arg("-c").arg(format!(
+        "source '{}' && COMP_WORDS=(distillery gen) && COMP_CWORD=1 && _distillery distillery gen distillery && echo \"${{COMPREPLY[@]}}\"",
+        completion.display()
+    )));
+    assert_eq!(stdout(&offered), "generate", "bash completes a subcommand");
 }

@@ -26,9 +26,55 @@ fn help_and_version_work() {
     let help = run(&strings(&["--help"]));
     assert_eq!(help.status.code(), Some(0));
     let text = String::from_utf8_lossy(&help.stdout);
-    for expected in ["snapshot", "--library", "--data-dir", "--engine"] {
+    for expected in ["snapshot", "--library", "--data-dir", "--engine", "completions"] {
         assert!(text.contains(expected), "--help mentions {expected}: {text}");
     }
+    // Every variable the app reads, and the exit codes, from the table the manuals use too.
+    for (name, _) in distillery::cli::reference::ENVIRONMENT {
+        assert!(text.contains(name), "--help names {name}: {text}");
+    }
+    for expected in ["Exit status:", "  2  Usage error"] {
+        assert!(text.contains(expected), "--help says {expected}: {text}");
+    }
+    assert!(
+        !text.contains("manual-pages"),
+        "the packaging command stays out of --help"
+    );
+
+    // Manual pages and completions need no library, data folder or display.
+    let empty = tempfile::tempdir().unwrap();
+    let pages = std::process::Command::new(common::distillery_bin())
+        .args(["manual-pages", "--out"])
+        .arg(empty.path().join("man"))
+        .env("HOME", empty.path())
+        .env_remove("XDG_STATE_HOME")
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(pages.status.code(), Some(0), "{}", stderr(&pages));
+    let written: Vec<String> = String::from_utf8_lossy(&pages.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert!(
+        written.iter().any(|p| p.ends_with("/distillery-export.1")),
+        "{written:?}"
+    );
+    let names: Vec<_> = std::fs::read_dir(empty.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        names,
+        ["man"],
+        "nothing but the pages was written (no data folder, no log)"
+    );
+    for shell in ["bash", "zsh", "fish"] {
+        let script = run(&strings(&["completions", shell]));
+        assert_eq!(script.status.code(), Some(0));
+        assert!(String::from_utf8_lossy(&script.stdout).contains("generate"), "{shell}");
+    }
+    assert_eq!(run(&strings(&["completions", "tcsh"])).status.code(), Some(2));
     let version = run(&strings(&["--version"]));
     assert_eq!(version.status.code(), Some(0));
     assert_eq!(
