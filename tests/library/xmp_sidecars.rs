@@ -14,8 +14,7 @@ use slint::ComponentHandle;
 use slint::platform::Key;
 use std::path::PathBuf;
 
-const LABEL: &str =
-    "Write XMP sidecars beside the originals (ratings, picks and keywords for Lightroom, darktable, digiKam)";
+const LABEL: &str = "Write XMP sidecars beside the originals";
 
 #[test]
 fn the_setting_is_clicked_on_and_changes_from_other_processes_reach_the_sidecars() {

@@ -37,5 +37,6 @@ mod sample_defaults;
 mod settings;
 mod shell;
 mod shortcuts;
+mod tab_order;
 mod undo;
 mod variations;

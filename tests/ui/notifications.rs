@@ -129,7 +129,7 @@ fn the_setting_is_a_check_box_in_settings_and_is_remembered() {
 
     press(&main, "Settings (Ctrl+,)", "the title bar opens the settings");
     settle(&main);
-    let label = "Notify me when generation, import, export or a check finishes while Distillery is in the background";
+    let label = "Notify when work finishes in the background";
     scroll_until_shown(&main, label);
     press(&main, label, "the check box turns notifications off");
     settle(&main);

@@ -404,7 +404,9 @@ fn the_dialog_is_worked_by_keyboard() {
     let (_ctx, main) = open(&app);
     ctrl_comma(&main);
     let adapter = main.window.global::<SettingsAdapter>();
-    // Tab reaches the first field; a second and third Tab pass its Choose… button.
+    // Tab reaches the close button, then the first field; the next two pass its Choose…
+    // button.
+    common::ui::key(&main, Key::Tab);
     common::ui::key(&main, Key::Tab);
     common::ui::key(&main, "/");
     common::ui::key(&main, Key::Tab);
