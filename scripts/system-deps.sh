@@ -20,10 +20,11 @@ ensure_packages() {
 BUILD_PACKAGES=(pkg-config libfontconfig1-dev)
 # Running a window: X11 and keyboard libraries that winit loads at run time.
 WINDOW_PACKAGES=(libfontconfig1 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0)
-# Testing: a virtual X server, input and screenshots for the end-to-end test; ImageMagick,
-# exiftool, cwebp and python3 remake the fuzz test's seed files (scripts/make-fuzz-seeds);
-# a private D-Bus session with gnome-keyring's Secret Service for the keyring test.
-TEST_PACKAGES=(xvfb xdotool x11-utils imagemagick libimage-exiftool-perl webp python3 dbus-daemon gnome-keyring)
+# Testing: a virtual X server, input, window properties and screenshots for the end-to-end
+# tests; a headless Weston for the Wayland test; ImageMagick, exiftool, cwebp and python3
+# remake the fuzz test's seed files (scripts/make-fuzz-seeds); a private D-Bus session with
+# gnome-keyring's Secret Service for the keyring test and a notification server.
+TEST_PACKAGES=(xvfb xdotool x11-utils imagemagick libimage-exiftool-perl webp python3 dbus-daemon gnome-keyring weston)
 # scripts/package: dpkg-deb and strip, the icon renderer, lintian to check the .deb,
 # mksquashfs and curl for the AppImage, the validators of the desktop entry and metainfo; the libraries the .deb depends on, so
 # the package test's simulated install finds them even where apt has no package lists.

@@ -15,3 +15,4 @@ mod many_processes;
 mod notifications;
 mod pipeline_cli;
 mod soak;
+mod wayland;
