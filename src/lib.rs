@@ -12,6 +12,7 @@ pub mod engine;
 pub mod export;
 pub mod format;
 pub mod generation;
+pub mod i18n;
 pub mod import;
 pub mod library;
 pub mod logging;

@@ -192,15 +192,20 @@ impl AppContext {
     fn settings_context(&self) -> crate::ui::settings_dialog::DialogContext {
         let engine_override = self.engine.as_ref().map(|choice| {
             let which = match choice {
-                EngineChoice::Demo => "the demo engine".to_owned(),
+                EngineChoice::Demo => crate::i18n::tr("the demo engine"),
                 EngineChoice::Binary(path) => path.display().to_string(),
             };
-            format!(
-                "This run uses {which}, set by --engine or DISTILLERY_ENGINE; the choice below applies when Distillery starts without it."
+            crate::i18n::fill(
+                &crate::i18n::tr(
+                    "This run uses {}, set by --engine or DISTILLERY_ENGINE; the choice below applies when Distillery starts without it.",
+                ),
+                &[&which],
             )
         });
         let library_override = self.library_overridden.then(|| {
-            "This run's library was set by --library or DISTILLERY_LIBRARY, which decides again at the next start; a folder chosen here is opened now and whenever Distillery starts without them.".to_owned()
+            crate::i18n::tr(
+                "This run's library was set by --library or DISTILLERY_LIBRARY, which decides again at the next start; a folder chosen here is opened now and whenever Distillery starts without them.",
+            )
         });
         let models_dir = std::env::var_os("DISTILLERY_MODELS")
             .filter(|v| !v.is_empty())

@@ -322,7 +322,7 @@ impl CompareController {
                 {
                     wanted.push(id.clone());
                 }
-                shown.push(decoding::pane_model(item.as_ref(), decoded.as_deref(), role(n, i)));
+                shown.push(decoding::pane_model(item.as_ref(), decoded.as_deref(), &role(n, i)));
             }
         }
         // The next candidate too, so stepping on shows it at once.
@@ -364,11 +364,12 @@ impl CompareController {
     }
 }
 
-/// What a pane is called: in anchored compare the best so far and the candidate.
-fn role(panes: usize, index: usize) -> &'static str {
+/// What a pane is called (in the user's language): in anchored compare the best so far and
+/// the candidate.
+fn role(panes: usize, index: usize) -> String {
     match (panes, index) {
-        (2, 0) => "Best so far",
-        (2, 1) => "Candidate",
-        _ => "",
+        (2, 0) => crate::i18n::tr("Best so far"),
+        (2, 1) => crate::i18n::tr("Candidate"),
+        _ => String::new(),
     }
 }

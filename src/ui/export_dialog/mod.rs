@@ -186,10 +186,13 @@ impl ExportDialog {
         } else {
             Vec::new()
         };
-        let images = crate::format::images;
+        let images =
+            |n: usize| crate::i18n::tr_n("{n} image", "{n} images", n as u64, &crate::format::grouped(n as i64));
         self.adapter_do(|a| {
             a.set_has_selection(!selection.is_empty());
-            a.set_selection_text(format!("The selection ({})", images(selection.len())).into());
+            a.set_selection_text(
+                crate::i18n::fill(&crate::i18n::tr("The selection ({})"), &[&images(selection.len())]).into(),
+            );
             a.set_scope(if selection.is_empty() { 1 } else { 0 });
             a.set_problem("".into());
         });
@@ -198,7 +201,7 @@ impl ExportDialog {
         match organise_collection.filter(|_| collection >= 0) {
             None => {
                 let name = match grid.scope() {
-                    GridScope::Library => "This view".to_owned(),
+                    GridScope::Library => crate::i18n::tr("This view"),
                     scope => crate::format::capitalised(&scope.label().unwrap_or_default()),
                 };
                 self.adapter_do(|a| a.set_view_text(format!("{name} ({})", images(grid.view_len())).into()));

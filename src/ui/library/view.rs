@@ -42,11 +42,23 @@ pub(super) fn show_counts(adapter: &LibraryAdapter, total: i64, filtered: i64, s
 }
 
 fn count_words(total: i64, filtered: i64, scope: Option<&str>) -> String {
-    let images = |n: i64| if n == 1 { "image" } else { "images" };
+    use crate::i18n::{fill, tr_n};
+    let count = |n: i64| n.max(0) as u64;
     match scope {
-        Some(scope) => format!("{} {} in {scope}", grouped(filtered), images(filtered)),
-        None if filtered == total => format!("{} {}", grouped(total), images(total)),
-        None => format!("{} of {} images", grouped(filtered), grouped(total)),
+        Some(scope) => fill(
+            &tr_n(
+                "{n} image in {}",
+                "{n} images in {}",
+                count(filtered),
+                &grouped(filtered),
+            ),
+            &[scope],
+        ),
+        None if filtered == total => tr_n("{n} image", "{n} images", count(total), &grouped(total)),
+        None => fill(
+            &tr_n("{} of {n} image", "{} of {n} images", count(total), &grouped(total)),
+            &[&grouped(filtered)],
+        ),
     }
 }
 

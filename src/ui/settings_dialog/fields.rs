@@ -8,9 +8,9 @@ use slint::{ModelRc, SharedString, VecModel};
 
 pub(super) fn field(kind: ModelKind, path: &str, check: Result<String, String>) -> ModelField {
     let label = match kind {
-        ModelKind::Diffusion => "Diffusion model",
-        ModelKind::Vae => "VAE",
-        ModelKind::TextEncoder => "Text encoder (LLM)",
+        ModelKind::Diffusion => crate::i18n::tr("Diffusion model"),
+        ModelKind::Vae => "VAE".to_owned(),
+        ModelKind::TextEncoder => crate::i18n::tr("Text encoder (LLM)"),
     };
     let (note, problem) = match check {
         Ok(note) => (note, String::new()),
