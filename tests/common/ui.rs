@@ -250,3 +250,25 @@ pub fn drag_thumbnail(main: &MainWindow, from: slint::LogicalPosition, to: slint
     });
     settle(main);
 }
+
+/// Scrolls whatever lies under the middle of a 1280×800 window down, a wheel step at a time,
+/// until the element labelled `label` is well on screen (the testing backend finds only what
+/// is); fails if it never comes.
+pub fn scroll_until_shown(main: &MainWindow, label: &str) -> i_slint_backend_testing::ElementHandle {
+    for _ in 0..20 {
+        let found = i_slint_backend_testing::ElementHandle::find_by_accessible_label(&main.window, label)
+            .find(|e| e.absolute_position().y > 60.0 && e.absolute_position().y < 700.0);
+        if let Some(found) = found {
+            return found;
+        }
+        main.window
+            .window()
+            .dispatch_event(slint::platform::WindowEvent::PointerScrolled {
+                position: slint::LogicalPosition::new(640.0, 400.0),
+                delta_x: 0.0,
+                delta_y: -120.0,
+            });
+        settle(main);
+    }
+    panic!("{label:?} never scrolled into view");
+}

@@ -9,7 +9,6 @@ use common::processes::{distillery, stderr};
 use common::ui::{click, demo, open, settle};
 use distillery::services::sidecars;
 use distillery::ui::SettingsAdapter;
-use i_slint_backend_testing::ElementHandle;
 use slint::ComponentHandle;
 use slint::platform::Key;
 use std::path::PathBuf;
@@ -47,24 +46,7 @@ fn the_setting_is_clicked_on_and_changes_from_other_processes_reach_the_sidecars
     assert!(adapter.get_open());
     assert!(!adapter.get_xmp_sidecars());
     // The dialog scrolls; its lower sections exist once scrolled into view, as for a user.
-    let checkbox = (0..20)
-        .find_map(|_| {
-            let found = ElementHandle::find_by_accessible_label(&main.window, LABEL)
-                .next()
-                .filter(|e| e.absolute_position().y > 60.0 && e.absolute_position().y < 700.0);
-            if found.is_none() {
-                main.window
-                    .window()
-                    .dispatch_event(slint::platform::WindowEvent::PointerScrolled {
-                        position: slint::LogicalPosition::new(640.0, 400.0),
-                        delta_x: 0.0,
-                        delta_y: -120.0,
-                    });
-                settle(&main);
-            }
-            found
-        })
-        .expect("the dialog has the sidecar box");
+    let checkbox = common::ui::scroll_until_shown(&main, LABEL);
     click(&main, &checkbox, "the sidecar box");
     settle(&main);
     assert!(adapter.get_xmp_sidecars());

@@ -97,27 +97,6 @@ fn finished_work_is_told_in_the_background_and_a_click_shows_it_in_the_grid() {
     assert!(note.failed);
 }
 
-/// Scrolls the dialog down a wheel step at a time until `label` is on screen.
-fn scroll_until_shown(main: &MainWindow, label: &str) {
-    for _ in 0..20 {
-        if i_slint_backend_testing::ElementHandle::find_by_accessible_label(&main.window, label)
-            .next()
-            .is_some()
-        {
-            return;
-        }
-        main.window
-            .window()
-            .dispatch_event(slint::platform::WindowEvent::PointerScrolled {
-                position: slint::LogicalPosition::new(640.0, 400.0),
-                delta_x: 0.0,
-                delta_y: -120.0,
-            });
-        settle(main);
-    }
-    panic!("{label:?} never scrolled into view");
-}
-
 #[test]
 fn the_setting_is_a_check_box_in_settings_and_is_remembered() {
     common::init_testing_backend();
@@ -130,8 +109,8 @@ fn the_setting_is_a_check_box_in_settings_and_is_remembered() {
     press(&main, "Settings (Ctrl+,)", "the title bar opens the settings");
     settle(&main);
     let label = "Notify when work finishes in the background";
-    scroll_until_shown(&main, label);
-    press(&main, label, "the check box turns notifications off");
+    let check_box = common::ui::scroll_until_shown(&main, label);
+    common::ui::click(&main, &check_box, "the check box turns notifications off");
     settle(&main);
     assert!(!adapter.get_notify_in_background());
 
