@@ -69,7 +69,7 @@ pub fn run(services: &Services, view: &StartupView, options: WindowOptions) -> a
         }
     }));
     connect_pickers(&main, runtime);
-    os_drop::connect(window.window(), main.file_drop.clone());
+    os_drop::connect(window, main.file_drop.clone());
 
     match queue {
         Ok(queue) => {

@@ -1,7 +1,8 @@
 //! The real window on Wayland: a headless Weston (pixman renderer, no GPU) runs the window
 //! with no X server at all; a script's generate beside it is made by the window's queue and
-//! shows in its grid, captured with weston-screenshooter. (File drops are the one thing not
-//! tried: winit 0.30 delivers none on Wayland.) Needs weston (`scripts/test` installs it).
+//! shows in its grid, captured with weston-screenshooter. winit 0.30 delivers no file drops
+//! on Wayland: the window knows it is there and its hints stop inviting drops. Needs weston
+//! (`scripts/test` installs it).
 
 use crate::common;
 
@@ -148,4 +149,10 @@ fn the_window_runs_on_a_headless_wayland_compositor_and_shows_a_scripts_image() 
         std::thread::sleep(Duration::from_millis(200));
     }
     assert!(window.0.try_wait().unwrap().is_none(), "the window is still up");
+    // The hints no longer invite drops from the file manager, which never come on Wayland.
+    let log = std::fs::read_to_string(app.data_dir().join("logs/distillery.log")).unwrap_or_default();
+    assert!(
+        log.contains("files dropped from the file manager do not arrive"),
+        "{log}"
+    );
 }
