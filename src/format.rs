@@ -131,6 +131,11 @@ pub fn images(n: usize) -> String {
     }
 }
 
+/// [`images`] in the user's language, for the window (the command line stays English).
+pub fn images_translated(n: usize) -> String {
+    crate::i18n::tr_n("{n} image", "{n} images", n as u64, &grouped(n as i64))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

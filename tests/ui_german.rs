@@ -153,14 +153,7 @@ fn the_main_views_are_german_through_and_through() {
     settle(&main);
     for _ in 0..12 {
         assert_german(&main, "Settings", &own);
-        main.window
-            .window()
-            .dispatch_event(slint::platform::WindowEvent::PointerScrolled {
-                position: slint::LogicalPosition::new(640.0, 400.0),
-                delta_x: 0.0,
-                delta_y: -150.0,
-            });
-        settle(&main);
+        common::ui::wheel(&main, -150.0);
     }
     common::ui::key(&main, Key::Escape);
 

@@ -55,23 +55,15 @@ pub struct Notifier {
     notes: mpsc::Sender<Note>,
 }
 
-/// Which bus to use: the session's, or a given address (tests run a private bus).
-#[derive(Debug, Clone, Default)]
-pub enum Bus {
-    #[default]
-    Session,
-    Address(String),
-}
-
 impl Notifier {
     /// Starts the sending thread. `on_click` runs on the listening thread with the clicked
     /// notification's token.
-    pub fn start(bus: Bus, on_click: impl Fn(u64) + Send + Sync + 'static) -> Self {
+    pub fn start(on_click: impl Fn(u64) + Send + Sync + 'static) -> Self {
         let (notes, queued) = mpsc::channel::<Note>();
         let on_click: Arc<dyn Fn(u64) + Send + Sync> = Arc::new(on_click);
         std::thread::Builder::new()
             .name("notifications".into())
-            .spawn(move || send_all(&bus, &queued, &on_click))
+            .spawn(move || send_all(&queued, &on_click))
             .expect("a thread for notifications starts");
         Self { notes }
     }
@@ -85,12 +77,12 @@ impl Notifier {
 /// The tokens of the notifications sent, by the server's id.
 type Sent = Arc<Mutex<Vec<(u32, u64)>>>;
 
-fn send_all(bus: &Bus, queued: &mpsc::Receiver<Note>, on_click: &Arc<dyn Fn(u64) + Send + Sync>) {
+fn send_all(queued: &mpsc::Receiver<Note>, on_click: &Arc<dyn Fn(u64) + Send + Sync>) {
     let sent: Sent = Arc::default();
     let mut proxy: Option<NotificationsProxy<'static>> = None;
     for note in queued {
         if proxy.is_none() {
-            match connect(bus, &sent, on_click) {
+            match connect(&sent, on_click) {
                 Ok(connected) => proxy = Some(connected),
                 Err(error) => {
                     tracing::info!(%error, "no desktop notifications: the session bus cannot be reached");
@@ -111,15 +103,9 @@ fn send_all(bus: &Bus, queued: &mpsc::Receiver<Note>, on_click: &Arc<dyn Fn(u64)
     }
 }
 
-fn connect(
-    bus: &Bus,
-    sent: &Sent,
-    on_click: &Arc<dyn Fn(u64) + Send + Sync>,
-) -> zbus::Result<NotificationsProxy<'static>> {
-    let connection = match bus {
-        Bus::Session => zbus::blocking::Connection::session()?,
-        Bus::Address(address) => zbus::blocking::connection::Builder::address(address.as_str())?.build()?,
-    };
+/// The session bus (tests point `DBUS_SESSION_BUS_ADDRESS` at a private one).
+fn connect(sent: &Sent, on_click: &Arc<dyn Fn(u64) + Send + Sync>) -> zbus::Result<NotificationsProxy<'static>> {
+    let connection = zbus::blocking::Connection::session()?;
     let proxy = NotificationsProxy::new(&connection)?;
     // Subscribed before the first notification goes out, so no click is missed.
     let clicks = proxy.receive_action_invoked()?;

@@ -15,11 +15,13 @@ pub struct ModelChoice {
 }
 
 impl ModelChoice {
-    /// "FLUX.2 Klein on this computer", "FLUX.2 Klein 4B on fal".
+    /// How the Model picker names it, in the user's language: "FLUX.2 Klein on this
+    /// computer", "FLUX.2 Klein 4B on fal".
     pub fn label(&self) -> String {
+        use crate::i18n::{fill, tr};
         match self.model {
-            Some(model) => model.label(),
-            None => "FLUX.2 Klein on this computer".into(),
+            Some(model) => fill(&tr("{} on {}"), &[model.base_model, self.provider.display_name()]),
+            None => tr("FLUX.2 Klein on this computer"),
         }
     }
 

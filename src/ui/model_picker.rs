@@ -9,20 +9,10 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 /// Fills the picker and chooses the entry saved as `saved`.
 pub fn fill(window: &AppWindow, saved: &str, mode: &LoadMode) {
     let adapter = window.global::<GenerationAdapter>();
-    let labels: Vec<SharedString> = hosted::model_choices().iter().map(|c| shown(c).into()).collect();
+    let labels: Vec<SharedString> = hosted::model_choices().iter().map(|c| c.label().into()).collect();
     adapter.set_models(ModelRc::new(VecModel::from(labels)));
     adapter.set_model(hosted::choice_index(saved) as i32);
     refresh_key_hint(window, mode);
-}
-
-/// How the picker names a choice, in the user's language: "FLUX.2 Klein on this computer",
-/// "FLUX.2 Klein 4B on fal".
-fn shown(choice: &ModelChoice) -> String {
-    use crate::i18n::{fill, tr};
-    match choice.model {
-        Some(model) => fill(&tr("{} on {}"), &[model.base_model, choice.provider.display_name()]),
-        None => tr("FLUX.2 Klein on this computer"),
-    }
 }
 
 /// The chosen entry.

@@ -5,7 +5,7 @@
 use super::events::{WindowEvent, WindowEvents};
 use super::library::LibraryController;
 use super::{AppWindow, SettingsAdapter};
-use crate::desktop::notifications::{Bus, Note, Notifier};
+use crate::desktop::notifications::{Note, Notifier};
 use crate::services::Catalog;
 use crate::services::finished_work::FinishedWork;
 use crate::services::model::MediaId;
@@ -51,7 +51,7 @@ thread_local! {
 fn notifier() -> &'static Notifier {
     static NOTIFIER: OnceLock<Notifier> = OnceLock::new();
     NOTIFIER.get_or_init(|| {
-        Notifier::start(Bus::Session, |token| {
+        Notifier::start(|token| {
             let _ = slint::invoke_from_event_loop(move || clicked(token));
         })
     })

@@ -210,12 +210,17 @@ pub fn touch(main: &MainWindow, finger: i32, (x, y): (f32, f32), phase: i_slint_
 /// Scrolls whatever lies under the middle of a 1280×800 window to its end: the testing
 /// backend finds only what is on screen, so a dialog's lower sections need this first.
 pub fn scroll_to_end(main: &MainWindow) {
+    wheel(main, -2000.0);
+}
+
+/// Turns the mouse wheel by `delta_y` (negative: down) over the middle of a 1280×800 window.
+pub fn wheel(main: &MainWindow, delta_y: f32) {
     main.window
         .window()
         .dispatch_event(slint::platform::WindowEvent::PointerScrolled {
             position: slint::LogicalPosition::new(640.0, 400.0),
             delta_x: 0.0,
-            delta_y: -2000.0,
+            delta_y,
         });
     settle(main);
 }
@@ -261,14 +266,7 @@ pub fn scroll_until_shown(main: &MainWindow, label: &str) -> i_slint_backend_tes
         if let Some(found) = found {
             return found;
         }
-        main.window
-            .window()
-            .dispatch_event(slint::platform::WindowEvent::PointerScrolled {
-                position: slint::LogicalPosition::new(640.0, 400.0),
-                delta_x: 0.0,
-                delta_y: -120.0,
-            });
-        settle(main);
+        wheel(main, -120.0);
     }
     panic!("{label:?} never scrolled into view");
 }

@@ -186,8 +186,7 @@ impl ExportDialog {
         } else {
             Vec::new()
         };
-        let images =
-            |n: usize| crate::i18n::tr_n("{n} image", "{n} images", n as u64, &crate::format::grouped(n as i64));
+        let images = crate::format::images_translated;
         self.adapter_do(|a| {
             a.set_has_selection(!selection.is_empty());
             a.set_selection_text(

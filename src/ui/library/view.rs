@@ -54,7 +54,7 @@ fn count_words(total: i64, filtered: i64, scope: Option<&str>) -> String {
             ),
             &[scope],
         ),
-        None if filtered == total => tr_n("{n} image", "{n} images", count(total), &grouped(total)),
+        None if filtered == total => crate::format::images_translated(count(total) as usize),
         None => fill(
             &tr_n("{} of {n} image", "{} of {n} images", count(total), &grouped(total)),
             &[&grouped(filtered)],
