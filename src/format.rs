@@ -10,8 +10,12 @@ pub fn local_zone() -> Option<&'static jiff::tz::TimeZone> {
     ZONE.get_or_init(|| jiff::tz::TimeZone::try_system().ok()).as_ref()
 }
 
-/// 10000 → "10,000".
+/// 10000 → "10,000" ("10.000" in German: the user's language decides).
 pub fn grouped(n: i64) -> String {
+    grouped_with(n, crate::i18n::number_marks().thousands)
+}
+
+fn grouped_with(n: i64, separator: char) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
     if n < 0 {
@@ -19,7 +23,7 @@ pub fn grouped(n: i64) -> String {
     }
     for (i, digit) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
+            out.push(separator);
         }
         out.push(digit);
     }
@@ -35,28 +39,42 @@ pub fn display_path(path: &std::path::Path) -> String {
     }
 }
 
-/// "1.4 MB", "820 KB", "312 bytes" (decimal units, as file managers show them).
+/// "1.4 MB", "820 KB", "312 bytes" (decimal units, as file managers show them; "1,4 MB"
+/// in German).
 pub fn file_size(bytes: i64) -> String {
     let bytes = bytes.max(0) as f64;
     if bytes < 1000.0 {
-        format!("{bytes} bytes")
+        crate::i18n::tr_n("{n} byte", "{n} bytes", bytes as u64, &bytes.to_string())
     } else if bytes < 1_000_000.0 {
         format!("{:.0} KB", bytes / 1000.0)
     } else if bytes < 1_000_000_000.0 {
-        format!("{:.1} MB", bytes / 1_000_000.0)
+        format!("{} MB", decimal(bytes / 1_000_000.0, 1))
     } else {
-        format!("{:.2} GB", bytes / 1_000_000_000.0)
+        format!("{} GB", decimal(bytes / 1_000_000_000.0, 2))
+    }
+}
+
+/// `value` with `places` decimals and the user's decimal mark: 3.24 → "3.2" ("3,2").
+pub fn decimal(value: f64, places: usize) -> String {
+    let text = format!("{value:.places$}");
+    match crate::i18n::number_marks().decimal {
+        '.' => text,
+        mark => text.replace('.', &mark.to_string()),
     }
 }
 
 /// "is too large to import (513 MB; the limit is 512 MB)": why a file over `limit` bytes is
 /// refused, `purpose` saying for what. Sizes in MiB as the limits are set, rounded up, so a
 /// file just over the limit does not read as equal to it.
-pub fn too_large(bytes: u64, limit: u64, purpose: &str) -> String {
-    format!(
-        "is too large {purpose} ({} MB; the limit is {} MB)",
-        bytes.div_ceil(1 << 20),
-        limit >> 20
+pub fn too_large(bytes: u64, limit: u64, purpose: &'static str) -> String {
+    crate::i18n::fill(
+        // TRANSLATORS: "is too large to import (513 MB; the limit is 512 MB)".
+        &crate::i18n::tr("is too large {} ({} MB; the limit is {} MB)"),
+        &[
+            &crate::i18n::tr(purpose),
+            &bytes.div_ceil(1 << 20).to_string(),
+            &(limit >> 20).to_string(),
+        ],
     )
 }
 
@@ -64,7 +82,7 @@ pub fn too_large(bytes: u64, limit: u64, purpose: &str) -> String {
 pub fn dimensions(width: Option<i32>, height: Option<i32>) -> String {
     match (width, height) {
         (Some(w), Some(h)) => format!("{w} × {h}"),
-        _ => "unknown".to_owned(),
+        _ => crate::i18n::tr("unknown"),
     }
 }
 
@@ -84,7 +102,9 @@ fn time_in_zone(stored: &str, zone: &jiff::tz::TimeZone, suffix: &str) -> String
         return stored.to_owned();
     };
     let local = at.to_zoned(zone.clone());
-    format!("{}{suffix}", local.strftime("%-d %b %Y, %H:%M"))
+    // TRANSLATORS: how a date and time read, as a strftime pattern ("25 Nov 2026, 14:03");
+    // month names stay English, so prefer numbers ("%d.%m.%Y, %H:%M").
+    format!("{}{suffix}", local.strftime(&crate::i18n::tr("%-d %b %Y, %H:%M")))
 }
 
 /// "3.2 s", "850 ms", "2 min 5 s".
@@ -92,7 +112,7 @@ pub fn duration_ms(ms: i64) -> String {
     if ms < 1000 {
         format!("{ms} ms")
     } else if ms < 60_000 {
-        format!("{:.1} s", ms as f64 / 1000.0)
+        format!("{} s", decimal(ms as f64 / 1000.0, 1))
     } else {
         format!("{} min {} s", ms / 60_000, (ms % 60_000) / 1000)
     }
@@ -148,7 +168,9 @@ mod tests {
         assert_eq!(grouped(10_000), "10,000");
         assert_eq!(grouped(1_234_567), "1,234,567");
         assert_eq!(grouped(-4200), "-4,200");
+        assert_eq!(grouped_with(1_234_567, '.'), "1.234.567");
         assert_eq!(file_size(312), "312 bytes");
+        assert_eq!(file_size(1), "1 byte");
         assert_eq!(file_size(820_400), "820 KB");
         assert_eq!(file_size(1_432_000), "1.4 MB");
         assert_eq!(file_size(4_200_000_000), "4.20 GB");

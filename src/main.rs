@@ -34,6 +34,11 @@ fn main() -> ExitCode {
             }
         };
     }
+    // The window speaks the user's language; the commands keep English, which scripts read
+    // (and match) whatever the locale.
+    if !matches!(cli.command, None | Some(Command::Snapshot(_))) {
+        distillery::i18n::use_language(None);
+    }
     let data_dir = match app::resolve_data_dir(&cli.global) {
         Ok(dir) => dir,
         Err(error) => return fail(&error),

@@ -1,8 +1,9 @@
 //! The window in German, as a user with a German locale sees it: the grid, the loupe,
-//! Settings (scrolled through to its end), the Export dialog and Compare carry no English
-//! word, the counts and names Rust puts together included; only the user's own content
-//! (prompts, file names, paths) and names (FLUX.2 Klein, VAE) stay as they are. Its own
-//! test binary: the language is the process's.
+//! Settings (scrolled through to its end), the Export dialog, Compare and an import with a
+//! broken file carry no English word, the counts, summaries and reasons Rust puts together
+//! included; numbers are grouped the German way; the notification a finished import sends
+//! is German too. Only the user's own content (prompts, file names, paths) and names
+//! (FLUX.2 Klein, VAE) stay as they are. Its own test binary: the language is the process's.
 
 mod common;
 
@@ -62,6 +63,19 @@ const ENGLISH: &[&str] = &[
     "generate",
     "reference",
     "references",
+    "is",
+    "could",
+    "cannot",
+    "failed",
+    "imported",
+    "exported",
+    "already",
+    "skipped",
+    "made",
+    "moved",
+    "readable",
+    "damaged",
+    "finished",
 ];
 
 /// Every label and text on screen, with the English words in it.
@@ -112,6 +126,19 @@ fn assert_german(main: &MainWindow, view: &str, own_content: &[String]) {
     assert!(english.is_empty(), "{view}: English left on screen: {english:#?}");
 }
 
+/// The English words in a text the window or a notification shows.
+fn english_words(text: &str) -> Vec<&str> {
+    text.split(|c: char| !c.is_alphabetic())
+        .filter(|word| ENGLISH.contains(&word.to_lowercase().as_str()))
+        .collect()
+}
+
+fn write_png(path: &std::path::Path) {
+    image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([40, (x * 3) as u8, (y * 5) as u8]))
+        .save(path)
+        .unwrap();
+}
+
 #[test]
 fn the_main_views_are_german_through_and_through() {
     distillery::i18n::use_language(Some("de"));
@@ -142,6 +169,11 @@ fn the_main_views_are_german_through_and_through() {
     own.sort_by_key(|text| std::cmp::Reverse(text.len()));
 
     assert_german(&main, "the grid", &own);
+    // The .slint texts group counts as German does ("Bild 1.204 von 12.000.000").
+    let numbers = main.window.global::<distillery::ui::Numbers>();
+    assert_eq!(numbers.invoke_grouped(7), "7");
+    assert_eq!(numbers.invoke_grouped(1_204), "1.204");
+    assert_eq!(numbers.invoke_grouped(12_000_007), "12.000.007");
 
     main.library.go_to(main.library.item_at(0).unwrap().id);
     main.loupe.open();
@@ -166,4 +198,70 @@ fn the_main_views_are_german_through_and_through() {
     common::ui::key(&main, "c");
     assert!(main.window.global::<distillery::ui::CompareAdapter>().get_open());
     assert_german(&main, "Compare", &own);
+    common::ui::key(&main, Key::Escape);
+
+    // An import with a broken file: the summary in the status bar and the reason in its
+    // details are worded in German (Rust puts both together).
+    let files = tempfile::tempdir().unwrap();
+    let (good, broken) = (files.path().join("hafen.png"), files.path().join("kaputt.png"));
+    write_png(&good);
+    std::fs::write(&broken, b"\x89PNG\r\n\x1a\nnot really").unwrap();
+    let picked = vec![good, broken];
+    main.import.set_pickers(
+        std::rc::Rc::new(move |give| give(picked.clone())),
+        std::rc::Rc::new(|give| give(Vec::new())),
+    );
+    common::ui::chord(&main, &[Key::Control, Key::Shift], "I");
+    settle(&main);
+    let adapter = main.window.global::<distillery::ui::ImportAdapter>();
+    assert_eq!(adapter.get_summary(), "1 importiert, 1 fehlgeschlagen");
+    own.extend([
+        "hafen.png".to_owned(),
+        "kaputt.png".to_owned(),
+        files.path().display().to_string(),
+    ]);
+    own.sort_by_key(|text| std::cmp::Reverse(text.len()));
+    assert_german(&main, "the status bar after an import", &own);
+    common::ui::press(&main, "Importdetails anzeigen", "the status bar shows the details");
+    settle(&main);
+    use slint::Model;
+    let details: Vec<String> = adapter.get_details().iter().map(|d| d.to_string()).collect();
+    assert_eq!(details.len(), 1, "{details:?}");
+    assert!(details[0].contains("kaputt.png"), "{details:?}");
+    assert!(
+        english_words(&details[0].replace(&files.path().display().to_string(), "")).is_empty(),
+        "{details:?}"
+    );
+    assert_german(&main, "the import's details", &own);
+}
+
+/// What Rust words outside the window's views: counts, sizes and times the German way, and
+/// the notifications of finished work.
+#[test]
+fn numbers_summaries_and_notifications_are_german() {
+    use distillery::services::finished_work::FinishedWork;
+    distillery::i18n::use_language(Some("de"));
+    assert_eq!(distillery::format::grouped(1_204), "1.204");
+    assert_eq!(distillery::format::file_size(1_432_000), "1,4 MB");
+    assert_eq!(distillery::format::duration_ms(3_240), "3,2 s");
+    assert_eq!(distillery::format::images_translated(1_204), "1.204 Bilder");
+
+    let mut report = distillery::import::ImportReport::default();
+    for n in 0..1_204 {
+        report
+            .imported
+            .push((format!("/p/{n}.png").into(), distillery::db::types::MediaId::new()));
+    }
+    report.failed.push(("/p/x.png".into(), "kaputt".into()));
+    let told = FinishedWork::import(&report).expect("an import with images is told");
+    assert_eq!(told.body, "1.204 importiert, 1 fehlgeschlagen.");
+    for text in [&told.title, &told.body] {
+        assert!(english_words(text).is_empty(), "{text}");
+    }
+    let failed_check = FinishedWork::check(Err("die Datenbank ist gesperrt".into()));
+    for text in [&failed_check.title, &failed_check.body] {
+        assert!(english_words(text).is_empty(), "{text}");
+    }
+    let status = distillery::engine::EngineStatus::Loading.label();
+    assert!(english_words(&status).is_empty(), "{status}");
 }

@@ -26,11 +26,11 @@ pub struct CollectionName {
 /// Why typed text is not a collection's name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BadCollectionName {
-    #[error("a collection needs a name")]
+    #[error("{}", crate::i18n::tr("a collection needs a name"))]
     Empty,
-    #[error("a collection's name has at most {} characters", super::names::MAX_NAME_CHARS)]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("a collection's name has at most {} characters"), &[&super::names::MAX_NAME_CHARS.to_string()]))]
     TooLong,
-    #[error("a collection's name cannot hold control characters")]
+    #[error("{}", crate::i18n::tr("a collection's name cannot hold control characters"))]
     ControlCharacter,
 }
 
@@ -66,7 +66,7 @@ pub struct CollectionRow {
 
 /// Another collection already has this name (ignoring case).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("there is already a collection called “{0}”")]
+#[error("{}", crate::i18n::fill(&crate::i18n::tr("there is already a collection called “{}”"), &[&.0.to_string()]))]
 pub struct NameTaken(pub String);
 
 type Row = (i32, String, Option<String>, i64);

@@ -47,34 +47,34 @@ pub enum DbError {
     )]
     SchemaNotReady { path: PathBuf, owner: String },
 
-    #[error("cannot open the database {path}: {source}")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("cannot open the database {}: {}"), &[&.path.display().to_string(), &.source.to_string()]))]
     Open {
         path: PathBuf,
         #[source]
         source: diesel::ConnectionError,
     },
 
-    #[error("cannot read or create the data folder {path}: {source}")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("cannot read or create the data folder {}: {}"), &[&.path.display().to_string(), &.source.to_string()]))]
     DataDir {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
 
-    #[error("updating the database schema failed: {0}")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("updating the database schema failed: {}"), &[&.0.to_string()]))]
     Migration(String),
 
-    #[error("database query failed: {0}")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("database query failed: {}"), &[&.0.to_string()]))]
     Query(#[from] diesel::result::Error),
 
-    #[error("stored setting {key:?} is not valid: {source}")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("stored setting {} is not valid: {}"), &[&format!("{:?}", .key), &.source.to_string()]))]
     BadSetting {
         key: String,
         #[source]
         source: serde_json::Error,
     },
 
-    #[error("the database worker has stopped")]
+    #[error("{}", crate::i18n::tr("the database worker has stopped"))]
     WorkerGone,
 }
 

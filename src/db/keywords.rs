@@ -24,11 +24,11 @@ pub struct Keyword {
 /// Why a typed keyword is not one.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BadKeyword {
-    #[error("a keyword cannot be empty")]
+    #[error("{}", crate::i18n::tr("a keyword cannot be empty"))]
     Empty,
-    #[error("a keyword has at most {MAX_KEYWORD_CHARS} characters")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("a keyword has at most {} characters"), &[&MAX_KEYWORD_CHARS.to_string()]))]
     TooLong,
-    #[error("a keyword cannot hold control characters")]
+    #[error("{}", crate::i18n::tr("a keyword cannot hold control characters"))]
     ControlCharacter,
 }
 

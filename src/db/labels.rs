@@ -15,11 +15,11 @@ pub struct Label(String);
 /// Why typed text is not a label.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BadLabel {
-    #[error("a colour label cannot be empty")]
+    #[error("{}", crate::i18n::tr("a colour label cannot be empty"))]
     Empty,
-    #[error("a colour label is at most {} characters", super::names::MAX_NAME_CHARS)]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("a colour label is at most {} characters"), &[&super::names::MAX_NAME_CHARS.to_string()]))]
     TooLong,
-    #[error("a colour label cannot hold control characters")]
+    #[error("{}", crate::i18n::tr("a colour label cannot hold control characters"))]
     ControlCharacter,
 }
 

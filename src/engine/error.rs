@@ -6,41 +6,42 @@ use std::time::Duration;
 /// and include the engine's last log lines where those explain it.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum EngineError {
-    #[error("the engine program {path} could not be started: {reason}")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("the engine program {} could not be started: {}"), &[&.path.display().to_string(), &.reason.to_string()]))]
     Spawn { path: PathBuf, reason: String },
 
-    #[error("{path} does not look like cn-engine: {reason}")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("{} does not look like cn-engine: {}"), &[&.path.display().to_string(), &.reason.to_string()]))]
     NotAnEngine { path: PathBuf, reason: String },
 
-    #[error("Engine exited unexpectedly ({}){}", exit_text(*code), tail_text(stderr_tail))]
+    // The engine's own lines stay as it wrote them, after a marker the queue panel splits at.
+    #[error("{}{}", crate::i18n::fill(&crate::i18n::tr("Engine exited unexpectedly ({})"), &[&exit_text(*code)]), tail_text(stderr_tail))]
     Exited {
         code: Option<i32>,
         stderr_tail: Vec<String>,
     },
 
-    #[error("The engine did not answer {what} within {} s and was restarted{}", after.as_secs(), tail_text(stderr_tail))]
+    #[error("{}{}", crate::i18n::fill(&crate::i18n::tr("The engine did not answer {} within {} s and was restarted"), &[&crate::i18n::tr(what), &after.as_secs().to_string()]), tail_text(stderr_tail))]
     Timeout {
         what: &'static str,
         after: Duration,
         stderr_tail: Vec<String>,
     },
 
-    #[error("The engine reported {}: {message}", code.as_ref().map(ErrorCode::as_str).unwrap_or("an error"))]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("The engine reported {}: {}"), &[code.as_ref().map(ErrorCode::as_str).unwrap_or(&crate::i18n::tr("an error")), message]))]
     Engine { code: Option<ErrorCode>, message: String },
 
-    #[error("the engine's output {path} is unusable: {reason}")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("the engine's output {} is unusable: {}"), &[&.path.display().to_string(), &.reason.to_string()]))]
     BadOutput { path: PathBuf, reason: String },
 
-    #[error("the engine sent a reply this version cannot read: {0}")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("the engine sent a reply this version cannot read: {}"), &[&.0.to_string()]))]
     BadReply(String),
 
     #[error("cancelled")]
     Cancelled,
 
-    #[error("The engine is not running: {0}")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("The engine is not running: {}"), &[&.0.to_string()]))]
     Unavailable(String),
 
-    #[error("the engine was shut down")]
+    #[error("{}", crate::i18n::tr("the engine was shut down"))]
     ShutDown,
 }
 
@@ -56,8 +57,8 @@ impl EngineError {
 
 fn exit_text(code: Option<i32>) -> String {
     match code {
-        Some(code) => format!("code {code}"),
-        None => "killed by a signal".to_owned(),
+        Some(code) => crate::i18n::fill(&crate::i18n::tr("code {}"), &[&code.to_string()]),
+        None => crate::i18n::tr("killed by a signal"),
     }
 }
 

@@ -61,11 +61,16 @@ pub fn check_model_file(kind: ModelKind, path: &Path) -> Result<CheckedModel, St
     }
     let metadata = match std::fs::metadata(path) {
         Ok(metadata) => metadata,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err("does not exist".into()),
-        Err(e) => return Err(format!("cannot be read ({e})")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(crate::i18n::tr("does not exist")),
+        Err(e) => {
+            return Err(crate::i18n::fill(
+                &crate::i18n::tr("cannot be read ({})"),
+                &[&e.to_string()],
+            ));
+        }
     };
     if metadata.is_dir() {
-        return Err("is a folder, not a file".into());
+        return Err(crate::i18n::tr("is a folder, not a file"));
     }
     if let Some(reason) = crate::library::regular_file::not_regular(&metadata) {
         return Err(reason.into());
@@ -80,12 +85,15 @@ pub fn check_model_file(kind: ModelKind, path: &Path) -> Result<CheckedModel, St
     let mut head = [0u8; 16];
     // Opened without blocking and checked again: a path swapped for a pipe cannot hang us.
     let (mut file, _) = crate::library::regular_file::open_regular(path, u64::MAX, "")?;
-    let read = read_up_to(&mut file, &mut head).map_err(|e| format!("cannot be read ({e})"))?;
+    let read = read_up_to(&mut file, &mut head)
+        .map_err(|e| crate::i18n::fill(&crate::i18n::tr("cannot be read ({})"), &[&e.to_string()]))?;
     let head = &head[..read];
     match kind.extension() {
-        "gguf" if !head.starts_with(b"GGUF") => return Err("is not a GGUF file (its first bytes are wrong)".into()),
+        "gguf" if !head.starts_with(b"GGUF") => {
+            return Err(crate::i18n::tr("is not a GGUF file (its first bytes are wrong)"));
+        }
         "safetensors" if !looks_like_safetensors(head, metadata.len()) => {
-            return Err("is not a safetensors file (its header is wrong)".into());
+            return Err(crate::i18n::tr("is not a safetensors file (its header is wrong)"));
         }
         _ => {}
     }

@@ -36,8 +36,8 @@ pub fn spawn_reason(binary: &Path, error: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound if demo => "the file does not exist. The demo engine is built beside the app by \
              `cargo build --release --bins` (scripts/run does this)"
             .into(),
-        std::io::ErrorKind::NotFound => "the file does not exist".into(),
-        std::io::ErrorKind::PermissionDenied => "it is not executable (permission denied)".into(),
+        std::io::ErrorKind::NotFound => crate::i18n::tr("the file does not exist"),
+        std::io::ErrorKind::PermissionDenied => crate::i18n::tr("it is not executable (permission denied)"),
         _ => error.to_string(),
     }
 }
@@ -63,7 +63,9 @@ impl EngineProcess {
         let (Some(stdin), Some(stdout), Some(stderr_pipe)) =
             (child.stdin.take(), child.stdout.take(), child.stderr.take())
         else {
-            return Err(spawn_error("its standard streams could not be connected".into()));
+            return Err(spawn_error(crate::i18n::tr(
+                "its standard streams could not be connected",
+            )));
         };
 
         let (line_tx, lines) = mpsc::channel(256);

@@ -24,18 +24,21 @@ pub enum EngineStatus {
 }
 
 impl EngineStatus {
-    /// The status bar's words for this state.
+    /// The status bar's words for this state, in the user's language.
     pub fn label(&self) -> String {
+        use crate::i18n::{fill, tr};
         match self {
-            EngineStatus::Stopped => "Engine stopped".to_owned(),
-            EngineStatus::Starting => "Starting engine…".to_owned(),
-            EngineStatus::Idle => "Engine idle — no model loaded".to_owned(),
-            EngineStatus::Unloaded { model } => format!("Model unloaded: {model} (loads again for the next image)"),
-            EngineStatus::Loading => "Loading model…".to_owned(),
-            EngineStatus::Ready { model } => format!("Model loaded: {model}"),
-            EngineStatus::Busy { model, .. } => format!("Generating with {model}"),
-            EngineStatus::Recovering { message } => format!("Engine error, restarting: {message}"),
-            EngineStatus::Error { message } => format!("Engine error: {message}"),
+            EngineStatus::Stopped => tr("Engine stopped"),
+            EngineStatus::Starting => tr("Starting engine…"),
+            EngineStatus::Idle => tr("Engine idle — no model loaded"),
+            EngineStatus::Unloaded { model } => {
+                fill(&tr("Model unloaded: {} (loads again for the next image)"), &[model])
+            }
+            EngineStatus::Loading => tr("Loading model…"),
+            EngineStatus::Ready { model } => fill(&tr("Model loaded: {}"), &[model]),
+            EngineStatus::Busy { model, .. } => fill(&tr("Generating with {}"), &[model]),
+            EngineStatus::Recovering { message } => fill(&tr("Engine error, restarting: {}"), &[message]),
+            EngineStatus::Error { message } => fill(&tr("Engine error: {}"), &[message]),
         }
     }
 

@@ -38,13 +38,16 @@ pub struct NameTemplate {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TemplateProblem {
-    #[error("“{{{0}}}” is not a name field: use date, time, seed, prompt, counter, name, id or rating")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("“{}” is not a name field: use date, time, seed, prompt, counter, name, id or rating"), &[&format!("{{{}}}", .0)]))]
     UnknownField(String),
-    #[error("a “{{” is not closed")]
+    #[error("{}", crate::i18n::tr("a “{” is not closed"))]
     Unclosed,
-    #[error("a name template cannot hold “/” or “\\”: files are written into the chosen folder")]
+    #[error(
+        "{}",
+        crate::i18n::tr("a name template cannot hold “/” or “\\”: files are written into the chosen folder")
+    )]
     Separator,
-    #[error("the name template is empty")]
+    #[error("{}", crate::i18n::tr("the name template is empty"))]
     Empty,
 }
 

@@ -10,11 +10,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteProblem {
-    #[error("the export was cancelled")]
+    #[error("{}", crate::i18n::tr("the export was cancelled"))]
     Cancelled,
-    #[error("could not write into {folder}: {error}")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("could not write into {}: {}"), &[&.folder.to_string(), &.error.to_string()]))]
     Io { folder: String, error: std::io::Error },
-    #[error("no free name like “{0}” in the folder")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("no free name like “{}” in the folder"), &[&.0.to_string()]))]
     NoFreeName(String),
 }
 

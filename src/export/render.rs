@@ -81,7 +81,7 @@ fn scale(image: DynamicImage, size: ExportSize) -> Result<DynamicImage, String> 
     } else {
         image::RgbImage::from_raw(new_width, new_height, raw).map(DynamicImage::ImageRgb8)
     };
-    scaled.ok_or_else(|| "the scaled image has the wrong size".to_owned())
+    scaled.ok_or_else(|| crate::i18n::tr("the scaled image has the wrong size"))
 }
 
 /// JPEG has no alpha: transparent pixels are laid on white (as viewers show them), not black.

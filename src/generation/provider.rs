@@ -42,7 +42,7 @@ impl Provider {
     /// The queue's label of where a job runs.
     pub fn label(self) -> &'static str {
         match self {
-            Provider::Local => "This computer",
+            Provider::Local => crate::i18n::later("This computer"),
             Provider::Fal => "fal",
             Provider::Replicate => "Replicate",
         }

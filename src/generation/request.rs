@@ -66,7 +66,7 @@ impl GenerationRequest {
     /// Checks what can be checked without touching files; the message is for the user.
     pub fn validate(&self) -> Result<(), String> {
         if self.prompt.trim().is_empty() {
-            return Err("the prompt is empty: describe what you want to see".into());
+            return Err(crate::i18n::tr("the prompt is empty: describe what you want to see"));
         }
         if !(1..=MAX_COUNT).contains(&self.count) {
             return Err(format!(

@@ -8,13 +8,33 @@ mod po;
 
 use std::sync::OnceLock;
 
-/// The bundled catalogues: (language, .po text).
-const BUNDLED: &[(&str, &str)] = &[("de", include_str!("../../lang/de/LC_MESSAGES/distillery.po"))];
+/// How a language writes numbers: "1,204.5" in English, "1.204,5" in German.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NumberMarks {
+    pub thousands: char,
+    pub decimal: char,
+}
+
+const ENGLISH_NUMBERS: NumberMarks = NumberMarks {
+    thousands: ',',
+    decimal: '.',
+};
+
+/// The bundled catalogues: (language, .po text, how it writes numbers).
+const BUNDLED: &[(&str, &str, NumberMarks)] = &[(
+    "de",
+    include_str!("../../lang/de/LC_MESSAGES/distillery.po"),
+    NumberMarks {
+        thousands: '.',
+        decimal: ',',
+    },
+)];
 
 struct Language {
     catalogue: po::Catalogue,
     /// Which plural form `n` takes (German, like English: one for 1, another for the rest).
     plural: fn(u64) -> usize,
+    numbers: NumberMarks,
 }
 
 static CHOSEN: OnceLock<Option<Language>> = OnceLock::new();
@@ -34,22 +54,24 @@ pub fn locale_language(get: impl Fn(&str) -> Option<String>) -> Option<&'static 
         }
         BUNDLED
             .iter()
-            .find(|(bundled, _)| *bundled == language)
-            .map(|(bundled, _)| Some(*bundled))
+            .find(|(bundled, _, _)| *bundled == language)
+            .map(|(bundled, _, _)| Some(*bundled))
     })?
 }
 
 /// Chooses the language for this process (`None`: English); the first call wins, and
-/// without one the locale decides at the first translation.
+/// without one the locale decides at the first translation. The command line chooses
+/// English before anything is worded, so scripts read the same words in every locale.
 pub fn use_language(language: Option<&str>) {
     let _ = CHOSEN.set(load(language));
 }
 
 fn load(language: Option<&str>) -> Option<Language> {
-    let (_, text) = BUNDLED.iter().find(|(bundled, _)| Some(*bundled) == language)?;
+    let (_, text, numbers) = BUNDLED.iter().find(|(bundled, _, _)| Some(*bundled) == language)?;
     Some(Language {
         catalogue: po::parse(text),
         plural: |n| usize::from(n != 1),
+        numbers: *numbers,
     })
 }
 
@@ -59,12 +81,23 @@ fn chosen() -> Option<&'static Language> {
         .as_ref()
 }
 
+/// How the user's language writes numbers.
+pub fn number_marks() -> NumberMarks {
+    chosen().map_or(ENGLISH_NUMBERS, |language| language.numbers)
+}
+
 /// `english` in the user's language.
 pub fn tr(english: &'static str) -> String {
     chosen()
         .and_then(|language| language.catalogue.get(english))
         .and_then(|forms| forms.first().cloned())
         .unwrap_or_else(|| english.to_owned())
+}
+
+/// Marks `english` for the catalogue where it is written (a table the command line also
+/// prints), to be put in the user's language later with [`tr`].
+pub const fn later(english: &'static str) -> &'static str {
+    english
 }
 
 /// The form for `n` of a message with a singular and a plural, with `{n}` replaced by
@@ -83,15 +116,33 @@ pub fn tr_n(singular: &'static str, plural: &'static str, n: u64, shown: &str) -
 }
 
 /// `template` with `{}` replaced by `values` in order (the translation may move them:
-/// `{0}`, `{1}` name them by position).
+/// `{0}`, `{1}` name them by position). One pass: a value that itself holds braces (a file
+/// named "{1}.png") is put in as it is.
 pub fn fill(template: &str, values: &[&str]) -> String {
-    let mut out = template.to_owned();
-    for (at, value) in values.iter().enumerate() {
-        out = out.replace(&format!("{{{at}}}"), value);
+    let mut out = String::with_capacity(template.len() + values.iter().map(|v| v.len()).sum::<usize>());
+    let mut next = 0;
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let inside = &after[..close];
+        let index = if inside.is_empty() {
+            next += 1;
+            Some(next - 1)
+        } else {
+            inside.parse::<usize>().ok()
+        };
+        match index.and_then(|at| values.get(at)) {
+            Some(value) => out.push_str(value),
+            None => out.push_str(&rest[open..open + close + 2]),
+        }
+        rest = &after[close + 1..];
     }
-    for value in values {
-        out = out.replacen("{}", value, 1);
-    }
+    out.push_str(rest);
     out
 }
 
@@ -118,11 +169,13 @@ mod tests {
     fn fill_puts_values_in_order_or_by_position() {
         assert_eq!(fill("{} of {}", &["3", "12"]), "3 of 12");
         assert_eq!(fill("{1} von {0}", &["12", "3"]), "3 von 12");
+        assert_eq!(fill("{} is {}", &["{1}.png", "gone"]), "{1}.png is gone");
+        assert_eq!(fill("{} and {unknown} {", &["a"]), "a and {unknown} {");
     }
 
     #[test]
     fn every_bundled_catalogue_reads_and_has_its_plurals() {
-        for (language, text) in BUNDLED {
+        for (language, text, _) in BUNDLED {
             let catalogue = po::parse(text);
             assert!(catalogue.len() >= 5, "{language}: {} messages", catalogue.len());
             for (english, forms) in &catalogue {

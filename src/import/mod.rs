@@ -65,19 +65,45 @@ pub struct ImportReport {
 impl ImportReport {
     /// "1,240 imported, 12 already in library, 3 failed".
     pub fn summary(&self) -> String {
+        use crate::i18n::tr_n;
         let count = |n: usize| crate::format::grouped(n as i64);
-        let mut parts = vec![format!("{} imported", count(self.imported.len()))];
+        let mut parts = vec![tr_n(
+            "{n} imported",
+            "{n} imported",
+            self.imported.len() as u64,
+            &count(self.imported.len()),
+        )];
         if !self.already_in_library.is_empty() {
-            parts.push(format!("{} already in library", count(self.already_in_library.len())));
+            parts.push(tr_n(
+                "{n} already in library",
+                "{n} already in library",
+                self.already_in_library.len() as u64,
+                &count(self.already_in_library.len()),
+            ));
         }
         if !self.failed.is_empty() {
-            parts.push(format!("{} failed", count(self.failed.len())));
+            parts.push(tr_n(
+                "{n} failed",
+                "{n} failed",
+                self.failed.len() as u64,
+                &count(self.failed.len()),
+            ));
         }
         if !self.skipped.is_empty() {
-            parts.push(format!("{} skipped", count(self.skipped.len())));
+            parts.push(tr_n(
+                "{n} skipped",
+                "{n} skipped",
+                self.skipped.len() as u64,
+                &count(self.skipped.len()),
+            ));
         }
         if self.not_started > 0 {
-            parts.push(format!("{} not imported (cancelled)", count(self.not_started)));
+            parts.push(tr_n(
+                "{n} not imported (cancelled)",
+                "{n} not imported (cancelled)",
+                self.not_started as u64,
+                &count(self.not_started),
+            ));
         }
         parts.join(", ")
     }
@@ -108,7 +134,9 @@ fn import_in_worker(
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| import_file(db, library, path, timings))).unwrap_or_else(
         |_| {
             tracing::error!(path = %path.display(), "importing a file failed with an internal error");
-            FileOutcome::Failed("could not be imported because of an internal error (the log has the details)".into())
+            FileOutcome::Failed(crate::i18n::tr(
+                "could not be imported because of an internal error (the log has the details)",
+            ))
         },
     )
 }

@@ -73,9 +73,9 @@ fn try_import(
     timings: &mut FileTimings,
 ) -> Result<FileOutcome, String> {
     let started = Instant::now();
-    let bytes = crate::library::regular_file::read_regular(path, MAX_FILE_BYTES, "to import")?;
+    let bytes = crate::library::regular_file::read_regular(path, MAX_FILE_BYTES, crate::i18n::later("to import"))?;
     if bytes.is_empty() {
-        return Err("is empty (0 bytes)".into());
+        return Err(crate::i18n::tr("is empty (0 bytes)"));
     }
     timings.read += started.elapsed();
 
@@ -94,7 +94,12 @@ fn try_import(
     let decoded = crate::library::decode::decode_bytes(&bytes).map_err(|problem| problem.0)?;
     timings.decode += started.elapsed();
     let started = Instant::now();
-    let thumbnail = thumbnail_jpeg(&decoded).map_err(|e| format!("could not be made into a thumbnail ({e})"))?;
+    let thumbnail = thumbnail_jpeg(&decoded).map_err(|e| {
+        crate::i18n::fill(
+            &crate::i18n::tr("could not be made into a thumbnail ({})"),
+            &[&e.to_string()],
+        )
+    })?;
     timings.thumbnail += started.elapsed();
     let (width, height) = (decoded.width(), decoded.height());
     // The pixels and their share of the decode budget go before the copy and the database.
@@ -284,13 +289,19 @@ fn generation_row(p: EmbeddedParameters, created: &Timestamp) -> NewGeneration {
 
 fn write_problem(error: &crate::library::LibraryError) -> String {
     match error {
-        crate::library::LibraryError::DiskFull { .. } => {
-            "could not be copied into the library: the disk is full (free some space and import it again)".into()
-        }
-        other => format!("could not be copied into the library ({other})"),
+        crate::library::LibraryError::DiskFull { .. } => crate::i18n::tr(
+            "could not be copied into the library: the disk is full (free some space and import it again)",
+        ),
+        other => crate::i18n::fill(
+            &crate::i18n::tr("could not be copied into the library ({})"),
+            &[&other.to_string()],
+        ),
     }
 }
 
 fn database_problem(error: &DbError) -> String {
-    format!("could not be added to the library database ({error})")
+    crate::i18n::fill(
+        &crate::i18n::tr("could not be added to the library database ({})"),
+        &[&error.to_string()],
+    )
 }

@@ -43,13 +43,13 @@ pub fn expand(picked: &[PathBuf]) -> Expanded {
             Ok(meta) if meta.is_dir() => walk(path, &mut visited, &mut seen_files, &mut out),
             Ok(_) if !has_image_extension(path) => out.unusable.push(Unusable {
                 path: path.clone(),
-                reason: "is not an image type Distillery imports (PNG, JPEG, WebP, GIF, BMP or TIFF)".into(),
+                reason: crate::i18n::tr("is not an image type Distillery imports (PNG, JPEG, WebP, GIF, BMP or TIFF)"),
                 skipped: true,
             }),
             Ok(meta) => match not_regular(&meta) {
                 Some(reason) => out.unusable.push(Unusable {
                     path: path.clone(),
-                    reason: reason.into(),
+                    reason: crate::i18n::tr(reason),
                     skipped: false,
                 }),
                 None => {
@@ -78,7 +78,10 @@ fn walk(dir: &Path, visited: &mut HashSet<(u64, u64)>, seen_files: &mut HashSet<
         Err(error) => {
             out.unusable.push(Unusable {
                 path: dir.to_owned(),
-                reason: format!("is a folder that cannot be read ({error})"),
+                reason: crate::i18n::fill(
+                    &crate::i18n::tr("is a folder that cannot be read ({})"),
+                    &[&error.to_string()],
+                ),
                 skipped: false,
             });
             return;
@@ -93,7 +96,7 @@ fn walk(dir: &Path, visited: &mut HashSet<(u64, u64)>, seen_files: &mut HashSet<
                 // A pipe or device named like an image: named, never opened.
                 Some(reason) => out.unusable.push(Unusable {
                     path,
-                    reason: reason.into(),
+                    reason: crate::i18n::tr(reason),
                     skipped: false,
                 }),
                 None => {
@@ -117,13 +120,13 @@ fn walk(dir: &Path, visited: &mut HashSet<(u64, u64)>, seen_files: &mut HashSet<
 fn unreachable_reason(path: &Path, error: &std::io::Error) -> String {
     let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
     if error.raw_os_error() == Some(40) {
-        return "is a symbolic link loop (it points back to itself)".into();
+        return crate::i18n::tr("is a symbolic link loop (it points back to itself)");
     }
     match error.kind() {
-        std::io::ErrorKind::NotFound if is_link => "is a link to a file that does not exist".into(),
-        std::io::ErrorKind::NotFound => "does not exist".into(),
-        std::io::ErrorKind::PermissionDenied => "cannot be read (permission denied)".into(),
-        _ => format!("cannot be read ({error})"),
+        std::io::ErrorKind::NotFound if is_link => crate::i18n::tr("is a link to a file that does not exist"),
+        std::io::ErrorKind::NotFound => crate::i18n::tr("does not exist"),
+        std::io::ErrorKind::PermissionDenied => crate::i18n::tr("cannot be read (permission denied)"),
+        _ => crate::i18n::fill(&crate::i18n::tr("cannot be read ({})"), &[&error.to_string()]),
     }
 }
 

@@ -21,7 +21,10 @@ pub fn read(path: &Path, bytes: &[u8]) -> FromXmp {
     let embedded = xmp::extract(bytes).and_then(|packet| match xmp::parse(&packet) {
         Ok(fields) => Some(fields),
         Err(problem) => {
-            from.notes.push(format!("its embedded XMP was not read: {problem}"));
+            from.notes.push(crate::i18n::fill(
+                &crate::i18n::tr("its embedded XMP was not read: {}"),
+                &[&problem.to_string()],
+            ));
             None
         }
     });
@@ -30,13 +33,20 @@ pub fn read(path: &Path, bytes: &[u8]) -> FromXmp {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let read = crate::library::regular_file::read_regular(&sidecar, xmp::MAX_PACKET_BYTES as u64, "to read")
-            .map_err(|problem| problem.to_string())
-            .and_then(|packet| xmp::parse(&packet).map_err(|problem| problem.to_string()));
+        let read = crate::library::regular_file::read_regular(
+            &sidecar,
+            xmp::MAX_PACKET_BYTES as u64,
+            crate::i18n::later("to read"),
+        )
+        .map_err(|problem| problem.to_string())
+        .and_then(|packet| xmp::parse(&packet).map_err(|problem| problem.to_string()));
         match read {
             Ok(fields) => Some(fields),
             Err(problem) => {
-                from.notes.push(format!("its sidecar {name} was not read: {problem}"));
+                from.notes.push(crate::i18n::fill(
+                    &crate::i18n::tr("its sidecar {} was not read: {}"),
+                    &[&name.to_string(), &problem.to_string()],
+                ));
                 None
             }
         }
@@ -58,16 +68,19 @@ pub fn read(path: &Path, bytes: &[u8]) -> FromXmp {
             match Keyword::parse(typed) {
                 Ok(keyword) if seen.insert(keyword.folded().to_owned()) => from.keywords.push(keyword),
                 Ok(_) => {}
-                Err(problem) => from
-                    .notes
-                    .push(format!("its XMP keyword “{typed}” was left out: {problem}")),
+                Err(problem) => from.notes.push(crate::i18n::fill(
+                    &crate::i18n::tr("its XMP keyword “{}” was left out: {}"),
+                    &[&typed.to_string(), &problem.to_string()],
+                )),
             }
         }
         if let Some(label) = &fields.label
             && let Err(problem) = crate::db::labels::Label::parse(label)
         {
-            from.notes
-                .push(format!("its colour label “{label}” was left out: {problem}"));
+            from.notes.push(crate::i18n::fill(
+                &crate::i18n::tr("its colour label “{}” was left out: {}"),
+                &[&label.to_string(), &problem.to_string()],
+            ));
         }
     }
     from.fields = merged;

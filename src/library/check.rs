@@ -6,6 +6,7 @@
 use super::{LibraryFolder, LibraryRoot, store::thumbnail_path};
 use crate::db::types::MediaId;
 use crate::db::{Database, DbError};
+use crate::i18n::later;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -44,12 +45,21 @@ impl CheckReport {
     /// Each kind of problem with its count, for the summary table.
     pub fn rows(&self) -> [(&'static str, usize); 6] {
         [
-            ("items whose original file is missing", self.missing_originals.len()),
-            ("files in originals/ that no item names", self.orphan_originals.len()),
-            ("items whose thumbnail is missing", self.missing_thumbnails.len()),
-            ("thumbnails that cannot be read", self.corrupt_thumbnails.len()),
-            ("prepared references no generation uses", self.orphan_references.len()),
-            ("items marked missing whose file is back", self.stale_marks.len()),
+            (
+                later("items whose original file is missing"),
+                self.missing_originals.len(),
+            ),
+            (
+                later("files in originals/ that no item names"),
+                self.orphan_originals.len(),
+            ),
+            (later("items whose thumbnail is missing"), self.missing_thumbnails.len()),
+            (later("thumbnails that cannot be read"), self.corrupt_thumbnails.len()),
+            (
+                later("prepared references no generation uses"),
+                self.orphan_references.len(),
+            ),
+            (later("items marked missing whose file is back"), self.stale_marks.len()),
         ]
     }
 }
@@ -221,7 +231,9 @@ fn check_items(root: &Path, rows: &[(String, String)]) -> Vec<ItemFound> {
 /// thumbnails would take minutes).
 fn readable_image(path: &Path) -> bool {
     use super::decode::{complete, guarded_or_none};
-    let Ok(bytes) = super::regular_file::read_regular(path, super::decode::MAX_FILE_BYTES, "to check") else {
+    let Ok(bytes) =
+        super::regular_file::read_regular(path, super::decode::MAX_FILE_BYTES, crate::i18n::later("to check"))
+    else {
         return false;
     };
     let header_ok = guarded_or_none("reading an image header", || {

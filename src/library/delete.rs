@@ -28,24 +28,37 @@ impl DeleteReport {
     /// One line for the user: "Moved 3 images to the trash." plus what failed.
     pub fn summary(&self) -> String {
         let n = self.removed.len();
+        use crate::format::grouped;
+        use crate::i18n::{fill, tr, tr_n};
         let mut text = match n {
             0 => String::new(),
-            1 => "Moved 1 image to the trash.".to_owned(),
-            n => format!("Moved {n} images to the trash."),
+            n => tr_n(
+                "Moved {n} image to the trash.",
+                "Moved {n} images to the trash.",
+                n as u64,
+                &grouped(n as i64),
+            ),
         };
         if self.into_library_trash > 0 {
-            text.push_str(&format!(
-                " ({} into the library's {LIBRARY_TRASH} folder.)",
-                self.into_library_trash
+            text.push(' ');
+            text.push_str(&fill(
+                &tr("({} into the library's {} folder.)"),
+                &[&grouped(self.into_library_trash as i64), LIBRARY_TRASH],
             ));
         }
         if let Some((name, reason)) = self.failed.first() {
             if !text.is_empty() {
                 text.push(' ');
             }
-            text.push_str(&format!("Could not delete {name}: {reason}"));
+            text.push_str(&fill(&tr("Could not delete {}: {}"), &[name, reason]));
             if self.failed.len() > 1 {
-                text.push_str(&format!(" (and {} more)", self.failed.len() - 1));
+                let more = self.failed.len() - 1;
+                text.push_str(&tr_n(
+                    " (and {n} more)",
+                    " (and {n} more)",
+                    more as u64,
+                    &grouped(more as i64),
+                ));
             }
         }
         text

@@ -49,7 +49,7 @@ impl DisplayPixels {
 pub fn decode_for_display(path: &Path, bound: Option<(u32, u32)>) -> Result<DisplayPixels, DecodeProblem> {
     let bytes = super::decode::read_image_file(path)?;
     if complete::is_jpeg(&bytes) && !complete::jpeg_is_complete(&bytes) {
-        return Err(DecodeProblem(INCOMPLETE.into()));
+        return Err(DecodeProblem(crate::i18n::tr(INCOMPLETE)));
     }
     if let Some(bound) = bound
         && let Some(scaled) = guarded("decoding a JPEG at screen size", || reduced_jpeg(&bytes, bound))?
@@ -98,7 +98,12 @@ fn into_pixels(image: DynamicImage) -> Pixels {
 fn shrink(image: DynamicImage, bound: (u32, u32)) -> Result<Pixels, DecodeProblem> {
     let (source_width, source_height) = (image.width(), image.height());
     let (width, height) = fitted(source_width, source_height, bound);
-    let problem = |e: String| DecodeProblem(format!("could not be resized ({e})"));
+    let problem = |e: String| {
+        DecodeProblem(crate::i18n::fill(
+            &crate::i18n::tr("could not be resized ({})"),
+            &[&e.to_string()],
+        ))
+    };
     let resize = |raw: &[u8], pixel: fr::PixelType| -> Result<Vec<u8>, DecodeProblem> {
         let source =
             fr::images::ImageRef::new(source_width, source_height, raw, pixel).map_err(|e| problem(e.to_string()))?;
@@ -117,7 +122,7 @@ fn shrink(image: DynamicImage, bound: (u32, u32)) -> Result<Pixels, DecodeProble
             RgbaImage::from_raw(width, height, resize(source.as_raw(), fr::PixelType::U8x4)?).map(Pixels::Rgba)
         }
     };
-    shrunk.ok_or_else(|| problem("unexpected buffer size".into()))
+    shrunk.ok_or_else(|| problem(crate::i18n::tr("unexpected buffer size")))
 }
 
 /// A JPEG larger than `bound`, decoded at the smallest DCT scale that still covers `bound`
@@ -176,7 +181,7 @@ fn reduced_jpeg(bytes: &[u8], bound: (u32, u32)) -> Result<Option<DisplayPixels>
     let reduced = u64::from(width) * u64::from(height) * 4;
     let _reservation = budget()
         .reserve(bytes.len() as u64 + reduced * 2)
-        .map_err(|_| DecodeProblem(TOO_LARGE.into()))?;
+        .map_err(|_| DecodeProblem(crate::i18n::tr(TOO_LARGE)))?;
     let Ok(data) = decoder.decode() else {
         return Ok(None);
     };

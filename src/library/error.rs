@@ -3,33 +3,36 @@ use std::path::PathBuf;
 /// What can go wrong with the library folder. Messages name the path and what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum LibraryError {
-    #[error("the library folder {path} is a file, not a folder. Choose a folder with --library.")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("the library folder {} is a file, not a folder. Choose a folder with --library."), &[&.path.display().to_string()]))]
     RootIsFile { path: PathBuf },
 
-    #[error("cannot create the library folder {path}: {source}. Choose a folder you can write to with --library.")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("cannot create the library folder {}: {}. Choose a folder you can write to with --library."), &[&.path.display().to_string(), &.source.to_string()]))]
     CannotCreate {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
 
-    #[error("the library folder {path} is not writable: {source}. Choose a folder you can write to with --library.")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("the library folder {} is not writable: {}. Choose a folder you can write to with --library."), &[&.path.display().to_string(), &.source.to_string()]))]
     NotWritable {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
 
-    #[error("{path:?} is not a path inside the library")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("{} is not a path inside the library"), &[&format!("{:?}", .path)]))]
     OutsideLibrary { path: String },
 
-    #[error("no home folder was found for the default library; pass --library DIR")]
+    #[error(
+        "{}",
+        crate::i18n::tr("no home folder was found for the default library; pass --library DIR")
+    )]
     NoHomeDir,
 
-    #[error("the disk holding {path} is full. Free some space and try again; nothing was lost.")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("the disk holding {} is full. Free some space and try again; nothing was lost."), &[&.path.display().to_string()]))]
     DiskFull { path: PathBuf },
 
-    #[error("cannot write {path}: {source}")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("cannot write {}: {}"), &[&.path.display().to_string(), &.source.to_string()]))]
     Io {
         path: PathBuf,
         #[source]
@@ -39,7 +42,7 @@ pub enum LibraryError {
     #[error("{path} {reason}")]
     Unreadable { path: PathBuf, reason: String },
 
-    #[error("cannot encode {path}: {reason}")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("cannot encode {}: {}"), &[&.path.display().to_string(), &.reason.to_string()]))]
     Encode { path: PathBuf, reason: String },
 }
 

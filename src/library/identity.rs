@@ -54,13 +54,23 @@ pub enum FolderContents {
 pub fn inspect(folder: &Path) -> FolderContents {
     match std::fs::metadata(folder) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return FolderContents::Missing,
-        Err(e) => return FolderContents::Unusable(format!("it cannot be read ({e})")),
-        Ok(m) if !m.is_dir() => return FolderContents::Unusable("it is a file, not a folder".into()),
+        Err(e) => {
+            return FolderContents::Unusable(crate::i18n::fill(
+                &crate::i18n::tr("it cannot be read ({})"),
+                &[&e.to_string()],
+            ));
+        }
+        Ok(m) if !m.is_dir() => return FolderContents::Unusable(crate::i18n::tr("it is a file, not a folder")),
         Ok(_) => {}
     }
     let entries: Vec<_> = match std::fs::read_dir(folder) {
         Ok(entries) => entries.filter_map(Result::ok).map(|e| e.file_name()).collect(),
-        Err(e) => return FolderContents::Unusable(format!("it cannot be read ({e})")),
+        Err(e) => {
+            return FolderContents::Unusable(crate::i18n::fill(
+                &crate::i18n::tr("it cannot be read ({})"),
+                &[&e.to_string()],
+            ));
+        }
     };
     let has = |name: &str| entries.iter().any(|e| e == name);
     let ours = [LibraryFolder::Originals, LibraryFolder::Thumbnails];

@@ -29,17 +29,17 @@ pub struct PreparedReference {
 /// file's name ("is a folder, not an image"). Whether it is an image is for the decoder.
 pub fn check_reference_file(path: &Path) -> Result<(), String> {
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => "does not exist".to_owned(),
-        _ => format!("cannot be read ({e})"),
+        std::io::ErrorKind::NotFound => crate::i18n::tr("does not exist"),
+        _ => crate::i18n::fill(&crate::i18n::tr("cannot be read ({})"), &[&e.to_string()]),
     })?;
     if let Some(reason) = super::regular_file::not_regular(&meta) {
-        return Err(reason.into());
+        return Err(crate::i18n::tr(reason));
     }
     if meta.len() > MAX_REFERENCE_FILE_BYTES {
         return Err(crate::format::too_large(
             meta.len(),
             MAX_REFERENCE_FILE_BYTES,
-            "to use as a reference",
+            crate::i18n::later("to use as a reference"),
         ));
     }
     Ok(())
@@ -53,8 +53,12 @@ pub fn prepare_reference(library: &LibraryRoot, source: &Path) -> Result<Prepare
         reason,
     };
     check_reference_file(source).map_err(unreadable)?;
-    let bytes = super::regular_file::read_regular(source, MAX_REFERENCE_FILE_BYTES, "to use as a reference")
-        .map_err(unreadable)?;
+    let bytes = super::regular_file::read_regular(
+        source,
+        MAX_REFERENCE_FILE_BYTES,
+        crate::i18n::later("to use as a reference"),
+    )
+    .map_err(unreadable)?;
     let hash = Sha256::digest(&bytes);
     let name: String = hash.iter().take(16).map(|b| format!("{b:02x}")).collect();
     let engine_path = library.folder(LibraryFolder::RefCache)?.join(format!("{name}.png"));

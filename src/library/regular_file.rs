@@ -6,6 +6,7 @@
 //! opened descriptor (opened non-blocking, so a path swapped for a pipe in between cannot
 //! hang us either).
 
+use crate::i18n::later;
 use std::fs::{File, Metadata};
 use std::io::Read;
 use std::path::Path;
@@ -18,29 +19,29 @@ pub fn not_regular(meta: &Metadata) -> Option<&'static str> {
     if kind.is_file() {
         None
     } else if kind.is_dir() {
-        Some("is a folder, not an image")
+        Some(later("is a folder, not an image"))
     } else if kind.is_fifo() {
-        Some("is a named pipe (FIFO), not a file")
+        Some(later("is a named pipe (FIFO), not a file"))
     } else if kind.is_socket() {
-        Some("is a socket, not a file")
+        Some(later("is a socket, not a file"))
     } else if kind.is_char_device() || kind.is_block_device() {
-        Some("is a device, not a file")
+        Some(later("is a device, not a file"))
     } else {
-        Some("is not a regular file")
+        Some(later("is not a regular file"))
     }
 }
 
 /// Opens `path` for reading if it is a regular file of at most `limit` bytes. The error is
 /// the reason in words that follow the file's name; `purpose` completes "is too large …".
-pub fn open_regular(path: &Path, limit: u64, purpose: &str) -> Result<(File, u64), String> {
+pub fn open_regular(path: &Path, limit: u64, purpose: &'static str) -> Result<(File, u64), String> {
     let meta = std::fs::metadata(path).map_err(|e| read_problem(&e))?;
     if let Some(reason) = not_regular(&meta) {
-        return Err(reason.into());
+        return Err(crate::i18n::tr(reason));
     }
     let file = open_without_blocking(path).map_err(|e| read_problem(&e))?;
     let meta = file.metadata().map_err(|e| read_problem(&e))?;
     if let Some(reason) = not_regular(&meta) {
-        return Err(reason.into());
+        return Err(crate::i18n::tr(reason));
     }
     if meta.len() > limit {
         return Err(crate::format::too_large(meta.len(), limit, purpose));
@@ -50,7 +51,7 @@ pub fn open_regular(path: &Path, limit: u64, purpose: &str) -> Result<(File, u64
 
 /// The whole content of the regular file at `path`, at most `limit` bytes; a file that grows
 /// past the limit while it is read is refused too.
-pub fn read_regular(path: &Path, limit: u64, purpose: &str) -> Result<Vec<u8>, String> {
+pub fn read_regular(path: &Path, limit: u64, purpose: &'static str) -> Result<Vec<u8>, String> {
     let (file, len) = open_regular(path, limit, purpose)?;
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     file.take(limit.saturating_add(1))
@@ -75,9 +76,9 @@ fn open_without_blocking(path: &Path) -> std::io::Result<File> {
 /// An I/O error as words that follow a file's name.
 pub fn read_problem(error: &std::io::Error) -> String {
     match error.kind() {
-        std::io::ErrorKind::NotFound => "disappeared before it could be read".into(),
-        std::io::ErrorKind::PermissionDenied => "cannot be read (permission denied)".into(),
-        _ => format!("cannot be read ({error})"),
+        std::io::ErrorKind::NotFound => crate::i18n::tr("disappeared before it could be read"),
+        std::io::ErrorKind::PermissionDenied => crate::i18n::tr("cannot be read (permission denied)"),
+        _ => crate::i18n::fill(&crate::i18n::tr("cannot be read ({})"), &[&error.to_string()]),
     }
 }
 

@@ -87,17 +87,23 @@ fn bring_back(library: &LibraryRoot, relative: &str, went: &Trashed, desktop: &m
         return Ok(());
     }
     if std::fs::symlink_metadata(&dest).is_ok() {
-        return Err("another file is in its place now".into());
+        return Err(crate::i18n::tr("another file is in its place now"));
     }
     if let Some(folder) = dest.parent() {
-        std::fs::create_dir_all(folder).map_err(|e| format!("its folder cannot be made again ({e})"))?;
+        std::fs::create_dir_all(folder).map_err(|e| {
+            crate::i18n::fill(
+                &crate::i18n::tr("its folder cannot be made again ({})"),
+                &[&e.to_string()],
+            )
+        })?;
     }
     match went {
         Trashed::Missing => Ok(()),
-        Trashed::LibraryTrash(from) if !from.exists() => Err("it is no longer in the library's trash folder".into()),
-        Trashed::LibraryTrash(from) => {
-            std::fs::rename(from, &dest).map_err(|e| format!("it cannot be moved back ({e})"))
+        Trashed::LibraryTrash(from) if !from.exists() => {
+            Err(crate::i18n::tr("it is no longer in the library's trash folder"))
         }
+        Trashed::LibraryTrash(from) => std::fs::rename(from, &dest)
+            .map_err(|e| crate::i18n::fill(&crate::i18n::tr("it cannot be moved back ({})"), &[&e.to_string()])),
         Trashed::DesktopTrash => desktop.restore(&dest),
     }
 }
@@ -120,7 +126,8 @@ impl DesktopTrash {
     #[cfg(any(target_os = "windows", all(unix, not(target_os = "macos"))))]
     fn restore(&mut self, dest: &Path) -> Result<(), String> {
         if self.listed.is_none() {
-            let items = trash::os_limited::list().map_err(|e| format!("the trash cannot be read ({e})"))?;
+            let items = trash::os_limited::list()
+                .map_err(|e| crate::i18n::fill(&crate::i18n::tr("the trash cannot be read ({})"), &[&e.to_string()]))?;
             self.listed = Some(items);
         }
         let wanted = canonical(dest);
@@ -133,13 +140,18 @@ impl DesktopTrash {
             .map(|(position, _)| position)
             .ok_or("it is no longer in the trash")?;
         let item = items.swap_remove(position);
-        trash::os_limited::restore_all([item]).map_err(|e| format!("the trash would not give it back ({e})"))
+        trash::os_limited::restore_all([item]).map_err(|e| {
+            crate::i18n::fill(
+                &crate::i18n::tr("the trash would not give it back ({})"),
+                &[&e.to_string()],
+            )
+        })
     }
 
     /// The macOS Trash cannot be read back by programs; the user restores from Finder.
     #[cfg(not(any(target_os = "windows", all(unix, not(target_os = "macos")))))]
     fn restore(&mut self, _dest: &Path) -> Result<(), String> {
-        Err("it is in the Trash; use Put Back in Finder".into())
+        Err(crate::i18n::tr("it is in the Trash; use Put Back in Finder"))
     }
 }
 

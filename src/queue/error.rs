@@ -9,7 +9,7 @@ pub enum QueueError {
     #[error("{0}")]
     InvalidRequest(String),
 
-    #[error("reference image {0}")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("reference image {}"), &[&.0.to_string()]))]
     Reference(#[source] LibraryError),
 
     #[error(transparent)]
@@ -21,9 +21,9 @@ pub enum QueueError {
     #[error(transparent)]
     Engine(#[from] EngineError),
 
-    #[error("there is no job {0}")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("there is no job {}"), &[&.0.to_string()]))]
     UnknownJob(JobId),
 
-    #[error("the queue has stopped")]
+    #[error("{}", crate::i18n::tr("the queue has stopped"))]
     Stopped,
 }

@@ -54,7 +54,7 @@ impl JobLine {
     /// Runs `call` until it succeeds or the retry policy gives up. A read is abandoned when
     /// the job is cancelled; a submit is always waited for, so a request the provider
     /// accepted is never dropped unrecorded.
-    pub async fn call<T, F>(&mut self, kind: CallKind, what: &str, call: F) -> Result<T, Stopped>
+    pub async fn call<T, F>(&mut self, kind: CallKind, what: &'static str, call: F) -> Result<T, Stopped>
     where
         T: Send + 'static,
         F: Fn() -> Result<T, CallError> + Send + Sync + 'static,
@@ -89,9 +89,15 @@ impl JobLine {
                 Verdict::Again { wait, offline } => {
                     let name = self.provider.display_name();
                     if offline {
-                        self.phase(format!("No connection to {name}; trying again"));
+                        self.phase(crate::i18n::fill(
+                            &crate::i18n::tr("No connection to {}; trying again"),
+                            &[name],
+                        ));
                     } else {
-                        self.phase(format!("{what}: {name} is busy; trying again"));
+                        self.phase(crate::i18n::fill(
+                            &crate::i18n::tr("{}: {} is busy; trying again"),
+                            &[&crate::i18n::tr(what), name],
+                        ));
                     }
                     tracing::info!(job = %self.job, provider = self.provider.as_str(), ?error, ?wait, "retrying a hosted call");
                     if self.sleep(wait).await {

@@ -102,7 +102,7 @@ async fn fetch_image(
         .map_err(|e| other(e.to_string()))?;
     let request = match recorded.filter(|r| r.state == RequestState::Submitted) {
         Some(row) => {
-            line.phase(format!("Checking on it at {name}"));
+            line.phase(crate::i18n::fill(&crate::i18n::tr("Checking on it at {}"), &[name]));
             Submitted {
                 request_id: row.request_id,
                 status_url: row.status_url,
@@ -120,10 +120,12 @@ async fn fetch_image(
         }
         other => other?,
     };
-    line.phase(format!("Downloading from {name}"));
+    line.phase(crate::i18n::fill(&crate::i18n::tr("Downloading from {}"), &[name]));
     let http = ctx.http.clone();
     let bytes = line
-        .call(CallKind::Read, "Downloading", move || http.download(&image_url))
+        .call(CallKind::Read, crate::i18n::later("Downloading"), move || {
+            http.download(&image_url)
+        })
         .await?;
     let dir = job_dir(&ctx.library, job).map_err(|e| other(e.to_string()))?;
     let output = output_path(&dir, job);
@@ -166,12 +168,15 @@ async fn submit(
         .await
         .map_err(|e| other(e.to_string()))?;
     let input = input_for(ctx, generation, stored).await?;
-    line.phase(format!("Sending to {}", provider.display_name()));
+    line.phase(crate::i18n::fill(
+        &crate::i18n::tr("Sending to {}"),
+        &[provider.display_name()],
+    ));
     let (http, call_key, db, job_id) = (ctx.http.clone(), key.clone(), ctx.db.clone(), job.id.clone());
     // The submit and its record are one blocking step: whatever happens to this task (a
     // cancel, a shutdown's abort), a request the provider accepted is written down.
     let (submitted, still_wanted) = line
-        .call(CallKind::Submit, "Sending", move || {
+        .call(CallKind::Submit, crate::i18n::later("Sending"), move || {
             let submitted = remote::submit(provider, &http, &call_key, endpoint, &input)?;
             let row = RemoteRequest {
                 job_id: job_id.clone(),
@@ -222,16 +227,21 @@ async fn wait_for_result(
         gap = (gap * 3 / 2).min(SLOWEST_POLL);
         let (http, call_key, polled) = (ctx.http.clone(), key.clone(), request.clone());
         match line
-            .call(CallKind::Read, "Checking", move || {
+            .call(CallKind::Read, crate::i18n::later("Checking"), move || {
                 remote::poll(provider, &http, &call_key, &polled)
             })
             .await?
         {
             Poll::Queued {
                 position: Some(position),
-            } => line.phase(format!("Waiting at {name} (position {position})")),
-            Poll::Queued { position: None } => line.phase(format!("Waiting at {name}")),
-            Poll::Running => line.phase(format!("Running on {name}")),
+            } => line.phase(crate::i18n::fill(
+                &crate::i18n::tr("Waiting at {} (position {})"),
+                &[name, &position.to_string()],
+            )),
+            Poll::Queued { position: None } => {
+                line.phase(crate::i18n::fill(&crate::i18n::tr("Waiting at {}"), &[name]))
+            }
+            Poll::Running => line.phase(crate::i18n::fill(&crate::i18n::tr("Running on {}"), &[name])),
             Poll::Finished { image_url, seed } => return Ok((image_url, seed)),
             Poll::Failed(message) => return Err(Failure::new(FailureKind::Rejected, message).into()),
             Poll::Cancelled => {

@@ -169,7 +169,7 @@ async fn engine_step(
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| io_error(LibraryError::io(&dir, e)))?;
     let stored = StoredParams::of(generation)
-        .ok_or_else(|| EngineError::BadReply("the job's stored parameters are unreadable".into()))?;
+        .ok_or_else(|| EngineError::BadReply(crate::i18n::tr("the job's stored parameters are unreadable")))?;
     let references = stored
         .references
         .iter()
@@ -218,10 +218,10 @@ async fn engine_step(
 fn phase_label(phase: &crate::engine::protocol::Phase) -> String {
     use crate::engine::protocol::Phase;
     match phase {
-        Phase::Conditioning | Phase::Encoding => "Conditioning".into(),
-        Phase::Sampling => "Sampling".into(),
-        Phase::Saving => "Saving".into(),
-        Phase::Upscaling => "Upscaling".into(),
+        Phase::Conditioning | Phase::Encoding => crate::i18n::tr("Conditioning"),
+        Phase::Sampling => crate::i18n::tr("Sampling"),
+        Phase::Saving => crate::i18n::tr("Saving"),
+        Phase::Upscaling => crate::i18n::tr("Upscaling"),
         Phase::Other(raw) => raw.clone(),
     }
 }
@@ -318,7 +318,10 @@ pub async fn finalize(
         }
         Err(error) => {
             stored.remove();
-            Err(format!("saving the image failed: {error}"))
+            Err(crate::i18n::fill(
+                &crate::i18n::tr("saving the image failed: {}"),
+                &[&error.to_string()],
+            ))
         }
     };
     let _ = std::fs::remove_file(&marker_path);

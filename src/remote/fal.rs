@@ -35,7 +35,7 @@ pub fn submit(http: &Http, base: &str, key: &ApiKey, endpoint: &str, input: &Inp
         .call(Method::Post, &url, Some(&auth(key)), Some(&body(input)))?
         .json()?;
     let request_id = text_at(&reply, &["request_id"])
-        .ok_or_else(|| CallError::BadReply("fal's answer to the submit has no request_id".into()))?;
+        .ok_or_else(|| CallError::BadReply(crate::i18n::tr("fal's answer to the submit has no request_id")))?;
     // Only when fal leaves them out: owner/app, without the endpoint's sub-path.
     let app: Vec<&str> = endpoint.split('/').take(2).collect();
     let requests = format!("{}/{}/requests/{request_id}", base.trim_end_matches('/'), app.join("/"));
@@ -84,9 +84,9 @@ fn result(http: &Http, key: &ApiKey, request: &Submitted) -> Result<Poll, CallEr
             image_url: url.to_owned(),
             seed: result.get("seed").and_then(|s| s.as_i64()),
         }),
-        None => Ok(Poll::Failed(
-            "fal finished without an image (the result lists none)".into(),
-        )),
+        None => Ok(Poll::Failed(crate::i18n::tr(
+            "fal finished without an image (the result lists none)",
+        ))),
     }
 }
 

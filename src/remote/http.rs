@@ -212,8 +212,14 @@ fn sort_error(error: ureq::Error) -> CallError {
             _ => CallError::NoAnswer(text),
         },
         Error::Protocol(_) | Error::BodyStalled => CallError::NoAnswer(text),
-        Error::BodyExceedsLimit(limit) => CallError::BadReply(format!("the reply is larger than {limit} bytes")),
-        Error::Json(e) => CallError::BadReply(format!("the reply is not JSON: {e}")),
+        Error::BodyExceedsLimit(limit) => CallError::BadReply(crate::i18n::fill(
+            &crate::i18n::tr("the reply is larger than {} bytes"),
+            &[&limit.to_string()],
+        )),
+        Error::Json(e) => CallError::BadReply(crate::i18n::fill(
+            &crate::i18n::tr("the reply is not JSON: {}"),
+            &[&e.to_string()],
+        )),
         other => CallError::Fatal(other.to_string()),
     }
 }
@@ -278,11 +284,11 @@ pub fn snippet(body: &[u8]) -> String {
 fn decode_data_url(data: &str) -> Result<Vec<u8>, CallError> {
     let (_, encoded) = data
         .split_once(";base64,")
-        .ok_or_else(|| CallError::BadReply("the result is a data URL that is not base64".into()))?;
+        .ok_or_else(|| CallError::BadReply(crate::i18n::tr("the result is a data URL that is not base64")))?;
     use base64::Engine;
     base64::engine::general_purpose::STANDARD
         .decode(encoded.trim())
-        .map_err(|_| CallError::BadReply("the result's base64 is damaged".into()))
+        .map_err(|_| CallError::BadReply(crate::i18n::tr("the result's base64 is damaged")))
 }
 
 #[cfg(test)]

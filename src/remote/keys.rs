@@ -60,12 +60,11 @@ pub struct NoKey {
 impl std::fmt::Display for NoKey {
     /// The job's message: what to do, for someone who is not in Settings.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "No {} API key: add one in Settings → Hosted providers, or set {}",
-            self.provider.display_name(),
-            variable(self.provider)
-        )?;
+        let said = crate::i18n::fill(
+            &crate::i18n::tr("No {} API key: add one in Settings → Hosted providers, or set {}"),
+            &[self.provider.display_name(), variable(self.provider)],
+        );
+        f.write_str(&said)?;
         match &self.keyring_problem {
             Some(problem) => write!(f, " ({problem})"),
             None => Ok(()),
@@ -86,7 +85,10 @@ pub fn lookup(provider: Provider) -> Result<(ApiKey, KeySource), NoKey> {
     match keyring(provider, |entry| entry.get_password()) {
         Ok(Ok(key)) => ApiKey::new(key).map(|k| (k, KeySource::Keyring)).ok_or(missing(None)),
         Ok(Err(keyring_core::Error::NoEntry)) => Err(missing(None)),
-        Ok(Err(error)) => Err(missing(Some(format!("the keyring could not be read: {error}")))),
+        Ok(Err(error)) => Err(missing(Some(crate::i18n::fill(
+            &crate::i18n::tr("the keyring could not be read: {}"),
+            &[&error.to_string()],
+        )))),
         Err(why) => Err(missing(Some(why))),
     }
 }
@@ -94,10 +96,16 @@ pub fn lookup(provider: Provider) -> Result<(ApiKey, KeySource), NoKey> {
 /// Keeps `key` in the keyring. Blocking.
 pub fn store(provider: Provider, key: &ApiKey) -> Result<(), String> {
     let secret = key.expose().to_owned();
-    let instead = format!("set {} in Distillery's environment instead", variable(provider));
+    let instead = crate::i18n::fill(
+        &crate::i18n::tr("set {} in Distillery's environment instead"),
+        &[variable(provider)],
+    );
     match keyring(provider, move |entry| entry.set_password(&secret)) {
         Ok(Ok(())) => Ok(()),
-        Ok(Err(error)) => Err(format!("the keyring did not keep the key ({error}): {instead}")),
+        Ok(Err(error)) => Err(crate::i18n::fill(
+            &crate::i18n::tr("the keyring did not keep the key ({}): {}"),
+            &[&error.to_string(), &instead.to_string()],
+        )),
         Err(why) => Err(format!("{why}, so the key cannot be kept: {instead}")),
     }
 }
@@ -106,7 +114,10 @@ pub fn store(provider: Provider, key: &ApiKey) -> Result<(), String> {
 pub fn forget(provider: Provider) -> Result<(), String> {
     match keyring(provider, |entry| entry.delete_credential()) {
         Ok(Ok(())) | Ok(Err(keyring_core::Error::NoEntry)) => Ok(()),
-        Ok(Err(error)) => Err(format!("the keyring did not remove the key: {error}")),
+        Ok(Err(error)) => Err(crate::i18n::fill(
+            &crate::i18n::tr("the keyring did not remove the key: {}"),
+            &[&error.to_string()],
+        )),
         Err(why) => Err(why),
     }
 }
@@ -118,7 +129,7 @@ fn keyring<T: Send + 'static>(
     action: impl FnOnce(&keyring_core::Entry) -> keyring_core::Result<T> + Send + 'static,
 ) -> Result<keyring_core::Result<T>, String> {
     if !session_bus_exists() {
-        return Err("no desktop keyring is running".into());
+        return Err(crate::i18n::tr("no desktop keyring is running"));
     }
     let user = provider.as_str().to_owned();
     let (sender, receiver) = std::sync::mpsc::channel();
@@ -126,19 +137,20 @@ fn keyring<T: Send + 'static>(
         .name("distillery-keyring".into())
         .spawn(move || {
             let result = zbus_secret_service_keyring_store::Store::new()
-                .map_err(|e| format!("the keyring is not available: {e}"))
+                .map_err(|e| crate::i18n::fill(&crate::i18n::tr("the keyring is not available: {}"), &[&e.to_string()]))
                 .and_then(|store| {
                     let store: Arc<keyring_core::CredentialStore> = store;
-                    keyring_core::Entry::new_in_store(&store, KEYRING_SERVICE, &user)
-                        .map_err(|e| format!("the keyring refused the entry: {e}"))
+                    keyring_core::Entry::new_in_store(&store, KEYRING_SERVICE, &user).map_err(|e| {
+                        crate::i18n::fill(&crate::i18n::tr("the keyring refused the entry: {}"), &[&e.to_string()])
+                    })
                 })
                 .map(|entry| action(&entry));
             let _ = sender.send(result);
         })
-        .map_err(|e| format!("could not ask the keyring: {e}"))?;
+        .map_err(|e| crate::i18n::fill(&crate::i18n::tr("could not ask the keyring: {}"), &[&e.to_string()]))?;
     receiver
         .recv_timeout(KEYRING_PATIENCE)
-        .map_err(|_| "the keyring did not answer".to_owned())?
+        .map_err(|_| crate::i18n::tr("the keyring did not answer"))?
 }
 
 /// A D-Bus session bus is where the Secret Service lives; without one, asking would only

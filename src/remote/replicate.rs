@@ -31,7 +31,8 @@ pub fn submit(http: &Http, base: &str, key: &ApiKey, model: &str, input: &Input)
     let reply = http
         .call(Method::Post, &url, Some(&auth(key)), Some(&body(input)))?
         .json()?;
-    let id = text_at(&reply, &["id"]).ok_or_else(|| CallError::BadReply("Replicate's prediction has no id".into()))?;
+    let id = text_at(&reply, &["id"])
+        .ok_or_else(|| CallError::BadReply(crate::i18n::tr("Replicate's prediction has no id")))?;
     let get =
         text_at(&reply, &["urls", "get"]).unwrap_or_else(|| format!("{}/predictions/{id}", base.trim_end_matches('/')));
     Ok(Submitted {
@@ -47,7 +48,9 @@ pub fn poll(http: &Http, key: &ApiKey, request: &Submitted) -> Result<Poll, Call
         .call(Method::Get, &request.status_url, Some(&auth(key)), None)?
         .json()?;
     let Some(status) = prediction.get("status").and_then(|s| s.as_str()) else {
-        return Err(CallError::BadReply("Replicate's prediction has no status".into()));
+        return Err(CallError::BadReply(crate::i18n::tr(
+            "Replicate's prediction has no status",
+        )));
     };
     let error = prediction
         .get("error")
@@ -62,14 +65,18 @@ pub fn poll(http: &Http, key: &ApiKey, request: &Submitted) -> Result<Poll, Call
                 seed: None,
             },
             None if prediction.get("data_removed").and_then(|d| d.as_bool()) == Some(true) => Poll::Expired,
-            None => Poll::Failed("Replicate finished without an image (its output is empty)".into()),
+            None => Poll::Failed(crate::i18n::tr(
+                "Replicate finished without an image (its output is empty)",
+            )),
         },
         "failed" => Poll::Failed(format!(
             "Replicate could not make the image: {}",
-            error.unwrap_or_else(|| "no reason given".into())
+            error.unwrap_or_else(|| crate::i18n::tr("no reason given"))
         )),
         "canceled" => Poll::Cancelled,
-        "aborted" => Poll::Failed("Replicate aborted the prediction before it started (its deadline passed)".into()),
+        "aborted" => Poll::Failed(crate::i18n::tr(
+            "Replicate aborted the prediction before it started (its deadline passed)",
+        )),
         other => Poll::Failed(format!(
             "Replicate reported the status “{other}”, which Distillery does not know"
         )),

@@ -117,7 +117,10 @@ pub fn judge(provider: Provider, kind: CallKind, error: &CallError, attempt: u32
                 again(backoff(attempt))
             }
         }
-        CallError::Fatal(text) => fail(FailureKind::Other, format!("could not reach {name}: {text}")),
+        CallError::Fatal(text) => fail(
+            FailureKind::Other,
+            crate::i18n::fill(&crate::i18n::tr("could not reach {}: {}"), &[name, &text.to_string()]),
+        ),
     }
 }
 
@@ -144,7 +147,10 @@ fn status_verdict(provider: Provider, kind: CallKind, code: u16, detail: &str, a
             FailureKind::Auth,
             format!("{name} refused the API key (HTTP {code}: {detail}). {key_help}"),
         ),
-        404 | 410 if kind == CallKind::Read => Verdict::Fail(expired(provider, &format!("HTTP {code}: {detail}"))),
+        404 | 410 if kind == CallKind::Read => Verdict::Fail(expired(
+            provider,
+            &crate::i18n::fill(&crate::i18n::tr("HTTP {}: {}"), &[&code.to_string(), detail]),
+        )),
         400..=499 => fail(
             FailureKind::Invalid,
             format!("{name} did not accept the job (HTTP {code}: {detail})"),

@@ -10,6 +10,7 @@ use crate::db::DbError;
 use crate::db::collections::{self, CollectionId, CollectionName, CollectionRow, NameTaken};
 use crate::db::media_query::{self, MediaFilter};
 use crate::db::types::MediaId;
+use crate::i18n::{fill, tr};
 use diesel::SqliteConnection;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -31,9 +32,9 @@ pub struct CollectionSummary {
 /// Why a collection could not be used as asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CollectionProblem {
-    #[error("there is no collection called “{0}”")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("there is no collection called “{}”"), &[&.0.to_string()]))]
     NoSuchName(String),
-    #[error("that collection no longer exists")]
+    #[error("{}", crate::i18n::tr("that collection no longer exists"))]
     Gone,
     #[error(transparent)]
     Taken(#[from] NameTaken),
@@ -41,7 +42,7 @@ pub enum CollectionProblem {
         "“{0}” is a smart collection: its images are whatever its filter matches, so none can be added or removed by hand"
     )]
     Smart(String),
-    #[error("the smart collection “{name}” cannot be shown: {problem}")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("the smart collection “{}” cannot be shown: {}"), &[&.name.to_string(), &.problem.to_string()]))]
     BadSavedFilter { name: String, problem: BadFilter },
 }
 
@@ -208,8 +209,8 @@ impl CollectionEdit {
     /// What the undo toast names: "adding 3 images to “Picks”".
     pub fn describe(&self, images: &str) -> String {
         match self.change {
-            MembershipChange::Add => format!("adding {images} to “{}”", self.collection_name),
-            MembershipChange::Remove => format!("removing {images} from “{}”", self.collection_name),
+            MembershipChange::Add => fill(&tr("adding {} to “{}”"), &[images, &self.collection_name]),
+            MembershipChange::Remove => fill(&tr("removing {} from “{}”"), &[images, &self.collection_name]),
         }
     }
 

@@ -41,15 +41,22 @@ pub struct ExportSummary {
 impl ExportSummary {
     /// "12 exported, 1 failed".
     pub fn summary(&self) -> String {
-        let mut parts = vec![format!(
-            "{} exported",
-            crate::format::grouped(self.written.len() as i64)
-        )];
+        use crate::i18n::tr_n;
+        let count = |n: usize| (n as u64, crate::format::grouped(n as i64));
+        let (n, shown) = count(self.written.len());
+        let mut parts = vec![tr_n("{n} exported", "{n} exported", n, &shown)];
         if !self.failed.is_empty() {
-            parts.push(format!("{} failed", self.failed.len()));
+            let (n, shown) = count(self.failed.len());
+            parts.push(tr_n("{n} failed", "{n} failed", n, &shown));
         }
         if self.cancelled {
-            parts.push(format!("{} not exported (cancelled)", self.not_started));
+            let (n, shown) = count(self.not_started);
+            parts.push(tr_n(
+                "{n} not exported (cancelled)",
+                "{n} not exported (cancelled)",
+                n,
+                &shown,
+            ));
         }
         parts.join(", ")
     }
@@ -58,9 +65,9 @@ impl ExportSummary {
 /// Why an export could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportRefused {
-    #[error("the destination {0} is inside the library: choose a folder outside it")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("the destination {} is inside the library: choose a folder outside it"), &[&.0.to_string()]))]
     InsideLibrary(String),
-    #[error("the destination {folder} cannot be used: {error}")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("the destination {} cannot be used: {}"), &[&.folder.to_string(), &.error.to_string()]))]
     Folder { folder: String, error: std::io::Error },
     #[error(transparent)]
     Database(#[from] DbError),
@@ -153,7 +160,7 @@ pub fn export(
         let wanted = id.clone();
         let facts = db.call_blocking(move |conn| facts(conn, &wanted, index + 1))?;
         let outcome = match facts {
-            None => ExportOutcome::Failed("is no longer in the library".into()),
+            None => ExportOutcome::Failed(crate::i18n::tr("is no longer in the library")),
             Some(facts) => match export_one(library, &facts, options, cancel) {
                 Ok(path) => ExportOutcome::Written(path),
                 Err(None) => {

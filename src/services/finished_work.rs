@@ -2,6 +2,7 @@
 //! export or a library check. The window shows it as a desktop notification when it is in
 //! the background (ui/notifier.rs); the words and the image a click shows are decided here.
 
+use crate::i18n::{fill, tr, tr_n};
 use crate::queue::JobUpdate;
 use crate::services::model::{JobId, JobStatus, MediaId};
 use std::collections::HashSet;
@@ -38,7 +39,11 @@ impl FinishedWork {
             .or(report.already_in_library.first())
             .map(|(_, id)| id.clone());
         Some(Self {
-            title: if failed { "Import failed" } else { "Import finished" }.to_owned(),
+            title: if failed {
+                tr("Import failed")
+            } else {
+                tr("Import finished")
+            },
             body: crate::format::sentence(&report.summary()),
             failed,
             show,
@@ -50,17 +55,17 @@ impl FinishedWork {
         match outcome {
             Ok(summary) => Self {
                 title: if summary.written.is_empty() && !summary.failed.is_empty() {
-                    "Export failed"
+                    tr("Export failed")
                 } else {
-                    "Export finished"
-                }
-                .to_owned(),
-                body: crate::format::sentence(&format!("{} to {folder}", summary.summary())),
+                    tr("Export finished")
+                },
+                // TRANSLATORS: what an export did, and the folder: "12 exported to ~/Pictures".
+                body: crate::format::sentence(&fill(&tr("{} to {}"), &[&summary.summary(), folder])),
                 failed: !summary.failed.is_empty(),
                 show: summary.written.first().map(|(id, _)| id.clone()),
             },
             Err(problem) => Self {
-                title: "Export failed".to_owned(),
+                title: tr("Export failed"),
                 body: crate::format::sentence(problem),
                 failed: true,
                 show: None,
@@ -73,18 +78,17 @@ impl FinishedWork {
         match outcome {
             Ok((finding, problems)) => Self {
                 title: if problems == 0 {
-                    "Library check finished"
+                    tr("Library check finished")
                 } else {
-                    "Library check found problems"
-                }
-                .to_owned(),
+                    tr("Library check found problems")
+                },
                 body: finding,
                 failed: problems > 0,
                 show: None,
             },
             Err(problem) => Self {
-                title: "Library check failed".to_owned(),
-                body: crate::format::sentence(&format!("the check could not run: {problem}")),
+                title: tr("Library check failed"),
+                body: crate::format::sentence(&fill(&tr("the check could not run: {}"), &[&problem])),
                 failed: true,
                 show: None,
             },
@@ -116,12 +120,9 @@ impl BatchTally {
                     self.made.push(id.clone());
                 }
             }
-            JobStatus::Failed => self.errors.push(
-                update
-                    .error
-                    .clone()
-                    .unwrap_or_else(|| "the engine gave no reason".into()),
-            ),
+            JobStatus::Failed => self
+                .errors
+                .push(update.error.clone().unwrap_or_else(|| tr("the engine gave no reason"))),
             JobStatus::Cancelled => self.cancelled += 1,
         }
         // A job this window never saw start (it ended as the window opened) is no batch.
@@ -138,12 +139,18 @@ impl BatchTally {
         if made == 0 && failed == 0 {
             return None;
         }
-        let mut parts = vec![format!("{} made", crate::format::images(made))];
+        let count = |n: usize| crate::format::grouped(n as i64);
+        let mut parts = vec![tr_n("{n} image made", "{n} images made", made as u64, &count(made))];
         if failed > 0 {
-            parts.push(format!("{} failed", crate::format::grouped(failed as i64)));
+            parts.push(tr_n("{n} failed", "{n} failed", failed as u64, &count(failed)));
         }
         if self.cancelled > 0 {
-            parts.push(format!("{} cancelled", crate::format::grouped(self.cancelled as i64)));
+            parts.push(tr_n(
+                "{n} cancelled",
+                "{n} cancelled",
+                self.cancelled as u64,
+                &count(self.cancelled),
+            ));
         }
         let mut body = crate::format::sentence(&parts.join(", "));
         if let Some(first) = self.errors.first() {
@@ -152,11 +159,10 @@ impl BatchTally {
         }
         Some(FinishedWork {
             title: if made == 0 {
-                "Generation failed"
+                tr("Generation failed")
             } else {
-                "Generation finished"
-            }
-            .to_owned(),
+                tr("Generation finished")
+            },
             body,
             failed: failed > 0,
             // The grid's newest-first order puts the last image made at the top.

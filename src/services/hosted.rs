@@ -71,22 +71,25 @@ pub fn key_hint(provider: Provider) -> String {
 pub fn key_status(provider: Provider) -> KeyStatus {
     match keys::lookup(provider) {
         Ok((_, KeySource::Environment(variable))) => KeyStatus {
-            line: format!("Key set by {variable} in the environment"),
+            line: crate::i18n::fill(&crate::i18n::tr("Key set by {} in the environment"), &[variable]),
             stored: false,
             from_environment: true,
         },
         Ok((_, KeySource::Keyring)) => KeyStatus {
-            line: "Key kept in the desktop keyring".into(),
+            line: crate::i18n::tr("Key kept in the desktop keyring"),
             stored: true,
             from_environment: false,
         },
         Err(missing) => KeyStatus {
             line: match missing.keyring_problem {
-                Some(problem) => format!(
-                    "No key yet ({problem}): set {} in Distillery's environment",
-                    keys::variable(provider)
+                Some(problem) => crate::i18n::fill(
+                    &crate::i18n::tr("No key yet ({}): set {} in Distillery's environment"),
+                    &[&problem, keys::variable(provider)],
                 ),
-                None => format!("No key yet: paste one here, or set {}", keys::variable(provider)),
+                None => crate::i18n::fill(
+                    &crate::i18n::tr("No key yet: paste one here, or set {}"),
+                    &[keys::variable(provider)],
+                ),
             },
             stored: false,
             from_environment: false,
@@ -117,7 +120,7 @@ impl Catalog {
 
 /// Keeps a typed key in the keyring. Blocking.
 pub fn store_key(provider: Provider, typed: &str) -> Result<(), String> {
-    let key = ApiKey::new(typed).ok_or_else(|| "Paste a key first".to_owned())?;
+    let key = ApiKey::new(typed).ok_or_else(|| crate::i18n::tr("Paste a key first"))?;
     keys::store(provider, &key)
 }
 

@@ -116,12 +116,13 @@ impl KeywordEdit {
 
     /// What the undo toast names: "adding “sea” to 3 images".
     pub fn describe(&self, on: &str) -> String {
-        let (verb, preposition, words) = match &self.change {
-            KeywordChange::Add(words) => ("adding", "to", words),
-            KeywordChange::Remove(words) => ("removing", "from", words),
+        let (template, words) = match &self.change {
+            // TRANSLATORS: "adding “sky”, “sea” to 3 images".
+            KeywordChange::Add(words) => (crate::i18n::tr("adding {} to {}"), words),
+            KeywordChange::Remove(words) => (crate::i18n::tr("removing {} from {}"), words),
         };
         let words: Vec<String> = words.iter().map(|k| format!("“{}”", k.name())).collect();
-        format!("{verb} {} {preposition} {on}", words.join(", "))
+        crate::i18n::fill(&template, &[&words.join(", "), on])
     }
 }
 

@@ -70,8 +70,9 @@ impl LabelEdit {
     /// What the undo toast names: "labelling 3 images Red".
     pub fn describe(&self, images: &str) -> String {
         match &self.label {
-            Some(label) => format!("labelling {images} {}", label.name()),
-            None => format!("clearing the label of {images}"),
+            // TRANSLATORS: "labelling 3 images Red" (the label as the user or a tool named it).
+            Some(label) => crate::i18n::fill(&crate::i18n::tr("labelling {} {}"), &[images, label.name()]),
+            None => crate::i18n::fill(&crate::i18n::tr("clearing the label of {}"), &[images]),
         }
     }
 }

@@ -21,9 +21,17 @@ impl Catalog {
         let (found, done) =
             check_and_repair(self.database(), &library, repair, ownership).map_err(|e| e.to_string())?;
         let repaired = done.map(|done| {
-            format!(
-                "Repaired: {} thumbnails made, {} files imported, {} set aside in lost+found, {} marked missing. ",
-                done.thumbnails_made, done.imported, done.set_aside, done.marked_missing
+            let count = |n: usize| crate::format::grouped(n as i64);
+            crate::i18n::fill(
+                &crate::i18n::tr(
+                    "Repaired: {} thumbnails made, {} files imported, {} set aside in lost+found, {} marked missing. ",
+                ),
+                &[
+                    &count(done.thumbnails_made),
+                    &count(done.imported),
+                    &count(done.set_aside),
+                    &count(done.marked_missing),
+                ],
             )
         });
         Ok((found, repaired))

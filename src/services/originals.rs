@@ -38,8 +38,11 @@ impl Unfound {
     /// What the loupe and compare say instead of the picture.
     pub fn explain(&self) -> String {
         match self {
-            Unfound::Gone => "This image is no longer in the library.".into(),
-            Unfound::Unreadable(error) => format!("The library could not be read: {error}."),
+            Unfound::Gone => crate::i18n::tr("This image is no longer in the library."),
+            Unfound::Unreadable(error) => crate::i18n::fill(
+                &crate::i18n::tr("The library could not be read: {}."),
+                &[&error.to_string()],
+            ),
             Unfound::Unreachable { file_name, reason } => format!("{file_name} cannot be opened: {reason}."),
             Unfound::Missing { file_name, stored_at } => format!(
                 "The original file of {file_name} is missing (it belongs at {stored_at}). Put it back there, or move the image to the trash; Settings → Check Library lists every missing file."

@@ -23,8 +23,10 @@ impl Catalog {
                 let item = self
                     .item(id.clone())
                     .wait()
-                    .map_err(|e| format!("The library could not be read: {e}"))?
-                    .ok_or_else(|| "That image is no longer in the library.".to_owned())?;
+                    .map_err(|e| {
+                        crate::i18n::fill(&crate::i18n::tr("The library could not be read: {}"), &[&e.to_string()])
+                    })?
+                    .ok_or_else(|| crate::i18n::tr("That image is no longer in the library."))?;
                 let library = self.library();
                 // The grid's thumbnail; the original if the thumbnail is missing.
                 let picture = library

@@ -71,9 +71,10 @@ pub fn repair(db: &Database, library: &LibraryRoot, found: &CheckReport) -> Repa
     let missing = found.missing_ids.clone();
     match db.call_blocking(move |conn| crate::db::missing_originals::mark_exactly(conn, &missing)) {
         Ok(marked) => report.marked_missing = marked,
-        Err(error) => report
-            .failed
-            .push(("missing originals".into(), format!("could not be marked: {error}"))),
+        Err(error) => report.failed.push((
+            "missing originals".into(),
+            crate::i18n::fill(&crate::i18n::tr("could not be marked: {}"), &[&error.to_string()]),
+        )),
     }
     for thumbnail in found.missing_thumbnails.iter().chain(&found.corrupt_thumbnails) {
         match remake_thumbnail(db, library, thumbnail) {
@@ -95,7 +96,10 @@ pub fn repair(db: &Database, library: &LibraryRoot, found: &CheckReport) -> Repa
             // Its bytes are in the library already: the copy under lost+found is enough.
             crate::import::FileOutcome::AlreadyInLibrary(_) => {}
             crate::import::FileOutcome::Failed(reason) => {
-                report.failed.push((orphan.clone(), format!("not imported: {reason}")));
+                report.failed.push((
+                    orphan.clone(),
+                    crate::i18n::fill(&crate::i18n::tr("not imported: {}"), &[&reason.to_string()]),
+                ));
             }
         }
         match set_aside(root, orphan) {

@@ -55,15 +55,15 @@ pub enum SavedOrigin {
 /// Why a saved or typed filter cannot be applied.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BadFilter {
-    #[error("“{0}” is not a day: write it as YYYY-MM-DD, e.g. 2026-12-03")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("“{}” is not a day: write it as YYYY-MM-DD, e.g. 2026-12-03"), &[&.0.to_string()]))]
     Day(String),
-    #[error("the range ends ({to}) before it starts ({from})")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("the range ends ({}) before it starts ({})"), &[&.to.to_string(), &.from.to_string()]))]
     BackwardsRange { from: String, to: String },
-    #[error("a rating is 0 to 5 stars, not {0}")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("a rating is 0 to 5 stars, not {}"), &[&.0.to_string()]))]
     Rating(u8),
-    #[error("a saved filter cannot be read: {0}")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("a saved filter cannot be read: {}"), &[&.0.to_string()]))]
     Json(String),
-    #[error("the collection it was saved within has been deleted")]
+    #[error("{}", crate::i18n::tr("the collection it was saved within has been deleted"))]
     CollectionGone,
 }
 

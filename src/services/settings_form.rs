@@ -90,5 +90,10 @@ fn describe_bundled(path: &Path) -> Result<String, String> {
     let folder = path.parent().map(crate::format::display_path).unwrap_or_default();
     settings::check_engine_binary(&path.display().to_string())
         .map(|version| format!("{version}, in {folder}"))
-        .map_err(|problem| format!("The engine that came with Distillery does not start: {problem}"))
+        .map_err(|problem| {
+            crate::i18n::fill(
+                &crate::i18n::tr("The engine that came with Distillery does not start: {}"),
+                &[&problem.to_string()],
+            )
+        })
 }

@@ -66,17 +66,18 @@ impl FormProblems {
 
     /// One line for the dialog's footer.
     pub fn summary(&self) -> String {
+        use crate::i18n::tr;
         let mut parts = Vec::new();
         if self.models.iter().any(Option::is_some) {
-            parts.push("a model file cannot be used");
+            parts.push(tr("a model file cannot be used"));
         }
         if self.engine.is_some() {
-            parts.push("the engine binary cannot be used");
+            parts.push(tr("the engine binary cannot be used"));
         }
         if self.defaults.is_some() {
-            parts.push("a generation default is out of range");
+            parts.push(tr("a generation default is out of range"));
         }
-        crate::format::sentence(&format!("Not saved: {}", parts.join(", ")))
+        crate::format::sentence(&crate::i18n::fill(&tr("Not saved: {}"), &[&parts.join(", ")]))
     }
 }
 

@@ -48,12 +48,18 @@ pub fn show(window: &AppWindow, status: &EngineStatus) {
     adapter.set_can_unload(matches!(status, EngineStatus::Ready { .. }));
     match status {
         EngineStatus::Error { message } => {
-            adapter.set_label("Engine error".into());
+            adapter.set_label(crate::i18n::tr("Engine error").into());
             adapter.set_message(crate::format::sentence(message).into());
         }
         EngineStatus::Recovering { message } => {
-            adapter.set_label("Engine error — restarting…".into());
-            adapter.set_message(format!("{} The engine is starting again.", crate::format::sentence(message)).into());
+            adapter.set_label(crate::i18n::tr("Engine error — restarting…").into());
+            adapter.set_message(
+                crate::i18n::fill(
+                    &crate::i18n::tr("{} The engine is starting again."),
+                    &[&crate::format::sentence(message)],
+                )
+                .into(),
+            );
         }
         _ => {
             adapter.set_label(status.label().into());

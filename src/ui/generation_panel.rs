@@ -102,7 +102,9 @@ pub fn connect(
                 adapter.set_message("".into());
                 submit(request);
             }
-            None => adapter.set_message("There is no generation queue running to send this to.".into()),
+            None => {
+                adapter.set_message(crate::i18n::tr("There is no generation queue running to send this to.").into())
+            }
         }
     });
     panel

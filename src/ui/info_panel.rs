@@ -213,7 +213,9 @@ impl InfoPanel {
     fn variations(&self) {
         let Some(grid) = self.grid.upgrade() else { return };
         let Some(generation) = self.generation.borrow().clone() else {
-            grid.show_notice("This image was not generated here: there are no settings to vary.".into());
+            grid.show_notice(crate::i18n::tr(
+                "This image was not generated here: there are no settings to vary.",
+            ));
             return;
         };
         let Some(window) = self.window.upgrade() else { return };
@@ -240,15 +242,16 @@ impl InfoPanel {
         }
         let count = request.count;
         let Some(submit) = self.submit.borrow().clone() else {
-            grid.show_notice("There is no generation queue running to send this to.".into());
+            grid.show_notice(crate::i18n::tr("There is no generation queue running to send this to."));
             return;
         };
         submit(request);
-        grid.show_notice(if count == 1 {
-            "Queued 1 variation of this image.".to_owned()
-        } else {
-            format!("Queued {count} variations of this image.")
-        });
+        grid.show_notice(crate::i18n::tr_n(
+            "Queued {n} variation of this image.",
+            "Queued {n} variations of this image.",
+            count as u64,
+            &count.to_string(),
+        ));
     }
 
     /// Fills the generation panel with the shown image's prompt, resolution and aspect (as
@@ -257,7 +260,9 @@ impl InfoPanel {
     fn reuse(&self) {
         let Some(generation) = self.generation.borrow().clone() else {
             if let Some(grid) = self.grid.upgrade() {
-                grid.show_notice("This image was not generated here: it has no prompt and settings to reuse.".into());
+                grid.show_notice(crate::i18n::tr(
+                    "This image was not generated here: it has no prompt and settings to reuse.",
+                ));
             }
             return;
         };
@@ -285,7 +290,9 @@ impl InfoPanel {
         let source = self.references.borrow().get(index).cloned().flatten();
         match source {
             Some(id) => grid.go_to(id),
-            None => grid.show_notice("That reference was deleted from the library; its thumbnail is kept here.".into()),
+            None => grid.show_notice(crate::i18n::tr(
+                "That reference was deleted from the library; its thumbnail is kept here.",
+            )),
         }
     }
 }

@@ -102,6 +102,9 @@ pub fn build_main_window(
     mode: LoadMode,
 ) -> Result<MainWindow, slint::PlatformError> {
     let window = AppWindow::new()?;
+    // Counts the .slint texts show are grouped as the user's language groups them.
+    let thousands = crate::i18n::number_marks().thousands.to_string();
+    window.global::<Numbers>().set_thousands(thousands.into());
     let path_prompt = path_prompt::connect(&window);
     shell_adapter::connect(&window, catalog.clone(), view);
     window

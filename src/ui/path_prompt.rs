@@ -42,14 +42,16 @@ impl PathPrompt {
     /// Asks for `choose` under `title`; a question still open is cancelled first.
     pub fn ask(&self, title: &str, choose: Choose, chosen: Chosen) {
         self.finish(Vec::new());
-        let hint = match &choose {
+        let hint = crate::i18n::tr(match &choose {
             Choose::Files { many: true, .. } => {
-                "Type or paste the full path of each file (or folder) to use, one per line."
+                crate::i18n::later("Type or paste the full path of each file (or folder) to use, one per line.")
             }
-            Choose::Files { many: false, .. } => "Type or paste the full path of the file.",
-            Choose::Folders { many: true } => "Type or paste the full path of each folder, one per line.",
-            Choose::Folders { many: false } => "Type or paste the full path of the folder.",
-        };
+            Choose::Files { many: false, .. } => crate::i18n::later("Type or paste the full path of the file."),
+            Choose::Folders { many: true } => {
+                crate::i18n::later("Type or paste the full path of each folder, one per line.")
+            }
+            Choose::Folders { many: false } => crate::i18n::later("Type or paste the full path of the folder."),
+        });
         *self.asked.borrow_mut() = Some((choose, chosen));
         if let Some(window) = self.window.upgrade() {
             let adapter = window.global::<PathPromptAdapter>();

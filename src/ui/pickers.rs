@@ -50,7 +50,7 @@ where
 
 fn images(many: bool) -> Choose {
     Choose::Files {
-        filter: "Images".to_owned(),
+        filter: crate::i18n::tr("Images"),
         extensions: IMAGE_EXTENSIONS.iter().map(|e| (*e).to_owned()).collect(),
         many,
     }
@@ -64,10 +64,17 @@ pub fn picker(runtime: tokio::runtime::Handle, pick: Pick, title: &'static str, 
             Pick::Folders => Choose::Folders { many: true },
         };
         let asked = choose.clone();
-        let task = runtime.spawn(choose_with(choose, title.to_owned(), move || async move {
-            let dialog = rfd::AsyncFileDialog::new().set_title(title);
+        let title = crate::i18n::tr(title);
+        let shown = title.clone();
+        let task = runtime.spawn(choose_with(choose, title.clone(), move || async move {
+            let dialog = rfd::AsyncFileDialog::new().set_title(&shown);
             let handles = match pick {
-                Pick::ImageFiles => dialog.add_filter("Images", &IMAGE_EXTENSIONS).pick_files().await,
+                Pick::ImageFiles => {
+                    dialog
+                        .add_filter(crate::i18n::tr("Images"), &IMAGE_EXTENSIONS)
+                        .pick_files()
+                        .await
+                }
                 Pick::Folders => dialog.pick_folders().await,
             };
             handles
@@ -78,7 +85,7 @@ pub fn picker(runtime: tokio::runtime::Handle, pick: Pick, title: &'static str, 
         let _ = slint::spawn_local(async move {
             match task.await {
                 Ok(Answer::Chosen(paths)) => chosen(paths),
-                Ok(Answer::AskInApp) | Err(_) => prompt.ask(title, asked, chosen),
+                Ok(Answer::AskInApp) | Err(_) => prompt.ask(&title, asked, chosen),
             }
         });
     })
@@ -94,22 +101,28 @@ pub fn settings_picker(
     Rc::new(move |target, chosen| {
         let (title, choose) = match &target {
             PickTarget::Model(kind) => (
-                format!("Choose the {}", kind.label()),
+                crate::i18n::fill(
+                    &crate::i18n::tr("Choose the {}"),
+                    &[&crate::ui::settings_dialog::kind_name(*kind)],
+                ),
                 Choose::Files {
-                    filter: kind.label().to_owned(),
+                    filter: crate::ui::settings_dialog::kind_name(*kind),
                     extensions: vec![kind.extension().to_owned()],
                     many: false,
                 },
             ),
             PickTarget::EngineBinary => (
-                "Choose the cn-engine binary".to_owned(),
+                crate::i18n::tr("Choose the cn-engine binary"),
                 Choose::Files {
-                    filter: "Programs".to_owned(),
+                    filter: crate::i18n::tr("Programs"),
                     extensions: Vec::new(),
                     many: false,
                 },
             ),
-            PickTarget::LibraryFolder => ("Choose a library folder".to_owned(), Choose::Folders { many: false }),
+            PickTarget::LibraryFolder => (
+                crate::i18n::tr("Choose a library folder"),
+                Choose::Folders { many: false },
+            ),
         };
         let (asked, shown_title) = (choose.clone(), title.clone());
         let task = runtime.spawn(choose_with(choose, title.clone(), move || async move {

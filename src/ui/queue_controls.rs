@@ -19,7 +19,10 @@ pub fn submit_to(window: &AppWindow, queue: QueueHandle, runtime: Handle) -> Sub
             match queue.submit(request).await {
                 Ok(jobs) => tracing::info!(jobs = jobs.len(), "generation queued"),
                 Err(error) => {
-                    let message = format!("The request could not be queued: {error}");
+                    let message = crate::i18n::fill(
+                        &crate::i18n::tr("The request could not be queued: {}"),
+                        &[&error.to_string()],
+                    );
                     let _ = weak.upgrade_in_event_loop(move |window| {
                         window.global::<GenerationAdapter>().set_message(message.into());
                     });

@@ -189,7 +189,7 @@ impl QueuePanel {
         history.push_front(FinishedEntry {
             media_id: media.as_str().into(),
             prompt: prompt.lines().next().unwrap_or_default().into(),
-            took: format!("{:.1} s", took.as_secs_f64()).into(),
+            took: format!("{} s", crate::format::decimal(took.as_secs_f64(), 1)).into(),
         });
         history.truncate(HISTORY);
     }
@@ -304,6 +304,6 @@ fn entry(row: &Row) -> QueueEntry {
         error_details: failure.details.into(),
         can_move_up: false,
         can_move_down: false,
-        runs_on: row.runs_on.into(),
+        runs_on: crate::i18n::tr(row.runs_on).into(),
     }
 }

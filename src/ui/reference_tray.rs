@@ -184,8 +184,9 @@ impl ReferenceTray {
                     continue;
                 }
                 if entries.len() >= MAX_REFERENCES {
-                    self.refusals.borrow_mut().push(format!(
-                        "At most {MAX_REFERENCES} reference images can be used at once."
+                    self.refusals.borrow_mut().push(crate::i18n::fill(
+                        &crate::i18n::tr("At most {} reference images can be used at once."),
+                        &[&MAX_REFERENCES.to_string()],
                     ));
                     break;
                 }
@@ -319,7 +320,7 @@ struct Inspected {
 fn provisional_name(source: &ReferenceSource) -> String {
     match source {
         ReferenceSource::File(path) => file_name(path),
-        ReferenceSource::Media(_) => "Library image".to_owned(),
+        ReferenceSource::Media(_) => crate::i18n::tr("Library image"),
     }
 }
 

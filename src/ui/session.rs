@@ -134,27 +134,27 @@ fn connect_pickers(main: &super::MainWindow, runtime: &tokio::runtime::Handle) {
     main.generation.references.set_picker(pickers::picker(
         runtime.clone(),
         pickers::Pick::ImageFiles,
-        "Add reference images",
+        crate::i18n::later("Add reference images"),
         prompt.clone(),
     ));
     main.import.set_pickers(
         pickers::picker(
             runtime.clone(),
             pickers::Pick::ImageFiles,
-            "Import images",
+            crate::i18n::later("Import images"),
             prompt.clone(),
         ),
         pickers::picker(
             runtime.clone(),
             pickers::Pick::Folders,
-            "Import folders",
+            crate::i18n::later("Import folders"),
             prompt.clone(),
         ),
     );
     main.export.set_picker(pickers::picker(
         runtime.clone(),
         pickers::Pick::Folders,
-        "Export to",
+        crate::i18n::later("Export to"),
         prompt.clone(),
     ));
     main.settings

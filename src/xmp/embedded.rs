@@ -115,9 +115,9 @@ fn tiff_packet(file: &[u8]) -> Option<&[u8]> {
 /// Why a packet could not be embedded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EmbedError {
-    #[error("the metadata is too large for a JPEG segment ({0} bytes; at most 65,502)")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("the metadata is too large for a JPEG segment ({} bytes; at most 65,502)"), &[&.0.to_string()]))]
     TooLargeForJpeg(usize),
-    #[error("the encoded image is not a {0} file")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("the encoded image is not a {} file"), &[.0]))]
     NotThatFormat(&'static str),
 }
 

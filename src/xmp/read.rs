@@ -9,13 +9,13 @@ use quick_xml::reader::NsReader;
 /// Why a packet was not read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum XmpProblem {
-    #[error("the XMP is not well-formed XML ({0})")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("the XMP is not well-formed XML ({})"), &[&.0.to_string()]))]
     Malformed(String),
-    #[error("the XMP is larger than {} MiB", MAX_PACKET_BYTES / (1024 * 1024))]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("the XMP is larger than {} MiB"), &[&(MAX_PACKET_BYTES / (1024 * 1024)).to_string()]))]
     TooLarge,
-    #[error("the XMP holds no RDF description")]
+    #[error("{}", crate::i18n::tr("the XMP holds no RDF description"))]
     NoDescription,
-    #[error("the XMP rating “{0}” is not a number from −1 to 5")]
+    #[error("{}", crate::i18n::fill(&crate::i18n::tr("the XMP rating “{}” is not a number from −1 to 5"), &[&.0.to_string()]))]
     BadRating(String),
 }
 

@@ -377,3 +377,26 @@ fn environment_overrides_settings_and_flags_override_the_environment() {
     let out = generate(&["--engine", "demo"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+/// Scripts match the commands' words, so a German desktop changes nothing on the command
+/// line: the summary and a file's reason stay English (the window speaks German there).
+#[test]
+fn commands_keep_english_in_a_german_locale() {
+    let app = TempApp::new();
+    let files = tempfile::tempdir().unwrap();
+    let (good, broken) = (files.path().join("good.png"), files.path().join("broken.png"));
+    image::RgbImage::new(32, 24).save(&good).unwrap();
+    std::fs::write(&broken, b"\x89PNG\r\n\x1a\nnot really").unwrap();
+    let output = Command::new(distillery_bin())
+        .args(app.args())
+        .args(["import", &good.display().to_string(), &broken.display().to_string()])
+        .env("RUST_LOG", "warn")
+        .env("LANGUAGE", "de")
+        .env("LANG", "de_DE.UTF-8")
+        .output()
+        .expect("the binary runs");
+    let said = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(said.contains("1 imported, 1 failed."), "{said}");
+    assert!(said.contains("is not a readable image"), "{said}");
+}

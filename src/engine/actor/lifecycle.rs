@@ -52,11 +52,11 @@ impl Actor {
             return;
         };
         let what = match flight.kind {
-            CommandKind::Ping => "the health check",
-            CommandKind::Load => "the model load",
-            CommandKind::Generate => "the generation",
-            CommandKind::Upscale => "the upscale",
-            _ => "a command",
+            CommandKind::Ping => crate::i18n::later("the health check"),
+            CommandKind::Load => crate::i18n::later("the model load"),
+            CommandKind::Generate => crate::i18n::later("the generation"),
+            CommandKind::Upscale => crate::i18n::later("the upscale"),
+            _ => crate::i18n::later("a command"),
         };
         let after = Instant::now().duration_since(flight.sent_at);
         tracing::warn!(what, secs = after.as_secs_f32(), "the engine is stuck; killing it");

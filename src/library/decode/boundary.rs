@@ -10,7 +10,7 @@ use std::panic::{AssertUnwindSafe, PanicHookInfo};
 use std::sync::Once;
 
 /// The reason a file gets when its decoder panicked.
-pub const DECODER_FAILED: &str = "could not be read: the decoder failed on it";
+pub const DECODER_FAILED: &str = crate::i18n::later("could not be read: the decoder failed on it");
 
 thread_local! {
     /// How many [`guarded`] calls this thread is inside (they may nest).
@@ -26,7 +26,7 @@ pub fn guarded<T>(what: &str, decode: impl FnOnce() -> Result<T, DecodeProblem>)
         Ok(result) => result,
         Err(panic) => {
             tracing::debug!(%panic, "a decoder failed while {what}; the file is reported as unreadable");
-            Err(DecodeProblem(DECODER_FAILED.into()))
+            Err(DecodeProblem(crate::i18n::tr(DECODER_FAILED)))
         }
     }
 }

@@ -18,9 +18,9 @@ pub const MAX_DECODED_BYTES: u64 = 768 * 1024 * 1024;
 /// Image files larger than this are refused before being read.
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 /// The reason for an image that cannot be opened within the memory limits.
-pub const TOO_LARGE: &str = "is too large to open (its pixels would not fit in memory)";
+pub const TOO_LARGE: &str = crate::i18n::later("is too large to open (its pixels would not fit in memory)");
 /// The reason for a file that ends before its image does.
-pub const INCOMPLETE: &str = "is incomplete (the file ends too early)";
+pub const INCOMPLETE: &str = crate::i18n::later("is incomplete (the file ends too early)");
 
 /// Why an image could not be read; the text is for the user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -57,7 +57,8 @@ pub fn decode_file(path: &Path) -> Result<Decoded, DecodeProblem> {
 
 /// The bytes of the image file at `path` (a regular file of at most [`MAX_FILE_BYTES`]).
 pub fn read_image_file(path: &Path) -> Result<Vec<u8>, DecodeProblem> {
-    crate::library::regular_file::read_regular(path, MAX_FILE_BYTES, "to open").map_err(DecodeProblem)
+    crate::library::regular_file::read_regular(path, MAX_FILE_BYTES, crate::i18n::later("to open"))
+        .map_err(DecodeProblem)
 }
 
 /// Decodes image bytes with EXIF orientation applied, inside the decode boundary and the
@@ -83,31 +84,34 @@ pub fn decode_bytes_for(bytes: &[u8], resize: Resize) -> Result<Decoded, DecodeP
             .with_guessed_format()
             .map_err(|e| DecodeProblem(e.to_string()))?;
         if reader.format() == Some(image::ImageFormat::Jpeg) && !complete::jpeg_is_complete(bytes) {
-            return Err(DecodeProblem(INCOMPLETE.into()));
+            return Err(DecodeProblem(crate::i18n::tr(INCOMPLETE)));
         }
         decode_reader(reader, bytes.len() as u64, resize)
     })
 }
 
 /// A decoder's error as words for the user; the decoder's own text goes to the log.
-fn humane(what: &str, error: &image::ImageError) -> String {
+fn humane(what: &'static str, error: &image::ImageError) -> String {
     let text = error.to_string();
     tracing::debug!(%text, "an image could not be decoded");
     let lower = text.to_ascii_lowercase();
     if lower.contains("signature") || lower.contains("magic") {
-        "is not an image (its content does not match its name)".into()
+        crate::i18n::tr("is not an image (its content does not match its name)")
     } else if lower.contains("crc") {
-        "is damaged (a checksum does not match)".into()
+        crate::i18n::tr("is damaged (a checksum does not match)")
     } else if lower.contains("idat") && lower.contains("missing") {
-        "has no picture data (only a header)".into()
+        crate::i18n::tr("has no picture data (only a header)")
     } else if lower.contains("end of file") || lower.contains("eof") || lower.contains("truncated") {
-        INCOMPLETE.into()
+        crate::i18n::tr(INCOMPLETE)
     } else if matches!(error, image::ImageError::Limits(_)) {
-        TOO_LARGE.into()
+        crate::i18n::tr(TOO_LARGE)
     } else if matches!(error, image::ImageError::Unsupported(_)) {
-        "uses a variant of its format that cannot be read".into()
+        crate::i18n::tr("uses a variant of its format that cannot be read")
     } else {
-        format!("{what} (its data is not valid)")
+        crate::i18n::fill(
+            &crate::i18n::tr("{} (its data is not valid)"),
+            &[&crate::i18n::tr(what)],
+        )
     }
 }
 
@@ -117,11 +121,13 @@ fn decode_reader<R: std::io::BufRead + std::io::Seek>(
     resize: Resize,
 ) -> Result<Decoded, DecodeProblem> {
     if reader.format().is_none() {
-        return Err(DecodeProblem("is not an image in a format Distillery reads".into()));
+        return Err(DecodeProblem(crate::i18n::tr(
+            "is not an image in a format Distillery reads",
+        )));
     }
     let mut decoder = reader
         .into_decoder()
-        .map_err(|e| DecodeProblem(humane("is not a readable image", &e)))?;
+        .map_err(|e| DecodeProblem(humane(crate::i18n::later("is not a readable image"), &e)))?;
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
@@ -130,12 +136,15 @@ fn decode_reader<R: std::io::BufRead + std::io::Seek>(
     let mut limits = limits();
     limits
         .reserve(decoder.total_bytes())
-        .map_err(|_| DecodeProblem(TOO_LARGE.into()))?;
+        .map_err(|_| DecodeProblem(crate::i18n::tr(TOO_LARGE)))?;
     decoder.set_limits(limits).map_err(|e| DecodeProblem(e.to_string()))?;
     let (width, height) = decoder.dimensions();
     if width == 0 || height == 0 {
         // Some decoders accept a header of zero width; nothing can be shown or resized.
-        return Err(DecodeProblem(format!("has no pixels (its size is {width} × {height})")));
+        return Err(DecodeProblem(crate::i18n::fill(
+            &crate::i18n::tr("has no pixels (its size is {} × {})"),
+            &[&width.to_string(), &height.to_string()],
+        )));
     }
     let color = decoder.color_type();
     let mut peak = peak_bytes(file_bytes, decoder.total_bytes(), color, (width, height), orientation);
@@ -143,9 +152,11 @@ fn decode_reader<R: std::io::BufRead + std::io::Seek>(
         peak += u64::from(width) * u64::from(height) * 4;
     }
     // Waits while other decodes hold the memory; refused if it could never fit.
-    let reservation = budget().reserve(peak).map_err(|_| DecodeProblem(TOO_LARGE.into()))?;
-    let mut image =
-        DynamicImage::from_decoder(decoder).map_err(|e| DecodeProblem(humane("is damaged or incomplete", &e)))?;
+    let reservation = budget()
+        .reserve(peak)
+        .map_err(|_| DecodeProblem(crate::i18n::tr(TOO_LARGE)))?;
+    let mut image = DynamicImage::from_decoder(decoder)
+        .map_err(|e| DecodeProblem(humane(crate::i18n::later("is damaged or incomplete"), &e)))?;
     image.apply_orientation(orientation);
     Ok(Decoded { image, reservation })
 }

@@ -2,7 +2,9 @@
 
 use crate::db::media_history::CullState;
 use crate::db::types::{CullStatus, MediaId, Rating};
+use crate::format::images_translated as images;
 use crate::generation::ReferenceSource;
+use crate::i18n::{fill, tr, tr_n};
 use crate::library::untrash::DeletedItem;
 use crate::services::culling::CullChange;
 pub use crate::services::keywords::KeywordEdit;
@@ -64,22 +66,30 @@ impl Edit {
     pub fn describe(&self) -> String {
         match self {
             Edit::Cull(edit) => {
-                let on = crate::format::images(edit.ids.len());
+                let on = images(edit.ids.len());
+                let said = |template| fill(&tr(template), &[&on]);
                 match edit.change {
-                    CullChange::Rating(r) if r == Rating::UNRATED => format!("clearing the rating of {on}"),
-                    CullChange::Rating(r) if r.stars() == 1 => format!("rating 1 star on {on}"),
-                    CullChange::Rating(r) => format!("rating {} stars on {on}", r.stars()),
-                    CullChange::Status(Some(CullStatus::Selected)) => format!("picking {on}"),
-                    CullChange::Status(Some(CullStatus::Rejected)) => format!("rejecting {on}"),
-                    CullChange::Status(None) => format!("clearing the status of {on}"),
+                    CullChange::Rating(r) if r == Rating::UNRATED => said("clearing the rating of {}"),
+                    CullChange::Rating(r) => fill(
+                        &tr_n(
+                            "rating {n} star on {}",
+                            "rating {n} stars on {}",
+                            r.stars().into(),
+                            &r.stars().to_string(),
+                        ),
+                        &[&on],
+                    ),
+                    CullChange::Status(Some(CullStatus::Selected)) => said("picking {}"),
+                    CullChange::Status(Some(CullStatus::Rejected)) => said("rejecting {}"),
+                    CullChange::Status(None) => said("clearing the status of {}"),
                 }
             }
-            Edit::Delete(items) => format!("moving {} to the trash", crate::format::images(items.len())),
-            Edit::Keywords(edit) => edit.describe(&crate::format::images(edit.ids.len())),
-            Edit::References(_) => "the change to the references".to_owned(),
-            Edit::Membership(edit) => edit.describe(&crate::format::images(edit.ids.len())),
-            Edit::Label(edit) => edit.describe(&crate::format::images(edit.ids.len())),
-            Edit::Group(edits) => edits.iter().map(Edit::describe).collect::<Vec<_>>().join(" and "),
+            Edit::Delete(items) => fill(&tr("moving {} to the trash"), &[&images(items.len())]),
+            Edit::Keywords(edit) => edit.describe(&images(edit.ids.len())),
+            Edit::References(_) => tr("the change to the references"),
+            Edit::Membership(edit) => edit.describe(&images(edit.ids.len())),
+            Edit::Label(edit) => edit.describe(&images(edit.ids.len())),
+            Edit::Group(edits) => edits.iter().map(Edit::describe).collect::<Vec<_>>().join(&tr(" and ")),
         }
     }
 }

@@ -116,8 +116,8 @@ impl History {
         };
         let Some(edit) = edit else {
             self.replayer.tell(match direction {
-                Direction::Undo => "Nothing to undo.".to_owned(),
-                Direction::Redo => "Nothing to redo.".to_owned(),
+                Direction::Undo => crate::i18n::tr("Nothing to undo."),
+                Direction::Redo => crate::i18n::tr("Nothing to redo."),
             });
             return;
         };
@@ -192,8 +192,8 @@ impl History {
             }
         }
         let said = match direction {
-            Direction::Undo => format!("Undone: {what}."),
-            Direction::Redo => format!("Redone: {what}."),
+            Direction::Undo => crate::i18n::fill(&crate::i18n::tr("Undone: {}."), &[what]),
+            Direction::Redo => crate::i18n::fill(&crate::i18n::tr("Redone: {}."), &[what]),
         };
         self.replayer.tell(match outcome.problem {
             Some(problem) => format!("{said} {problem}"),

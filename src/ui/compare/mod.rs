@@ -122,9 +122,9 @@ impl CompareController {
             })
             .collect();
         if panes.len() > MAX_PANES {
-            grid.show_notice(format!(
-                "Comparing the first {MAX_PANES} of the {} selected images.",
-                panes.len()
+            grid.show_notice(crate::i18n::fill(
+                &crate::i18n::tr("Comparing the first {} of the {} selected images."),
+                &[&MAX_PANES.to_string(), &panes.len().to_string()],
             ));
             panes.truncate(MAX_PANES);
         }
@@ -132,7 +132,7 @@ impl CompareController {
             let best = panes[0].position;
             let count = grid.view_len();
             if count < 2 {
-                grid.show_notice("Compare needs at least two images in the view.".into());
+                grid.show_notice(crate::i18n::tr("Compare needs at least two images in the view."));
                 return;
             }
             let candidate = if best + 1 < count { best + 1 } else { best - 1 };
@@ -142,7 +142,7 @@ impl CompareController {
             });
         }
         if panes.len() < 2 {
-            grid.show_notice("Select two to four images to compare them.".into());
+            grid.show_notice(crate::i18n::tr("Select two to four images to compare them."));
             return;
         }
         // The loupe's keys (auto-advance) would move the current item under the panes.
@@ -203,9 +203,9 @@ impl CompareController {
         }
         if next < 0 || next >= count {
             grid.show_notice(if next < 0 {
-                "This is the first image of the view.".into()
+                crate::i18n::tr("This is the first image of the view.")
             } else {
-                "This is the last image of the view.".into()
+                crate::i18n::tr("This is the last image of the view.")
             });
             return;
         }

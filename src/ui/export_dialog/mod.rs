@@ -178,7 +178,9 @@ impl ExportDialog {
     fn open(&self, collection: i32) {
         let Some(grid) = self.grid.upgrade() else { return };
         if self.running.borrow().is_some() {
-            grid.show_notice("An export is running: wait for it, or cancel it in the status bar.".into());
+            grid.show_notice(crate::i18n::tr(
+                "An export is running: wait for it, or cancel it in the status bar.",
+            ));
             return;
         }
         let selection = if collection < 0 {
@@ -228,8 +230,14 @@ impl ExportDialog {
                                     a.set_open(true);
                                 });
                             }
-                            Ok(Err(problem)) => this.tell(format!("It cannot be exported: {problem}.")),
-                            Err(error) => this.tell(format!("The collection could not be read: {error}")),
+                            Ok(Err(problem)) => this.tell(crate::i18n::fill(
+                                &crate::i18n::tr("It cannot be exported: {}."),
+                                &[&problem.to_string()],
+                            )),
+                            Err(error) => this.tell(crate::i18n::fill(
+                                &crate::i18n::tr("The collection could not be read: {}"),
+                                &[&error.to_string()],
+                            )),
                         }
                     });
             }
@@ -265,7 +273,7 @@ impl ExportDialog {
     fn options(&self, a: &ExportAdapter) -> Result<ExportOptions, String> {
         let folder = a.get_folder().trim().to_owned();
         if folder.is_empty() {
-            return Err("Choose a folder to export to.".into());
+            return Err(crate::i18n::tr("Choose a folder to export to."));
         }
         let folder = match folder.strip_prefix("~/") {
             Some(rest) => directories::UserDirs::new()
@@ -274,7 +282,9 @@ impl ExportDialog {
             None => PathBuf::from(&folder),
         };
         if folder.is_relative() {
-            return Err("Give the destination as a full path (starting with / or ~/).".into());
+            return Err(crate::i18n::tr(
+                "Give the destination as a full path (starting with / or ~/).",
+            ));
         }
         let names = NameTemplate::parse(&a.get_name_template()).map_err(|p| capitalised(&p.to_string()))?;
         Ok(ExportOptions {
@@ -315,11 +325,19 @@ impl ExportDialog {
             .answer(self.catalog.view_ids(view.filter, view.sort), move |ids| {
                 let Some(this) = me.upgrade() else { return };
                 match ids {
-                    Ok(ids) if ids.is_empty() => this.adapter_do(|a| a.set_problem("No image to export.".into())),
-                    Ok(ids) => this.run(ids, options),
-                    Err(error) => {
-                        this.adapter_do(|a| a.set_problem(format!("The images could not be read: {error}").into()))
+                    Ok(ids) if ids.is_empty() => {
+                        this.adapter_do(|a| a.set_problem(crate::i18n::tr("No image to export.").into()))
                     }
+                    Ok(ids) => this.run(ids, options),
+                    Err(error) => this.adapter_do(|a| {
+                        a.set_problem(
+                            crate::i18n::fill(
+                                &crate::i18n::tr("The images could not be read: {}"),
+                                &[&error.to_string()],
+                            )
+                            .into(),
+                        )
+                    }),
                 }
             });
     }

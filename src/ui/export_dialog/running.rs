@@ -51,7 +51,9 @@ impl ExportDialog {
                 })) {
                     Ok(Ok(summary)) => Ok(summary),
                     Ok(Err(refused)) => Err(sentence(&refused.to_string())),
-                    Err(_) => Err("The export stopped unexpectedly; the files written so far are kept.".to_owned()),
+                    Err(_) => Err(crate::i18n::tr(
+                        "The export stopped unexpectedly; the files written so far are kept.",
+                    )),
                 }
             },
             move |outcome| {
@@ -76,7 +78,9 @@ impl ExportDialog {
             a.set_total(total as i32);
             // The image being written now, counted from 1.
             let at = (done + 1).min(total);
-            a.set_progress_text(format!("Exporting {} of {}", grouped(at), grouped(total)).into());
+            a.set_progress_text(
+                crate::i18n::fill(&crate::i18n::tr("Exporting {} of {}"), &[&grouped(at), &grouped(total)]).into(),
+            );
         });
     }
 
@@ -91,7 +95,10 @@ impl ExportDialog {
         }
         match outcome {
             Ok(summary) => {
-                let text = format!("{} to {}", summary.summary(), crate::format::display_path(&folder));
+                let text = crate::i18n::fill(
+                    &crate::i18n::tr("{} to {}"),
+                    &[&summary.summary(), &crate::format::display_path(&folder)],
+                );
                 let warns = summary.cancelled || !summary.failed.is_empty();
                 for (id, reason) in &summary.failed {
                     tracing::warn!(%id, %reason, "an image was not exported");

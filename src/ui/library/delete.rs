@@ -32,15 +32,20 @@ impl LibraryController {
         if ids.len() > 1 {
             ask(
                 self,
-                format!("Move {} images to the trash?", crate::format::grouped(ids.len() as i64)),
+                crate::i18n::tr_n(
+                    "Move {n} image to the trash?",
+                    "Move {n} images to the trash?",
+                    ids.len() as u64,
+                    &crate::format::grouped(ids.len() as i64),
+                ),
             );
             return;
         }
         let id = ids[0].clone();
         self.run_query(self.catalog.item(id), move |this, found| {
             let question = match found {
-                Ok(Some(item)) => format!("Move “{}” to the trash?", item.file_name),
-                _ => "Move 1 image to the trash?".to_owned(),
+                Ok(Some(item)) => crate::i18n::fill(&crate::i18n::tr("Move “{}” to the trash?"), &[&item.file_name]),
+                _ => crate::i18n::tr("Move 1 image to the trash?"),
             };
             ask(this, question);
         });
@@ -54,28 +59,29 @@ impl LibraryController {
         }
         let filter = self.model.cache.borrow().filter();
         let Some(rejected) = self.catalog.rejected_in(filter) else {
-            self.show_notice("No rejected images in this view.".to_owned());
+            self.show_notice(crate::i18n::tr("No rejected images in this view."));
             return;
         };
         self.run_query(rejected, |this, found| match found {
-            Ok(ids) if ids.is_empty() => this.show_notice("No rejected images in this view.".to_owned()),
+            Ok(ids) if ids.is_empty() => this.show_notice(crate::i18n::tr("No rejected images in this view.")),
             Ok(ids) => {
                 let count = ids.len();
                 *this.delete_target.borrow_mut() = Some(ids);
-                let question = if count == 1 {
-                    "Move the 1 rejected image to the trash?".to_owned()
-                } else {
-                    format!(
-                        "Move the {} rejected images to the trash?",
-                        crate::format::grouped(count as i64)
-                    )
-                };
+                let question = crate::i18n::tr_n(
+                    "Move the {n} rejected image to the trash?",
+                    "Move the {n} rejected images to the trash?",
+                    count as u64,
+                    &crate::format::grouped(count as i64),
+                );
                 this.adapter_do(|adapter| {
                     adapter.set_delete_question(question.into());
                     adapter.set_delete_confirming(true);
                 });
             }
-            Err(error) => this.show_notice(format!("The rejected images could not be listed: {error}")),
+            Err(error) => this.show_notice(crate::i18n::fill(
+                &crate::i18n::tr("The rejected images could not be listed: {}"),
+                &[&error.to_string()],
+            )),
         });
     }
 
@@ -124,12 +130,14 @@ impl LibraryController {
                 self.forget_deleted(&report.deleted_ids());
                 let mut notice = report.summary();
                 if !report.removed.is_empty() {
-                    notice.push_str(" Ctrl+Z puts them back.");
+                    notice.push(' ');
+                    notice.push_str(&crate::i18n::tr("Ctrl+Z puts them back."));
                 }
                 self.show_notice(notice);
             }
-            Err(error) => self.show_notice(format!(
-                "Deleting failed: {error}. Nothing was removed from the library."
+            Err(error) => self.show_notice(crate::i18n::fill(
+                &crate::i18n::tr("Deleting failed: {}. Nothing was removed from the library."),
+                &[&error.to_string()],
             )),
         }
         self.refresh();

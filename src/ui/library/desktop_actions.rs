@@ -25,7 +25,7 @@ impl LibraryController {
     pub fn copy_image(&self) {
         self.with_current_file(|path, name| {
             crate::desktop::copy_image(path, name)?;
-            Ok(Some("Image copied to the clipboard.".to_owned()))
+            Ok(Some(crate::i18n::tr("Image copied to the clipboard.")))
         });
     }
 
@@ -52,10 +52,10 @@ impl LibraryController {
                     }
                 }
                 if paths.is_empty() {
-                    return Err("None of the selected files could be found.".to_owned());
+                    return Err(crate::i18n::tr("None of the selected files could be found."));
                 }
                 let copied = std::panic::catch_unwind(|| crate::desktop::copy_files(&paths))
-                    .unwrap_or_else(|_| Err("The clipboard stopped unexpectedly.".to_owned()));
+                    .unwrap_or_else(|_| Err(crate::i18n::tr("The clipboard stopped unexpectedly.")));
                 copied.map(|()| copied_files_notice(paths.len(), &unreachable))
             },
             move |outcome| {
@@ -99,7 +99,7 @@ impl LibraryController {
             move || {
                 // A panic in a desktop library must still end in a notice.
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| action(&path, &name)))
-                    .unwrap_or_else(|_| Err("That did not finish: the action stopped unexpectedly.".to_owned()))
+                    .unwrap_or_else(|_| Err(crate::i18n::tr("That did not finish: the action stopped unexpectedly.")))
             },
             move |outcome| {
                 let Some(this) = me.upgrade() else { return };
@@ -115,14 +115,33 @@ impl LibraryController {
 
 /// "Copied 5 files to the clipboard." and what was left out.
 fn copied_files_notice(copied: usize, unreachable: &[String]) -> String {
-    let files = if copied == 1 { "file" } else { "files" };
+    use crate::i18n::{fill, tr_n};
+    let shown = crate::format::grouped(copied as i64);
+    let n = copied as u64;
     match unreachable {
-        [] => format!("Copied {copied} {files} to the clipboard."),
-        [one] => format!("Copied {copied} {files} to the clipboard; {one} could not be found."),
-        many => format!(
-            "Copied {copied} {files} to the clipboard; {} could not be found ({}, …).",
-            many.len(),
-            many[0]
+        [] => tr_n(
+            "Copied {n} file to the clipboard.",
+            "Copied {n} files to the clipboard.",
+            n,
+            &shown,
+        ),
+        [one] => fill(
+            &tr_n(
+                "Copied {n} file to the clipboard; {} could not be found.",
+                "Copied {n} files to the clipboard; {} could not be found.",
+                n,
+                &shown,
+            ),
+            &[one],
+        ),
+        many => fill(
+            &tr_n(
+                "Copied {n} file to the clipboard; {} could not be found ({}, …).",
+                "Copied {n} files to the clipboard; {} could not be found ({}, …).",
+                n,
+                &shown,
+            ),
+            &[&many.len().to_string(), &many[0]],
         ),
     }
 }

@@ -27,7 +27,10 @@ impl LibraryController {
     fn apply_keywords(&self, edit: &KeywordEdit) {
         self.run_query(self.catalog.apply_keywords(edit), |this, saved| match saved {
             Ok(_) => this.keywords_changed(),
-            Err(error) => this.show_notice(format!("The keywords could not be saved: {error}")),
+            Err(error) => this.show_notice(crate::i18n::fill(
+                &crate::i18n::tr("The keywords could not be saved: {}"),
+                &[&error.to_string()],
+            )),
         });
     }
 
@@ -40,7 +43,9 @@ impl LibraryController {
                 self.run_query(redo, move |this, saved| {
                     this.keywords_changed();
                     done(Outcome {
-                        problem: saved.err().map(|error| format!("Saving failed: {error}")),
+                        problem: saved.err().map(|error| {
+                            crate::i18n::fill(&crate::i18n::tr("Saving failed: {}"), &[&error.to_string()])
+                        }),
                         edit: Some(Edit::Keywords(edit)),
                     });
                 });
@@ -50,7 +55,9 @@ impl LibraryController {
         self.run_query(call, move |this, restored| {
             this.keywords_changed();
             done(Outcome {
-                problem: restored.err().map(|error| format!("Saving failed: {error}")),
+                problem: restored
+                    .err()
+                    .map(|error| crate::i18n::fill(&crate::i18n::tr("Saving failed: {}"), &[&error.to_string()])),
                 edit: Some(Edit::Keywords(edit)),
             });
         });

@@ -16,7 +16,10 @@ impl LibraryController {
         let edit = LabelEdit::new(ids, label);
         self.run_query(self.catalog.apply_label(&edit), |this, saved| match saved {
             Ok(_) => this.notify_current(),
-            Err(error) => this.show_notice(format!("The label could not be saved: {error}")),
+            Err(error) => this.show_notice(crate::i18n::fill(
+                &crate::i18n::tr("The label could not be saved: {}"),
+                &[&error.to_string()],
+            )),
         });
         if let Some(history) = self.history.borrow().upgrade() {
             history.record(Edit::Label(edit));
@@ -36,13 +39,25 @@ impl LibraryController {
             Direction::Undo => {
                 let call = self.catalog.undo_label(&edit);
                 self.run_query(call, move |this, restored| {
-                    finish(this, restored.err().map(|e| format!("Saving failed: {e}")), edit)
+                    finish(
+                        this,
+                        restored
+                            .err()
+                            .map(|e| crate::i18n::fill(&crate::i18n::tr("Saving failed: {}"), &[&e.to_string()])),
+                        edit,
+                    )
                 });
             }
             Direction::Redo => {
                 let call = self.catalog.apply_label(&edit);
                 self.run_query(call, move |this, saved| {
-                    finish(this, saved.err().map(|e| format!("Saving failed: {e}")), edit)
+                    finish(
+                        this,
+                        saved
+                            .err()
+                            .map(|e| crate::i18n::fill(&crate::i18n::tr("Saving failed: {}"), &[&e.to_string()])),
+                        edit,
+                    )
                 });
             }
         }

@@ -8,7 +8,7 @@ use crate::services::saved_filter::SavedFilter;
 use slint::{ModelRc, SharedString, VecModel};
 
 /// The first model choice: no model filter.
-const ANY_MODEL: &str = "Any model";
+const ANY_MODEL: &str = crate::i18n::later("Any model");
 
 /// The model and days the popup describes, as a smart collection saves them.
 pub(super) fn chosen(adapter: &LibraryAdapter) -> SavedFilter {
@@ -54,7 +54,7 @@ impl LibraryController {
             let Ok(names) = names else { return };
             this.adapter_do(|adapter| {
                 let chosen = chosen(adapter).model;
-                let mut choices: Vec<SharedString> = vec![ANY_MODEL.into()];
+                let mut choices: Vec<SharedString> = vec![crate::i18n::tr(ANY_MODEL).into()];
                 choices.extend(names.iter().map(|n| SharedString::from(n.as_str())));
                 let index = chosen
                     .and_then(|c| choices.iter().position(|n| n.as_str() == c))
@@ -68,7 +68,9 @@ impl LibraryController {
 
 /// Sets the popup's first state: any model, no days.
 pub(super) fn reset(adapter: &LibraryAdapter) {
-    adapter.set_model_choices(ModelRc::new(VecModel::from(vec![SharedString::from(ANY_MODEL)])));
+    adapter.set_model_choices(ModelRc::new(VecModel::from(vec![SharedString::from(crate::i18n::tr(
+        ANY_MODEL,
+    ))])));
     adapter.set_model_index(0);
     adapter.set_from_day("".into());
     adapter.set_to_day("".into());

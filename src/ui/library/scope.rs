@@ -27,8 +27,13 @@ impl GridScope {
         match self {
             GridScope::Library => None,
             GridScope::Collection { name, .. } => Some(format!("“{name}”")),
-            GridScope::Keywords(names) if names.len() == 1 => Some(format!("keyword “{}”", names[0])),
-            GridScope::Keywords(names) => Some(format!("keywords {}", names.join(" + "))),
+            GridScope::Keywords(names) if names.len() == 1 => {
+                Some(crate::i18n::fill(&crate::i18n::tr("keyword “{}”"), &[&names[0]]))
+            }
+            GridScope::Keywords(names) => Some(crate::i18n::fill(
+                &crate::i18n::tr("keywords {}"),
+                &[&names.join(" + ")],
+            )),
         }
     }
 }

@@ -165,9 +165,9 @@ impl LibraryController {
                 }
                 Ok(None) => {
                     if explain {
-                        this.show_notice(
-                            "That image is hidden by the current filters, or no longer in the library.".into(),
-                        );
+                        this.show_notice(crate::i18n::tr(
+                            "That image is hidden by the current filters, or no longer in the library.",
+                        ));
                     }
                     then(this);
                 }

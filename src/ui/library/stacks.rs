@@ -36,7 +36,7 @@ impl LibraryController {
     pub fn toggle_stack_at(&self, index: usize) {
         let Some(id) = self.id_at(index) else { return };
         let Some(info) = self.stack_of(&id) else {
-            self.show_notice("This image is not part of a batch.".into());
+            self.show_notice(crate::i18n::tr("This image is not part of a batch."));
             return;
         };
         self.set_stack_collapsed(id, info, None);
@@ -67,7 +67,10 @@ impl LibraryController {
                     }
                     this.refresh();
                 }
-                Err(error) => this.show_notice(format!("The stacks could not be changed: {error}")),
+                Err(error) => this.show_notice(crate::i18n::fill(
+                    &crate::i18n::tr("The stacks could not be changed: {}"),
+                    &[&error.to_string()],
+                )),
             },
         );
     }
@@ -81,7 +84,10 @@ impl LibraryController {
                 let first = match first {
                     Ok(first) => first,
                     Err(error) => {
-                        this.show_notice(format!("The stack could not be changed: {error}"));
+                        this.show_notice(crate::i18n::fill(
+                            &crate::i18n::tr("The stack could not be changed: {}"),
+                            &[&error.to_string()],
+                        ));
                         return;
                     }
                 };

@@ -51,7 +51,10 @@ impl LibraryController {
                 }
                 Err(error) => done(Outcome {
                     edit: Some(Edit::Cull(edit)),
-                    problem: Some(format!("Saving failed: {error}")),
+                    problem: Some(crate::i18n::fill(
+                        &crate::i18n::tr("Saving failed: {}"),
+                        &[&error.to_string()],
+                    )),
                 }),
             },
         );
@@ -81,7 +84,10 @@ impl LibraryController {
                         }
                         Err(error) => done(Outcome {
                             edit: None,
-                            problem: Some(format!("The library could not be updated: {error}")),
+                            problem: Some(crate::i18n::fill(
+                                &crate::i18n::tr("The library could not be updated: {}"),
+                                &[&error.to_string()],
+                            )),
                         }),
                     }
                 },
@@ -102,7 +108,10 @@ impl LibraryController {
                             }
                             Err(error) => done(Outcome {
                                 edit: None,
-                                problem: Some(format!("Deleting failed: {error}")),
+                                problem: Some(crate::i18n::fill(
+                                    &crate::i18n::tr("Deleting failed: {}"),
+                                    &[&error.to_string()],
+                                )),
                             }),
                         }
                     },

@@ -86,7 +86,9 @@ impl LoupeController {
                         let (file_name, prepared) = runtime
                             .spawn_blocking(move || decode(&catalog, &id, bound))
                             .await
-                            .unwrap_or_else(|_| (String::new(), Err("Decoding stopped unexpectedly.".into())));
+                            .unwrap_or_else(|_| {
+                                (String::new(), Err(crate::i18n::tr("Decoding stopped unexpectedly.")))
+                            });
                         if let Some(this) = me.upgrade() {
                             *this.in_flight.borrow_mut() = None;
                             this.arrived(wanted.id, file_name, prepared);

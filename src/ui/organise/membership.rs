@@ -3,7 +3,7 @@
 //! undo and said in a toast ("Added 3 images to “Client picks”.").
 
 use super::{Organise, OrganiseAdapter};
-use crate::format::{images, sentence};
+use crate::format::{images_translated as images, sentence};
 use crate::services::collections::{CollectionEdit, CollectionProblem, CollectionSummary, MembershipChange, Moved};
 use crate::services::history::{Direction, Done, Edit, Outcome};
 use crate::services::model::{DbError, MediaId};
@@ -56,7 +56,9 @@ impl Organise {
     fn add_to_target(&self) {
         let target = self.target.get();
         let Some(collection) = self.collections.borrow().iter().find(|c| Some(c.id) == target).cloned() else {
-            self.tell("No target collection yet: make a collection, or right-click one and choose Make Target.".into());
+            self.tell(crate::i18n::tr(
+                "No target collection yet: make a collection, or right-click one and choose Make Target.",
+            ));
             return;
         };
         let ids = self.selection();
@@ -78,11 +80,13 @@ impl Organise {
     /// Saves the change, records it for undo and says what it did.
     fn change(&self, collection: CollectionSummary, ids: Vec<MediaId>, change: MembershipChange) {
         if ids.is_empty() {
-            self.tell("Select some images first.".into());
+            self.tell(crate::i18n::tr("Select some images first."));
             return;
         }
         if self.catalog.is_read_only() {
-            self.tell("This library is read-only: collections cannot be changed.".into());
+            self.tell(crate::i18n::tr(
+                "This library is read-only: collections cannot be changed.",
+            ));
             return;
         }
         if collection.smart {
@@ -108,7 +112,10 @@ impl Organise {
                     this.changed();
                 }
                 Ok(Err(problem)) => this.tell(sentence(&problem.to_string())),
-                Err(error) => this.tell(format!("The collection could not be changed: {error}")),
+                Err(error) => this.tell(crate::i18n::fill(
+                    &crate::i18n::tr("The collection could not be changed: {}"),
+                    &[&error.to_string()],
+                )),
             }
         });
     }
@@ -128,7 +135,10 @@ impl Organise {
                 let problem = match moved {
                     Ok(Ok(_)) => None,
                     Ok(Err(problem)) => Some(sentence(&problem.to_string())),
-                    Err(error) => Some(format!("Saving failed: {error}")),
+                    Err(error) => Some(crate::i18n::fill(
+                        &crate::i18n::tr("Saving failed: {}"),
+                        &[&error.to_string()],
+                    )),
                 };
                 done(Outcome {
                     problem,
@@ -148,30 +158,23 @@ impl Organise {
 
 /// "Added 3 images to “Picks”." with those already there (or not there) said too.
 fn moved_words(moved: &Moved, edit: &CollectionEdit) -> String {
-    let were = |n: usize| {
-        if n == 1 {
-            "1 was".to_owned()
-        } else {
-            format!("{n} were")
-        }
-    };
+    use crate::i18n::{fill, tr, tr_n};
+    let were = |n: usize| tr_n("{n} was", "{n} were", n as u64, &crate::format::grouped(n as i64));
     let asked = edit.ids.len();
     let changed = moved.changed.len();
-    let name = &edit.collection_name;
+    let name = edit.collection_name.as_str();
     match edit.change {
-        MembershipChange::Add if changed == asked => format!("Added {} to “{name}”.", images(changed)),
-        MembershipChange::Add if changed == 0 => format!("Already in “{name}”."),
-        MembershipChange::Add => format!(
-            "Added {} to “{name}”; {} in it already.",
-            images(changed),
-            were(asked - changed)
+        MembershipChange::Add if changed == asked => fill(&tr("Added {} to “{}”."), &[&images(changed), name]),
+        MembershipChange::Add if changed == 0 => fill(&tr("Already in “{}”."), &[name]),
+        MembershipChange::Add => fill(
+            &tr("Added {} to “{}”; {} in it already."),
+            &[&images(changed), name, &were(asked - changed)],
         ),
-        MembershipChange::Remove if changed == asked => format!("Removed {} from “{name}”.", images(changed)),
-        MembershipChange::Remove if changed == 0 => format!("None of them is in “{name}”."),
-        MembershipChange::Remove => format!(
-            "Removed {} from “{name}”; {} not in it.",
-            images(changed),
-            were(asked - changed)
+        MembershipChange::Remove if changed == asked => fill(&tr("Removed {} from “{}”."), &[&images(changed), name]),
+        MembershipChange::Remove if changed == 0 => fill(&tr("None of them is in “{}”."), &[name]),
+        MembershipChange::Remove => fill(
+            &tr("Removed {} from “{}”; {} not in it."),
+            &[&images(changed), name, &were(asked - changed)],
         ),
     }
 }

@@ -247,7 +247,10 @@ impl Organise {
                         }
                     }
                     Ok(Err(problem)) => this.tell(sentence(&problem.to_string())),
-                    Err(error) => this.tell(format!("The collection could not be read: {error}")),
+                    Err(error) => this.tell(crate::i18n::fill(
+                        &crate::i18n::tr("The collection could not be read: {}"),
+                        &[&error.to_string()],
+                    )),
                 }
             });
     }

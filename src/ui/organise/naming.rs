@@ -39,7 +39,9 @@ impl Organise {
                     this.reload();
                 }
                 Ok(Err(taken)) => adapter.set_naming_problem(taken.into()),
-                Err(error) => adapter.set_naming_problem(format!("It could not be saved: {error}").into()),
+                Err(error) => adapter.set_naming_problem(
+                    crate::i18n::fill(&crate::i18n::tr("It could not be saved: {}"), &[&error.to_string()]).into(),
+                ),
             }
         };
         let taken = |taken: crate::services::model::NameTaken| sentence(&taken.to_string());
@@ -90,7 +92,9 @@ impl Organise {
         let Some(window) = self.window.upgrade() else { return };
         self.deleting.set(Some(collection.id));
         let adapter = window.global::<OrganiseAdapter>();
-        adapter.set_delete_question(format!("Delete the collection “{}”?", collection.name).into());
+        adapter.set_delete_question(
+            crate::i18n::fill(&crate::i18n::tr("Delete the collection “{}”?"), &[&collection.name]).into(),
+        );
         adapter.set_delete_confirming(true);
     }
 
@@ -103,7 +107,10 @@ impl Organise {
         self.mode.answer(self.catalog.delete_collection(id), move |deleted| {
             let Some(this) = me.upgrade() else { return };
             if let Err(error) = deleted {
-                this.tell(format!("The collection could not be deleted: {error}"));
+                this.tell(crate::i18n::fill(
+                    &crate::i18n::tr("The collection could not be deleted: {}"),
+                    &[&error.to_string()],
+                ));
             }
             this.reload();
         });

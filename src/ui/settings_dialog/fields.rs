@@ -6,12 +6,28 @@ use crate::settings::GenerationDefaults;
 use crate::ui::{ModelField, SettingsAdapter};
 use slint::{ModelRc, SharedString, VecModel};
 
-pub(super) fn field(kind: ModelKind, path: &str, check: Result<String, String>) -> ModelField {
-    let label = match kind {
+/// A model file's kind as the window names it, in the user's language.
+pub(crate) fn kind_name(kind: ModelKind) -> String {
+    match kind {
         ModelKind::Diffusion => crate::i18n::tr("Diffusion model"),
         ModelKind::Vae => "VAE".to_owned(),
         ModelKind::TextEncoder => crate::i18n::tr("Text encoder (LLM)"),
-    };
+    }
+}
+
+/// "Found a FLUX.2 Klein set in ~/models" when a set there is offered, else nothing.
+pub(super) fn detected_note(models_dir: Option<&std::path::Path>, offered: bool) -> String {
+    match models_dir {
+        Some(dir) if offered => crate::i18n::fill(
+            &crate::i18n::tr("Found a FLUX.2 Klein set in {}"),
+            &[&crate::format::display_path(dir)],
+        ),
+        _ => String::new(),
+    }
+}
+
+pub(super) fn field(kind: ModelKind, path: &str, check: Result<String, String>) -> ModelField {
+    let label = kind_name(kind);
     let (note, problem) = match check {
         Ok(note) => (note, String::new()),
         Err(problem) => (String::new(), problem),

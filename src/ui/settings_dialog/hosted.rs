@@ -17,7 +17,7 @@ pub fn connect(window: &AppWindow, catalog: Catalog, mode: LoadMode) {
         .iter()
         .map(|p| ProviderKey {
             name: p.label().into(),
-            status: "Looking for a key…".into(),
+            status: crate::i18n::tr("Looking for a key…").into(),
             ..Default::default()
         })
         .collect();

@@ -38,7 +38,10 @@ impl SettingsDialog {
                     }
                     Err(error) => {
                         adapter.set_library_repairable(false);
-                        adapter.set_library_check_result(format!("The check could not run: {error}").into());
+                        adapter.set_library_check_result(
+                            crate::i18n::fill(&crate::i18n::tr("The check could not run: {}"), &[&error.to_string()])
+                                .into(),
+                        );
                         this.tell(FinishedWork::check(Err(error.to_string())));
                     }
                 }
@@ -54,13 +57,18 @@ impl SettingsDialog {
 /// "All 1,204 items are whole.", or the problems by kind ("Items whose thumbnail is missing: 2.").
 pub(super) fn summary(found: &CheckReport) -> String {
     if found.problems() == 0 {
-        return format!("All {} items are whole.", crate::format::grouped(found.items as i64));
+        return crate::i18n::tr_n(
+            "The {n} item is whole.",
+            "All {n} items are whole.",
+            found.items as u64,
+            &crate::format::grouped(found.items as i64),
+        );
     }
     let parts: Vec<String> = found
         .rows()
         .into_iter()
         .filter(|(_, n)| *n > 0)
-        .map(|(what, n)| format!("{what}: {n}"))
+        .map(|(what, n)| format!("{}: {}", crate::i18n::tr(what), crate::format::grouped(n as i64)))
         .collect();
     crate::format::sentence(&parts.join("; "))
 }

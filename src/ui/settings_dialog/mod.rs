@@ -75,6 +75,7 @@ mod library_choice;
 mod sidecars;
 mod wiring;
 
+pub(crate) use fields::kind_name;
 use fields::{field, show_defaults, show_engine_check, strings};
 pub use hosted::connect as connect_hosted;
 use library_choice::library_question;
@@ -178,13 +179,7 @@ impl SettingsDialog {
         let differs = detected
             .as_ref()
             .is_some_and(|found| current.is_none_or(|c| c.paths() != found.paths()));
-        let text = match (&detected, &self.context.models_dir) {
-            (Some(_), Some(dir)) if differs => {
-                format!("Found a FLUX.2 Klein set in {}", crate::format::display_path(dir))
-            }
-            _ => String::new(),
-        };
-        adapter.set_detected(text.into());
+        adapter.set_detected(fields::detected_note(self.context.models_dir.as_deref(), differs).into());
         *self.detected.borrow_mut() = detected.filter(|_| differs);
     }
 
@@ -393,7 +388,8 @@ impl SettingsDialog {
                 adapter.set_save_problem(problems.summary().into());
             }
             Err(Saving::Failed(error)) => {
-                adapter.set_save_problem(format!("The settings could not be saved: {error}").into());
+                let said = crate::i18n::fill(&crate::i18n::tr("The settings could not be saved: {}"), &[&error]);
+                adapter.set_save_problem(said.into());
             }
         }
     }
