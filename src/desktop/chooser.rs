@@ -99,7 +99,12 @@ pub fn run_program(kind: ProgramKind, program: &Path, choose: &Choose, title: &s
         .stdin(Stdio::null())
         .stderr(Stdio::null())
         .output()
-        .map_err(|error| format!("the file chooser {} did not start ({error})", program.display()))?;
+        .map_err(|error| {
+            crate::i18n::fill(
+                &crate::i18n::tr("the file chooser {} did not start ({})"),
+                &[&program.display().to_string(), &error.to_string()],
+            )
+        })?;
     // Both exit with 1 when the user cancels.
     if !output.status.success() {
         return Ok(Vec::new());

@@ -31,20 +31,24 @@ pub fn copy_image(path: &Path, name: &str) -> Result<(), String> {
 /// Puts `paths` on the clipboard as a list of files.
 pub fn copy_files(paths: &[std::path::PathBuf]) -> Result<(), String> {
     with_clipboard(|clipboard| {
-        clipboard
-            .set()
-            .file_list(paths)
-            .map_err(|error| format!("The files could not be copied ({}).", one_line(&error)))
+        clipboard.set().file_list(paths).map_err(|error| {
+            crate::i18n::fill(
+                &crate::i18n::tr("The files could not be copied ({})."),
+                &[&one_line(&error).to_string()],
+            )
+        })
     })
 }
 
 fn with_clipboard(action: impl FnOnce(&mut arboard::Clipboard) -> Result<(), String>) -> Result<(), String> {
     let mut held = CLIPBOARD.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     if held.is_none() {
-        *held = Some(
-            arboard::Clipboard::new()
-                .map_err(|error| format!("The clipboard cannot be used here ({error}).", error = one_line(&error)))?,
-        );
+        *held = Some(arboard::Clipboard::new().map_err(|error| {
+            crate::i18n::fill(
+                &crate::i18n::tr("The clipboard cannot be used here ({})."),
+                &[&one_line(&error).to_string()],
+            )
+        })?);
     }
     let Some(clipboard) = held.as_mut() else {
         return Err("The clipboard cannot be used here.".to_owned());

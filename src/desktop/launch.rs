@@ -17,7 +17,10 @@ pub fn open_in_default_app(path: &Path, name: &str) -> Result<(), String> {
 /// there is none for the file.
 pub fn open_with(opener: &str, path: &Path, name: &str) -> Result<(), String> {
     if !path.exists() {
-        return Err(format!("{name} could not be opened: it is no longer on disk."));
+        return Err(crate::i18n::fill(
+            &crate::i18n::tr("{} could not be opened: it is no longer on disk."),
+            &[name],
+        ));
     }
     let status = Command::new(opener)
         .arg(path)
@@ -26,20 +29,28 @@ pub fn open_with(opener: &str, path: &Path, name: &str) -> Result<(), String> {
         .stderr(Stdio::null())
         .status()
         .map_err(|error| match error.kind() {
-            std::io::ErrorKind::NotFound => {
-                format!("{name} could not be opened: {opener} is not installed (package xdg-utils).")
-            }
-            _ => format!("{name} could not be opened: {opener} did not start ({error})."),
+            std::io::ErrorKind::NotFound => crate::i18n::fill(
+                &crate::i18n::tr("{} could not be opened: {} is not installed (package xdg-utils)."),
+                &[name, opener],
+            ),
+            _ => crate::i18n::fill(
+                &crate::i18n::tr("{} could not be opened: {} did not start ({})."),
+                &[name, opener, &error.to_string()],
+            ),
         })?;
     if status.success() {
         Ok(())
     } else {
-        Err(format!(
-            "{name} could not be opened: no application is set to open it ({opener} {}).",
-            match status.code() {
-                Some(code) => format!("ended with code {code}"),
-                None => "was stopped".to_owned(),
-            }
+        Err(crate::i18n::fill(
+            &crate::i18n::tr("{} could not be opened: no application is set to open it ({} {})."),
+            &[
+                name,
+                opener,
+                &match status.code() {
+                    Some(code) => crate::i18n::fill(&crate::i18n::tr("ended with code {}"), &[&code.to_string()]),
+                    None => crate::i18n::tr("was stopped"),
+                },
+            ],
         ))
     }
 }

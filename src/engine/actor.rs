@@ -173,16 +173,16 @@ impl Actor {
             ManagerCommand::Reload => self.reload_parked(),
             ManagerCommand::Restart => {
                 self.stop_process().await;
-                self.fail_in_flight(EngineError::Unavailable("the engine was restarted".into()));
+                self.fail_in_flight(EngineError::Unavailable(crate::i18n::tr("the engine was restarted")));
                 self.failures = 0;
                 self.life = Life::Backoff { until: Instant::now() };
             }
             ManagerCommand::SwitchBinary { binary } => {
                 tracing::info!(binary = %binary.display(), "switching to another engine");
                 self.stop_process().await;
-                self.fail_in_flight(EngineError::Unavailable(
-                    "the engine was restarted with new settings".into(),
-                ));
+                self.fail_in_flight(EngineError::Unavailable(crate::i18n::tr(
+                    "the engine was restarted with new settings",
+                )));
                 self.config.binary = binary;
                 self.version = None;
                 self.last_load = None;

@@ -27,9 +27,9 @@ impl ModelKind {
     /// What the file is, for messages.
     pub fn label(self) -> &'static str {
         match self {
-            ModelKind::Diffusion => "diffusion model",
+            ModelKind::Diffusion => crate::i18n::later("diffusion model"),
             ModelKind::Vae => "VAE",
-            ModelKind::TextEncoder => "text encoder",
+            ModelKind::TextEncoder => crate::i18n::later("text encoder"),
         }
     }
 
@@ -80,7 +80,10 @@ pub fn check_model_file(kind: ModelKind, path: &Path) -> Result<CheckedModel, St
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     if extension != kind.extension() {
-        return Err(format!("is not a .{} file", kind.extension()));
+        return Err(crate::i18n::fill(
+            &crate::i18n::tr("is not a .{} file"),
+            &[kind.extension()],
+        ));
     }
     let mut head = [0u8; 16];
     // Opened without blocking and checked again: a path swapped for a pipe cannot hang us.
@@ -98,10 +101,12 @@ pub fn check_model_file(kind: ModelKind, path: &Path) -> Result<CheckedModel, St
         _ => {}
     }
     if metadata.len() < kind.plausible_min_bytes() {
-        return Err(format!(
-            "is too small for a {} ({}); it may be incomplete",
-            kind.label(),
-            crate::format::file_size(metadata.len() as i64)
+        return Err(crate::i18n::fill(
+            &crate::i18n::tr("is too small for a {} ({}); it may be incomplete"),
+            &[
+                &crate::i18n::tr(kind.label()),
+                &crate::format::file_size(metadata.len() as i64).to_string(),
+            ],
         ));
     }
     Ok(CheckedModel { bytes: metadata.len() })

@@ -49,8 +49,12 @@ impl EngineProcess {
             path: binary.to_owned(),
             reason,
         };
-        std::fs::create_dir_all(workdir)
-            .map_err(|e| spawn_error(format!("cannot create {}: {e}", workdir.display())))?;
+        std::fs::create_dir_all(workdir).map_err(|e| {
+            spawn_error(crate::i18n::fill(
+                &crate::i18n::tr("cannot create {}: {}"),
+                &[&workdir.display().to_string(), &e.to_string()],
+            ))
+        })?;
         let mut child = Command::new(binary)
             .current_dir(workdir)
             .envs(env.iter().map(|(k, v)| (k, v)))

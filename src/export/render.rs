@@ -25,7 +25,12 @@ pub fn render(original: &[u8], options: &ExportOptions, packet: Option<&str>) ->
         let bytes = encode(&scaled, options.format, options.quality).map_err(DecodeProblem)?;
         Ok(RenderedImage { bytes, width, height })
     })
-    .map_err(|problem| format!("could not be exported ({})", problem.0))?;
+    .map_err(|problem| {
+        crate::i18n::fill(
+            &crate::i18n::tr("could not be exported ({})"),
+            &[&problem.0.to_string()],
+        )
+    })?;
     drop(reservation);
     match packet {
         None => Ok(rendered),

@@ -69,21 +69,30 @@ impl GenerationRequest {
             return Err(crate::i18n::tr("the prompt is empty: describe what you want to see"));
         }
         if !(1..=MAX_COUNT).contains(&self.count) {
-            return Err(format!(
-                "the number of images must be 1 to {MAX_COUNT}, not {}",
-                self.count
+            return Err(crate::i18n::fill(
+                &crate::i18n::tr("the number of images must be 1 to {}, not {}"),
+                &[&MAX_COUNT.to_string(), &self.count.to_string()],
             ));
         }
         if let Some(seed) = self.seed
             && !(0..=MAX_SEED).contains(&seed)
         {
-            return Err(format!("the seed must be 0 to {MAX_SEED}, not {seed}"));
+            return Err(crate::i18n::fill(
+                &crate::i18n::tr("the seed must be 0 to {}, not {}"),
+                &[&MAX_SEED.to_string(), &seed.to_string()],
+            ));
         }
         if !(1..=150).contains(&self.steps) {
-            return Err(format!("steps must be 1 to 150, not {}", self.steps));
+            return Err(crate::i18n::fill(
+                &crate::i18n::tr("steps must be 1 to 150, not {}"),
+                &[&self.steps.to_string()],
+            ));
         }
         if !SAMPLERS.contains(&self.sampler.as_str()) {
-            return Err(format!("unknown sampler {:?} (euler, euler_a or heun)", self.sampler));
+            return Err(crate::i18n::fill(
+                &crate::i18n::tr("unknown sampler {} (euler, euler_a or heun)"),
+                &[&format!("{:?}", self.sampler)],
+            ));
         }
         Ok(())
     }

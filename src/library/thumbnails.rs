@@ -79,7 +79,8 @@ pub fn write_thumbnail(image: &DynamicImage, dest: &Path) -> Result<(), LibraryE
 /// to the library root). The error is the reason, in words for the user.
 pub fn remake(library: &super::LibraryRoot, original: &str, thumbnail: &str) -> Result<(), String> {
     let original = library.resolve(original).map_err(|e| e.to_string())?;
-    let image = super::decode::decode_file(&original).map_err(|problem| format!("its original {}", problem.0))?;
+    let image = super::decode::decode_file(&original)
+        .map_err(|problem| crate::i18n::fill(&crate::i18n::tr("its original {}"), &[&problem.0.to_string()]))?;
     let dest = library.resolve(thumbnail).map_err(|e| e.to_string())?;
     write_thumbnail(&image, &dest).map_err(|e| e.to_string())
 }

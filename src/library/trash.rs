@@ -41,7 +41,7 @@ pub fn move_to_trash(library: &LibraryRoot, relative: &str, policy: TrashPolicy)
     if !metadata.is_file() && !metadata.is_symlink() {
         return Err(LibraryError::Unreadable {
             path,
-            reason: "is not a file".into(),
+            reason: crate::i18n::tr("is not a file"),
         });
     }
     if policy == TrashPolicy::Desktop {

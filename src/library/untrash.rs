@@ -138,7 +138,7 @@ impl DesktopTrash {
             .filter(|(_, item)| canonical(&item.original_path()) == wanted)
             .max_by_key(|(_, item)| (item.time_deleted, trash_entry_age(item)))
             .map(|(position, _)| position)
-            .ok_or("it is no longer in the trash")?;
+            .ok_or_else(|| crate::i18n::tr("it is no longer in the trash"))?;
         let item = items.swap_remove(position);
         trash::os_limited::restore_all([item]).map_err(|e| {
             crate::i18n::fill(

@@ -82,16 +82,22 @@ async fn fetch_image(
     let name = provider.display_name();
     let key = tokio::task::spawn_blocking(move || remote::keys::lookup(provider))
         .await
-        .map_err(|_| other("the key lookup stopped unexpectedly"))?
+        .map_err(|_| other(crate::i18n::tr("the key lookup stopped unexpectedly")))?
         .map_err(|missing| Stopped::from(Failure::new(FailureKind::Auth, missing.to_string())))?
         .0;
-    let stored = StoredParams::of(generation).ok_or_else(|| other("the job's stored parameters are unreadable"))?;
+    let stored = StoredParams::of(generation)
+        .ok_or_else(|| other(crate::i18n::tr("the job's stored parameters are unreadable")))?;
     let model = generation
         .model_file
         .as_deref()
         .and_then(|id| models::find(provider, id))
         .or_else(|| models::default_for(provider))
-        .ok_or_else(|| other(format!("{name} offers no model for this job")))?;
+        .ok_or_else(|| {
+            other(crate::i18n::fill(
+                &crate::i18n::tr("{} offers no model for this job"),
+                &[name],
+            ))
+        })?;
     let endpoint = model.endpoint(stored.references.len());
 
     let id = job.id.clone();
@@ -131,7 +137,7 @@ async fn fetch_image(
     let output = output_path(&dir, job);
     let png = tokio::task::spawn_blocking(move || as_png(bytes))
         .await
-        .map_err(|_| other("reading the downloaded image stopped unexpectedly"))?
+        .map_err(|_| other(crate::i18n::tr("reading the downloaded image stopped unexpectedly")))?
         .map_err(|reason| {
             Stopped::from(Failure::new(
                 FailureKind::Rejected,
@@ -248,7 +254,7 @@ async fn wait_for_result(
                 return Err(Failure::new(FailureKind::Rejected, format!("{name} cancelled the request")).into());
             }
             Poll::Expired => {
-                return Err(remote::retry::expired(provider, "its output was removed").into());
+                return Err(remote::retry::expired(provider, &crate::i18n::tr("its output was removed")).into());
             }
         }
     }
@@ -305,7 +311,7 @@ async fn input_for(ctx: &JobContext, generation: &Generation, stored: &StoredPar
             .collect::<Result<Vec<_>, String>>()
     })
     .await
-    .map_err(|_| other("reading the references stopped unexpectedly"))?
+    .map_err(|_| other(crate::i18n::tr("reading the references stopped unexpectedly")))?
     .map_err(other)?;
     Ok(Input {
         prompt: generation.prompt.clone().unwrap_or_default(),

@@ -46,8 +46,12 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(&self) -> Result<serde_json::Value, CallError> {
-        serde_json::from_slice(&self.body)
-            .map_err(|e| CallError::BadReply(format!("the reply is not JSON ({e}): {}", snippet(&self.body))))
+        serde_json::from_slice(&self.body).map_err(|e| {
+            CallError::BadReply(crate::i18n::fill(
+                &crate::i18n::tr("the reply is not JSON ({}): {}"),
+                &[&e.to_string(), &snippet(&self.body).to_string()],
+            ))
+        })
     }
 }
 
@@ -157,9 +161,9 @@ impl Http {
         if let Some(expected) = expected
             && expected != bytes.len() as u64
         {
-            return Err(CallError::NoAnswer(format!(
-                "the download stopped after {} of {expected} bytes",
-                bytes.len()
+            return Err(CallError::NoAnswer(crate::i18n::fill(
+                &crate::i18n::tr("the download stopped after {} of {} bytes"),
+                &[&bytes.len().to_string(), &expected.to_string()],
             )));
         }
         Ok(bytes)
@@ -188,9 +192,9 @@ pub fn check_url(url: &str) -> Result<(), CallError> {
     if local.iter().any(|prefix| lower.starts_with(prefix)) {
         return Ok(());
     }
-    Err(CallError::Fatal(format!(
-        "refused to use {}: Distillery talks to providers over HTTPS only",
-        url.split(['?', '#']).next().unwrap_or(url)
+    Err(CallError::Fatal(crate::i18n::fill(
+        &crate::i18n::tr("refused to use {}: Distillery talks to providers over HTTPS only"),
+        &[url.split(['?', '#']).next().unwrap_or(url)],
     )))
 }
 

@@ -85,7 +85,10 @@ pub fn judge(provider: Provider, kind: CallKind, error: &CallError, attempt: u32
             if attempt >= MAX_THROTTLED {
                 fail(
                     FailureKind::Unavailable,
-                    format!("{name} kept refusing requests as too many (HTTP 429); retry the job later"),
+                    crate::i18n::fill(
+                        &crate::i18n::tr("{} kept refusing requests as too many (HTTP 429); retry the job later"),
+                        &[name],
+                    ),
                 )
             } else {
                 again(retry_after.unwrap_or_else(|| backoff(attempt)).min(MAX_WAIT))
@@ -98,20 +101,29 @@ pub fn judge(provider: Provider, kind: CallKind, error: &CallError, attempt: u32
             ..
         } => fail(
             FailureKind::Rejected,
-            format!("{name} stopped the request as too slow (HTTP {code}: {detail})"),
+            crate::i18n::fill(
+                &crate::i18n::tr("{} stopped the request as too slow (HTTP {}: {})"),
+                &[name, &code.to_string(), &detail.to_string()],
+            ),
         ),
         CallError::Status { code, detail, .. } => status_verdict(provider, kind, *code, detail, attempt),
         CallError::NoAnswer(text) | CallError::BadReply(text) if kind == CallKind::Submit => fail(
             FailureKind::Ambiguous,
-            format!(
-                "{name} did not answer the submit clearly ({text}). It may have run anyway: check your {name} dashboard before retrying this job"
+            crate::i18n::fill(
+                &crate::i18n::tr(
+                    "{} did not answer the submit clearly ({}). It may have run anyway: check your {} dashboard before retrying this job",
+                ),
+                &[name, &text.to_string(), name],
             ),
         ),
         CallError::NoAnswer(text) | CallError::BadReply(text) => {
             if attempt >= MAX_TRIES {
                 fail(
                     FailureKind::Unavailable,
-                    format!("{name} stopped answering ({text}); retry the job to look for its image again"),
+                    crate::i18n::fill(
+                        &crate::i18n::tr("{} stopped answering ({}); retry the job to look for its image again"),
+                        &[name, &text.to_string()],
+                    ),
                 )
             } else {
                 again(backoff(attempt))
@@ -127,25 +139,36 @@ pub fn judge(provider: Provider, kind: CallKind, error: &CallError, attempt: u32
 fn status_verdict(provider: Provider, kind: CallKind, code: u16, detail: &str, attempt: u32) -> Verdict {
     let name = provider.display_name();
     let key_help = match provider {
-        Provider::Replicate => "Set a new API token in Settings → Hosted providers, or in REPLICATE_API_TOKEN",
-        _ => "Set a new API key in Settings → Hosted providers, or in FAL_KEY",
+        Provider::Replicate => {
+            crate::i18n::tr("Set a new API token in Settings → Hosted providers, or in REPLICATE_API_TOKEN")
+        }
+        _ => crate::i18n::tr("Set a new API key in Settings → Hosted providers, or in FAL_KEY"),
     };
     let billing = code == 402 || (code == 403 && mentions_billing(detail));
     match code {
         _ if billing => fail(
             FailureKind::Billing,
             match provider {
-                Provider::Replicate => format!(
-                    "Replicate wants billing set up or credit added ({detail}): see replicate.com/account/billing"
+                Provider::Replicate => crate::i18n::fill(
+                    &crate::i18n::tr(
+                        "Replicate wants billing set up or credit added ({}): see replicate.com/account/billing",
+                    ),
+                    &[detail],
                 ),
-                _ => format!(
-                    "fal refused the job for the account's balance ({detail}): top up at fal.ai/dashboard/billing"
+                _ => crate::i18n::fill(
+                    &crate::i18n::tr(
+                        "fal refused the job for the account's balance ({}): top up at fal.ai/dashboard/billing",
+                    ),
+                    &[detail],
                 ),
             },
         ),
         401 | 403 => fail(
             FailureKind::Auth,
-            format!("{name} refused the API key (HTTP {code}: {detail}). {key_help}"),
+            crate::i18n::fill(
+                &crate::i18n::tr("{} refused the API key (HTTP {}: {}). {}"),
+                &[name, &code.to_string(), detail, &key_help.to_string()],
+            ),
         ),
         404 | 410 if kind == CallKind::Read => Verdict::Fail(expired(
             provider,
@@ -153,7 +176,10 @@ fn status_verdict(provider: Provider, kind: CallKind, code: u16, detail: &str, a
         )),
         400..=499 => fail(
             FailureKind::Invalid,
-            format!("{name} did not accept the job (HTTP {code}: {detail})"),
+            crate::i18n::fill(
+                &crate::i18n::tr("{} did not accept the job (HTTP {}: {})"),
+                &[name, &code.to_string(), detail],
+            ),
         ),
         // A gateway's error: the request did not reach a model, so even a submit may repeat.
         502..=504 if attempt < MAX_TRIES => Verdict::Again {
@@ -166,11 +192,17 @@ fn status_verdict(provider: Provider, kind: CallKind, code: u16, detail: &str, a
         },
         _ if kind == CallKind::Submit => fail(
             FailureKind::Unavailable,
-            format!("{name} could not take the job (HTTP {code}: {detail}); retry it later"),
+            crate::i18n::fill(
+                &crate::i18n::tr("{} could not take the job (HTTP {}: {}); retry it later"),
+                &[name, &code.to_string(), detail],
+            ),
         ),
         _ => fail(
             FailureKind::Unavailable,
-            format!("{name} is not answering (HTTP {code}: {detail}); retry the job to look for its image again"),
+            crate::i18n::fill(
+                &crate::i18n::tr("{} is not answering (HTTP {}: {}); retry the job to look for its image again"),
+                &[name, &code.to_string(), detail],
+            ),
         ),
     }
 }
@@ -180,9 +212,11 @@ fn status_verdict(provider: Provider, kind: CallKind, code: u16, detail: &str, a
 pub fn expired(provider: Provider, why: &str) -> Failure {
     Failure::new(
         FailureKind::Expired,
-        format!(
-            "{} no longer holds this image ({why}); results are kept for about an hour. Retrying the job makes it again, and is charged again",
-            provider.display_name()
+        crate::i18n::fill(
+            &crate::i18n::tr(
+                "{} no longer holds this image ({}); results are kept for about an hour. Retrying the job makes it again, and is charged again",
+            ),
+            &[provider.display_name(), why],
         ),
     )
 }

@@ -242,8 +242,12 @@ fn export_one(
     cancel: &AtomicBool,
 ) -> Result<PathBuf, Option<String>> {
     let original = library.resolve(&facts.file_path).map_err(|e| Some(e.to_string()))?;
-    let bytes = crate::library::decode::read_image_file(&original)
-        .map_err(|problem| Some(format!("its original {} {}", original.display(), problem.0)))?;
+    let bytes = crate::library::decode::read_image_file(&original).map_err(|problem| {
+        Some(crate::i18n::fill(
+            &crate::i18n::tr("its original {} {}"),
+            &[&original.display().to_string(), &problem.0.to_string()],
+        ))
+    })?;
     let packet = match options.metadata {
         MetadataChoice::Strip => None,
         MetadataChoice::Xmp => Some(xmp::to_packet(&facts.xmp, None, true)),

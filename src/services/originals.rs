@@ -43,9 +43,15 @@ impl Unfound {
                 &crate::i18n::tr("The library could not be read: {}."),
                 &[&error.to_string()],
             ),
-            Unfound::Unreachable { file_name, reason } => format!("{file_name} cannot be opened: {reason}."),
-            Unfound::Missing { file_name, stored_at } => format!(
-                "The original file of {file_name} is missing (it belongs at {stored_at}). Put it back there, or move the image to the trash; Settings → Check Library lists every missing file."
+            Unfound::Unreachable { file_name, reason } => crate::i18n::fill(
+                &crate::i18n::tr("{} cannot be opened: {}."),
+                &[&file_name.to_string(), &reason.to_string()],
+            ),
+            Unfound::Missing { file_name, stored_at } => crate::i18n::fill(
+                &crate::i18n::tr(
+                    "The original file of {} is missing (it belongs at {}). Put it back there, or move the image to the trash; Settings → Check Library lists every missing file.",
+                ),
+                &[&file_name.to_string(), &stored_at.to_string()],
             ),
         }
     }

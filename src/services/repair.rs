@@ -171,7 +171,17 @@ fn set_aside(root: &Path, relative: &str) -> Result<(), String> {
         n += 1;
     }
     if let Some(dir) = to.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {} ({e})", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            crate::i18n::fill(
+                &crate::i18n::tr("cannot create {} ({})"),
+                &[&dir.display().to_string(), &e.to_string()],
+            )
+        })?;
     }
-    std::fs::rename(&from, &to).map_err(|e| format!("cannot be moved to {} ({e})", to.display()))
+    std::fs::rename(&from, &to).map_err(|e| {
+        crate::i18n::fill(
+            &crate::i18n::tr("cannot be moved to {} ({})"),
+            &[&to.display().to_string(), &e.to_string()],
+        )
+    })
 }

@@ -14,7 +14,10 @@ impl Actor {
                 code: data.code,
                 message: data.message,
             },
-            other => EngineError::BadReply(format!("unexpected reply {other:?}")),
+            other => EngineError::BadReply(crate::i18n::fill(
+                &crate::i18n::tr("unexpected reply {}"),
+                &[&format!("{:?}", other)],
+            )),
         };
         match flight.purpose {
             Purpose::StartupPing => match response {
@@ -25,8 +28,9 @@ impl Actor {
                         None => self.failures = 0,
                     }
                 }
-                other => self.crashed(EngineError::BadReply(format!(
-                    "the health check was answered with {other:?}"
+                other => self.crashed(EngineError::BadReply(crate::i18n::fill(
+                    &crate::i18n::tr("the health check was answered with {}"),
+                    &[&format!("{:?}", other)],
                 ))),
             },
             Purpose::Ping { reply } => {
