@@ -64,6 +64,10 @@ const ENGLISH: &[&str] = &[
     "reference",
     "references",
     "is",
+    "ctrl",
+    "shift",
+    "delete",
+    "backspace",
     "could",
     "cannot",
     "failed",
@@ -185,6 +189,28 @@ fn the_main_views_are_german_through_and_through() {
     settle(&main);
     for _ in 0..12 {
         assert_german(&main, "Settings", &own);
+        common::ui::wheel(&main, -150.0);
+    }
+    common::ui::key(&main, Key::Escape);
+
+    // The cheat sheet's key chips: Slint writes "Ctrl+Shift+E"; German keyboards say
+    // "Strg+Umschalt+E".
+    common::ui::chord(&main, &[Key::Shift], "?");
+    assert!(
+        main.window
+            .global::<distillery::ui::ShellAdapter>()
+            .get_shortcuts_open()
+    );
+    let chips: Vec<String> = ElementQuery::from_root(&main.window)
+        .match_descendants()
+        .find_all()
+        .into_iter()
+        .filter_map(|element| element.accessible_label().map(|label| label.to_string()))
+        .filter(|label| label.starts_with("Strg+"))
+        .collect();
+    assert!(!chips.is_empty(), "the sheet names Ctrl as Strg");
+    for _ in 0..8 {
+        assert_german(&main, "the shortcut sheet", &own);
         common::ui::wheel(&main, -150.0);
     }
     common::ui::key(&main, Key::Escape);

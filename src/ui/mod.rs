@@ -14,6 +14,7 @@ pub mod handover;
 pub mod history;
 pub mod import_runner;
 mod info_panel;
+mod key_names;
 pub mod keyword_field;
 mod label_picker;
 mod library;
@@ -105,6 +106,7 @@ pub fn build_main_window(
     // Counts the .slint texts show are grouped as the user's language groups them.
     let thousands = crate::i18n::number_marks().thousands.to_string();
     window.global::<Numbers>().set_thousands(thousands.into());
+    key_names::connect(&window);
     let path_prompt = path_prompt::connect(&window);
     shell_adapter::connect(&window, catalog.clone(), view);
     window
