@@ -129,7 +129,7 @@ async fn fetch_image(
     line.phase(crate::i18n::fill(&crate::i18n::tr("Downloading from {}"), &[name]));
     let http = ctx.http.clone();
     let bytes = line
-        .call(CallKind::Read, crate::i18n::later("Downloading"), move || {
+        .call(CallKind::Download, crate::i18n::later("Downloading"), move || {
             http.download(&image_url)
         })
         .await?;

@@ -67,9 +67,17 @@ pub async fn submit(
         .map(|r| library.relative(&r.prepared.engine_path))
         .collect::<Result<_, _>>()?;
 
-    let base_model_id = match remote_model {
-        Some(model) => db
-            .call(move |conn| crate::db::base_models::find_by_name(conn, model.base_model))
+    // One canonical model whoever made the image, so one model filter finds both: a hosted
+    // endpoint names its own, this computer's model file says it ("flux-2-klein-9b-Q4.gguf").
+    let base_model = match remote_model {
+        Some(model) => Some(model.base_model),
+        None => model_file
+            .as_deref()
+            .and_then(|file| crate::engine::model_check::guess_base_model(std::path::Path::new(file))),
+    };
+    let base_model_id = match base_model {
+        Some(name) => db
+            .call(move |conn| crate::db::base_models::find_by_name(conn, name))
             .await?
             .map(|m| m.id),
         None => None,

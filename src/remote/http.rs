@@ -300,6 +300,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn retry_after_is_read_in_seconds_and_bounded() {
+        let with = |value: &str| {
+            let mut headers = ureq::http::HeaderMap::new();
+            headers.insert("retry-after", value.parse().unwrap());
+            retry_after(&headers)
+        };
+        assert_eq!(with("7"), Some(Duration::from_secs(7)));
+        assert_eq!(with(" 0.5 "), Some(Duration::from_millis(500)));
+        assert_eq!(with("86400"), Some(Duration::from_secs(3600)), "at most an hour");
+        assert_eq!(with("-1"), None);
+        assert_eq!(with("Wed, 21 Oct 2026 07:28:00 GMT"), None, "a date is read as absent");
+        assert_eq!(retry_after(&ureq::http::HeaderMap::new()), None);
+    }
+
+    #[test]
     fn only_https_or_this_machine() {
         assert!(check_url("https://queue.fal.run/fal-ai/x").is_ok());
         assert!(check_url("http://127.0.0.1:8080/x").is_ok());

@@ -4,9 +4,11 @@
 //! - Nothing reached the provider (offline): wait and try again, for as long as it takes.
 //! - 429: wait as long as `Retry-After` says, else back off; bounded.
 //! - 5xx, a timeout or a garbled reply on a read: back off; at most [`MAX_TRIES`].
-//! - The submit is never repeated when it may have reached the provider (a 500, no answer):
-//!   that could pay twice. Gateways (502, 503, 504) and 429 mean it did not run.
-//! - 401, 402, 403, 4xx and an expired result fail at once, naming what to do.
+//! - The submit is never repeated when it may have reached the provider (a 500, a 502 or
+//!   504 from a gateway that gave up waiting on it, no answer): that could pay twice. A 503
+//!   and a 429 mean it did not run.
+//! - 401, 402, 403, 4xx and an expired result fail at once, naming what to do. On the image
+//!   download, a refusal or a missing file is the signed URL's expiry, not the API key's.
 
 use super::http::CallError;
 use crate::generation::Provider;
@@ -23,8 +25,10 @@ const MAX_WAIT: Duration = Duration::from_secs(60);
 pub enum CallKind {
     /// Creating the request: repeating it could make (and charge for) a second image.
     Submit,
-    /// Status, result and download: repeating them is free.
+    /// Status and result: repeating them is free.
     Read,
+    /// The image at the result's URL: free to repeat; its URL is signed and expires.
+    Download,
 }
 
 /// Why a job failed, for the message and for what the job's retry does.
@@ -146,6 +150,10 @@ fn status_verdict(provider: Provider, kind: CallKind, code: u16, detail: &str, a
     };
     let billing = code == 402 || (code == 403 && mentions_billing(detail));
     match code {
+        401 | 403 | 404 | 410 if kind == CallKind::Download => Verdict::Fail(expired(
+            provider,
+            &crate::i18n::fill(&crate::i18n::tr("HTTP {}: {}"), &[&code.to_string(), detail]),
+        )),
         _ if billing => fail(
             FailureKind::Billing,
             match provider {
@@ -181,12 +189,26 @@ fn status_verdict(provider: Provider, kind: CallKind, code: u16, detail: &str, a
                 &[name, &code.to_string(), detail],
             ),
         ),
-        // A gateway's error: the request did not reach a model, so even a submit may repeat.
+        // A gateway that gave up waiting may have passed the submit on: never repeat it.
+        502 | 504 if kind == CallKind::Submit => fail(
+            FailureKind::Ambiguous,
+            crate::i18n::fill(
+                &crate::i18n::tr(
+                    "{} did not answer the submit clearly ({}). It may have run anyway: check your {} dashboard before retrying this job",
+                ),
+                &[
+                    name,
+                    &crate::i18n::fill(&crate::i18n::tr("HTTP {}: {}"), &[&code.to_string(), detail]),
+                    name,
+                ],
+            ),
+        ),
+        // Unavailable: the request did not reach a model, so even a submit may repeat.
         502..=504 if attempt < MAX_TRIES => Verdict::Again {
             wait: backoff(attempt),
             offline: false,
         },
-        _ if kind == CallKind::Read && attempt < MAX_TRIES => Verdict::Again {
+        _ if kind != CallKind::Submit && attempt < MAX_TRIES => Verdict::Again {
             wait: backoff(attempt),
             offline: false,
         },
@@ -259,6 +281,48 @@ mod tests {
             Verdict::Fail(failure) => failure.kind,
             other => panic!("expected a failure, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_gateway_that_gave_up_on_a_submit_is_not_asked_again() {
+        // A 504 (or 502) can come after the provider took the request: repeating it could pay
+        // twice. A 503 means it was not taken, and the same gateways on a read are retried.
+        for code in [502, 504] {
+            let verdict = judge(Provider::Fal, CallKind::Submit, &status(code, "gateway"), 1);
+            assert_eq!(failure_kind(verdict), FailureKind::Ambiguous, "{code}");
+        }
+        assert!(matches!(
+            judge(Provider::Fal, CallKind::Submit, &status(503, "busy"), 1),
+            Verdict::Again { offline: false, .. }
+        ));
+        assert!(matches!(
+            judge(Provider::Fal, CallKind::Read, &status(504, "gateway"), 1),
+            Verdict::Again { .. }
+        ));
+    }
+
+    #[test]
+    fn an_image_url_that_refuses_or_is_gone_has_expired() {
+        // Signed result URLs answer 401, 403, 404 or 410 once they expire; that is no API-key
+        // problem and asking again cannot help.
+        for code in [401, 403, 404, 410] {
+            let verdict = judge(
+                Provider::Replicate,
+                CallKind::Download,
+                &status(code, "Request has expired"),
+                1,
+            );
+            assert_eq!(failure_kind(verdict), FailureKind::Expired, "{code}");
+        }
+        assert!(matches!(
+            judge(Provider::Fal, CallKind::Download, &status(500, "oops"), 1),
+            Verdict::Again { .. }
+        ));
+        assert_eq!(
+            failure_kind(judge(Provider::Fal, CallKind::Read, &status(403, "no"), 1)),
+            FailureKind::Auth,
+            "on the API itself a 403 is still the key"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod base_models;
 mod browse_pages;
 mod collections;
 mod db_bad_files;

@@ -119,6 +119,26 @@ fn replicate_makes_a_batch_and_its_list_output_is_read() {
         done.iter()
             .all(|j| j.status == distillery::db::types::JobStatus::Completed)
     );
+    // Stored as Replicate's and under the same canonical model as fal's and this computer's.
+    let providers = db
+        .call_blocking(|c| {
+            use diesel::prelude::*;
+            use distillery::db::schema::generations;
+            Ok(generations::table
+                .select((generations::provider, generations::model_file))
+                .load::<(String, Option<String>)>(c)?)
+        })
+        .unwrap();
+    assert_eq!(providers.len(), 3);
+    assert!(
+        providers
+            .iter()
+            .all(|(provider, model)| provider == "replicate"
+                && model.as_deref().is_some_and(|m| m.contains("flux-2-klein"))),
+        "{providers:?}"
+    );
+    let models = db.call_blocking(distillery::db::base_models::names_in_use).unwrap();
+    assert_eq!(models, vec!["FLUX.2 Klein 4B".to_owned()]);
 }
 
 #[test]
@@ -228,6 +248,47 @@ fn refusals_and_provider_failures_end_the_job_with_a_clear_message() {
     fake.every_request(Some(Fault::Expired));
     let expired = failing_run(&app, &fake, &[]);
     assert!(expired.contains("no longer holds this image"), "{expired}");
+    fake.every_request(None);
+
+    // The image's own signed URL has expired (it answers 403): asked once, and the message
+    // says the result is gone, not that the API key is wrong.
+    let downloads = fake.count(Route::Download);
+    fake.fail_next(
+        Route::Download,
+        Fault::Status {
+            code: 403,
+            retry_after: None,
+            detail: "Request has expired".into(),
+        },
+        1,
+    );
+    let url_expired = failing_run(&app, &fake, &[]);
+    assert!(url_expired.contains("no longer holds this image"), "{url_expired}");
+    assert!(!url_expired.contains("API key"), "{url_expired}");
+    assert_eq!(
+        fake.count(Route::Download),
+        downloads + 1,
+        "an expired URL is not asked again"
+    );
+
+    // A gateway that timed out on the submit may have passed it on: not submitted again.
+    let submits = fake.count(Route::Submit);
+    fake.fail_next(
+        Route::Submit,
+        Fault::Status {
+            code: 504,
+            retry_after: None,
+            detail: "Gateway Timeout".into(),
+        },
+        1,
+    );
+    let gateway = failing_run(&app, &fake, &[]);
+    assert!(gateway.contains("may have run anyway"), "{gateway}");
+    assert_eq!(
+        fake.count(Route::Submit),
+        submits + 1,
+        "one submit, never a second charge"
+    );
 
     fake.every_request(Some(Fault::UnknownStatus("FAILED".into())));
     let unknown = failing_run(&app, &fake, &[]);
