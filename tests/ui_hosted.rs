@@ -1,7 +1,8 @@
 //! The window with a hosted provider, worked like a user: the Model picker (pointer click,
 //! arrow keys) sends the next Generate to fal, the queue labels each job with where it runs
-//! while a local job runs beside it, the image lands in the grid; without a key Generate is
-//! off and says what to do; Settings shows where the key comes from, never the key.
+//! while a local job runs beside it, the image lands in the grid; without a connection a job
+//! waits saying so and goes on by itself; without a key Generate is off and says what to
+//! do; Settings shows where the key comes from, never the key.
 
 mod common;
 
@@ -43,6 +44,7 @@ fn the_model_picker_sends_jobs_to_fal_beside_a_local_one() {
     unsafe { std::env::remove_var("REPLICATE_API_TOKEN") };
     unsafe { std::env::set_var("DBUS_SESSION_BUS_ADDRESS", "") };
     unsafe { std::env::set_var("XDG_RUNTIME_DIR", "/nonexistent") };
+    unsafe { std::env::set_var("DISTILLERY_REMOTE_BACKOFF_MS", "100") };
 
     common::init_testing_backend();
     let runtime = common::runtime();
@@ -124,6 +126,36 @@ fn the_model_picker_sends_jobs_to_fal_beside_a_local_one() {
         main.window.global::<LibraryAdapter>().get_filtered_count() == 7
     });
 
+    // Without a connection the job waits in the queue, saying so, and goes on by itself once
+    // fal can be reached again: one submit, one image.
+    let port: u16 = fake
+        .base()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .parse()
+        .unwrap();
+    drop(fake);
+    click(&main, &element(&main, "Model and where it runs"), "the model picker");
+    key(&main, Key::DownArrow);
+    key(&main, Key::Return);
+    settle(&main);
+    assert_eq!(form.get_model(), 1);
+    common::ui::press(&main, "Generate", "Generate");
+    pump_until(&main, &mut updates, "the queue to say fal is out of reach", |shown| {
+        shown.iter().any(|e| e.phase.contains("No connection to fal"))
+    });
+    let back = FakeProvider::start_on(KEY, port);
+    pump_until(&main, &mut updates, "the waiting job to finish", |shown| {
+        shown.is_empty()
+    });
+    assert_eq!(back.count(Route::Submit), 1);
+    main.library.refresh();
+    wait_for(&main, "the grid to show the image made after the wait", || {
+        main.window.global::<LibraryAdapter>().get_filtered_count() == 8
+    });
+
     // Settings: where each key comes from, never the key.
     main.window
         .global::<distillery::ui::SettingsAdapter>()
@@ -153,4 +185,16 @@ fn the_model_picker_sends_jobs_to_fal_beside_a_local_one() {
     });
     let problem = providers.get_providers().row_data(1).unwrap().problem.to_string();
     assert!(problem.contains("REPLICATE_API_TOKEN"), "{problem}");
+
+    // Jobs at once per provider: the spin box, clicked and stepped up by keyboard, is saved
+    // at once for the queue to follow.
+    let slots = common::ui::scroll_until_shown(&main, "Jobs at once per provider");
+    assert_eq!(slots.accessible_value().unwrap_or_default(), "4");
+    click(&main, &slots, "the jobs-at-once box");
+    key(&main, Key::UpArrow);
+    settle(&main);
+    let db = pipeline.ctx.db.clone();
+    wait_for(&main, "the new number of jobs at once to be saved", || {
+        db.call_blocking(distillery::queue::remote_slots).unwrap() == 5
+    });
 }

@@ -216,6 +216,14 @@ fn without_a_connection_the_job_waits_and_goes_on_by_itself() {
     let running = spawn(hosted(&app, &env, &["--provider", "fal", "--prompt", "offline first"]));
     std::thread::sleep(Duration::from_secs(2));
     assert!(running.child.id() > 0);
+    // This computer's engine keeps working meanwhile: a script's local generate, beside the
+    // waiting one on the same library, gets its image while fal is still out of reach.
+    let local = end(
+        spawn(hosted(&app, &env, &["--prompt", "made here while offline"])),
+        "a local generate while fal is unreachable",
+    );
+    assert!(local.status.success(), "{}", stderr(&local));
+    assert_eq!(String::from_utf8_lossy(&local.stdout).lines().count(), 1);
     let fake = FakeProvider::start_on(KEY, port);
     let output = end(running, "the generate that waited for the network");
     assert!(output.status.success(), "{}", stderr(&output));
