@@ -35,13 +35,24 @@ fn end(running: Running, what: &str) -> std::process::Output {
 
 #[test]
 fn a_kill_after_the_submit_polls_the_same_request_and_stores_one_image() {
+    killed_after_the_submit("fal");
+}
+
+#[test]
+fn a_kill_after_a_replicate_submit_polls_the_same_prediction() {
+    killed_after_the_submit("replicate");
+}
+
+/// kill -9 while `provider` makes the image: the next process polls the same request, so
+/// each job is submitted (and paid) once and stores one image.
+fn killed_after_the_submit(provider: &str) {
     let app = TempApp::new();
     let fake = FakeProvider::start(KEY);
     fake.set_delay(Duration::from_secs(3));
     let mut first = spawn(hosted(
         &app,
         &fake.env(),
-        &["--provider", "fal", "--prompt", "killed midway"],
+        &["--provider", provider, "--prompt", "killed midway"],
     ));
     wait_until("the submit and a status poll", Duration::from_secs(30), || {
         fake.count(Route::Submit) == 1 && fake.count(Route::Status) >= 1
@@ -53,7 +64,7 @@ fn a_kill_after_the_submit_polls_the_same_request_and_stores_one_image() {
     let second = spawn(hosted(
         &app,
         &fake.env(),
-        &["--provider", "fal", "--prompt", "after the kill"],
+        &["--provider", provider, "--prompt", "after the kill"],
     ));
     let output = end(second, "the second generate");
     assert!(output.status.success(), "{}", stderr(&output));
@@ -69,8 +80,9 @@ fn a_kill_after_the_submit_polls_the_same_request_and_stores_one_image() {
     assert_eq!(db.call_blocking(media::count_all).unwrap(), 2, "one image per job");
     let jobs = db.call_blocking(|c| queue::recent(c, 10)).unwrap();
     assert!(jobs.iter().all(|j| j.status == JobStatus::Completed), "{jobs:?}");
-    let first_request = fake.submit_bodies()[0]["prompt"].clone();
-    assert_eq!(first_request, "killed midway");
+    let first_body = &fake.submit_bodies()[0];
+    let first_prompt = first_body.get("input").unwrap_or(first_body)["prompt"].clone();
+    assert_eq!(first_prompt, "killed midway");
     for job in jobs {
         let id = job.id.clone();
         let request = db
@@ -136,12 +148,12 @@ fn hosted_slots_run_beside_a_local_job() {
 
 /// Starts a slow fal job in one process and cancels it from another; returns the job's
 /// stored request afterwards.
-fn cancel_while_waiting(app: &TempApp, fake: &FakeProvider) -> remote_requests::RemoteRequest {
+fn cancel_while_waiting(app: &TempApp, fake: &FakeProvider, provider: &str) -> remote_requests::RemoteRequest {
     fake.set_delay(Duration::from_secs(60));
     let running = spawn(hosted(
         app,
         &fake.env(),
-        &["--provider", "fal", "--prompt", "cancel me"],
+        &["--provider", provider, "--prompt", "cancel me"],
     ));
     wait_until("the submit", Duration::from_secs(30), || {
         fake.count(Route::Submit) == 1 && fake.count(Route::Status) >= 1
@@ -166,16 +178,19 @@ fn cancel_while_waiting(app: &TempApp, fake: &FakeProvider) -> remote_requests::
 
 #[test]
 fn a_cancel_from_another_process_reaches_the_provider() {
-    let app = TempApp::new();
-    let fake = FakeProvider::start(KEY);
-    let request = cancel_while_waiting(&app, &fake);
-    wait_until("fal's cancel", Duration::from_secs(10), || fake.cancelled() == 1);
-    assert_eq!(fake.count(Route::Download), 0);
-    assert_eq!(
-        request.state,
-        remote_requests::RequestState::Cancelled,
-        "a stopped request is done with: a retry submits anew"
-    );
+    for provider in ["fal", "replicate"] {
+        let (app, fake) = (TempApp::new(), FakeProvider::start(KEY));
+        let request = cancel_while_waiting(&app, &fake, provider);
+        wait_until("the provider's cancel", Duration::from_secs(10), || {
+            fake.cancelled() == 1
+        });
+        assert_eq!(fake.count(Route::Download), 0);
+        assert_eq!(
+            request.state,
+            remote_requests::RequestState::Cancelled,
+            "{provider}: a stopped request is done with: a retry submits anew"
+        );
+    }
 }
 
 #[test]
@@ -191,7 +206,7 @@ fn a_cancel_that_came_too_late_keeps_the_paid_request_for_a_retry() {
         },
         1,
     );
-    let request = cancel_while_waiting(&app, &fake);
+    let request = cancel_while_waiting(&app, &fake, "fal");
     assert_eq!(fake.count(Route::Cancel), 1, "the cancel was asked for");
     assert_eq!(
         request.state,
