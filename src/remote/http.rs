@@ -104,7 +104,7 @@ impl Http {
     ) -> Result<Reply, CallError> {
         check_url(url)?;
         let sent = match method {
-            Method::Get => with_auth(self.agent.get(url), authorization)
+            Method::Get => with_auth(self.agent.get(url), url, authorization)
                 .header("Accept", "application/json")
                 .call(),
             Method::Post | Method::Put => {
@@ -112,7 +112,7 @@ impl Http {
                     Method::Post => self.agent.post(url),
                     _ => self.agent.put(url),
                 };
-                let builder = with_auth(builder, authorization).header("Accept", "application/json");
+                let builder = with_auth(builder, url, authorization).header("Accept", "application/json");
                 match body {
                     Some(body) => builder.send_json(body),
                     None => builder.send_empty(),
@@ -140,7 +140,7 @@ impl Http {
             return decode_data_url(data);
         }
         check_url(url)?;
-        let mut response = self.agent.get(url).call().map_err(sort_error)?;
+        let mut response = with_auth(self.agent.get(url), url, None).call().map_err(sort_error)?;
         let code = response.status().as_u16();
         if !(200..300).contains(&code) {
             let body = response
@@ -170,7 +170,14 @@ impl Http {
     }
 }
 
-fn with_auth<B>(builder: ureq::RequestBuilder<B>, authorization: Option<&str>) -> ureq::RequestBuilder<B> {
+/// A request to `url` with its credentials, if any. One to an HTTPS address stays HTTPS
+/// through redirects: [`check_url`] sees only the first address, so a redirect to plain HTTP
+/// is refused here instead of sending the prompt (or following a link) in the clear.
+fn with_auth<B>(builder: ureq::RequestBuilder<B>, url: &str, authorization: Option<&str>) -> ureq::RequestBuilder<B> {
+    let secure = url
+        .get(..8)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"));
+    let builder = builder.config().https_only(secure).build();
     match authorization {
         Some(value) => builder.header("Authorization", value),
         None => builder,

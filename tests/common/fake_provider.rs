@@ -66,6 +66,8 @@ struct State {
     /// Every Authorization header seen, to check the key.
     auth_seen: Vec<String>,
     next_id: u64,
+    /// How long a new request waits in the provider's queue before it runs.
+    queued_for: Duration,
     /// Requests created and not yet downloaded, and the most there were at once.
     active: std::collections::HashSet<String>,
     max_active: usize,
@@ -134,6 +136,12 @@ impl FakeProvider {
 
     pub fn set_delay(&self, delay: Duration) {
         *self.server.delay.lock().unwrap() = delay;
+    }
+
+    /// Keeps each new request waiting in the queue for `wait` (fal: IN_QUEUE with a
+    /// position; Replicate: starting) before it runs; within the delay set above.
+    pub fn set_queue_wait(&self, wait: Duration) {
+        self.server.state.lock().unwrap().queued_for = wait;
     }
 
     /// Serves `fault` for the next `times` calls of `route`.
@@ -327,6 +335,20 @@ impl Server {
         ))
     }
 
+    /// Whether request `id` still waits in the queue, with its place in it (from 1).
+    fn queue_position(&self, id: &str) -> Option<usize> {
+        let state = self.state.lock().unwrap();
+        let request = state.requests.get(id)?;
+        let waits = |r: &Request| !r.cancelled && r.created.elapsed() < state.queued_for;
+        waits(request).then(|| {
+            state
+                .requests
+                .values()
+                .filter(|other| waits(other) && other.created <= request.created)
+                .count()
+        })
+    }
+
     fn cancel(&self, id: &str) -> bool {
         let mut state = self.state.lock().unwrap();
         match state.requests.get_mut(id) {
@@ -359,6 +381,9 @@ impl Server {
                 };
                 let body = match (cancelled, done, fault) {
                     (true, _, _) => serde_json::json!({"status": "COMPLETED", "error": "Request was cancelled"}),
+                    (_, false, _) if let Some(position) = self.queue_position(id) => {
+                        serde_json::json!({"status": "IN_QUEUE", "queue_position": position})
+                    }
                     (_, false, _) => serde_json::json!({"status": "IN_PROGRESS", "logs": null}),
                     (_, true, Some(Fault::Fails(message))) => {
                         serde_json::json!({"status": "COMPLETED", "error": message, "error_type": "runner_disconnected"})
@@ -434,6 +459,7 @@ impl Server {
         let mut removed = false;
         let status = match (cancelled, done, fault) {
             (true, _, _) => "canceled".to_owned(),
+            (_, false, _) if self.queue_position(id).is_some() => "starting".to_owned(),
             (_, false, _) => "processing".to_owned(),
             (_, true, Some(Fault::Fails(message))) => {
                 error = message.into();

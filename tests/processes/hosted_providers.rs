@@ -141,6 +141,55 @@ fn replicate_makes_a_batch_and_its_list_output_is_read() {
     assert_eq!(models, vec!["FLUX.2 Klein 4B".to_owned()]);
 }
 
+/// A status call that keeps failing is tried a bounded number of times, then the job fails
+/// saying so, and its request stays on record as submitted: a Retry polls it, never paying
+/// for a second image.
+#[test]
+fn a_provider_that_keeps_failing_is_given_up_on_and_the_request_kept() {
+    let app = TempApp::new();
+    let fake = FakeProvider::start(KEY);
+    let tries = distillery::remote::retry::MAX_TRIES as usize;
+    fake.fail_next(
+        Route::Status,
+        Fault::Status {
+            code: 500,
+            retry_after: None,
+            detail: "internal".into(),
+        },
+        tries,
+    );
+    let failed = failing_run(&app, &fake, &[]);
+    assert!(failed.contains("is not answering (HTTP 500"), "{failed}");
+    assert_eq!(fake.count(Route::Status), tries, "bounded: {tries} tries, no loop");
+    assert_eq!(fake.count(Route::Submit), 1);
+    let db = app.database();
+    let job = db.call_blocking(|c| queue::recent(c, 1)).unwrap().remove(0);
+    let request = db
+        .call_blocking(move |c| distillery::db::remote_requests::get(c, &job.id))
+        .unwrap()
+        .expect("the request is on record");
+    assert_eq!(request.state, distillery::db::remote_requests::RequestState::Submitted);
+}
+
+/// A request waiting in the provider's queue says so, with its place where the provider
+/// gives one, and goes on to its image.
+#[test]
+fn a_queued_request_says_where_it_waits() {
+    let app = TempApp::new();
+    let fake = FakeProvider::start(KEY);
+    fake.set_delay(Duration::from_millis(1500));
+    fake.set_queue_wait(Duration::from_millis(900));
+    for (provider, waiting) in [
+        ("fal", "Waiting at fal (position 1)"),
+        ("replicate", "Waiting at Replicate"),
+    ] {
+        let output = generate(&app, &fake, &["--provider", provider, "--prompt", "a queue"], &[]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert!(stderr(&output).contains(waiting), "{provider}: {}", stderr(&output));
+        assert_eq!(stdout_lines(&output).len(), 1);
+    }
+}
+
 #[test]
 fn passing_faults_are_retried_and_the_image_still_arrives_once() {
     let app = TempApp::new();
