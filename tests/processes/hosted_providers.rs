@@ -177,8 +177,10 @@ fn a_provider_that_keeps_failing_is_given_up_on_and_the_request_kept() {
 fn a_queued_request_says_where_it_waits() {
     let app = TempApp::new();
     let fake = FakeProvider::start(KEY);
-    fake.set_delay(Duration::from_millis(1500));
-    fake.set_queue_wait(Duration::from_millis(900));
+    // The first status call comes 100 ms after the submit; 2 s in the queue leaves a loaded
+    // machine plenty of room to see it.
+    fake.set_delay(Duration::from_secs(3));
+    fake.set_queue_wait(Duration::from_secs(2));
     for (provider, waiting) in [
         ("fal", "Waiting at fal (position 1)"),
         ("replicate", "Waiting at Replicate"),
