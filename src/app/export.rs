@@ -58,7 +58,7 @@ pub fn run(global: &GlobalOptions, args: &ExportArgs) -> anyhow::Result<()> {
                 ExportOutcome::Failed(reason) => eprintln!("{}: {reason}", progress.id),
             },
         )?;
-        eprintln!("{} to {}.", summary.summary(), args.out.display());
+        eprintln!("{}.", summary.summary_to(&args.out.display().to_string()));
         if summary.cancelled {
             anyhow::bail!("the export was cancelled");
         }

@@ -51,7 +51,7 @@ fn with_clipboard(action: impl FnOnce(&mut arboard::Clipboard) -> Result<(), Str
         })?);
     }
     let Some(clipboard) = held.as_mut() else {
-        return Err("The clipboard cannot be used here.".to_owned());
+        return Err(crate::i18n::tr("The clipboard cannot be used here."));
     };
     action(clipboard)
 }

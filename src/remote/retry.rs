@@ -111,15 +111,7 @@ pub fn judge(provider: Provider, kind: CallKind, error: &CallError, attempt: u32
             ),
         ),
         CallError::Status { code, detail, .. } => status_verdict(provider, kind, *code, detail, attempt),
-        CallError::NoAnswer(text) | CallError::BadReply(text) if kind == CallKind::Submit => fail(
-            FailureKind::Ambiguous,
-            crate::i18n::fill(
-                &crate::i18n::tr(
-                    "{} did not answer the submit clearly ({}). It may have run anyway: check your {} dashboard before retrying this job",
-                ),
-                &[name, &text.to_string(), name],
-            ),
-        ),
+        CallError::NoAnswer(text) | CallError::BadReply(text) if kind == CallKind::Submit => ambiguous(provider, text),
         CallError::NoAnswer(text) | CallError::BadReply(text) => {
             if attempt >= MAX_TRIES {
                 fail(
@@ -149,11 +141,9 @@ fn status_verdict(provider: Provider, kind: CallKind, code: u16, detail: &str, a
         _ => crate::i18n::tr("Set a new API key in Settings → Hosted providers, or in FAL_KEY"),
     };
     let billing = code == 402 || (code == 403 && mentions_billing(detail));
+    let said = crate::i18n::fill(&crate::i18n::tr("HTTP {}: {}"), &[&code.to_string(), detail]);
     match code {
-        401 | 403 | 404 | 410 if kind == CallKind::Download => Verdict::Fail(expired(
-            provider,
-            &crate::i18n::fill(&crate::i18n::tr("HTTP {}: {}"), &[&code.to_string(), detail]),
-        )),
+        401 | 403 | 404 | 410 if kind == CallKind::Download => Verdict::Fail(expired(provider, &said)),
         _ if billing => fail(
             FailureKind::Billing,
             match provider {
@@ -178,10 +168,7 @@ fn status_verdict(provider: Provider, kind: CallKind, code: u16, detail: &str, a
                 &[name, &code.to_string(), detail, &key_help.to_string()],
             ),
         ),
-        404 | 410 if kind == CallKind::Read => Verdict::Fail(expired(
-            provider,
-            &crate::i18n::fill(&crate::i18n::tr("HTTP {}: {}"), &[&code.to_string(), detail]),
-        )),
+        404 | 410 if kind == CallKind::Read => Verdict::Fail(expired(provider, &said)),
         400..=499 => fail(
             FailureKind::Invalid,
             crate::i18n::fill(
@@ -190,19 +177,7 @@ fn status_verdict(provider: Provider, kind: CallKind, code: u16, detail: &str, a
             ),
         ),
         // A gateway that gave up waiting may have passed the submit on: never repeat it.
-        502 | 504 if kind == CallKind::Submit => fail(
-            FailureKind::Ambiguous,
-            crate::i18n::fill(
-                &crate::i18n::tr(
-                    "{} did not answer the submit clearly ({}). It may have run anyway: check your {} dashboard before retrying this job",
-                ),
-                &[
-                    name,
-                    &crate::i18n::fill(&crate::i18n::tr("HTTP {}: {}"), &[&code.to_string(), detail]),
-                    name,
-                ],
-            ),
-        ),
+        502 | 504 if kind == CallKind::Submit => ambiguous(provider, &said),
         // Unavailable: the request did not reach a model, so even a submit may repeat.
         502..=504 if attempt < MAX_TRIES => Verdict::Again {
             wait: backoff(attempt),
@@ -227,6 +202,21 @@ fn status_verdict(provider: Provider, kind: CallKind, code: u16, detail: &str, a
             ),
         ),
     }
+}
+
+/// A submit that may have reached the provider without a clear answer (`why`): never sent
+/// again, since that could pay twice.
+fn ambiguous(provider: Provider, why: &str) -> Verdict {
+    let name = provider.display_name();
+    fail(
+        FailureKind::Ambiguous,
+        crate::i18n::fill(
+            &crate::i18n::tr(
+                "{} did not answer the submit clearly ({}). It may have run anyway: check your {} dashboard before retrying this job",
+            ),
+            &[name, why, name],
+        ),
+    )
 }
 
 /// The provider has removed the result (`why`: what said so). Never retried: asking again

@@ -60,6 +60,12 @@ impl ExportSummary {
         }
         parts.join(", ")
     }
+
+    /// [`summary`](Self::summary) and where the files went: "12 exported to ~/Pictures".
+    pub fn summary_to(&self, folder: &str) -> String {
+        // TRANSLATORS: what an export did, and the folder: "12 exported to ~/Pictures".
+        crate::i18n::fill(&crate::i18n::tr("{} to {}"), &[&self.summary(), folder])
+    }
 }
 
 /// Why an export could not start.

@@ -59,8 +59,7 @@ impl FinishedWork {
                 } else {
                     tr("Export finished")
                 },
-                // TRANSLATORS: what an export did, and the folder: "12 exported to ~/Pictures".
-                body: crate::format::sentence(&fill(&tr("{} to {}"), &[&summary.summary(), folder])),
+                body: crate::format::sentence(&summary.summary_to(folder)),
                 failed: !summary.failed.is_empty(),
                 show: summary.written.first().map(|(id, _)| id.clone()),
             },

@@ -88,17 +88,15 @@ impl ExportDialog {
         self.progress_timer.stop();
         self.running.borrow_mut().take();
         self.adapter_do(|a| a.set_running(false));
+        let shown_folder = crate::format::display_path(&folder);
         let events = self.events.borrow().clone();
         if let Some(events) = events {
-            let told = FinishedWork::export(&outcome, &crate::format::display_path(&folder));
+            let told = FinishedWork::export(&outcome, &shown_folder);
             events.publish(crate::ui::events::WindowEvent::WorkFinished(told));
         }
         match outcome {
             Ok(summary) => {
-                let text = crate::i18n::fill(
-                    &crate::i18n::tr("{} to {}"),
-                    &[&summary.summary(), &crate::format::display_path(&folder)],
-                );
+                let text = summary.summary_to(&shown_folder);
                 let warns = summary.cancelled || !summary.failed.is_empty();
                 for (id, reason) in &summary.failed {
                     tracing::warn!(%id, %reason, "an image was not exported");
